@@ -1,0 +1,92 @@
+import CLibBPF
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A loaded BPF object file: its programs passed the verifier and its maps exist in the kernel.
+///
+/// With a pin root, maps declared with `LIBBPF_PIN_BY_NAME` are reused from `<root>/<map name>`
+/// when present (so a restarted daemon keeps its conntrack table) and pinned there otherwise.
+/// Without one, nothing is pinned and everything is freed when the object is closed.
+public final class BPFObject: @unchecked Sendable {
+    // libbpf objects are not thread-safe for mutation; after load we only read fds, which is safe.
+    private let object: OpaquePointer
+    /// The object's name (used in errors).
+    public let name: String
+
+    /// Opens `elf` and loads it into the kernel.
+    public init(elf: [UInt8], name: String, pinRoot: String?) throws(BPFError) {
+        if let pinRoot { try BPFFilesystem.prepare(pinRoot: pinRoot) }
+        var opts = bpf_object_open_opts()
+        opts.sz = MemoryLayout<bpf_object_open_opts>.size
+        let opened: OpaquePointer? = name.withCString { cName in
+            let root = pinRoot.map { strdup($0) } ?? nil
+            defer { free(root) }
+            opts.object_name = cName
+            opts.pin_root_path = UnsafePointer(root)
+            return elf.withUnsafeBytes { bytes in
+                bpf_object__open_mem(bytes.baseAddress, bytes.count, &opts)
+            }
+        }
+        guard let opened, libbpf_get_error(UnsafeRawPointer(opened)) == 0 else {
+            throw BPFError.from("open BPF object \(name)", result: -errno)
+        }
+        if pinRoot == nil {
+            var map = bpf_object__next_map(opened, nil)
+            while let current = map {
+                bpf_map__set_pin_path(current, nil)
+                map = bpf_object__next_map(opened, current)
+            }
+        }
+        let loaded = bpf_object__load(opened)
+        guard loaded == 0 else {
+            bpf_object__close(opened)
+            let hint =
+                -loaded == EINVAL && pinRoot != nil
+                ? "a pinned map under \(pinRoot!) may have an older layout; run `swiftlb cleanup` to remove it"
+                : nil
+            throw BPFError.from("load BPF object \(name) (verifier log above)", result: loaded, hint: hint)
+        }
+        self.object = opened
+        self.name = name
+    }
+
+    deinit { bpf_object__close(object) }
+
+    /// The file descriptor of the program called `name`.
+    public func program(named name: String) throws(BPFError) -> BPFProgram {
+        guard let program = bpf_object__find_program_by_name(object, name) else {
+            throw BPFError(operation: "find program \(name) in \(self.name)", code: ENOENT)
+        }
+        return BPFProgram(name: name, fd: bpf_program__fd(program))
+    }
+
+    /// The file descriptor of the map called `name`.
+    public func mapFD(named name: String) throws(BPFError) -> Int32 {
+        guard let map = bpf_object__find_map_by_name(object, name) else {
+            throw BPFError(operation: "find map \(name) in \(self.name)", code: ENOENT)
+        }
+        return bpf_map__fd(map)
+    }
+
+    /// A typed view of the map called `name`.
+    public func map<Key: BitwiseCopyable, Value: BitwiseCopyable>(
+        named name: String, key: Key.Type = Key.self, value: Value.Type = Value.self
+    ) throws(BPFError) -> BPFMap<Key, Value> {
+        BPFMap(name: name, fd: try mapFD(named: name))
+    }
+
+    /// A typed view of the per-CPU map called `name`.
+    public func perCPUMap<Key: BitwiseCopyable, Value: BitwiseCopyable>(
+        named name: String, key: Key.Type = Key.self, value: Value.Type = Value.self
+    ) throws(BPFError) -> BPFPerCPUMap<Key, Value> {
+        BPFPerCPUMap(name: name, fd: try mapFD(named: name))
+    }
+}
+
+/// A loaded program.
+public struct BPFProgram: Sendable {
+    public let name: String
+    public let fd: Int32
+}

@@ -1,0 +1,50 @@
+import CLibBPF
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Runs a loaded TC program on one packet in the kernel (BPF_PROG_TEST_RUN), without sending it.
+public enum TestRun {
+    /// What the program returned and the packet as it left the program.
+    public struct Result: Sendable {
+        /// The program's verdict (TC_ACT_OK = 0, TC_ACT_SHOT = 2, TC_ACT_REDIRECT = 7).
+        public var verdict: UInt32
+        /// The packet bytes after the program ran.
+        public var packet: [UInt8]
+        /// Kernel-measured run time per repetition in nanoseconds.
+        public var durationNanoseconds: UInt32
+    }
+
+    /// Runs `program` on `packet`. `ifindex` sets the device the packet appears on (0 = loopback).
+    /// With `repeat` > 1 the kernel re-runs the program on the packet the previous run rewrote.
+    public static func run(
+        _ program: BPFProgram, packet: [UInt8], ifindex: Int32 = 0, repeat: Int32 = 1
+    ) throws(BPFError) -> Result {
+        var output = [UInt8](repeating: 0, count: max(packet.count + 256, 2048))
+        var ctx = __sk_buff()
+        ctx.ifindex = UInt32(ifindex)
+        var opts = bpf_test_run_opts()
+        opts.sz = MemoryLayout<bpf_test_run_opts>.size
+        opts.data_size_in = UInt32(packet.count)
+        opts.data_size_out = UInt32(output.count)
+        opts.repeat = `repeat`
+        let outputCount = output.count
+        let rc = packet.withUnsafeBytes { input in
+            output.withUnsafeMutableBytes { out in
+                withUnsafeMutablePointer(to: &ctx) { ctxPointer in
+                    opts.data_in = input.baseAddress
+                    opts.data_out = out.baseAddress
+                    if ifindex > 0 {
+                        opts.ctx_in = UnsafeRawPointer(ctxPointer)
+                        opts.ctx_size_in = UInt32(MemoryLayout<__sk_buff>.size)
+                    }
+                    return bpf_prog_test_run_opts(program.fd, &opts)
+                }
+            }
+        }
+        guard rc == 0 else { throw BPFError.from("test-run \(program.name)", result: rc) }
+        let length = min(Int(opts.data_size_out), outputCount)
+        return Result(verdict: opts.retval, packet: Array(output[..<length]), durationNanoseconds: opts.duration)
+    }
+}

@@ -1,0 +1,8 @@
+/* Umbrella header for libbpf (Debian: libbpf-dev). */
+#include <bpf/libbpf.h>
+#include <bpf/bpf.h>
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <net/if.h>
+#include <sys/vfs.h>
+#include <sys/mount.h>

@@ -1,0 +1,11 @@
+/* Compile-time checks that the shared structs have the sizes both sides assume. */
+#include "swiftlb_abi.h"
+
+_Static_assert(sizeof(struct slb_svc_key) == 20, "slb_svc_key layout");
+_Static_assert(sizeof(struct slb_svc_val) == 16, "slb_svc_val layout");
+_Static_assert(sizeof(struct slb_endpoint) == 24, "slb_endpoint layout");
+_Static_assert(sizeof(struct slb_ep_set) == 24 * SLB_MAX_ENDPOINTS, "slb_ep_set layout");
+_Static_assert(sizeof(struct slb_ct_key) == 40, "slb_ct_key layout");
+_Static_assert(sizeof(struct slb_nat) == 40, "slb_nat layout");
+_Static_assert(sizeof(struct slb_ct_val) == 80, "slb_ct_val layout");
+_Static_assert(sizeof(struct slb_config) == 32, "slb_config layout");

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * swiftlb_abi.h - the one contract between the eBPF datapath and the Swift control plane.
+ *
+ * Every map's name, key and value layout, every enum the two sides exchange and every size
+ * limit lives here. The BPF programs include this header; Swift imports it through the
+ * SwiftLBABI C target. Nothing here may be mirrored by hand on either side.
+ *
+ * Addresses are stored in network byte order in 16-byte slots: IPv4 uses word 0 and leaves
+ * the other three zero, so IPv6 can use the same maps later. Ports are network byte order.
+ */
+#ifndef SWIFTLB_ABI_H
+#define SWIFTLB_ABI_H
+
+#include <linux/types.h>
+
+/* Size limits. Swift refuses configuration beyond them before touching a map. */
+#define SLB_MAX_SERVICES 16384
+#define SLB_MAX_ENDPOINTS 32
+#define SLB_CT_MAX_ENTRIES 262144
+
+/* Map names (also the pin names under the bpffs pin root). At most 15 characters. */
+#define SLB_MAP_SERVICES "slb_svc"
+#define SLB_MAP_ENDPOINTS "slb_eps"
+#define SLB_MAP_RR "slb_rr"
+#define SLB_MAP_CONNTRACK "slb_ct"
+#define SLB_MAP_SVC_STATS "slb_svc_stats"
+#define SLB_MAP_EP_STATS "slb_ep_stats"
+#define SLB_MAP_COUNTERS "slb_counters"
+#define SLB_MAP_CONFIG "slb_cfg"
+
+/* Program names in the object file. */
+#define SLB_PROG_INGRESS "slb_tc_ingress"
+#define SLB_PROG_EGRESS "slb_tc_egress"
+#define SLB_PROG_NOOP "slb_tc_noop"
+
+/* Address families as stored in keys (values of AF_INET / AF_INET6). */
+#define SLB_AF_INET 2
+#define SLB_AF_INET6 10
+
+/* Endpoint selection algorithms: loxilb's `sel` codes. */
+enum slb_sel {
+	SLB_SEL_RR = 0,
+	SLB_SEL_HASH = 1,
+	SLB_SEL_PRIORITY = 2,
+	SLB_SEL_PERSIST = 3,
+	SLB_SEL_LC = 4,
+};
+
+/* NAT modes: loxilb's `mode` codes. */
+enum slb_mode {
+	SLB_MODE_DNAT = 0,
+	SLB_MODE_ONEARM = 1,
+	SLB_MODE_FULLNAT = 2,
+	SLB_MODE_DSR = 3,
+	SLB_MODE_FULLPROXY = 4,
+	SLB_MODE_HOSTONEARM = 5,
+};
+
+/* Connection-tracking states. UDP and ICMP use NEW until a reply is seen, then ESTABLISHED. */
+enum slb_ct_state {
+	SLB_CT_NONE = 0,
+	SLB_CT_NEW = 1,
+	SLB_CT_SYN_SENT = 2,
+	SLB_CT_SYN_RECV = 3,
+	SLB_CT_ESTABLISHED = 4,
+	SLB_CT_FIN_WAIT = 5,
+	SLB_CT_TIME_WAIT = 6,
+	SLB_CT_CLOSED = 7,
+	SLB_CT_STATE_MAX = 8,
+};
+
+/* Direction of a conntrack entry. */
+enum slb_ct_dir {
+	SLB_DIR_FWD = 0, /* client -> service */
+	SLB_DIR_REV = 1, /* endpoint -> client (reply) */
+};
+
+/* Which parts of a packet a conntrack entry rewrites. */
+enum slb_nat_flags {
+	SLB_NAT_SRC = 1 << 0,
+	SLB_NAT_DST = 1 << 1,
+};
+
+/* Indexes of the global per-CPU counter array: what happened to each packet. */
+enum slb_counter {
+	SLB_CNT_RX = 0,               /* packets seen by the programs */
+	SLB_CNT_PASS_NOT_IP = 1,      /* not IPv4: passed untouched */
+	SLB_CNT_PASS_NO_MATCH = 2,    /* no service and no conntrack entry: passed untouched */
+	SLB_CNT_PASS_FRAGMENT = 3,    /* IPv4 fragment: passed to the stack untouched */
+	SLB_CNT_CT_NEW = 4,           /* new flows created */
+	SLB_CNT_CT_HIT = 5,           /* packets of tracked flows */
+	SLB_CNT_CT_EXPIRED = 6,       /* expired entries replaced on lookup */
+	SLB_CNT_FWD_REDIRECT = 7,     /* translated and redirected after a FIB hit */
+	SLB_CNT_FWD_NEIGH = 8,        /* translated and redirected, neighbour resolved by kernel */
+	SLB_CNT_FWD_STACK = 9,        /* translated and handed to the stack (local or no FIB) */
+	SLB_CNT_DROP_MALFORMED = 10,  /* truncated or invalid headers */
+	SLB_CNT_DROP_NO_ENDPOINT = 11,/* service has no endpoint */
+	SLB_CNT_DROP_REWRITE = 12,    /* a helper failed while rewriting */
+	SLB_CNT_DROP_CT_INSERT = 13,  /* conntrack insert failed */
+	SLB_CNT_DROP_TCP_NO_CT = 14,  /* RST for an untracked flow */
+	SLB_CNT_PASS_TTL = 15,        /* TTL would expire: left to the stack for ICMP */
+	SLB_CNT_MAX = 32,
+};
+
+/* Key of the service map: one entry per VIP, port and protocol. */
+struct slb_svc_key {
+	__be32 vip[4];
+	__be16 port;
+	__u8 proto; /* IPPROTO_TCP / IPPROTO_UDP */
+	__u8 family;
+};
+
+/* Value of the service map. `id` indexes the endpoint, rr and stats maps. */
+struct slb_svc_val {
+	__u32 id;
+	__u8 sel;   /* enum slb_sel */
+	__u8 mode;  /* enum slb_mode */
+	__u16 ep_count;
+	__u32 flags;
+	__u32 inactive_timeout_s; /* 0 = protocol default */
+};
+
+/* One endpoint slot. */
+struct slb_endpoint {
+	__be32 addr[4];
+	__be16 port;
+	__u16 weight;
+	__u8 family;
+	__u8 flags;
+	__u16 pad;
+};
+
+/* Value of the endpoint map (an array indexed by service id). */
+struct slb_ep_set {
+	struct slb_endpoint ep[SLB_MAX_ENDPOINTS];
+};
+
+/* Per-rule and per-endpoint counters (per-CPU; Swift sums the CPUs). */
+struct slb_stats {
+	__u64 packets;
+	__u64 bytes;
+};
+
+/* Key of the conntrack map: the packet's tuple as it arrives. */
+struct slb_ct_key {
+	__be32 saddr[4];
+	__be32 daddr[4];
+	__be16 sport;
+	__be16 dport;
+	__u8 proto;
+	__u8 family;
+	__u16 pad;
+};
+
+/* The rewrite one direction of a flow applies. */
+struct slb_nat {
+	__be32 saddr[4];
+	__be32 daddr[4];
+	__be16 sport;
+	__be16 dport;
+	__u8 flags; /* enum slb_nat_flags */
+	__u8 family;
+	__u16 pad;
+};
+
+/*
+ * Value of the conntrack map. Each flow has two entries, one per direction; the other
+ * direction's key is the reverse of this entry's tuple after its rewrite is applied.
+ */
+struct slb_ct_val {
+	struct slb_nat nat;
+	__u64 last_seen_ns; /* bpf_ktime_get_ns() of the last packet */
+	__u64 packets;
+	__u64 bytes;
+	__u32 svc_id;
+	__u16 ep_idx;
+	__u8 state;    /* enum slb_ct_state, kept equal in both entries */
+	__u8 dir;      /* enum slb_ct_dir */
+	__u8 fin_dirs; /* bit per direction that has sent FIN */
+	__u8 pad[7];
+};
+
+/* Datapath-wide settings (array map with one element). Timeouts in seconds. */
+struct slb_config {
+	__u32 tcp_syn_timeout_s;
+	__u32 tcp_established_timeout_s;
+	__u32 tcp_fin_timeout_s;
+	__u32 tcp_closed_timeout_s;
+	__u32 udp_new_timeout_s;
+	__u32 udp_established_timeout_s;
+	__u32 flags;
+	__u32 pad;
+};
+
+#endif /* SWIFTLB_ABI_H */

@@ -1,0 +1,84 @@
+import Hummingbird
+import Logging
+import SwiftLBCore
+
+/// The loxilb REST paths SwiftLB serves, under `/netlox/v1`, and the methods each accepts.
+enum APIRoutes {
+    /// The API's base path.
+    static let base = "/netlox/v1"
+    /// Larger request bodies are refused with 413.
+    static let maxBodySize = 1 << 20
+
+    /// The loxilb DELETE forms that name a service, relative to `/config/loadbalancer`.
+    static let serviceDeletePaths = [
+        "externalipaddress/:ip_address/port/:port/protocol/:proto",
+        "externalipaddress/:ip_address/port/:port/portmax/:portmax/protocol/:proto",
+        "hosturl/:hosturl/externalipaddress/:ip_address/port/:port/portmax/:portmax/protocol/:proto",
+        "hosturl/:hosturl/externalipaddress/:ip_address/port/:port/protocol/:proto",
+    ]
+
+    /// Methods answered 405 (rather than 404) on a known path that does not serve them.
+    static let knownMethods: [HTTPRequest.Method] = [.get, .head, .post, .put, .delete, .patch, .options]
+}
+
+/// Builds the router serving SwiftLB's loxilb-compatible REST API over `store`.
+///
+/// Every answer with a body is JSON; errors are loxilb `ErrorModel`s (400 bad input naming the
+/// field, 404 unknown rule or path, 405 wrong method, 409 conflict, 413 body over 1 MiB, 500
+/// datapath or store failure). Each request is logged at debug level with method, path and status.
+public func makeRouter(store: RuleStore, version: VersionInfo) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    // Middleware applies only to routes added after it, so it goes first.
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: ErrorMiddleware())
+    let handlers = LoadBalancerHandlers(store: store, versionInfo: version)
+    let lb = APIRoutes.base + "/config/loadbalancer"
+    var table: [(path: String, method: HTTPRequest.Method, handler: Handler)] = [
+        (lb, .post, handlers.create),
+        (lb + "/all", .get, handlers.list),
+        (lb + "/all", .delete, handlers.deleteAll),
+        (lb + "/name/:lb_name", .delete, handlers.deleteByName),
+        (APIRoutes.base + "/config/conntrack/all", .get, handlers.connections),
+        (APIRoutes.base + "/version", .get, handlers.version),
+    ]
+    table += APIRoutes.serviceDeletePaths.map { (lb + "/" + $0, .delete, handlers.deleteService) }
+    for route in table {
+        router.on(RouterPath(route.path), method: route.method, use: route.handler)
+    }
+    addMethodNotAllowed(to: router, for: table.map { ($0.path, $0.method) })
+    return router
+}
+
+/// Builds the HTTP application the daemon runs: `makeRouter` served on `host:port`.
+///
+/// The result is a swift-service-lifecycle `Service`: run it in the daemon's `ServiceGroup`.
+public func makeApplication(
+    store: RuleStore, version: VersionInfo, host: String, port: Int, logger: Logger
+) -> some ApplicationProtocol {
+    Application(
+        router: makeRouter(store: store, version: version),
+        configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "swiftlb"),
+        logger: logger)
+}
+
+typealias Handler = @Sendable (Request, BasicRequestContext) async throws -> Response
+
+/// Registers a 405 answer for every known method a path does not serve.
+private func addMethodNotAllowed(
+    to router: Router<BasicRequestContext>, for routes: [(path: String, method: HTTPRequest.Method)]
+) {
+    var served: [String: [HTTPRequest.Method]] = [:]
+    var order: [String] = []
+    for route in routes {
+        if served[route.path] == nil { order.append(route.path) }
+        served[route.path, default: []].append(route.method)
+    }
+    for path in order {
+        let allowed = served[path] ?? []
+        for method in APIRoutes.knownMethods where !allowed.contains(method) {
+            router.on(RouterPath(path), method: method) { request, _ -> Response in
+                throw MethodNotAllowed(method: request.method, path: request.uri.path, allowed: allowed)
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Hummingbird
+import SwiftLBCore
+
+/// The request handlers: decode and check the request, call the `RuleStore`, encode the answer.
+struct LoadBalancerHandlers: Sendable {
+    let store: RuleStore
+    let versionInfo: VersionInfo
+
+    /// `POST /config/loadbalancer`: 200 `{"result":"Success"}` once the rule is programmed and saved.
+    var create: Handler {
+        { [store] request, _ in
+            let body = try await request.body.collect(upTo: APIRoutes.maxBodySize)
+            let entry = try LoxiJSON.decode(LoadBalancerEntry.self, from: Data(buffer: body))
+            try await store.create(entry)
+            return JSONResponse.make(PostSuccess())
+        }
+    }
+
+    /// `GET /config/loadbalancer/all`: `{"lbAttr":[...]}` with endpoint state and counters.
+    var list: Handler {
+        { [store] _, _ in
+            JSONResponse.make(LoadBalancerList(lbAttr: await store.list()))
+        }
+    }
+
+    /// `DELETE /config/loadbalancer/all`: 204, also when there is nothing to delete.
+    var deleteAll: Handler {
+        { [store] _, _ in
+            try await store.deleteAll()
+            return Response(status: .noContent)
+        }
+    }
+
+    /// `DELETE /config/loadbalancer/name/{lb_name}`: 204, or 404 when no rule has that name.
+    var deleteByName: Handler {
+        { [store] _, context in
+            let name = try DeleteParameters.text("lb_name", in: context.parameters)
+            try await store.delete(.name(name))
+            return Response(status: .noContent)
+        }
+    }
+
+    /// The four loxilb DELETE forms naming a service by address, port(s), protocol and host URL.
+    var deleteService: Handler {
+        { [store] request, context in
+            let selector = try DeleteParameters.selector(path: context.parameters, query: request.uri.queryParameters)
+            try await store.delete(selector)
+            return Response(status: .noContent)
+        }
+    }
+
+    /// `GET /config/conntrack/all`: `{"ctAttr":[...]}`.
+    var connections: Handler {
+        { [store] _, _ in
+            JSONResponse.make(ConntrackList(ctAttr: try await store.connections()))
+        }
+    }
+
+    /// `GET /version`.
+    var version: Handler {
+        { [versionInfo] _, _ in
+            JSONResponse.make(versionInfo)
+        }
+    }
+}

@@ -1,0 +1,25 @@
+/// Where and how the CLI reaches the API: the validated form of the global options.
+public struct APIEndpoint: Equatable, Sendable {
+    /// Server host name or address.
+    public var host: String
+    /// Server port.
+    public var port: Int
+    /// Seconds a request may take, connection included.
+    public var timeoutSeconds: Int
+    /// Sent as `Authorization: Bearer <token>` when set.
+    public var token: String?
+
+    /// Creates an endpoint; values are taken as given.
+    public init(host: String = "127.0.0.1", port: Int = 11111, timeoutSeconds: Int = 5, token: String? = nil) {
+        self.host = host
+        self.port = port
+        self.timeoutSeconds = timeoutSeconds
+        self.token = token
+    }
+
+    /// `http://HOST:PORT`, with an IPv6 host in brackets.
+    public var baseURL: String {
+        let needsBrackets = host.contains(":") && !host.hasPrefix("[")
+        return "http://\(needsBrackets ? "[\(host)]" : host):\(port)"
+    }
+}

@@ -1,0 +1,86 @@
+import SwiftLBCore
+
+/// `get lb` tables: one row per rule, or with `-o wide` one row per endpoint.
+public enum LoadBalancerTable {
+    /// Column titles of the default layout.
+    public static let headers = ["EXT IP", "PORT", "PROTO", "NAME", "MARK", "SEL", "MODE", "# OF ENDPOINTS", "MONITOR"]
+    /// Column titles of `-o wide`.
+    public static let wideHeaders = [
+        "EXT IP", "SEC IPS", "HOST", "PORT", "PROTO", "NAME", "MARK", "SEL", "MODE", "ENDPOINT", "EPORT", "WEIGHT",
+        "STATE", "COUNTERS",
+    ]
+
+    /// The rules loxicmd shows: those named `serviceName` when given, without internal SNAT rules,
+    /// sorted by address, port and protocol.
+    public static func visible(_ entries: [LoadBalancerEntry], serviceName: String?) -> [LoadBalancerEntry] {
+        entries.filter { entry in
+            !entry.serviceArguments.snat && (serviceName.map { entry.serviceArguments.name == $0 } ?? true)
+        }.sorted(by: isOrdered)
+    }
+
+    /// The table for `entries` (already filtered), default or wide.
+    public static func render(_ entries: [LoadBalancerEntry], wide: Bool) -> String {
+        guard wide else {
+            return TextTable(headers: headers, rows: entries.map(row)).render()
+        }
+        return TextTable(headers: wideHeaders, rows: entries.flatMap(wideRows)).render()
+    }
+
+    static func row(_ entry: LoadBalancerEntry) -> [String] {
+        let service = entry.serviceArguments
+        return [
+            service.externalIP, portText(service), protocolText(service), service.name, String(service.block),
+            selectionName(service.sel), modeName(service.mode), String(entry.endpoints.count),
+            service.monitor ? "On" : "Off",
+        ]
+    }
+
+    static func wideRows(_ entry: LoadBalancerEntry) -> [[String]] {
+        let service = entry.serviceArguments
+        let head = [
+            service.externalIP, entry.secondaryIPs.map(\.secondaryIP).joined(separator: ", "), service.host,
+            portText(service), protocolText(service), service.name, String(service.block),
+            selectionName(service.sel), modeName(service.mode),
+        ]
+        guard !entry.endpoints.isEmpty else { return [head] }
+        return entry.endpoints.enumerated().map { index, endpoint in
+            let lead = index == 0 ? head : Array(repeating: "", count: head.count)
+            // loxicmd shows an endpoint's state only when the rule is monitored.
+            let state = service.monitor ? endpoint.state : "-"
+            return lead + [
+                endpoint.endpointIP, String(endpoint.targetPort), String(endpoint.weight), state, endpoint.counter,
+            ]
+        }
+    }
+
+    static func portText(_ service: ServiceArguments) -> String {
+        service.portMax > service.port ? "\(service.port)-\(service.portMax)" : String(service.port)
+    }
+
+    static func protocolText(_ service: ServiceArguments) -> String {
+        switch service.security {
+        case 1: service.protocol + ":https"
+        case 2: service.protocol + ":e2ehttps"
+        default: service.protocol
+        }
+    }
+
+    static func selectionName(_ code: Int) -> String {
+        SelectionAlgorithm(rawValue: code)?.name ?? String(code)
+    }
+
+    static func modeName(_ code: Int) -> String {
+        NATMode(rawValue: code)?.name ?? String(code)
+    }
+
+    private static func isOrdered(_ lhs: LoadBalancerEntry, _ rhs: LoadBalancerEntry) -> Bool {
+        let left = lhs.serviceArguments
+        let right = rhs.serviceArguments
+        if left.externalIP != right.externalIP {
+            if let a = IPAddress(left.externalIP), let b = IPAddress(right.externalIP) { return a < b }
+            return left.externalIP < right.externalIP
+        }
+        if left.port != right.port { return left.port < right.port }
+        return left.protocol < right.protocol
+    }
+}

@@ -1,0 +1,12 @@
+/// Durable storage of the rule set: SQLite in production, `InMemoryConfigStore` in tests.
+///
+/// Every write is durable (survives a crash or power loss) when it returns; a failed write leaves
+/// the stored state as it was.
+public protocol ConfigStore: Sendable {
+    /// Every stored record, sorted by key.
+    func loadAll() async throws(ConfigStoreError) -> [ConfigRecord]
+    /// Inserts `record`, or replaces the record with the same key.
+    func save(_ record: ConfigRecord) async throws(ConfigStoreError)
+    /// Deletes the record with `key`; deleting an absent key is not an error.
+    func delete(key: ServiceKey) async throws(ConfigStoreError)
+}

@@ -1,0 +1,126 @@
+/// One endpoint as programmed into the datapath.
+public struct DatapathEndpoint: Hashable, Sendable {
+    public var address: IPAddress
+    public var port: UInt16
+    public var weight: UInt16
+
+    public init(address: IPAddress, port: UInt16, weight: UInt16) {
+        self.address = address
+        self.port = port
+        self.weight = weight
+    }
+}
+
+/// The identity of a service in the datapath: VIP, port and protocol.
+public struct ServiceKey: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public var vip: IPAddress
+    public var port: UInt16
+    public var proto: L4Protocol
+
+    public init(vip: IPAddress, port: UInt16, proto: L4Protocol) {
+        self.vip = vip
+        self.port = port
+        self.proto = proto
+    }
+
+    public var description: String { "\(vip):\(port)/\(proto.rawValue)" }
+
+    public static func < (lhs: ServiceKey, rhs: ServiceKey) -> Bool {
+        (lhs.vip, lhs.port, lhs.proto) < (rhs.vip, rhs.port, rhs.proto)
+    }
+}
+
+/// One service as programmed into the datapath: a key, its slot id and its endpoints in slot order.
+public struct DatapathService: Hashable, Sendable {
+    /// Slot index in the datapath's per-service arrays (0 ..< `Limits.maxServices`).
+    public var id: UInt32
+    public var key: ServiceKey
+    public var selection: SelectionAlgorithm
+    public var mode: NATMode
+    /// Idle timeout in seconds; 0 means the protocol's default.
+    public var inactiveTimeout: UInt32
+    public var endpoints: [DatapathEndpoint]
+
+    public init(
+        id: UInt32, key: ServiceKey, selection: SelectionAlgorithm, mode: NATMode, inactiveTimeout: UInt32 = 0,
+        endpoints: [DatapathEndpoint]
+    ) {
+        self.id = id
+        self.key = key
+        self.selection = selection
+        self.mode = mode
+        self.inactiveTimeout = inactiveTimeout
+        self.endpoints = endpoints
+    }
+}
+
+/// Packet and byte counters.
+public struct Counters: Hashable, Sendable {
+    public var packets: UInt64
+    public var bytes: UInt64
+
+    public init(packets: UInt64 = 0, bytes: UInt64 = 0) {
+        self.packets = packets
+        self.bytes = bytes
+    }
+
+    public static let zero = Counters()
+}
+
+/// One tracked connection as the datapath reports it (its client-to-service direction).
+public struct ConnectionEntry: Hashable, Sendable {
+    public var proto: L4Protocol
+    public var clientAddress: IPAddress
+    public var clientPort: UInt16
+    public var serviceAddress: IPAddress
+    public var servicePort: UInt16
+    public var endpointAddress: IPAddress
+    public var endpointPort: UInt16
+    /// State name as loxilb prints it: "syn-sent", "syn-recv", "est", "fin-wait", "time-wait", "closed", "new".
+    public var state: String
+    public var serviceID: UInt32
+    /// Both directions added up.
+    public var counters: Counters
+
+    public init(
+        proto: L4Protocol, clientAddress: IPAddress, clientPort: UInt16, serviceAddress: IPAddress,
+        servicePort: UInt16, endpointAddress: IPAddress, endpointPort: UInt16, state: String, serviceID: UInt32,
+        counters: Counters
+    ) {
+        self.proto = proto
+        self.clientAddress = clientAddress
+        self.clientPort = clientPort
+        self.serviceAddress = serviceAddress
+        self.servicePort = servicePort
+        self.endpointAddress = endpointAddress
+        self.endpointPort = endpointPort
+        self.state = state
+        self.serviceID = serviceID
+        self.counters = counters
+    }
+}
+
+/// Datapath-wide limits, equal to the shared ABI header's (the datapath checks they agree).
+public enum Limits {
+    public static let maxServices = 16384
+    public static let maxEndpointsPerService = 32
+    public static let conntrackEntries = 262_144
+}
+
+/// What the reconciler drives: the kernel datapath in production, an in-memory fake in tests.
+///
+/// Every call either fully succeeds or throws and leaves the service as it was.
+public protocol Datapath: Sendable {
+    /// Programs `service` (creating or replacing the entry with the same key and id).
+    func upsert(_ service: DatapathService) async throws
+    /// Removes the service with this key and id; removing an absent service is not an error.
+    func remove(key: ServiceKey, id: UInt32) async throws
+    /// The services currently programmed, sorted by key.
+    func programmedServices() async throws -> [DatapathService]
+    /// Counters of a service (both directions).
+    func serviceCounters(id: UInt32) async throws -> Counters
+    /// Counters of each endpoint slot of a service, in slot order.
+    func endpointCounters(id: UInt32, count: Int) async throws -> [Counters]
+    /// Live connections, client-to-service direction only.
+    func connections() async throws -> [ConnectionEntry]
+}

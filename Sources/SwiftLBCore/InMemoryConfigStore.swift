@@ -1,0 +1,49 @@
+/// A `ConfigStore` in memory, for tests: it can be told to fail writes, and can be shared by several
+/// `RuleStore`s in turn to simulate a daemon restart.
+public actor InMemoryConfigStore: ConfigStore {
+    private var records: [ServiceKey: ConfigRecord]
+    private var failingWrites = 0
+
+    /// The number of successful writes (saves and deletes) so far.
+    public private(set) var writeCount = 0
+
+    /// Creates a store holding `records`.
+    public init(records: [ConfigRecord] = []) {
+        self.records = Dictionary(records.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
+    }
+
+    /// Makes the next `count` writes fail without changing anything.
+    public func failNextWrites(_ count: Int = 1) {
+        failingWrites = count
+    }
+
+    /// Every stored record, sorted by key.
+    public func loadAll() throws(ConfigStoreError) -> [ConfigRecord] {
+        records.values.sorted { $0.key < $1.key }
+    }
+
+    /// Inserts or replaces `record`, unless a failure was requested.
+    public func save(_ record: ConfigRecord) throws(ConfigStoreError) {
+        try consumeFailure("save \(record.key)")
+        // SQLite's UNIQUE(service_id) would refuse this too; mirror it so tests catch id bugs.
+        if let owner = records.values.first(where: { $0.serviceID == record.serviceID && $0.key != record.key }) {
+            throw ConfigStoreError(
+                operation: "save \(record.key)", reason: "service id \(record.serviceID) belongs to \(owner.key)")
+        }
+        records[record.key] = record
+        writeCount += 1
+    }
+
+    /// Deletes the record with `key`, unless a failure was requested.
+    public func delete(key: ServiceKey) throws(ConfigStoreError) {
+        try consumeFailure("delete \(key)")
+        records[key] = nil
+        writeCount += 1
+    }
+
+    private func consumeFailure(_ operation: String) throws(ConfigStoreError) {
+        guard failingWrites > 0 else { return }
+        failingWrites -= 1
+        throw ConfigStoreError(operation: operation, reason: "simulated write failure")
+    }
+}

@@ -1,0 +1,124 @@
+/// A `Datapath` in memory, for tests of everything above the kernel.
+///
+/// It is stricter than it needs to be: an upsert whose id or key is already held by another
+/// service is refused, so callers that mix up slots fail loudly. It can be told to fail the next
+/// call, its counters and connections are set by the test, and `dump()` prints its state as text.
+public actor InMemoryDatapath: Datapath {
+    /// Which calls an injected failure applies to.
+    public enum Call: Sendable, Hashable {
+        /// `upsert(_:)`.
+        case upsert
+        /// `remove(key:id:)`.
+        case remove
+        /// Any of the reading calls.
+        case read
+        /// Whatever call comes next.
+        case any
+    }
+
+    private var services: [UInt32: DatapathService] = [:]
+    private var serviceCounterValues: [UInt32: Counters] = [:]
+    private var endpointCounterValues: [UInt32: [Counters]] = [:]
+    private var liveConnections: [ConnectionEntry] = []
+    private var pendingFailures: [Call] = []
+
+    /// Every successful mutating call, in order: "upsert <id> <key>" or "remove <id> <key>".
+    public private(set) var log: [String] = []
+
+    /// Creates a datapath already holding `services`, as if programmed by an earlier run.
+    public init(services: [DatapathService] = []) {
+        for service in services { self.services[service.id] = service }
+    }
+
+    /// Makes the next call of kind `call` throw `InMemoryDatapathError.injected` and change nothing.
+    public func failNext(_ call: Call = .any) {
+        pendingFailures.append(call)
+    }
+
+    /// Sets the counters `serviceCounters(id:)` reports.
+    public func setServiceCounters(_ counters: Counters, id: UInt32) {
+        serviceCounterValues[id] = counters
+    }
+
+    /// Sets the per-endpoint counters `endpointCounters(id:count:)` reports.
+    public func setEndpointCounters(_ counters: [Counters], id: UInt32) {
+        endpointCounterValues[id] = counters
+    }
+
+    /// Sets the connections `connections()` reports.
+    public func setConnections(_ connections: [ConnectionEntry]) {
+        liveConnections = connections
+    }
+
+    /// Programs `service`, refusing slot or key clashes with other services.
+    public func upsert(_ service: DatapathService) throws(InMemoryDatapathError) {
+        try consumeFailure(.upsert)
+        guard service.id < Limits.maxServices else { throw .idOutOfRange(service.id) }
+        guard service.endpoints.count <= Limits.maxEndpointsPerService else {
+            throw .tooManyEndpoints(service.endpoints.count)
+        }
+        if let holder = services[service.id], holder.key != service.key {
+            throw .idInUse(service.id, by: holder.key)
+        }
+        if let holder = services.values.first(where: { $0.key == service.key && $0.id != service.id }) {
+            throw .keyInUse(service.key, byID: holder.id)
+        }
+        if services[service.id]?.endpoints != service.endpoints { endpointCounterValues[service.id] = nil }
+        services[service.id] = service
+        log.append("upsert \(service.id) \(service.key)")
+    }
+
+    /// Removes the service in slot `id` if it has `key`.
+    public func remove(key: ServiceKey, id: UInt32) throws(InMemoryDatapathError) {
+        try consumeFailure(.remove)
+        guard services[id]?.key == key else { return }
+        services[id] = nil
+        serviceCounterValues[id] = nil
+        endpointCounterValues[id] = nil
+        log.append("remove \(id) \(key)")
+    }
+
+    /// The programmed services, sorted by key.
+    public func programmedServices() throws(InMemoryDatapathError) -> [DatapathService] {
+        try consumeFailure(.read)
+        return services.values.sorted { $0.key < $1.key }
+    }
+
+    /// The counters set for `id`, zero when none were set.
+    public func serviceCounters(id: UInt32) throws(InMemoryDatapathError) -> Counters {
+        try consumeFailure(.read)
+        return serviceCounterValues[id] ?? .zero
+    }
+
+    /// The endpoint counters set for `id`, padded with zeros (or cut) to `count`.
+    public func endpointCounters(id: UInt32, count: Int) throws(InMemoryDatapathError) -> [Counters] {
+        try consumeFailure(.read)
+        let known = endpointCounterValues[id] ?? []
+        return (0..<max(count, 0)).map { $0 < known.count ? known[$0] : .zero }
+    }
+
+    /// The connections set by the test.
+    public func connections() throws(InMemoryDatapathError) -> [ConnectionEntry] {
+        try consumeFailure(.read)
+        return liveConnections
+    }
+
+    /// The programmed state, one line per service sorted by key, e.g.
+    /// `svc 3 10.0.0.1:80/tcp sel=rr mode=default eps=[10.0.1.1:8080 w1, 10.0.1.2:8080 w2]`.
+    public func dump() -> String {
+        services.values.sorted { $0.key < $1.key }.map(Self.line).joined(separator: "\n")
+    }
+
+    static func line(_ service: DatapathService) -> String {
+        let endpoints = service.endpoints.map { "\($0.address):\($0.port) w\($0.weight)" }.joined(separator: ", ")
+        let timeout = service.inactiveTimeout == 0 ? "" : " timeout=\(service.inactiveTimeout)"
+        return "svc \(service.id) \(service.key) sel=\(service.selection.name) mode=\(service.mode.name)\(timeout) "
+            + "eps=[\(endpoints)]"
+    }
+
+    private func consumeFailure(_ call: Call) throws(InMemoryDatapathError) {
+        guard let index = pendingFailures.firstIndex(where: { $0 == call || $0 == .any }) else { return }
+        pendingFailures.remove(at: index)
+        throw .injected(call)
+    }
+}

@@ -1,0 +1,161 @@
+import Logging
+
+/// The desired load-balancer state, and the API's only way to change it.
+///
+/// Every change is validated completely, then programmed into the datapath, then persisted; if a
+/// later step fails the earlier ones are undone, so a failed call changes nothing. Changes run one
+/// at a time (the actor's suspension points would otherwise let two creates pick the same slot).
+public actor RuleStore {
+    let config: any ConfigStore
+    let datapath: any Datapath
+    let logger: Logger
+    let maxEndpoints: Int
+    var table: RuleTable
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Creates an empty store; call `restore()` before serving requests.
+    public init(config: any ConfigStore, datapath: any Datapath, logger: Logger) {
+        self.init(
+            config: config, datapath: datapath, logger: logger, maxServices: Limits.maxServices,
+            maxEndpoints: Limits.maxEndpointsPerService)
+    }
+
+    /// Creates an empty store with smaller limits (tests).
+    init(config: any ConfigStore, datapath: any Datapath, logger: Logger, maxServices: Int, maxEndpoints: Int) {
+        self.config = config
+        self.datapath = datapath
+        self.logger = logger
+        self.maxEndpoints = maxEndpoints
+        self.table = RuleTable(maxServices: maxServices)
+    }
+
+    /// Loads persisted rules and programs them; removes programmed services that are not in the config.
+    public func restore() async throws {
+        await acquire()
+        defer { release() }
+        let records = try await config.loadAll()
+        let restored = try RuleTable(records: records, maxServices: table.maxServices, maxEndpoints: maxEndpoints)
+        let operations = try await Reconciler(datapath: datapath)
+            .reconcile(desired: restored.services, reprogramUnchanged: true)
+        table = restored
+        logger.info(
+            "restored load-balancer rules",
+            metadata: ["rules": "\(restored.rules.count)", "datapath-operations": "\(operations.count)"])
+    }
+
+    /// Validates fully, then programs the datapath and persists; on any failure nothing changes (rollback).
+    public func create(_ entry: LoadBalancerEntry) async throws(APIError) {
+        let rule = try RuleValidator.validate(entry, maxEndpoints: maxEndpoints)
+        await acquire()
+        defer { release() }
+        switch try table.change(for: rule) {
+        case .unchanged:
+            return
+        case .add(let new):
+            try await install(new, replacing: nil)
+        case .replace(let old, let new):
+            try await install(new, replacing: old)
+        }
+    }
+
+    /// Deletes the matching rules; APIError 404 when nothing matches.
+    public func delete(_ selector: RuleSelector) async throws(APIError) {
+        await acquire()
+        defer { release() }
+        let matches = try table.matching(selector)
+        guard !matches.isEmpty else {
+            throw .notFound(
+                "no load-balancer rule \(selector.summary) exists; list the rules with GET "
+                    + "/netlox/v1/config/loadbalancer/all")
+        }
+        for installed in matches { try await uninstall(installed) }
+    }
+
+    /// Deletes every rule; succeeds when there are none. Stops at the first failure, leaving the rules
+    /// not yet deleted in place.
+    public func deleteAll() async throws(APIError) {
+        await acquire()
+        defer { release() }
+        for installed in table.sorted { try await uninstall(installed) }
+    }
+
+    private func install(_ new: InstalledRule, replacing old: InstalledRule?) async throws(APIError) {
+        do {
+            try await datapath.upsert(new.service)
+        } catch {
+            logger.error("datapath upsert failed", metadata: ["rule": "\(new.rule.key)", "error": "\(error)"])
+            throw .internalError(
+                "the datapath refused \(new.rule.key) (\(error)); nothing was changed. Check the daemon log and retry")
+        }
+        do {
+            try await config.save(new.record)
+        } catch {
+            let reversal: ReconcileOperation =
+                old.map { .upsert($0.service) } ?? .remove(key: new.rule.key, id: new.serviceID)
+            let undone = await undo(reversal, after: error)
+            throw .internalError(
+                "saving \(new.rule.key) to the config store failed (\(error)); \(undone). Check that the config "
+                    + "database is writable and retry")
+        }
+        table.commit(new)
+        logger.info(
+            old == nil ? "rule created" : "rule updated",
+            metadata: ["rule": "\(new.rule.key)", "id": "\(new.serviceID)", "name": "\(new.rule.name)"])
+    }
+
+    private func uninstall(_ installed: InstalledRule) async throws(APIError) {
+        let key = installed.rule.key
+        do {
+            try await datapath.remove(key: key, id: installed.serviceID)
+        } catch {
+            logger.error("datapath remove failed", metadata: ["rule": "\(key)", "error": "\(error)"])
+            throw .internalError(
+                "the datapath could not remove \(key) (\(error)); the rule is unchanged. Check the daemon log and retry"
+            )
+        }
+        do {
+            try await config.delete(key: key)
+        } catch {
+            let undone = await undo(.upsert(installed.service), after: error)
+            throw .internalError(
+                "deleting \(key) from the config store failed (\(error)); \(undone). Check that the config database "
+                    + "is writable and retry")
+        }
+        table.drop(key)
+        logger.info("rule deleted", metadata: ["rule": "\(key)", "id": "\(installed.serviceID)"])
+    }
+
+    /// Puts the datapath back after a failed config write; returns a clause for the error message.
+    private func undo(_ operation: ReconcileOperation, after failure: any Error) async -> String {
+        do {
+            switch operation {
+            case .upsert(let service): try await datapath.upsert(service)
+            case .remove(let key, let id): try await datapath.remove(key: key, id: id)
+            }
+            return "the datapath change was rolled back, so nothing was changed"
+        } catch {
+            logger.critical(
+                "rollback failed: the datapath no longer matches the config",
+                metadata: ["rollback": "\(operation)", "error": "\(error)", "cause": "\(failure)"])
+            return "rolling back the datapath failed too (\(error)), so restart the daemon to resynchronize it"
+        }
+    }
+
+    private func acquire() async {
+        guard busy else {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    // The next waiter inherits `busy`, so no newcomer can slip in between.
+    private func release() {
+        if waiters.isEmpty {
+            busy = false
+        } else {
+            waiters.removeFirst().resume()
+        }
+    }
+}

@@ -1,0 +1,93 @@
+/// The committed rule set and the decisions that depend on it: conflicts, names, free slots.
+///
+/// A plain value, so `RuleStore` can compute a change, apply it to the datapath and the config
+/// store, and only then commit it here.
+struct RuleTable: Sendable {
+    /// What creating a rule amounts to.
+    enum Change: Sendable, Equatable {
+        /// The identical rule exists; nothing to do.
+        case unchanged
+        /// A new rule in a free slot.
+        case add(InstalledRule)
+        /// New endpoints (or name-compatible fields) for an existing rule, in its slot.
+        case replace(old: InstalledRule, new: InstalledRule)
+    }
+
+    let maxServices: Int
+    private(set) var rules: [ServiceKey: InstalledRule] = [:]
+
+    init(maxServices: Int) {
+        self.maxServices = maxServices
+    }
+
+    /// The rules sorted by key.
+    var sorted: [InstalledRule] { rules.values.sorted { $0.rule.key < $1.rule.key } }
+
+    /// The services these rules program.
+    var services: [DatapathService] { sorted.map(\.service) }
+
+    mutating func commit(_ installed: InstalledRule) {
+        rules[installed.rule.key] = installed
+    }
+
+    mutating func drop(_ key: ServiceKey) {
+        rules[key] = nil
+    }
+
+    /// Decides what creating `rule` means: 409 on conflicts, 507 when no slot is free.
+    func change(for rule: LBRule) throws(APIError) -> Change {
+        try checkNameIsFree(rule)
+        guard let old = rules[rule.key] else {
+            return .add(InstalledRule(serviceID: try freeID(for: rule.key), rule: rule))
+        }
+        if old.rule == rule { return .unchanged }
+        try checkCompatible(old: old.rule, new: rule)
+        return .replace(old: old, new: InstalledRule(serviceID: old.serviceID, rule: rule))
+    }
+
+    /// The rules `selector` matches, sorted by key.
+    func matching(_ selector: RuleSelector) throws(APIError) -> [InstalledRule] {
+        let matches = try selector.matcher()
+        return sorted.filter { matches($0.rule) }
+    }
+
+    private func checkNameIsFree(_ rule: LBRule) throws(APIError) {
+        guard !rule.name.isEmpty,
+            let other = rules.values.first(where: { $0.rule.name == rule.name && $0.rule.key != rule.key })
+        else { return }
+        throw .conflict(
+            "the name \"\(rule.name)\" is already used by the rule for \(other.rule.key); names must be unique, "
+                + "so choose another name or delete that rule first",
+            fields: ["serviceArguments.name"])
+    }
+
+    // An update may only change endpoints: a different algorithm, mode or name is another rule.
+    private func checkCompatible(old: LBRule, new: LBRule) throws(APIError) {
+        var differences: [(field: String, text: String)] = []
+        if old.selection != new.selection {
+            differences.append(("serviceArguments.sel", "sel \(old.selection.name) (requested \(new.selection.name))"))
+        }
+        if old.mode != new.mode {
+            differences.append(("serviceArguments.mode", "mode \(old.mode.name) (requested \(new.mode.name))"))
+        }
+        if old.name != new.name {
+            differences.append(("serviceArguments.name", "name \"\(old.name)\" (requested \"\(new.name)\")"))
+        }
+        guard !differences.isEmpty else { return }
+        let what = differences.map(\.text).joined(separator: ", ")
+        throw .conflict(
+            "a rule for \(old.key) already exists with \(what); send the same sel, mode and name to update its "
+                + "endpoints, or delete the rule first to change them",
+            fields: differences.map(\.field))
+    }
+
+    private func freeID(for key: ServiceKey) throws(APIError) -> UInt32 {
+        let used = Set(rules.values.map(\.serviceID))
+        guard let id = (0..<maxServices).first(where: { !used.contains(UInt32($0)) }) else {
+            throw .insufficientStorage(
+                "all \(maxServices) service slots are in use, so \(key) cannot be added; delete unused rules first",
+                fields: ["serviceArguments"])
+        }
+        return UInt32(id)
+    }
+}

@@ -1,0 +1,74 @@
+extension RuleValidator {
+    /// Checks every endpoint and resolves it, sorted by address and port.
+    static func resolveEndpoints(
+        _ endpoints: [LBEndpoint], servicePort: UInt16, maxEndpoints: Int
+    ) throws(APIError) -> [DatapathEndpoint] {
+        guard !endpoints.isEmpty else {
+            throw .badRequest(
+                field: "endpoints", message: "at least one endpoint is required; list them in endpoints")
+        }
+        guard endpoints.count <= maxEndpoints else {
+            throw .insufficientStorage(
+                "\(endpoints.count) endpoints exceed the limit of \(maxEndpoints) per service; split the "
+                    + "endpoints over several services or remove some",
+                fields: ["endpoints"])
+        }
+        var resolved: [DatapathEndpoint] = []
+        var seen: Set<DatapathEndpoint.Slot> = []
+        for (index, endpoint) in endpoints.enumerated() {
+            let one = try resolveEndpoint(endpoint, index: index, servicePort: servicePort)
+            guard seen.insert(one.slot).inserted else {
+                throw .badRequest(
+                    field: "endpoints[\(index)]",
+                    message: "endpoint \(one.address):\(one.port) is listed twice; list each address and port once")
+            }
+            resolved.append(one)
+        }
+        return resolved.sorted { ($0.address, $0.port) < ($1.address, $1.port) }
+    }
+
+    private static func resolveEndpoint(
+        _ endpoint: LBEndpoint, index: Int, servicePort: UInt16
+    ) throws(APIError) -> DatapathEndpoint {
+        let field = "endpoints[\(index)]"
+        guard let address = IPAddress(endpoint.endpointIP) else {
+            throw .badRequest(
+                field: "\(field).endpointIP",
+                message: "\(field).endpointIP \"\(endpoint.endpointIP)\" is not an IP address; give a dotted quad "
+                    + "such as 10.0.1.1")
+        }
+        guard address.isV4 else {
+            throw .badRequest(
+                field: "\(field).endpointIP", message: "IPv6 endpoints are not supported yet; use IPv4 endpoints")
+        }
+        if let problem = unusableReason(address, allowLoopback: true) {
+            throw .badRequest(
+                field: "\(field).endpointIP",
+                message: "\(field).endpointIP \(endpoint.endpointIP) is \(problem); use a unicast IPv4 address")
+        }
+        guard (0...65535).contains(endpoint.targetPort) else {
+            throw .badRequest(
+                field: "\(field).targetPort",
+                message: "\(field).targetPort \(endpoint.targetPort) is out of range; use 1 to 65535, or 0 for the "
+                    + "service port")
+        }
+        guard (0...65535).contains(endpoint.weight) else {
+            throw .badRequest(
+                field: "\(field).weight",
+                message: "\(field).weight \(endpoint.weight) is out of range; use 1 to 65535 (0 counts as 1)")
+        }
+        return DatapathEndpoint(
+            address: address, port: endpoint.targetPort == 0 ? servicePort : UInt16(endpoint.targetPort),
+            weight: UInt16(max(endpoint.weight, 1)))
+    }
+}
+
+extension DatapathEndpoint {
+    /// What must be unique among a service's endpoints.
+    struct Slot: Hashable {
+        var address: IPAddress
+        var port: UInt16
+    }
+
+    var slot: Slot { Slot(address: address, port: port) }
+}

@@ -1,0 +1,132 @@
+/// The `serviceArguments` object of a loxilb load-balancer entry: what the service is and how it behaves.
+///
+/// Field names and types are loxilb's. Decoding is Go-style (case-insensitive keys, unknown keys
+/// ignored, missing or `null` fields zero); encoding always writes every field.
+public struct ServiceArguments: Codable, Sendable, Hashable {
+    /// The service's virtual IP (required).
+    public var externalIP: String
+    /// Private IP for the service (loxilb's `privateIP`).
+    public var privateIP: String
+    /// The service port, or the first port of a range.
+    public var port: Int
+    /// The last port of a range; 0 for a single port.
+    public var portMax: Int
+    /// "tcp", "udp", "sctp" or "icmp".
+    public var `protocol`: String
+    /// Endpoint selection algorithm code (see `SelectionAlgorithm`).
+    public var sel: Int
+    /// NAT mode code (see `NATMode`).
+    public var mode: Int
+    /// Advertise the VIP over BGP.
+    public var bgp: Bool
+    /// Health-check the endpoints.
+    public var monitor: Bool
+    /// Probe type: "tcp", "udp", "sctp", "http", "https", "ping" or "none".
+    public var probetype: String
+    /// Probe port.
+    public var probeport: Int
+    /// Probe request (HTTP probes).
+    public var probereq: String
+    /// Expected probe response (HTTP probes).
+    public var proberesp: String
+    /// Probe timeout in seconds.
+    public var probeTimeout: Int
+    /// Probe retries before an endpoint is marked down.
+    public var probeRetries: Int
+    /// Idle timeout of a connection in seconds; 0 means the protocol's default.
+    public var inactiveTimeOut: Int
+    /// Optional rule name, unique among rules when not empty.
+    public var name: String
+    /// Source-NAT the traffic (loxilb's `snat`).
+    public var snat: Bool
+    /// Set by controllers (kube-loxilb) for rules they own.
+    public var managed: Bool
+    /// 0 plain, 1 https, 2 end-to-end https.
+    public var security: Int
+    /// Firewall mark block.
+    public var block: Int
+    /// 0 create, 1 attach endpoints, 2 detach endpoints.
+    public var oper: Int
+    /// L7 host or URL.
+    public var host: String
+    /// Send a PROXY protocol v2 header to endpoints.
+    public var proxyprotocolv2: Bool
+    /// Egress (outbound) rule.
+    public var egress: Bool
+
+    /// Creates arguments; every field defaults to its Go zero value.
+    public init(
+        externalIP: String = "", privateIP: String = "", port: Int = 0, portMax: Int = 0, protocol: String = "",
+        sel: Int = 0, mode: Int = 0, bgp: Bool = false, monitor: Bool = false, probetype: String = "",
+        probeport: Int = 0, probereq: String = "", proberesp: String = "", probeTimeout: Int = 0,
+        probeRetries: Int = 0, inactiveTimeOut: Int = 0, name: String = "", snat: Bool = false,
+        managed: Bool = false, security: Int = 0, block: Int = 0, oper: Int = 0, host: String = "",
+        proxyprotocolv2: Bool = false, egress: Bool = false
+    ) {
+        self.externalIP = externalIP
+        self.privateIP = privateIP
+        self.port = port
+        self.portMax = portMax
+        self.protocol = `protocol`
+        self.sel = sel
+        self.mode = mode
+        self.bgp = bgp
+        self.monitor = monitor
+        self.probetype = probetype
+        self.probeport = probeport
+        self.probereq = probereq
+        self.proberesp = proberesp
+        self.probeTimeout = probeTimeout
+        self.probeRetries = probeRetries
+        self.inactiveTimeOut = inactiveTimeOut
+        self.name = name
+        self.snat = snat
+        self.managed = managed
+        self.security = security
+        self.block = block
+        self.oper = oper
+        self.host = host
+        self.proxyprotocolv2 = proxyprotocolv2
+        self.egress = egress
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case externalIP, privateIP, port, portMax, `protocol`, sel, mode, bgp, monitor, probetype, probeport
+        case probereq, proberesp, probeTimeout, probeRetries, inactiveTimeOut, name, snat, managed, security
+        case block, oper, host, proxyprotocolv2, egress
+    }
+
+    /// Decodes Go-style: keys case-insensitive, unknown keys ignored, missing or `null` fields zero.
+    public init(from decoder: any Decoder) throws {
+        let object = try GoStyleContainer<CodingKeys>(decoder)
+        externalIP = try object.decode(.externalIP)
+        privateIP = try object.decode(.privateIP)
+        port = try object.decode(.port)
+        portMax = try object.decode(.portMax)
+        `protocol` = try object.decode(.protocol)
+        sel = try object.decode(.sel)
+        mode = try object.decode(.mode)
+        bgp = try object.decode(.bgp)
+        monitor = try object.decode(.monitor)
+        probetype = try object.decode(.probetype)
+        probeport = try object.decode(.probeport)
+        probereq = try object.decode(.probereq)
+        proberesp = try object.decode(.proberesp)
+        probeTimeout = try object.decode(.probeTimeout)
+        probeRetries = try object.decode(.probeRetries)
+        inactiveTimeOut = try object.decode(.inactiveTimeOut)
+        name = try object.decode(.name)
+        snat = try object.decode(.snat)
+        managed = try object.decode(.managed)
+        security = try object.decode(.security)
+        block = try object.decode(.block)
+        oper = try object.decode(.oper)
+        host = try object.decode(.host)
+        proxyprotocolv2 = try object.decode(.proxyprotocolv2)
+        egress = try object.decode(.egress)
+    }
+}
+
+extension ServiceArguments: GoZeroValue {
+    static var goZero: ServiceArguments { ServiceArguments() }
+}

@@ -1,0 +1,227 @@
+import BPFLoader
+import BPFObjects
+import SwiftLBABI
+import SwiftLBCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The kernel datapath: programs services into the BPF maps of the loaded `swiftlb` object and
+/// reads counters and conntrack back.
+///
+/// Map writes are ordered so the programs never see a service whose endpoint slots are not
+/// written yet, and every upsert restores the previous entries when a later write fails.
+public final class EBPFDatapath: Datapath, @unchecked Sendable {
+    // The object owns the maps and programs; the typed views below only hold their fds.
+    public let object: BPFObject
+    let services: BPFMap<slb_svc_key, slb_svc_val>
+    let endpointSets: BPFMap<UInt32, slb_ep_set>
+    let roundRobin: BPFMap<UInt32, UInt32>
+    let conntrack: BPFMap<slb_ct_key, slb_ct_val>
+    let serviceStats: BPFPerCPUMap<UInt32, slb_stats>
+    let endpointStats: BPFPerCPUMap<UInt32, slb_stats>
+    let counters: BPFPerCPUMap<UInt32, UInt64>
+    let config: BPFMap<UInt32, slb_config>
+    /// The timeouts written to the datapath, used by the garbage collector.
+    public let timeouts: ConntrackTimeouts
+
+    /// Loads the embedded datapath object. With `pinRoot`, maps are reused from there (conntrack
+    /// survives restarts) or pinned there; without it nothing is pinned (tests, benchmarks).
+    public init(pinRoot: String?, timeouts: ConntrackTimeouts = ConntrackTimeouts()) throws(BPFError) {
+        guard let elf = BPFObjects.object(named: BPFObjects.datapathName) else {
+            throw BPFError(
+                operation: "find the embedded datapath object", code: ENOENT,
+                hint: "the build did not compile bpf/progs/swiftlb.bpf.c; rebuild with clang and libbpf-dev")
+        }
+        object = try BPFObject(elf: elf, name: BPFObjects.datapathName, pinRoot: pinRoot)
+        services = try object.map(named: SLB_MAP_SERVICES)
+        endpointSets = try object.map(named: SLB_MAP_ENDPOINTS)
+        roundRobin = try object.map(named: SLB_MAP_RR)
+        conntrack = try object.map(named: SLB_MAP_CONNTRACK)
+        serviceStats = try object.perCPUMap(named: SLB_MAP_SVC_STATS)
+        endpointStats = try object.perCPUMap(named: SLB_MAP_EP_STATS)
+        counters = try object.perCPUMap(named: SLB_MAP_COUNTERS)
+        config = try object.map(named: SLB_MAP_CONFIG)
+        self.timeouts = timeouts
+        try config.update(0, timeouts.abiConfig)
+    }
+
+    /// The ingress and egress programs, for attaching.
+    public func programs() throws(BPFError) -> (ingress: BPFProgram, egress: BPFProgram) {
+        (try object.program(named: SLB_PROG_INGRESS), try object.program(named: SLB_PROG_EGRESS))
+    }
+
+    // MARK: Datapath
+
+    public func upsert(_ service: DatapathService) async throws {
+        try upsertNow(service)
+    }
+
+    public func remove(key: ServiceKey, id: UInt32) async throws {
+        try services.delete(key.abiKey)
+        try flushConnections(serviceID: id)
+    }
+
+    public func programmedServices() async throws -> [DatapathService] {
+        var result: [DatapathService] = []
+        for abiKey in try services.keys(limit: Int(SLB_MAX_SERVICES)) {
+            guard let key = ServiceKey(abiKey: abiKey), let value = try services.lookup(abiKey) else { continue }
+            let slots = try endpointSets.lookup(value.id)?.slots ?? []
+            let endpoints = slots.prefix(Int(value.ep_count)).compactMap(DatapathEndpoint.init(abiEndpoint:))
+            result.append(
+                DatapathService(
+                    id: value.id, key: key, selection: SelectionAlgorithm(rawValue: Int(value.sel)) ?? .roundRobin,
+                    mode: NATMode(rawValue: Int(value.mode)) ?? .dnat, inactiveTimeout: value.inactive_timeout_s,
+                    endpoints: endpoints))
+        }
+        return result.sorted { $0.key < $1.key }
+    }
+
+    public func serviceCounters(id: UInt32) async throws -> Counters {
+        sum(try serviceStats.lookup(id))
+    }
+
+    public func endpointCounters(id: UInt32, count: Int) async throws -> [Counters] {
+        var result: [Counters] = []
+        for slot in 0..<min(count, Int(SLB_MAX_ENDPOINTS)) {
+            result.append(sum(try endpointStats.lookup(id * UInt32(SLB_MAX_ENDPOINTS) + UInt32(slot))))
+        }
+        return result
+    }
+
+    public func connections() async throws -> [ConnectionEntry] {
+        var result: [ConnectionEntry] = []
+        for key in try conntrack.keys(limit: Int(SLB_CT_MAX_ENTRIES)) {
+            guard let value = try conntrack.lookup(key), value.dir == UInt8(SLB_DIR_FWD.rawValue),
+                let entry = try connectionEntry(key: key, value: value)
+            else { continue }
+            result.append(entry)
+        }
+        return result.sorted {
+            ($0.serviceAddress, $0.servicePort, $0.clientAddress, $0.clientPort)
+                < ($1.serviceAddress, $1.servicePort, $1.clientAddress, $1.clientPort)
+        }
+    }
+
+    // MARK: Counters and garbage collection
+
+    /// The global per-reason counters (index = enum slb_counter), summed over CPUs.
+    public func globalCounters() throws(BPFError) -> [UInt64] {
+        var result: [UInt64] = []
+        for index in 0..<UInt32(SLB_CNT_MAX.rawValue) {
+            result.append((try counters.lookup(index) ?? []).reduce(0, &+))
+        }
+        return result
+    }
+
+    /// Deletes conntrack entries idle longer than their state's timeout; returns how many.
+    @discardableResult
+    public func collectExpiredConnections(limit: Int = Int(SLB_CT_MAX_ENTRIES)) throws(BPFError) -> Int {
+        let now = Self.monotonicNanoseconds()
+        var removed = 0
+        for key in try conntrack.keys(limit: limit) {
+            guard let value = try conntrack.lookup(key) else { continue }
+            let timeout = UInt64(timeouts.seconds(proto: key.proto, state: value.state)) * 1_000_000_000
+            if now > value.last_seen_ns && now - value.last_seen_ns > timeout {
+                if try conntrack.delete(key) { removed += 1 }
+            }
+        }
+        return removed
+    }
+
+    /// CLOCK_MONOTONIC in nanoseconds: the clock of bpf_ktime_get_ns().
+    static func monotonicNanoseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+    }
+
+    // MARK: Internals
+
+    func upsertNow(_ service: DatapathService) throws {
+        guard service.id < UInt32(SLB_MAX_SERVICES) else {
+            throw DatapathError.limit("service id \(service.id) exceeds the datapath's \(SLB_MAX_SERVICES) slots")
+        }
+        guard service.endpoints.count <= Int(SLB_MAX_ENDPOINTS) else {
+            throw DatapathError.limit("\(service.endpoints.count) endpoints exceed the limit of \(SLB_MAX_ENDPOINTS)")
+        }
+        let key = service.key.abiKey
+        let previousService = try services.lookup(key)
+        let previousSet = try endpointSets.lookup(service.id)
+        let newSet = slb_ep_set(endpoints: service.endpoints.map(\.abiEndpoint))
+        var value = slb_svc_val()
+        value.id = service.id
+        value.sel = UInt8(service.selection.rawValue)
+        value.mode = UInt8(service.mode.rawValue)
+        value.ep_count = UInt16(service.endpoints.count)
+        value.inactive_timeout_s = service.inactiveTimeout
+        do {
+            // Endpoints first: the program reads at most ep_count slots of the set.
+            try endpointSets.update(service.id, newSet)
+            if previousService?.id != service.id || !sameSlots(previousSet, newSet) {
+                try resetCounters(id: service.id, fresh: previousService?.id != service.id)
+            }
+            try services.update(key, value)
+        } catch {
+            if let previousSet { try? endpointSets.update(service.id, previousSet) }
+            if let previousService { try? services.update(key, previousService) } else { _ = try? services.delete(key) }
+            throw error
+        }
+    }
+
+    private func sameSlots(_ lhs: slb_ep_set?, _ rhs: slb_ep_set) -> Bool {
+        guard var lhs else { return false }
+        var rhs = rhs
+        return withUnsafeBytes(of: &lhs) { a in withUnsafeBytes(of: &rhs) { b in a.elementsEqual(b) } }
+    }
+
+    private func resetCounters(id: UInt32, fresh: Bool) throws(BPFError) {
+        if fresh {
+            try serviceStats.update(id, allCPUs: slb_stats())
+            try roundRobin.update(id, 0)
+        }
+        for slot in 0..<UInt32(SLB_MAX_ENDPOINTS) {
+            try endpointStats.update(id * UInt32(SLB_MAX_ENDPOINTS) + slot, allCPUs: slb_stats())
+        }
+    }
+
+    private func flushConnections(serviceID: UInt32) throws(BPFError) {
+        for key in try conntrack.keys(limit: Int(SLB_CT_MAX_ENTRIES)) {
+            if let value = try conntrack.lookup(key), value.svc_id == serviceID { try conntrack.delete(key) }
+        }
+    }
+
+    private func connectionEntry(key: slb_ct_key, value: slb_ct_val) throws(BPFError) -> ConnectionEntry? {
+        guard let proto = L4Protocol(number: key.proto),
+            let client = IPAddress(abiWords: key.saddr, family: key.family),
+            let service = IPAddress(abiWords: key.daddr, family: key.family),
+            let endpoint = IPAddress(abiWords: value.nat.daddr, family: value.nat.family == 0 ? key.family : value.nat.family)
+        else { return nil }
+        var total = Counters(packets: value.packets, bytes: value.bytes)
+        if let reply = try conntrack.lookup(key.reply(after: value.nat)) {
+            total.packets &+= reply.packets
+            total.bytes &+= reply.bytes
+        }
+        return ConnectionEntry(
+            proto: proto, clientAddress: client, clientPort: UInt16(bigEndian: key.sport), serviceAddress: service,
+            servicePort: UInt16(bigEndian: key.dport), endpointAddress: endpoint,
+            endpointPort: UInt16(bigEndian: value.nat.dport), state: ConntrackStateName.name(value.state),
+            serviceID: value.svc_id, counters: total)
+    }
+
+    private func sum(_ values: [slb_stats]?) -> Counters {
+        (values ?? []).reduce(Counters.zero) { Counters(packets: $0.packets &+ $1.packets, bytes: $0.bytes &+ $1.bytes) }
+    }
+}
+
+/// A datapath request that cannot be carried out.
+public enum DatapathError: Error, CustomStringConvertible {
+    case limit(String)
+
+    public var description: String {
+        switch self {
+        case .limit(let message): "datapath limit: \(message)"
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import GRDB
+import SwiftLBCore
+
+/// The production `ConfigStore`: one SQLite database, written through GRDB.
+///
+/// The database runs in WAL mode with `synchronous = FULL`, so every acknowledged write has been
+/// fsynced and survives a SIGKILL or a power loss. Each rule is one row of `lb_rule`: its key, its
+/// service id (unique) and its entry as loxilb JSON.
+public final class SQLiteConfigStore: ConfigStore {
+    /// The database file.
+    public let path: String
+    private let queue: DatabaseQueue
+
+    /// Opens (creating when needed) the database at `path`, creating missing parent directories.
+    /// Throws a `ConfigStoreError` naming the path when it cannot be created, opened or written.
+    public init(path: String) throws(ConfigStoreError) {
+        self.path = path
+        let operation = "opening the config database at \(path)"
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ConfigStoreError(
+                operation: operation,
+                reason: "its directory \(directory.path) cannot be created (\(Self.describe(error))); choose a "
+                    + "writable location or fix the permissions")
+        }
+        var configuration = Configuration()
+        configuration.label = "swiftlb-config"
+        // WAL is set here rather than with `configuration.journalMode = .wal`, because GRDB then lowers
+        // `synchronous` to NORMAL, which may lose the last commits on power loss. FULL fsyncs each commit.
+        configuration.prepareDatabase { db in
+            let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            guard mode == "wal" else {
+                throw DatabaseError(message: "SQLite refused WAL journaling (journal_mode is \(mode ?? "unknown"))")
+            }
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            try Self.migrator.migrate(queue)
+        } catch {
+            throw ConfigStoreError(
+                operation: operation,
+                reason: "\(Self.describe(error)); check that the file and its directory are writable by this user "
+                    + "and that the file is a SwiftLB database")
+        }
+    }
+
+    /// Every stored record, sorted by key.
+    public func loadAll() async throws(ConfigStoreError) -> [ConfigRecord] {
+        let rows: [StoredRow]
+        do {
+            rows = try await queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT key, service_id, entry_json FROM lb_rule").map(StoredRow.init)
+            }
+        } catch {
+            throw ConfigStoreError(operation: "loading rules from \(path)", reason: Self.describe(error))
+        }
+        var records: [ConfigRecord] = []
+        for row in rows { records.append(try row.record(path: path)) }
+        return records.sorted { $0.key < $1.key }
+    }
+
+    /// Inserts or replaces the record with the same key; durable when it returns.
+    public func save(_ record: ConfigRecord) async throws(ConfigStoreError) {
+        let json = String(decoding: LoxiJSON.encode(record.entry), as: UTF8.self)
+        let key = record.key.description
+        let serviceID = Int64(record.serviceID)
+        do {
+            try await queue.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO lb_rule (key, service_id, entry_json, updated_at)
+                        VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+                        ON CONFLICT (key) DO UPDATE SET service_id = excluded.service_id,
+                            entry_json = excluded.entry_json, updated_at = excluded.updated_at
+                        """,
+                    arguments: [key, serviceID, json])
+            }
+        } catch {
+            throw ConfigStoreError(operation: "saving \(key) to \(path)", reason: Self.describe(error))
+        }
+    }
+
+    /// Deletes the record with `key`; deleting an absent key is not an error.
+    public func delete(key: ServiceKey) async throws(ConfigStoreError) {
+        let text = key.description
+        do {
+            try await queue.write { db in
+                try db.execute(sql: "DELETE FROM lb_rule WHERE key = ?", arguments: [text])
+            }
+        } catch {
+            throw ConfigStoreError(operation: "deleting \(text) from \(path)", reason: Self.describe(error))
+        }
+    }
+
+    /// The value of `PRAGMA name` on the store's connection, as text (tests check durability settings).
+    func pragma(_ name: String) async throws -> String? {
+        try await queue.read { db in
+            try String.fetchOne(db, sql: "SELECT CAST(\(name) AS TEXT) FROM pragma_\(name)")
+        }
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-lb-rule") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE lb_rule (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        service_id INTEGER NOT NULL UNIQUE,
+                        entry_json TEXT NOT NULL,
+                        updated_at TEXT NOT NULL
+                    )
+                    """)
+        }
+        return migrator
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            return error.message ?? "\(error)"
+        }
+        return "\(error.localizedDescription)"
+    }
+}
+
+/// One `lb_rule` row, read out of the database connection before decoding.
+private struct StoredRow: Sendable {
+    var key: String
+    var serviceID: Int64
+    var json: String
+
+    init(_ row: Row) {
+        key = row["key"]
+        serviceID = row["service_id"]
+        json = row["entry_json"]
+    }
+
+    func record(path: String) throws(ConfigStoreError) -> ConfigRecord {
+        let operation = "loading rule \(key) from \(path)"
+        let fix = "; fix or delete that row in lb_rule, then restart"
+        guard let serviceKey = ServiceKey(text: key) else {
+            throw ConfigStoreError(operation: operation, reason: "the key is not \"<ip>:<port>/<proto>\"" + fix)
+        }
+        guard let id = UInt32(exactly: serviceID) else {
+            throw ConfigStoreError(operation: operation, reason: "service id \(serviceID) is out of range" + fix)
+        }
+        let entry: LoadBalancerEntry
+        do {
+            entry = try LoxiJSON.decode(LoadBalancerEntry.self, from: Data(json.utf8))
+        } catch {
+            throw ConfigStoreError(
+                operation: operation, reason: "its entry_json is unreadable (\(error.message))" + fix)
+        }
+        return ConfigRecord(key: serviceKey, serviceID: id, entry: entry)
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import SwiftLBAPI
+import SwiftLBCore
+import SwiftLBDatapath
+import SwiftLBStore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `swiftlb run` (the default): the daemon in the foreground.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run the load balancer in the foreground (the default command).")
+
+    @Option(help: "Address the REST API listens on.")
+    var apiHost = "127.0.0.1"
+
+    @Option(help: "Port of the REST API (loxilb's is 11111).")
+    var apiPort = 11111
+
+    @Option(
+        help: ArgumentHelp(
+            "Comma-separated interfaces to attach to; default: every non-loopback interface, including ones that appear later.",
+            valueName: "if1,if2"))
+    var interfaces: String?
+
+    @OptionGroup var datapath: DatapathOptions
+
+    @Option(help: ArgumentHelp("SQLite file holding the configuration.", valueName: "file"))
+    var configDb = "/var/lib/swiftlb/swiftlb.db"
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "info"
+
+    @Option(help: "Seconds between conntrack garbage-collection sweeps.")
+    var ctGcInterval = 10
+
+    @Flag(help: "Detach the datapath from the interfaces when the daemon exits (default: keep forwarding).")
+    var detachOnExit = false
+
+    func validate() throws {
+        guard (1...65535).contains(apiPort) else { throw ValidationError("--api-port must be 1...65535") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        guard ctGcInterval >= 1 else { throw ValidationError("--ct-gc-interval must be at least 1 second") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "swiftlb")
+        guard geteuid() == 0 else {
+            throw ValidationError("swiftlb needs root (it loads BPF programs and attaches them to interfaces)")
+        }
+        let config: SQLiteConfigStore
+        do {
+            config = try SQLiteConfigStore(path: configDb)
+        } catch {
+            throw ValidationError("cannot open the configuration database \(configDb): \(error)")
+        }
+        let kernel: EBPFDatapath
+        do {
+            kernel = try EBPFDatapath(pinRoot: datapath.bpffs)
+        } catch {
+            throw ValidationError("cannot load the datapath: \(error)")
+        }
+        let store = RuleStore(config: config, datapath: kernel, logger: logger)
+        try await store.restore()
+        let programs = try kernel.programs()
+        let only = interfaces.map { Set($0.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) }) }
+        let attacher = InterfaceAttacher(ingress: programs.ingress, egress: programs.egress, only: only, logger: logger)
+        for name in attacher.missingRequestedInterfaces() {
+            logger.warning("requested interface not present yet; will attach when it appears", metadata: ["interface": "\(name)"])
+        }
+        attacher.sync()
+        let app = makeApplication(
+            store: store, version: VersionInfo(version: SwiftLBVersion.current), host: apiHost, port: apiPort,
+            logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: InterfaceWatchService(attacher: attacher)),
+                    .init(service: ConntrackGCService(datapath: kernel, interval: ctGcInterval, logger: logger)),
+                    .init(service: app),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        logger.info(
+            "swiftlb started",
+            metadata: [
+                "api": "http://\(apiHost):\(apiPort)", "pins": "\(datapath.bpffs)", "config": "\(configDb)",
+                "interfaces": "\(attacher.attachedNames.joined(separator: ","))",
+            ])
+        try await group.run()
+        if detachOnExit {
+            attacher.detachAll()
+        } else {
+            logger.info("exiting; the datapath stays attached and keeps forwarding")
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import Testing
+
+@testable import SwiftLBCore
+
+@Suite("RuleStore rollback and restore")
+struct RuleStoreRecoveryTests {
+    static let twoRules = """
+        svc 0 10.0.0.1:80/tcp sel=rr mode=default eps=[10.0.1.1:8080 w1]
+        svc 1 10.0.0.2:80/tcp sel=rr mode=default eps=[10.0.1.1:8080 w1]
+        """
+
+    private func twoRuleHarness() async throws -> Harness {
+        let harness = Harness()
+        try await harness.store.create(Fixtures.entry("10.0.0.1", name: "web"))
+        try await harness.store.create(Fixtures.entry("10.0.0.2"))
+        return harness
+    }
+
+    @Test("a datapath failure on create is a 500 and leaves datapath, store and list unchanged")
+    func datapathFailsOnCreate() async throws {
+        let harness = try await twoRuleHarness()
+        let before = await harness.store.list()
+        await harness.datapath.failNext(.upsert)
+        let error = await apiError { try await harness.store.create(Fixtures.entry("10.0.0.3")) }
+        #expect(error?.status == 500)
+        #expect(error?.message.contains("nothing was changed") == true)
+        await harness.datapath.failNext(.upsert)
+        let update = await apiError {
+            try await harness.store.create(Fixtures.entry("10.0.0.1", name: "web", endpoints: [("10.0.4.4", 80, 1)]))
+        }
+        #expect(update?.status == 500)
+        #expect(await harness.datapath.dump() == Self.twoRules)
+        #expect(try await harness.config.loadAll().count == 2)
+        #expect(await harness.store.list() == before)
+        // The store keeps working, and the failed rule did not hold on to a slot.
+        await harness.datapath.failNext(.upsert)
+        _ = await apiError { try await harness.store.create(Fixtures.entry("10.0.0.3")) }
+        try await harness.store.create(Fixtures.entry("10.0.0.3"))
+        #expect(try await harness.config.loadAll().map(\.serviceID) == [0, 1, 2])
+    }
+
+    @Test("a config failure on create removes the new service from the datapath again")
+    func configFailsOnCreate() async throws {
+        let harness = try await twoRuleHarness()
+        await harness.config.failNextWrites()
+        let error = await apiError { try await harness.store.create(Fixtures.entry("10.0.0.3")) }
+        #expect(error?.status == 500)
+        #expect(error?.message.contains("rolled back") == true)
+        #expect(await harness.datapath.dump() == Self.twoRules)
+        #expect(await harness.datapath.log.suffix(2) == ["upsert 2 10.0.0.3:80/tcp", "remove 2 10.0.0.3:80/tcp"])
+        #expect(await harness.ips() == ["10.0.0.1", "10.0.0.2"])
+    }
+
+    @Test("a config failure on update restores the previous endpoints in the datapath")
+    func configFailsOnUpdate() async throws {
+        let harness = try await twoRuleHarness()
+        await harness.config.failNextWrites()
+        let error = await apiError {
+            try await harness.store.create(Fixtures.entry("10.0.0.1", name: "web", endpoints: [("10.0.8.8", 80, 1)]))
+        }
+        #expect(error?.status == 500)
+        #expect(await harness.datapath.dump() == Self.twoRules)
+        #expect(try await harness.config.loadAll().first?.entry.endpoints.map(\.endpointIP) == ["10.0.1.1"])
+        #expect(await harness.store.list().first?.endpoints.map(\.endpointIP) == ["10.0.1.1"])
+    }
+
+    @Test("when the rollback fails too, the error says to restart")
+    func rollbackFails() async throws {
+        let harness = try await twoRuleHarness()
+        await harness.config.failNextWrites()
+        await harness.datapath.failNext(.remove)
+        let error = await apiError { try await harness.store.create(Fixtures.entry("10.0.0.3")) }
+        #expect(error?.status == 500)
+        #expect(error?.message.contains("restart the daemon") == true)
+        #expect(await harness.ips() == ["10.0.0.1", "10.0.0.2"])
+    }
+
+    @Test("a datapath failure on delete is a 500 and keeps the rule everywhere")
+    func datapathFailsOnDelete() async throws {
+        let harness = try await twoRuleHarness()
+        await harness.datapath.failNext(.remove)
+        let error = await apiError { try await harness.store.delete(.name("web")) }
+        #expect(error?.status == 500)
+        #expect(await harness.datapath.dump() == Self.twoRules)
+        #expect(try await harness.config.loadAll().count == 2)
+        #expect(await harness.names() == ["web", ""])
+    }
+
+    @Test("a config failure on delete puts the service back into the datapath")
+    func configFailsOnDelete() async throws {
+        let harness = try await twoRuleHarness()
+        await harness.config.failNextWrites()
+        let error = await apiError { try await harness.store.delete(.name("web")) }
+        #expect(error?.status == 500)
+        #expect(await harness.datapath.dump() == Self.twoRules)
+        #expect(await harness.names() == ["web", ""])
+        try await harness.store.delete(.name("web"))
+        #expect(await harness.names() == [""])
+    }
+
+    @Test("a restarted store over the same config lists the same rules and programs the same datapath")
+    func restoreAfterRestart() async throws {
+        let harness = try await twoRuleHarness()
+        try await harness.store.create(
+            Fixtures.entry("10.0.0.1", proto: "udp", sel: 1, endpoints: [("10.0.2.1", 0, 3)]))
+        try await harness.store.delete(
+            .service(externalIP: "10.0.0.2", port: 80, portMax: nil, proto: "tcp", hostURL: nil))
+        let list = await harness.store.list()
+        let dump = await harness.datapath.dump()
+
+        // The new datapath still holds a stale service from an older config, and a changed one.
+        let stale = Fixtures.service(7, "10.0.0.9", 80)
+        let outdated = Fixtures.service(0, "10.0.0.1", 80, endpoints: [("10.0.0.99", 80, 1)])
+        let restarted = harness.restarted(datapath: InMemoryDatapath(services: [stale, outdated]))
+        try await restarted.store.restore()
+        #expect(await restarted.store.list() == list)
+        #expect(await restarted.datapath.dump() == dump)
+        #expect(await restarted.datapath.log.first == "remove 7 10.0.0.9:80/tcp")
+
+        // Ids survive: the next rule takes the slot freed before the restart.
+        try await restarted.store.create(Fixtures.entry("10.0.0.5"))
+        #expect(try await restarted.config.loadAll().map(\.serviceID) == [0, 2, 1])
+        let again = await apiError { try await restarted.store.create(Fixtures.entry("10.0.0.6", name: "web")) }
+        #expect(again?.status == 409)
+    }
+
+    @Test("restore refuses records that no longer validate or clash, naming the record")
+    func restoreRefusesDamage() async throws {
+        let valid = try RuleValidator.validate(Fixtures.entry("10.0.0.1"))
+        var bad = valid.entry
+        bad.serviceArguments.port = 0
+        let cases: [[ConfigRecord]] = [
+            [ConfigRecord(key: valid.key, serviceID: 0, entry: bad)],
+            [ConfigRecord(key: Fixtures.key("10.0.0.2", 80), serviceID: 0, entry: valid.entry)],
+            [
+                ConfigRecord(key: valid.key, serviceID: 3, entry: valid.entry),
+                ConfigRecord(
+                    key: Fixtures.key("10.0.0.2", 80), serviceID: 3,
+                    entry: try RuleValidator.validate(Fixtures.entry("10.0.0.2")).entry),
+            ],
+        ]
+        for records in cases {
+            let harness = Harness(config: InMemoryConfigStore(records: records))
+            await #expect(throws: APIError.self) { try await harness.store.restore() }
+            #expect(await harness.datapath.log.isEmpty)
+        }
+    }
+}

@@ -1,0 +1,255 @@
+import Testing
+
+@testable import SwiftLBCore
+
+/// One invalid request and the error it must produce.
+struct ValidationCase: Sendable, CustomTestStringConvertible {
+    var label: String
+    var entry: LoadBalancerEntry
+    var status: Int
+    var field: String
+    /// Text the message must contain.
+    var says: String
+
+    var testDescription: String { label }
+
+    init(
+        _ label: String, status: Int = 400, field: String, says: String,
+        _ change: (inout LoadBalancerEntry) -> Void
+    ) {
+        var entry = Fixtures.entry()
+        change(&entry)
+        self.label = label
+        self.entry = entry
+        self.status = status
+        self.field = field
+        self.says = says
+    }
+}
+
+@Suite("RuleValidator")
+struct RuleValidatorTests {
+    static let args = "serviceArguments"
+
+    static let invalid: [ValidationCase] = [
+        // externalIP
+        .init("missing externalIP", field: "\(args).externalIP", says: "required") {
+            $0.serviceArguments.externalIP = ""
+        },
+        .init("garbage externalIP", field: "\(args).externalIP", says: "not an IP") {
+            $0.serviceArguments.externalIP = "10.0.0"
+        },
+        .init("IPv6 externalIP", field: "\(args).externalIP", says: "IPv6 services are not supported yet") {
+            $0.serviceArguments.externalIP = "2001:db8::1"
+        },
+        .init("unspecified externalIP", field: "\(args).externalIP", says: "unspecified") {
+            $0.serviceArguments.externalIP = "0.0.0.0"
+        },
+        .init("multicast externalIP", field: "\(args).externalIP", says: "multicast") {
+            $0.serviceArguments.externalIP = "224.0.0.5"
+        },
+        .init("broadcast externalIP", field: "\(args).externalIP", says: "broadcast") {
+            $0.serviceArguments.externalIP = "255.255.255.255"
+        },
+        .init("loopback externalIP", field: "\(args).externalIP", says: "loopback") {
+            $0.serviceArguments.externalIP = "127.0.0.1"
+        },
+        // port and portMax
+        .init("port 0", field: "\(args).port", says: "1 to 65535") { $0.serviceArguments.port = 0 },
+        .init("port 65536", field: "\(args).port", says: "out of range") { $0.serviceArguments.port = 65536 },
+        .init("negative port", field: "\(args).port", says: "out of range") { $0.serviceArguments.port = -1 },
+        .init("port range", field: "\(args).portMax", says: "port ranges are not supported yet") {
+            $0.serviceArguments.portMax = 90
+        },
+        .init("portMax below port", field: "\(args).portMax", says: "below") { $0.serviceArguments.portMax = 79 },
+        // protocol
+        .init("sctp", field: "\(args).protocol", says: "not supported yet") { $0.serviceArguments.protocol = "sctp" },
+        .init("ICMP", field: "\(args).protocol", says: "not supported yet") { $0.serviceArguments.protocol = "ICMP" },
+        .init("unknown protocol", field: "\(args).protocol", says: "tcp, udp, sctp, icmp") {
+            $0.serviceArguments.protocol = "gre"
+        },
+        .init("empty protocol", field: "\(args).protocol", says: "not a protocol") {
+            $0.serviceArguments.protocol = ""
+        },
+        // sel
+        .init("sel priority", field: "\(args).sel", says: "priority is not supported yet") {
+            $0.serviceArguments.sel = 2
+        },
+        .init("sel persist", field: "\(args).sel", says: "not supported yet") { $0.serviceArguments.sel = 3 },
+        .init("sel lc", field: "\(args).sel", says: "not supported yet") { $0.serviceArguments.sel = 4 },
+        .init("sel n2", field: "\(args).sel", says: "not supported yet") { $0.serviceArguments.sel = 5 },
+        .init("sel n3", field: "\(args).sel", says: "not supported yet") { $0.serviceArguments.sel = 6 },
+        .init("sel 7", field: "\(args).sel", says: "not an algorithm") { $0.serviceArguments.sel = 7 },
+        .init("sel -1", field: "\(args).sel", says: "not an algorithm") { $0.serviceArguments.sel = -1 },
+        // mode
+        .init("mode onearm", field: "\(args).mode", says: "onearm is not supported yet") {
+            $0.serviceArguments.mode = 1
+        },
+        .init("mode fullnat", field: "\(args).mode", says: "not supported yet") { $0.serviceArguments.mode = 2 },
+        .init("mode dsr", field: "\(args).mode", says: "not supported yet") { $0.serviceArguments.mode = 3 },
+        .init("mode fullproxy", field: "\(args).mode", says: "fullproxy is not supported") {
+            $0.serviceArguments.mode = 4
+        },
+        .init("mode hostonearm", field: "\(args).mode", says: "not supported yet") { $0.serviceArguments.mode = 5 },
+        .init("mode 6", field: "\(args).mode", says: "not a NAT mode") { $0.serviceArguments.mode = 6 },
+        // features not built yet
+        .init("bgp", field: "\(args).bgp", says: "not supported yet") { $0.serviceArguments.bgp = true },
+        .init("monitor", field: "\(args).monitor", says: "not supported yet") { $0.serviceArguments.monitor = true },
+        .init("secondaryIPs", field: "secondaryIPs", says: "not supported yet") {
+            $0.secondaryIPs = [SecondaryIP(secondaryIP: "10.0.0.2")]
+        },
+        .init("allowedSources", field: "allowedSources", says: "not supported yet") {
+            $0.allowedSources = [AllowedSource(prefix: "10.0.0.0/8")]
+        },
+        .init("snat", field: "\(args).snat", says: "not supported yet") { $0.serviceArguments.snat = true },
+        .init("security https", field: "\(args).security", says: "not supported yet") {
+            $0.serviceArguments.security = 1
+        },
+        .init("security e2ehttps", field: "\(args).security", says: "not supported yet") {
+            $0.serviceArguments.security = 2
+        },
+        .init("security 9", field: "\(args).security", says: "invalid") { $0.serviceArguments.security = 9 },
+        .init("host", field: "\(args).host", says: "not supported yet") {
+            $0.serviceArguments.host = "example.com"
+        },
+        .init("proxyprotocolv2", field: "\(args).proxyprotocolv2", says: "not supported yet") {
+            $0.serviceArguments.proxyprotocolv2 = true
+        },
+        .init("egress", field: "\(args).egress", says: "not supported yet") { $0.serviceArguments.egress = true },
+        .init("block", field: "\(args).block", says: "not supported yet") { $0.serviceArguments.block = 5 },
+        .init("privateIP", field: "\(args).privateIP", says: "not supported yet") {
+            $0.serviceArguments.privateIP = "192.168.0.1"
+        },
+        .init("inactiveTimeOut", field: "\(args).inactiveTimeOut", says: "not supported yet") {
+            $0.serviceArguments.inactiveTimeOut = 30
+        },
+        .init("oper attach", field: "\(args).oper", says: "not supported yet") { $0.serviceArguments.oper = 1 },
+        .init("oper detach", field: "\(args).oper", says: "not supported yet") { $0.serviceArguments.oper = 2 },
+        .init("oper 3", field: "\(args).oper", says: "not an operation") { $0.serviceArguments.oper = 3 },
+        .init("probetype tcp", field: "\(args).probetype", says: "not supported yet") {
+            $0.serviceArguments.probetype = "tcp"
+        },
+        .init("probetype ping", field: "\(args).probetype", says: "not supported yet") {
+            $0.serviceArguments.probetype = "ping"
+        },
+        // name
+        .init("name too long", field: "\(args).name", says: "at most 128") {
+            $0.serviceArguments.name = String(repeating: "n", count: 129)
+        },
+        .init("name with newline", field: "\(args).name", says: "unprintable") { $0.serviceArguments.name = "a\nb" },
+        .init("name with NUL", field: "\(args).name", says: "unprintable") { $0.serviceArguments.name = "a\u{0}" },
+        // endpoints
+        .init("no endpoints", field: "endpoints", says: "at least one") { $0.endpoints = [] },
+        .init("endpoint garbage IP", field: "endpoints[0].endpointIP", says: "not an IP") {
+            $0.endpoints[0].endpointIP = "host.local"
+        },
+        .init("endpoint IPv6", field: "endpoints[0].endpointIP", says: "IPv6 endpoints are not supported yet") {
+            $0.endpoints[0].endpointIP = "2001:db8::5"
+        },
+        .init("endpoint 0.0.0.0", field: "endpoints[1].endpointIP", says: "unspecified") {
+            $0.endpoints.append(LBEndpoint(endpointIP: "0.0.0.0", targetPort: 80, weight: 1))
+        },
+        .init("endpoint multicast", field: "endpoints[0].endpointIP", says: "multicast") {
+            $0.endpoints[0].endpointIP = "239.1.1.1"
+        },
+        .init("endpoint broadcast", field: "endpoints[0].endpointIP", says: "broadcast") {
+            $0.endpoints[0].endpointIP = "255.255.255.255"
+        },
+        .init("endpoint port 65536", field: "endpoints[0].targetPort", says: "out of range") {
+            $0.endpoints[0].targetPort = 65536
+        },
+        .init("endpoint port -1", field: "endpoints[0].targetPort", says: "out of range") {
+            $0.endpoints[0].targetPort = -1
+        },
+        .init("weight 65536", field: "endpoints[0].weight", says: "out of range") { $0.endpoints[0].weight = 65536 },
+        .init("negative weight", field: "endpoints[0].weight", says: "out of range") { $0.endpoints[0].weight = -2 },
+        .init("duplicate endpoint", field: "endpoints[1]", says: "listed twice") {
+            $0.endpoints.append(LBEndpoint(endpointIP: "10.0.1.1", targetPort: 8080, weight: 5))
+        },
+        .init("duplicate via port 0", field: "endpoints[1]", says: "listed twice") {
+            $0.endpoints = [
+                LBEndpoint(endpointIP: "10.0.1.1", targetPort: 80), LBEndpoint(endpointIP: "10.0.1.1", targetPort: 0),
+            ]
+        },
+        .init("33 endpoints", status: 507, field: "endpoints", says: "limit of 32") {
+            $0.endpoints = (1...33).map { LBEndpoint(endpointIP: "10.0.2.\($0)", targetPort: 80, weight: 1) }
+        },
+    ]
+
+    @Test("each invalid field is refused with its status and field name", arguments: invalid)
+    func refuses(_ testCase: ValidationCase) {
+        do {
+            let rule = try RuleValidator.validate(testCase.entry)
+            Issue.record("accepted \(rule)")
+        } catch {
+            #expect(error.status == testCase.status)
+            #expect(error.fields == [testCase.field])
+            #expect(error.message.contains(testCase.says), "\(error.message)")
+        }
+    }
+
+    @Test("a minimal rule validates into the domain value")
+    func minimal() throws(APIError) {
+        let rule = try RuleValidator.validate(Fixtures.entry(name: "web"))
+        #expect(rule.key == Fixtures.key("10.0.0.1", 80))
+        #expect(rule.name == "web")
+        #expect(rule.selection == .roundRobin)
+        #expect(rule.mode == .dnat)
+        #expect(rule.endpoints == [DatapathEndpoint(address: Fixtures.ip4("10.0.1.1"), port: 8080, weight: 1)])
+        #expect(rule.managed == false)
+        #expect(rule.inactiveTimeout == 0)
+        #expect(rule.datapathService(id: 4) == Fixtures.service(4, "10.0.0.1", 80))
+    }
+
+    @Test("accepted variants: udp, hash, portMax == port, probetype none, loopback endpoint, 32 endpoints")
+    func acceptedVariants() throws(APIError) {
+        var entry = Fixtures.entry(proto: "UDP", sel: 1)
+        entry.serviceArguments.portMax = 80
+        entry.serviceArguments.probetype = "None"
+        entry.serviceArguments.probeport = 8080
+        entry.serviceArguments.managed = true
+        entry.endpoints = (1...32).map { LBEndpoint(endpointIP: "10.0.2.\($0)", targetPort: 80, weight: 1) }
+        entry.endpoints[0].endpointIP = "127.0.0.2"
+        let rule = try RuleValidator.validate(entry)
+        #expect(rule.key == Fixtures.key("10.0.0.1", 80, .udp))
+        #expect(rule.selection == .hash)
+        #expect(rule.managed)
+        #expect(rule.endpoints.count == 32)
+        #expect(rule.entry.serviceArguments.protocol == "udp")
+    }
+
+    @Test("endpoints are resolved, sorted and stripped of read-only fields")
+    func normalization() throws(APIError) {
+        var entry = Fixtures.entry(
+            port: 443, proto: "Tcp",
+            endpoints: [("10.0.1.10", 0, 0), ("10.0.1.9", 8443, 3), ("10.0.1.9", 443, 2)])
+        entry.endpoints[0].state = "down"
+        entry.endpoints[0].counter = "99:99"
+        let rule = try RuleValidator.validate(entry)
+        #expect(
+            rule.endpoints == [
+                DatapathEndpoint(address: Fixtures.ip4("10.0.1.9"), port: 443, weight: 2),
+                DatapathEndpoint(address: Fixtures.ip4("10.0.1.9"), port: 8443, weight: 3),
+                DatapathEndpoint(address: Fixtures.ip4("10.0.1.10"), port: 443, weight: 1),
+            ])
+        #expect(
+            rule.entry.endpoints == [
+                LBEndpoint(endpointIP: "10.0.1.9", targetPort: 443, weight: 2),
+                LBEndpoint(endpointIP: "10.0.1.9", targetPort: 8443, weight: 3),
+                LBEndpoint(endpointIP: "10.0.1.10", targetPort: 443, weight: 1),
+            ])
+        #expect(rule.entry.serviceArguments.protocol == "tcp")
+        // Normalizing is idempotent, so a restored rule equals the one that was stored.
+        #expect(try RuleValidator.validate(rule.entry) == rule)
+    }
+
+    @Test("the endpoint limit can be lowered for tests")
+    func smallerLimit() {
+        let entry = Fixtures.entry(endpoints: [("10.0.1.1", 80, 1), ("10.0.1.2", 80, 1)])
+        let expected = APIError.insufficientStorage(
+            "2 endpoints exceed the limit of 1 per service; split the endpoints over several services or "
+                + "remove some",
+            fields: ["endpoints"])
+        #expect(throws: expected) { try RuleValidator.validate(entry, maxEndpoints: 1) }
+    }
+}

@@ -1,0 +1,54 @@
+import BPFLoader
+import PacketTestSupport
+import Foundation
+import SwiftLBCore
+import SwiftLBDatapath
+
+/// The prepared network namespace the datapath fixtures run in (scripts/fixture-netns.sh):
+/// dummy interfaces with fixed MACs, routes and permanent neighbours, so FIB lookups in the
+/// programs give the same answer on every machine.
+enum Fixture {
+    /// True inside the namespace the fixture script prepared (root, SWIFTLB_FIXTURE_NETNS=1).
+    static let enabled = ProcessInfo.processInfo.environment["SWIFTLB_FIXTURE_NETNS"] == "1"
+
+    // Must match scripts/fixture-netns.sh.
+    static let clientSideMAC: [UInt8] = [0x02, 0, 0, 0, 0, 0x01]  // fx0
+    static let serverSideMAC: [UInt8] = [0x02, 0, 0, 0, 0x01, 0x01]  // fx1
+    static let clientMAC: [UInt8] = [0x02, 0, 0, 0, 0, 0x02]
+    static func endpointMAC(_ last: UInt8) -> [UInt8] { [0x02, 0, 0, 0, 0x01, last] }
+
+    static let client: (UInt8, UInt8, UInt8, UInt8) = (10, 10, 1, 2)
+    static let vip: (UInt8, UInt8, UInt8, UInt8) = (10, 10, 100, 1)
+    static func endpoint(_ last: UInt8) -> (UInt8, UInt8, UInt8, UInt8) { (10, 10, 2, last) }
+
+    static var clientSide: Int32 { NetworkInterface.index(of: "fx0") ?? 0 }
+    static var serverSide: Int32 { NetworkInterface.index(of: "fx1") ?? 0 }
+
+    /// A fresh, unpinned datapath with one service VIP:80/proto -> endpoints .10, .11, .12 port 8080.
+    static func datapath(
+        proto: L4Protocol = .tcp, selection: SelectionAlgorithm = .roundRobin, endpoints: [UInt8] = [10, 11, 12]
+    ) async throws -> EBPFDatapath {
+        let datapath = try EBPFDatapath(pinRoot: nil)
+        let service = DatapathService(
+            id: 7, key: ServiceKey(vip: .v4(0x0a0a_6401), port: 80, proto: proto), selection: selection, mode: .dnat,
+            endpoints: endpoints.map { DatapathEndpoint(address: .v4(0x0a0a_0200 | UInt32($0)), port: 8080, weight: 1) })
+        try await datapath.upsert(service)
+        return datapath
+    }
+
+    /// A packet from the client to the VIP.
+    static func toVIP(proto: UInt8 = 6, sport: UInt16 = 40000, dport: UInt16 = 80, flags: UInt8 = TCPFlags.syn)
+        -> Packet
+    {
+        Packet(
+            srcMAC: clientMAC, dstMAC: clientSideMAC, src: client, dst: vip, proto: proto, sport: sport,
+            dport: dport, tcpFlags: flags)
+    }
+}
+
+/// TC verdicts.
+enum Verdict {
+    static let ok: UInt32 = 0
+    static let shot: UInt32 = 2
+    static let redirect: UInt32 = 7
+}

@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * ct.h - connection tracking: lookup, creation, TCP/UDP state machine and expiry.
+ *
+ * A flow has two entries in slb_ct, one per direction, each keyed by the tuple its packets
+ * carry on arrival and holding the rewrite those packets need:
+ *   FWD  client -> VIP       rewrites the destination to the endpoint (SLB_NAT_DST)
+ *   REV  endpoint -> client  rewrites the source back to the VIP     (SLB_NAT_SRC)
+ * The other direction's key is always the reverse of an entry's tuple after its rewrite,
+ * so either entry finds its twin. A translated packet's tuple is never a key itself, which
+ * keeps the programs idempotent when a packet crosses a second hook.
+ *
+ * Creation inserts FWD with BPF_NOEXIST: if another CPU created the flow first, its entry
+ * (and so its endpoint) wins. REV is inserted with BPF_NOEXIST; a stale entry holding the key
+ * is replaced, but one that belongs to another live flow is kept and the new flow refused
+ * (see slb_ct_rev_taken). If REV cannot be written FWD is removed again.
+ *
+ * State is kept equal in both entries. TCP: SYN -> SYN_SENT; SYN|ACK from REV -> SYN_RECV;
+ * ACK from FWD -> ESTABLISHED; FIN marks its direction in fin_dirs (FIN_WAIT), both
+ * directions -> TIME_WAIT; RST -> CLOSED. A TCP flow picked up mid-stream starts
+ * ESTABLISHED. A SYN (without ACK) from the client on a flow in TIME_WAIT or CLOSED deletes
+ * both entries and starts a new flow, with a new endpoint selection. UDP: NEW until a REV
+ * packet, then ESTABLISHED.
+ *
+ * Each packet stamps last_seen and adds to packets/bytes of its own direction's entry only.
+ * Expiry is lazy, on lookup: an entry expires when neither it nor its twin has seen a packet
+ * for the timeout of the flow's state (slb_cfg, zero = default; for TCP ESTABLISHED the
+ * service's inactive_timeout_s when set). Checking the twin keeps one-way streams alive
+ * (a silent direction does not expire while the other is busy). The LRU map evicts the
+ * least recently used entries when full; the control plane sizes it and sweeps.
+ */
+#ifndef SLB_CT_H
+#define SLB_CT_H
+
+#include <linux/errno.h>
+
+#include "compiler.h"
+#include "lb_select.h"
+#include "maps.h"
+#include "parse.h"
+#include "stats.h"
+
+#define SLB_NSEC_PER_SEC 1000000000ULL
+
+/* Built-in timeouts (seconds), used when the matching slb_config field is zero. */
+#define SLB_DEF_TCP_SYN_S 30
+#define SLB_DEF_TCP_ESTABLISHED_S 3600
+#define SLB_DEF_TCP_FIN_S 120
+#define SLB_DEF_TCP_CLOSED_S 10
+#define SLB_DEF_UDP_NEW_S 30
+#define SLB_DEF_UDP_ESTABLISHED_S 120
+
+/* Fills `key` with the tuple of `pkt` as it arrived. */
+static __always_inline void slb_ct_key_init(struct slb_ct_key *key, const struct slb_pkt *pkt)
+{
+	__builtin_memset(key, 0, sizeof(*key));
+	key->saddr[0] = pkt->saddr;
+	key->daddr[0] = pkt->daddr;
+	key->sport = pkt->sport;
+	key->dport = pkt->dport;
+	key->proto = pkt->proto;
+	key->family = SLB_AF_INET;
+}
+
+/* Whether two IPv4 keys name the same tuple (word 0 of the addresses, the rest is zero). */
+static __always_inline bool slb_ct_key_eq(const struct slb_ct_key *a, const struct slb_ct_key *b)
+{
+	return a->saddr[0] == b->saddr[0] && a->daddr[0] == b->daddr[0] && a->sport == b->sport &&
+	       a->dport == b->dport && a->proto == b->proto && a->family == b->family;
+}
+
+/* Fills `twin` with the key of the other direction of the entry `key` whose rewrite is `nat`. */
+static __always_inline void slb_ct_twin_key(struct slb_ct_key *twin, const struct slb_ct_key *key,
+					    const struct slb_nat *nat)
+{
+	__be32 saddr = key->saddr[0], daddr = key->daddr[0];
+	__be16 sport = key->sport, dport = key->dport;
+	__u8 flags = nat->flags;
+
+	if (flags & SLB_NAT_SRC) {
+		saddr = nat->saddr[0];
+		sport = nat->sport;
+	}
+	if (flags & SLB_NAT_DST) {
+		daddr = nat->daddr[0];
+		dport = nat->dport;
+	}
+	__builtin_memset(twin, 0, sizeof(*twin));
+	twin->saddr[0] = daddr;
+	twin->daddr[0] = saddr;
+	twin->sport = dport;
+	twin->dport = sport;
+	twin->proto = key->proto;
+	twin->family = key->family;
+}
+
+static __always_inline __u64 slb_timeout_ns(__u32 configured, __u32 dflt)
+{
+	return (__u64)(configured ? configured : dflt) * SLB_NSEC_PER_SEC;
+}
+
+/* The idle timeout of a flow in `state`; `inactive_s` is the service's override (0 = none). */
+static __always_inline __u64 slb_ct_timeout_ns(__u8 proto, __u8 state, __u32 inactive_s)
+{
+	const struct slb_config *cfg;
+	__u32 zero = 0;
+
+	cfg = bpf_map_lookup_elem(&slb_cfg, &zero);
+	if (proto == IPPROTO_UDP) {
+		if (state == SLB_CT_ESTABLISHED)
+			return slb_timeout_ns(cfg ? cfg->udp_established_timeout_s : 0,
+					      SLB_DEF_UDP_ESTABLISHED_S);
+		return slb_timeout_ns(cfg ? cfg->udp_new_timeout_s : 0, SLB_DEF_UDP_NEW_S);
+	}
+	switch (state) {
+	case SLB_CT_ESTABLISHED:
+		if (inactive_s)
+			return (__u64)inactive_s * SLB_NSEC_PER_SEC;
+		return slb_timeout_ns(cfg ? cfg->tcp_established_timeout_s : 0,
+				      SLB_DEF_TCP_ESTABLISHED_S);
+	case SLB_CT_FIN_WAIT:
+		return slb_timeout_ns(cfg ? cfg->tcp_fin_timeout_s : 0, SLB_DEF_TCP_FIN_S);
+	case SLB_CT_TIME_WAIT:
+	case SLB_CT_CLOSED:
+		return slb_timeout_ns(cfg ? cfg->tcp_closed_timeout_s : 0, SLB_DEF_TCP_CLOSED_S);
+	default:
+		return slb_timeout_ns(cfg ? cfg->tcp_syn_timeout_s : 0, SLB_DEF_TCP_SYN_S);
+	}
+}
+
+/* The service's inactive_timeout_s for the flow of entry `key`/`ct` (0 if gone or unset). */
+static __always_inline __u32 slb_ct_inactive_s(const struct slb_ct_key *key,
+					       const struct slb_ct_val *ct)
+{
+	const struct slb_svc_val *svc;
+
+	if (ct->dir == SLB_DIR_FWD)
+		svc = slb_svc_find(key->daddr[0], key->dport, key->proto);
+	else
+		svc = slb_svc_find(ct->nat.saddr[0], ct->nat.sport, key->proto);
+	return svc ? READ_ONCE(svc->inactive_timeout_s) : 0;
+}
+
+static __always_inline bool slb_ct_idle(const struct slb_ct_val *ct, __u64 now, __u64 timeout)
+{
+	__u64 seen = READ_ONCE(ct->last_seen_ns);
+
+	/* Another CPU may have stamped the entry after this CPU read the clock. */
+	return now > seen && now - seen > timeout;
+}
+
+/* Deletes the entry `key`/`ct` and its twin. */
+static __always_inline void slb_ct_delete_flow(const struct slb_ct_key *key,
+					       const struct slb_ct_val *ct)
+{
+	struct slb_ct_key twin;
+
+	slb_ct_twin_key(&twin, key, &ct->nat);
+	bpf_map_delete_elem(&slb_ct, &twin);
+	bpf_map_delete_elem(&slb_ct, key);
+}
+
+/*
+ * Whether entry `key`/`ct` has seen a packet within the timeout of its state. Every timeout is
+ * a whole number of seconds, at least one, so an entry idle for less is live without the
+ * config and service lookups: busy flows never pay for them.
+ */
+static __always_inline bool slb_ct_live(const struct slb_ct_key *key, const struct slb_ct_val *ct,
+					__u64 now)
+{
+	__u8 state = READ_ONCE(ct->state);
+	__u32 inactive_s = 0;
+
+	if (likely(!slb_ct_idle(ct, now, SLB_NSEC_PER_SEC)))
+		return true;
+	if (key->proto == IPPROTO_TCP && state == SLB_CT_ESTABLISHED)
+		inactive_s = slb_ct_inactive_s(key, ct);
+	return !slb_ct_idle(ct, now, slb_ct_timeout_ns(key->proto, state, inactive_s));
+}
+
+/*
+ * Decides whether the entry found for `pkt` still describes its flow. Returns `ct` if so;
+ * otherwise deletes both directions and returns NULL so that the caller handles the packet as
+ * a new flow: when the flow expired, i.e. neither direction is live (counted as
+ * SLB_CNT_CT_EXPIRED), or when a SYN from the client reopens a flow in TIME_WAIT or CLOSED.
+ */
+static __always_inline struct slb_ct_val *slb_ct_check(const struct slb_ct_key *key,
+						       struct slb_ct_val *ct,
+						       const struct slb_pkt *pkt, __u64 now)
+{
+	__u8 state = READ_ONCE(ct->state);
+	struct slb_ct_key twin_key;
+	struct slb_ct_val *twin;
+
+	if (pkt->proto == IPPROTO_TCP && ct->dir == SLB_DIR_FWD &&
+	    (pkt->tcp_flags & (SLB_TCP_SYN | SLB_TCP_ACK)) == SLB_TCP_SYN &&
+	    (state == SLB_CT_TIME_WAIT || state == SLB_CT_CLOSED)) {
+		slb_ct_delete_flow(key, ct);
+		return NULL;
+	}
+	if (likely(slb_ct_live(key, ct, now)))
+		return ct;
+
+	slb_ct_twin_key(&twin_key, key, &ct->nat);
+	twin = bpf_map_lookup_elem(&slb_ct, &twin_key);
+	if (twin && slb_ct_live(&twin_key, twin, now))
+		return ct;
+
+	slb_count(SLB_CNT_CT_EXPIRED);
+	bpf_map_delete_elem(&slb_ct, &twin_key);
+	bpf_map_delete_elem(&slb_ct, key);
+	return NULL;
+}
+
+/*
+ * Whether the existing reply entry `rev_key` belongs to another live flow. That happens when
+ * one client address and port reach the same endpoint through two services (DNAT keeps the
+ * client's tuple, so both flows would need the same reply key): the flow already tracked keeps
+ * its entry and the new one is refused. A leftover of this same flow, or one whose flow is
+ * gone or idle past its timeout, is not taken and gets replaced.
+ */
+static __always_inline bool slb_ct_rev_taken(const struct slb_ct_key *rev_key,
+					     const struct slb_ct_key *fwd_key, __u64 now)
+{
+	struct slb_ct_val *old, *old_fwd;
+	struct slb_ct_key old_fwd_key;
+
+	old = bpf_map_lookup_elem(&slb_ct, rev_key);
+	if (!old)
+		return false;
+	slb_ct_twin_key(&old_fwd_key, rev_key, &old->nat);
+	if (slb_ct_key_eq(&old_fwd_key, fwd_key))
+		return false;
+	old_fwd = bpf_map_lookup_elem(&slb_ct, &old_fwd_key);
+	if (!old_fwd)
+		return false;
+	return slb_ct_live(&old_fwd_key, old_fwd, now) || slb_ct_live(rev_key, old, now);
+}
+
+/* The state a new flow starts in, from its first packet. */
+static __always_inline __u8 slb_ct_initial_state(const struct slb_pkt *pkt)
+{
+	if (pkt->proto != IPPROTO_TCP)
+		return SLB_CT_NEW;
+	if ((pkt->tcp_flags & (SLB_TCP_SYN | SLB_TCP_ACK)) == SLB_TCP_SYN)
+		return SLB_CT_SYN_SENT;
+	return SLB_CT_ESTABLISHED;
+}
+
+/*
+ * Creates both entries of a new flow from `pkt` (key `key`) of service `svc_id`, VIP
+ * pkt->daddr:pkt->dport, to endpoint `be`. Returns 0 when the forward entry exists afterwards
+ * (created here or by a CPU that won the race), -1 when the flow could not be tracked.
+ */
+static __always_inline int slb_ct_create(const struct slb_ct_key *key, const struct slb_pkt *pkt,
+					 __u32 svc_id, const struct slb_backend *be, __u64 now)
+{
+	struct slb_ct_key rev_key;
+	struct slb_ct_val val;
+	long err;
+
+	__builtin_memset(&val, 0, sizeof(val));
+	val.nat.daddr[0] = be->addr;
+	val.nat.dport = be->port;
+	val.nat.flags = SLB_NAT_DST;
+	val.nat.family = SLB_AF_INET;
+	val.last_seen_ns = now;
+	val.svc_id = svc_id;
+	val.ep_idx = be->slot;
+	val.state = slb_ct_initial_state(pkt);
+	val.dir = SLB_DIR_FWD;
+
+	err = bpf_map_update_elem(&slb_ct, key, &val, BPF_NOEXIST);
+	if (err == -EEXIST)
+		return 0;
+	if (err)
+		return -1;
+
+	__builtin_memset(&rev_key, 0, sizeof(rev_key));
+	rev_key.saddr[0] = be->addr;
+	rev_key.daddr[0] = pkt->saddr;
+	rev_key.sport = be->port;
+	rev_key.dport = pkt->sport;
+	rev_key.proto = pkt->proto;
+	rev_key.family = SLB_AF_INET;
+
+	__builtin_memset(&val.nat, 0, sizeof(val.nat));
+	val.nat.saddr[0] = pkt->daddr;
+	val.nat.sport = pkt->dport;
+	val.nat.flags = SLB_NAT_SRC;
+	val.nat.family = SLB_AF_INET;
+	val.dir = SLB_DIR_REV;
+
+	err = bpf_map_update_elem(&slb_ct, &rev_key, &val, BPF_NOEXIST);
+	if (err == -EEXIST && !slb_ct_rev_taken(&rev_key, key, now))
+		err = bpf_map_update_elem(&slb_ct, &rev_key, &val, BPF_ANY);
+	if (err) {
+		bpf_map_delete_elem(&slb_ct, key);
+		return -1;
+	}
+	return 0;
+}
+
+/* The TCP state after a packet with `flags` in direction `dir`; updates `fin_dirs`. */
+static __always_inline __u8 slb_tcp_next(__u8 state, __u8 dir, __u8 flags, __u8 *fin_dirs)
+{
+	if (flags & SLB_TCP_RST)
+		return SLB_CT_CLOSED;
+	if (state == SLB_CT_SYN_SENT && dir == SLB_DIR_REV &&
+	    (flags & (SLB_TCP_SYN | SLB_TCP_ACK)) == (SLB_TCP_SYN | SLB_TCP_ACK))
+		state = SLB_CT_SYN_RECV;
+	else if (state == SLB_CT_SYN_RECV && dir == SLB_DIR_FWD &&
+		 (flags & (SLB_TCP_SYN | SLB_TCP_ACK)) == SLB_TCP_ACK)
+		state = SLB_CT_ESTABLISHED;
+	if (!(flags & SLB_TCP_FIN))
+		return state;
+	if (state == SLB_CT_ESTABLISHED || state == SLB_CT_SYN_RECV || state == SLB_CT_FIN_WAIT) {
+		*fin_dirs |= 1 << (dir & 1);
+		state = *fin_dirs == 3 ? SLB_CT_TIME_WAIT : SLB_CT_FIN_WAIT;
+	}
+	return state;
+}
+
+/*
+ * Accounts the packet `pkt` to its entry `key`/`ct`: last_seen, packets, bytes and the state
+ * machine. A state change is mirrored into the twin entry.
+ */
+static __always_inline void slb_ct_track(const struct slb_ct_key *key, struct slb_ct_val *ct,
+					 const struct slb_pkt *pkt, __u64 now)
+{
+	__u8 state = READ_ONCE(ct->state), fin_dirs = READ_ONCE(ct->fin_dirs);
+	__u8 next = state, next_fin = fin_dirs;
+	struct slb_ct_key twin_key;
+	struct slb_ct_val *twin;
+
+	WRITE_ONCE(ct->last_seen_ns, now);
+	__sync_fetch_and_add(&ct->packets, 1);
+	__sync_fetch_and_add(&ct->bytes, pkt->len);
+
+	if (pkt->proto == IPPROTO_TCP)
+		next = slb_tcp_next(state, ct->dir, pkt->tcp_flags, &next_fin);
+	else if (state == SLB_CT_NEW && ct->dir == SLB_DIR_REV)
+		next = SLB_CT_ESTABLISHED;
+	if (likely(next == state && next_fin == fin_dirs))
+		return;
+
+	WRITE_ONCE(ct->state, next);
+	WRITE_ONCE(ct->fin_dirs, next_fin);
+	slb_ct_twin_key(&twin_key, key, &ct->nat);
+	twin = bpf_map_lookup_elem(&slb_ct, &twin_key);
+	if (twin) {
+		WRITE_ONCE(twin->state, next);
+		WRITE_ONCE(twin->fin_dirs, next_fin);
+	}
+}
+
+#endif /* SLB_CT_H */

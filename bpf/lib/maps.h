@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * maps.h - every map of the datapath.
+ *
+ * The layouts, names and sizes come from swiftlb_abi.h, the contract with the Swift control
+ * plane; this file only instantiates them. Every map is pinned by name (LIBBPF_PIN_BY_NAME),
+ * so a restarted daemon or a replaced program reuses the live services, conntrack entries and
+ * counters instead of starting empty. The variable names are the pin names; the asserts at
+ * the bottom keep them equal to the SLB_MAP_* strings Swift uses.
+ */
+#ifndef SLB_MAPS_H
+#define SLB_MAPS_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "swiftlb_abi.h"
+
+/* One slb_ep_stats slot per possible endpoint of every service. */
+#define SLB_EP_STATS_ENTRIES (SLB_MAX_SERVICES * SLB_MAX_ENDPOINTS)
+
+/* Services: {VIP, port, proto, family} -> id, algorithm, mode, endpoint count. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct slb_svc_key);
+	__type(value, struct slb_svc_val);
+	__uint(max_entries, SLB_MAX_SERVICES);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} slb_svc SEC(".maps");
+
+/* Endpoints of each service, indexed by service id; slots [0, ep_count) are live. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct slb_ep_set);
+	__uint(max_entries, SLB_MAX_SERVICES);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} slb_eps SEC(".maps");
+
+/* Round-robin cursor of each service (shared by all CPUs, advanced atomically). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(max_entries, SLB_MAX_SERVICES);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} slb_rr SEC(".maps");
+
+/* Connection tracking: two entries per flow, one per direction (see ct.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct slb_ct_key);
+	__type(value, struct slb_ct_val);
+	__uint(max_entries, SLB_CT_MAX_ENTRIES);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} slb_ct SEC(".maps");
+
+/* Packets and bytes per service, both directions. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct slb_stats);
+	__uint(max_entries, SLB_MAX_SERVICES);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} slb_svc_stats SEC(".maps");
+
+/* Packets and bytes per endpoint slot: key = service id * SLB_MAX_ENDPOINTS + slot. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct slb_stats);
+	__uint(max_entries, SLB_EP_STATS_ENTRIES);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} slb_ep_stats SEC(".maps");
+
+/* Global counters, indexed by enum slb_counter. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, SLB_CNT_MAX);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} slb_counters SEC(".maps");
+
+/* Datapath-wide settings; a zero field selects the built-in default. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct slb_config);
+	__uint(max_entries, 1);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} slb_cfg SEC(".maps");
+
+#define SLB_ASSERT_MAP_NAME(var, name) \
+	_Static_assert(__builtin_strcmp(#var, name) == 0, "map " #var " must be named " name)
+
+SLB_ASSERT_MAP_NAME(slb_svc, SLB_MAP_SERVICES);
+SLB_ASSERT_MAP_NAME(slb_eps, SLB_MAP_ENDPOINTS);
+SLB_ASSERT_MAP_NAME(slb_rr, SLB_MAP_RR);
+SLB_ASSERT_MAP_NAME(slb_ct, SLB_MAP_CONNTRACK);
+SLB_ASSERT_MAP_NAME(slb_svc_stats, SLB_MAP_SVC_STATS);
+SLB_ASSERT_MAP_NAME(slb_ep_stats, SLB_MAP_EP_STATS);
+SLB_ASSERT_MAP_NAME(slb_counters, SLB_MAP_COUNTERS);
+SLB_ASSERT_MAP_NAME(slb_cfg, SLB_MAP_CONFIG);
+
+#endif /* SLB_MAPS_H */

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * pipeline.h - the per-packet path shared by the ingress and egress programs.
+ *
+ * parse -> conntrack lookup -> (new flow: service lookup, endpoint selection, conntrack
+ * creation) -> state and counters -> rewrite -> forward. Packets that match neither a
+ * conntrack entry nor a service leave exactly as they came (only headers too broken for the
+ * stack to accept are dropped, see parse.h). The only difference between
+ * the directions is in forwarding (see fwd.h): the FIB lookup flavour and the TTL, which only
+ * the ingress program decrements. A packet translated by one hook reaches the other with a
+ * tuple that is neither a VIP nor a conntrack key and passes untouched, so the programs can
+ * be attached on both hooks of every interface.
+ */
+#ifndef SLB_PIPELINE_H
+#define SLB_PIPELINE_H
+
+#include "compiler.h"
+#include "ct.h"
+#include "ctx.h"
+#include "fwd.h"
+#include "lb_select.h"
+#include "maps.h"
+#include "nat.h"
+#include "parse.h"
+#include "stats.h"
+
+/*
+ * Sets up the flow of the untracked packet `pkt`. Returns its new forward entry in `*ct` and
+ * -1, or a TC verdict (>= 0) when the packet is not load balanced.
+ */
+static __always_inline int slb_new_flow(const struct slb_ct_key *key, const struct slb_pkt *pkt,
+					__u64 now, struct slb_ct_val **ct)
+{
+	struct slb_svc_val *svc;
+	struct slb_backend be;
+
+	svc = slb_svc_find(pkt->daddr, pkt->dport, pkt->proto);
+	if (!svc) {
+		slb_count(SLB_CNT_PASS_NO_MATCH);
+		return TC_ACT_OK;
+	}
+	if (pkt->proto == IPPROTO_TCP && (pkt->tcp_flags & SLB_TCP_RST)) {
+		slb_count(SLB_CNT_DROP_TCP_NO_CT);
+		return TC_ACT_SHOT;
+	}
+	if (slb_select(svc, pkt, &be)) {
+		slb_count(SLB_CNT_DROP_NO_ENDPOINT);
+		return TC_ACT_SHOT;
+	}
+	if (slb_ct_create(key, pkt, READ_ONCE(svc->id), &be, now))
+		goto insert_failed;
+	*ct = bpf_map_lookup_elem(&slb_ct, key);
+	if (!*ct)
+		goto insert_failed;
+	slb_count(SLB_CNT_CT_NEW);
+	return -1;
+
+insert_failed:
+	slb_count(SLB_CNT_DROP_CT_INSERT);
+	return TC_ACT_SHOT;
+}
+
+static __always_inline int slb_handle(struct __sk_buff *skb, bool egress)
+{
+	struct slb_ct_key key;
+	struct slb_ct_val *ct;
+	struct slb_pkt pkt;
+	__u64 now;
+	int rc;
+
+	slb_count(SLB_CNT_RX);
+	switch (slb_parse(skb, &pkt)) {
+	case SLB_PARSE_OK:
+		break;
+	case SLB_PARSE_NOT_IP:
+		slb_count(SLB_CNT_PASS_NOT_IP);
+		return TC_ACT_OK;
+	case SLB_PARSE_FRAGMENT:
+		slb_count(SLB_CNT_PASS_FRAGMENT);
+		return TC_ACT_OK;
+	case SLB_PARSE_OTHER_L4:
+		slb_count(SLB_CNT_PASS_NO_MATCH);
+		return TC_ACT_OK;
+	default:
+		slb_count(SLB_CNT_DROP_MALFORMED);
+		return TC_ACT_SHOT;
+	}
+
+	now = bpf_ktime_get_ns();
+	slb_ct_key_init(&key, &pkt);
+	ct = bpf_map_lookup_elem(&slb_ct, &key);
+	if (ct)
+		ct = slb_ct_check(&key, ct, &pkt, now);
+	if (ct) {
+		slb_count(SLB_CNT_CT_HIT);
+	} else {
+		rc = slb_new_flow(&key, &pkt, now, &ct);
+		if (rc >= 0)
+			return rc;
+	}
+
+	slb_ct_track(&key, ct, &pkt, now);
+	slb_stats_add(ct->svc_id, ct->ep_idx, pkt.len);
+	if (slb_nat_apply(skb, &pkt, &ct->nat)) {
+		slb_count(SLB_CNT_DROP_REWRITE);
+		return TC_ACT_SHOT;
+	}
+	return slb_forward(skb, &pkt, egress);
+}
+
+#endif /* SLB_PIPELINE_H */

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Creates (up) or removes (down) the network namespace the datapath fixtures run in: two
+# interfaces with fixed MACs, addresses and permanent neighbours, so the programs' FIB lookups
+# give the same answer everywhere. No packet ever leaves it (BPF_PROG_TEST_RUN sends nothing).
+# Must match Tests/SwiftLBDatapathTests/FixtureEnvironment.swift.
+set -euo pipefail
+ns=${FIXTURE_NETNS:-slb-fixtures}
+case "${1:-}" in
+up)
+    ip netns del "$ns" 2>/dev/null || true
+    ip netns add "$ns"
+    nsip() { ip -n "$ns" "$@"; }
+    nsip link set lo up
+    # veth pairs with both ends inside (this kernel has no dummy driver); fx0/fx1 are the LB's sides.
+    nsip link add fx0 address 02:00:00:00:00:01 type veth peer name fx0p
+    nsip link add fx1 address 02:00:00:00:01:01 type veth peer name fx1p
+    nsip link set fx0p up
+    nsip link set fx1p up
+    nsip addr add 10.10.1.1/24 dev fx0
+    nsip addr add 10.10.2.1/24 dev fx1
+    nsip link set fx0 up
+    nsip link set fx1 up
+    nsip neigh add 10.10.1.2 lladdr 02:00:00:00:00:02 dev fx0 nud permanent
+    for last in 10 11 12; do
+        nsip neigh add 10.10.2.$last lladdr "02:00:00:00:01:$(printf %02x "$last")" dev fx1 nud permanent
+    done
+    ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1
+    ;;
+down)
+    ip netns del "$ns" 2>/dev/null || true
+    ;;
+*)
+    echo "usage: $0 up|down" >&2
+    exit 2
+    ;;
+esac

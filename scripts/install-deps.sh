@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the system packages SwiftLB needs to build, test, run the demo and the benchmarks
+# (Debian/Ubuntu). Safe to run again: it installs only what is missing.
+set -euo pipefail
+packages=(
+    libbpf-dev libelf-dev zlib1g-dev libsqlite3-dev # build: libbpf for the loader, SQLite for the store
+    iproute2 iputils-ping procps ethtool            # namespaces, veth, tc, sysctl, offload switches
+    curl python3 python3-scapy iperf3               # real clients and servers in tests and the demo
+    clang-format                                    # formatting of bpf/ (scripts/lint.sh)
+)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" != 0 ]; then
+        echo "error: missing packages: ${missing[*]}; run this script as root (or: sudo apt-get install ${missing[*]})" >&2
+        exit 1
+    fi
+    echo "==> installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+if ! command -v swift >/dev/null 2>&1; then
+    echo "error: the Swift toolchain (6.1 or later) is not on PATH; install it from swift.org's Linux packages" >&2
+    exit 1
+fi
+echo "==> dependencies present"

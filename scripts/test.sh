@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Runs every test level (DESIGN §4): pure unit tests, datapath fixtures through BPF_PROG_TEST_RUN
+# in a prepared namespace, and scenarios with the real daemon in network namespaces.
+# Usage: scripts/test.sh [unit|datapath|e2e]...   (default: all; datapath and e2e need root)
+# Ends with one line "tests: N passed, N failed" counting every test of every level.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+stages=("$@")
+[ ${#stages[@]} -gt 0 ] || stages=(unit datapath e2e)
+logdir=$(mktemp -d /tmp/swiftlb-test.XXXXXX)
+passed=0 failed=0 broken=()
+
+# Counts Swift Testing's per-test result lines in a log.
+count_swift_tests() {
+    local log=$1 p f
+    p=$(grep -aE '^.{0,4}Test [^ ].* passed after' "$log" | grep -vac 'Test run with') || true
+    f=$(grep -aE '^.{0,4}Test [^ ].* failed after' "$log" | grep -vac 'Test run with') || true
+    passed=$((passed + p)) failed=$((failed + f))
+    echo "==> $2: $p passed, $f failed"
+}
+
+echo "==> building (swift build --build-tests)"
+if ! swift build --build-tests 2>&1 | tee "$logdir/build.log" | grep -E "error:|warning:|Compiling|Build" | grep -v "^\[" ; then :; fi
+if ! grep -q "Build complete" "$logdir/build.log"; then
+    echo "==> build failed (log: $logdir/build.log)"
+    echo "tests: 0 passed, 1 failed"
+    exit 1
+fi
+
+for stage in "${stages[@]}"; do
+    case "$stage" in
+    unit)
+        echo "==> unit tests (pure: core, store, API, CLI)"
+        swift test --skip-build --skip SwiftLBDatapathTests 2>&1 | tee "$logdir/unit.log"
+        [ "${PIPESTATUS[0]}" = 0 ] || broken+=(unit)
+        count_swift_tests "$logdir/unit.log" "unit tests"
+        ;;
+    datapath)
+        if [ "$(id -u)" != 0 ]; then echo "==> datapath fixtures need root: skipped"; broken+=(datapath-needs-root); continue; fi
+        echo "==> datapath fixtures (BPF_PROG_TEST_RUN in namespace slb-fixtures)"
+        scripts/fixture-netns.sh up
+        SWIFTLB_FIXTURE_NETNS=1 ip netns exec slb-fixtures swift test --skip-build --filter SwiftLBDatapathTests 2>&1 |
+            tee "$logdir/datapath.log"
+        [ "${PIPESTATUS[0]}" = 0 ] || broken+=(datapath)
+        scripts/fixture-netns.sh down
+        count_swift_tests "$logdir/datapath.log" "datapath fixtures"
+        ;;
+    e2e)
+        if [ "$(id -u)" != 0 ]; then echo "==> scenarios need root: skipped"; broken+=(e2e-needs-root); continue; fi
+        echo "==> scenarios (real daemon and traffic in network namespaces)"
+        SWIFTLB_BIN_DIR=$(swift build --show-bin-path) e2e/run.sh 2>&1 | tee "$logdir/e2e.log"
+        [ "${PIPESTATUS[0]}" = 0 ] || broken+=(e2e)
+        line=$(grep -aE '^[0-9]+ passed, [0-9]+ failed' "$logdir/e2e.log" | tail -1)
+        if [ -n "$line" ]; then
+            read -r p _ f _ <<<"${line//,/}"
+            passed=$((passed + p)) failed=$((failed + f))
+        else
+            failed=$((failed + 1))
+        fi
+        ;;
+    *)
+        echo "unknown stage $stage (use unit, datapath, e2e)" >&2
+        exit 2
+        ;;
+    esac
+done
+[ ${#broken[@]} -eq 0 ] || echo "==> stages with failures: ${broken[*]} (logs in $logdir)"
+if [ ${#broken[@]} -gt 0 ] && [ "$failed" = 0 ]; then failed=1; fi
+echo "tests: $passed passed, $failed failed"
+[ ${#broken[@]} -eq 0 ]
