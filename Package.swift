@@ -41,7 +41,10 @@ let package = Package(
         // loxilb-compatible REST API.
         .target(
             name: "SwiftLBAPI",
-            dependencies: ["SwiftLBCore", .product(name: "Hummingbird", package: "hummingbird")]),
+            dependencies: [
+                "SwiftLBCore", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // swiftlbctl's grammar, HTTP client and tables.
         .target(
             name: "SwiftLBCLI",
@@ -69,6 +72,7 @@ let package = Package(
             dependencies: [
                 "SwiftLBAPI", "SwiftLBCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "SwiftLBCLITests", dependencies: ["SwiftLBCLI", "SwiftLBCore"]),
         .testTarget(

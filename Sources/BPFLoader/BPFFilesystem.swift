@@ -12,8 +12,9 @@ public enum BPFFilesystem {
     /// Makes sure `pinRoot` lies on a bpffs and exists; mounts bpffs at /sys/fs/bpf when that is
     /// where the root lies and nothing is mounted yet.
     public static func prepare(pinRoot: String) throws(BPFError) {
-        let parent = String(pinRoot.split(separator: "/", omittingEmptySubsequences: false).dropLast()
-            .joined(separator: "/"))
+        let parent = String(
+            pinRoot.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+                .joined(separator: "/"))
         let base = parent.isEmpty ? "/" : parent
         if !isBPFFS(base) && pinRoot.hasPrefix(defaultMount + "/") && !isBPFFS(defaultMount) {
             mkdir(defaultMount, 0o700)

@@ -115,17 +115,23 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         return result
     }
 
-    /// Deletes conntrack entries idle longer than their state's timeout; returns how many.
+    /// Deletes flows idle longer than their state's timeout; returns how many entries went.
+    ///
+    /// Like the datapath, a flow is idle only when neither direction has seen a packet: a one-way
+    /// UDP stream must keep its reply entry. Both directions are deleted together.
     @discardableResult
     public func collectExpiredConnections(limit: Int = Int(SLB_CT_MAX_ENTRIES)) throws(BPFError) -> Int {
         let now = Self.monotonicNanoseconds()
         var removed = 0
         for key in try conntrack.keys(limit: limit) {
             guard let value = try conntrack.lookup(key) else { continue }
+            let replyKey = key.reply(after: value.nat)
+            let reply = try conntrack.lookup(replyKey)
+            let lastSeen = max(value.last_seen_ns, reply?.last_seen_ns ?? 0)
             let timeout = UInt64(timeouts.seconds(proto: key.proto, state: value.state)) * 1_000_000_000
-            if now > value.last_seen_ns && now - value.last_seen_ns > timeout {
-                if try conntrack.delete(key) { removed += 1 }
-            }
+            guard now > lastSeen && now - lastSeen > timeout else { continue }
+            if try conntrack.delete(key) { removed += 1 }
+            if reply != nil, try conntrack.delete(replyKey) { removed += 1 }
         }
         return removed
     }
@@ -196,7 +202,8 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         guard let proto = L4Protocol(number: key.proto),
             let client = IPAddress(abiWords: key.saddr, family: key.family),
             let service = IPAddress(abiWords: key.daddr, family: key.family),
-            let endpoint = IPAddress(abiWords: value.nat.daddr, family: value.nat.family == 0 ? key.family : value.nat.family)
+            let endpoint = IPAddress(
+                abiWords: value.nat.daddr, family: value.nat.family == 0 ? key.family : value.nat.family)
         else { return nil }
         var total = Counters(packets: value.packets, bytes: value.bytes)
         if let reply = try conntrack.lookup(key.reply(after: value.nat)) {
@@ -211,7 +218,9 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
     }
 
     private func sum(_ values: [slb_stats]?) -> Counters {
-        (values ?? []).reduce(Counters.zero) { Counters(packets: $0.packets &+ $1.packets, bytes: $0.bytes &+ $1.bytes) }
+        (values ?? []).reduce(Counters.zero) {
+            Counters(packets: $0.packets &+ $1.packets, bytes: $0.bytes &+ $1.bytes)
+        }
     }
 }
 

@@ -75,7 +75,8 @@ public final class InterfaceAttacher: @unchecked Sendable {
         for interface in NetworkInterface.all() where !interface.isLoopback {
             var removed = false
             for direction in TrafficControl.Direction.allCases {
-                removed = ((try? TrafficControl.detach(ifindex: interface.index, direction: direction)) ?? false) || removed
+                removed =
+                    ((try? TrafficControl.detach(ifindex: interface.index, direction: direction)) ?? false) || removed
             }
             if removed { names.append(interface.name) }
         }

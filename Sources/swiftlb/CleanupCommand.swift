@@ -7,13 +7,16 @@ struct CleanupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cleanup",
         abstract: "Detach the datapath from all interfaces of this network namespace and remove its pinned maps.",
-        discussion: "Live connections through the load balancer stop being translated. The stored configuration is kept.")
+        discussion:
+            "Live connections through the load balancer stop being translated. The stored configuration is kept.")
 
     @OptionGroup var datapath: DatapathOptions
 
     func run() throws {
         let detached = InterfaceAttacher.detachEverywhere()
-        print(detached.isEmpty ? "no interface had SwiftLB attached" : "detached from: \(detached.joined(separator: ", "))")
+        print(
+            detached.isEmpty
+                ? "no interface had SwiftLB attached" : "detached from: \(detached.joined(separator: ", "))")
         do {
             try BPFFilesystem.removePins(pinRoot: datapath.bpffs)
         } catch {

@@ -76,10 +76,13 @@ struct RunCommand: AsyncParsableCommand {
         let store = RuleStore(config: config, datapath: kernel, logger: logger)
         try await store.restore()
         let programs = try kernel.programs()
-        let only = interfaces.map { Set($0.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) }) }
+        let only = interfaces.map {
+            Set($0.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) })
+        }
         let attacher = InterfaceAttacher(ingress: programs.ingress, egress: programs.egress, only: only, logger: logger)
         for name in attacher.missingRequestedInterfaces() {
-            logger.warning("requested interface not present yet; will attach when it appears", metadata: ["interface": "\(name)"])
+            logger.warning(
+                "requested interface not present yet; will attach when it appears", metadata: ["interface": "\(name)"])
         }
         attacher.sync()
         let app = makeApplication(

@@ -81,4 +81,22 @@ struct ConntrackFixtureTests {
         #expect(try datapath.collectExpiredConnections() == 0)
         #expect(try await datapath.connections().count == 1)
     }
+
+    @Test func garbageCollectionRemovesBothDirectionsOfAnIdleFlow() async throws {
+        var timeouts = ConntrackTimeouts()
+        timeouts.udpNew = 1
+        let datapath = try EBPFDatapath(pinRoot: nil, timeouts: timeouts)
+        try await datapath.upsert(
+            DatapathService(
+                id: 3, key: ServiceKey(vip: .v4(0x0a0a_6401), port: 80, proto: .udp), selection: .roundRobin,
+                mode: .dnat, endpoints: [DatapathEndpoint(address: .v4(0x0a0a_020a), port: 8080, weight: 1)]))
+        let query = Fixture.toVIP(proto: 17, sport: 5000, dport: 80)
+        #expect(
+            try TestRun.run(try datapath.programs().ingress, packet: query.bytes, ifindex: Fixture.clientSide)
+                .verdict == Verdict.redirect)
+        #expect(try datapath.collectExpiredConnections() == 0)
+        try await Task.sleep(for: .milliseconds(2100))
+        #expect(try datapath.collectExpiredConnections() == 2)
+        #expect(try await datapath.connections().isEmpty)
+    }
 }

@@ -151,7 +151,9 @@ struct DNATFixtureTests {
         let datapath = try await Fixture.datapath()
         let first = try run(datapath, Fixture.toVIP(sport: 43000), on: Fixture.clientSide).packet[33]
         // Other flows move the round-robin cursor on.
-        for sport in UInt16(43001)..<43005 { _ = try run(datapath, Fixture.toVIP(sport: sport), on: Fixture.clientSide) }
+        for sport in UInt16(43001)..<43005 {
+            _ = try run(datapath, Fixture.toVIP(sport: sport), on: Fixture.clientSide)
+        }
         for _ in 0..<3 {
             let data = Fixture.toVIP(sport: 43000, flags: TCPFlags.ack | TCPFlags.psh)
             #expect(try run(datapath, data, on: Fixture.clientSide).packet[33] == first)

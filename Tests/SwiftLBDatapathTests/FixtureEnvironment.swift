@@ -1,6 +1,6 @@
 import BPFLoader
-import PacketTestSupport
 import Foundation
+import PacketTestSupport
 import SwiftLBCore
 import SwiftLBDatapath
 
@@ -31,7 +31,8 @@ enum Fixture {
         let datapath = try EBPFDatapath(pinRoot: nil)
         let service = DatapathService(
             id: 7, key: ServiceKey(vip: .v4(0x0a0a_6401), port: 80, proto: proto), selection: selection, mode: .dnat,
-            endpoints: endpoints.map { DatapathEndpoint(address: .v4(0x0a0a_0200 | UInt32($0)), port: 8080, weight: 1) })
+            endpoints: endpoints.map { DatapathEndpoint(address: .v4(0x0a0a_0200 | UInt32($0)), port: 8080, weight: 1) }
+        )
         try await datapath.upsert(service)
         return datapath
     }

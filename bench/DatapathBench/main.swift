@@ -71,7 +71,8 @@ do {
         },
     ]
     let floor = Double(rows[0].percentile(0.5))
-    let kernel = (try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8))?
+    let kernel =
+        (try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8))?
         .trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
     print("SwiftLB datapath cost per packet (BPF_PROG_TEST_RUN, \(iterations) single runs per path, kernel \(kernel),")
     print("\(ProcessInfo.processInfo.activeProcessorCount) CPUs, \(Date()))")

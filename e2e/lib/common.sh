@@ -338,7 +338,8 @@ daemon_wait_ready() {
 # ingress and egress (polled TRIES x 0.25 s, default 20). Prints what is missing.
 lb_attached_check() {
     local tries=${1:-20} i dev dir missing
-    local devs=(l0 $(seq -f 'l%g' 1 "$TOPO_SERVERS"))
+    local devs=(l0) k
+    for ((k = 1; k <= TOPO_SERVERS; k++)); do devs+=("l$k"); done
     for ((i = 0; i < tries; i++)); do
         missing=()
         for dev in "${devs[@]}"; do

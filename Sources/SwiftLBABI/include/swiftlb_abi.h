@@ -84,22 +84,22 @@ enum slb_nat_flags {
 
 /* Indexes of the global per-CPU counter array: what happened to each packet. */
 enum slb_counter {
-	SLB_CNT_RX = 0,               /* packets seen by the programs */
-	SLB_CNT_PASS_NOT_IP = 1,      /* not IPv4: passed untouched */
-	SLB_CNT_PASS_NO_MATCH = 2,    /* no service and no conntrack entry: passed untouched */
-	SLB_CNT_PASS_FRAGMENT = 3,    /* IPv4 fragment: passed to the stack untouched */
-	SLB_CNT_CT_NEW = 4,           /* new flows created */
-	SLB_CNT_CT_HIT = 5,           /* packets of tracked flows */
-	SLB_CNT_CT_EXPIRED = 6,       /* expired entries replaced on lookup */
-	SLB_CNT_FWD_REDIRECT = 7,     /* translated and redirected after a FIB hit */
-	SLB_CNT_FWD_NEIGH = 8,        /* translated and redirected, neighbour resolved by kernel */
-	SLB_CNT_FWD_STACK = 9,        /* translated and handed to the stack (local or no FIB) */
-	SLB_CNT_DROP_MALFORMED = 10,  /* truncated or invalid headers */
-	SLB_CNT_DROP_NO_ENDPOINT = 11,/* service has no endpoint */
-	SLB_CNT_DROP_REWRITE = 12,    /* a helper failed while rewriting */
-	SLB_CNT_DROP_CT_INSERT = 13,  /* conntrack insert failed */
-	SLB_CNT_DROP_TCP_NO_CT = 14,  /* RST for an untracked flow */
-	SLB_CNT_PASS_TTL = 15,        /* TTL would expire: left to the stack for ICMP */
+	SLB_CNT_RX = 0,		       /* packets seen by the programs */
+	SLB_CNT_PASS_NOT_IP = 1,       /* not IPv4: passed untouched */
+	SLB_CNT_PASS_NO_MATCH = 2,     /* no service and no conntrack entry: passed untouched */
+	SLB_CNT_PASS_FRAGMENT = 3,     /* IPv4 fragment: passed to the stack untouched */
+	SLB_CNT_CT_NEW = 4,	       /* new flows created */
+	SLB_CNT_CT_HIT = 5,	       /* packets of tracked flows */
+	SLB_CNT_CT_EXPIRED = 6,	       /* expired entries replaced on lookup */
+	SLB_CNT_FWD_REDIRECT = 7,      /* translated and redirected after a FIB hit */
+	SLB_CNT_FWD_NEIGH = 8,	       /* translated and redirected, neighbour resolved by kernel */
+	SLB_CNT_FWD_STACK = 9,	       /* translated and handed to the stack (local or no FIB) */
+	SLB_CNT_DROP_MALFORMED = 10,   /* truncated or invalid headers */
+	SLB_CNT_DROP_NO_ENDPOINT = 11, /* service has no endpoint */
+	SLB_CNT_DROP_REWRITE = 12,     /* a helper failed while rewriting */
+	SLB_CNT_DROP_CT_INSERT = 13,   /* conntrack insert failed */
+	SLB_CNT_DROP_TCP_NO_CT = 14,   /* RST for an untracked flow */
+	SLB_CNT_PASS_TTL = 15,	       /* TTL would expire: left to the stack for ICMP */
 	SLB_CNT_MAX = 32,
 };
 
@@ -114,8 +114,8 @@ struct slb_svc_key {
 /* Value of the service map. `id` indexes the endpoint, rr and stats maps. */
 struct slb_svc_val {
 	__u32 id;
-	__u8 sel;   /* enum slb_sel */
-	__u8 mode;  /* enum slb_mode */
+	__u8 sel;  /* enum slb_sel */
+	__u8 mode; /* enum slb_mode */
 	__u16 ep_count;
 	__u32 flags;
 	__u32 inactive_timeout_s; /* 0 = protocol default */
