@@ -23,15 +23,18 @@ enum APIRoutes {
 
 /// Builds the router serving SwiftLB's loxilb-compatible REST API over `store`.
 ///
-/// Every answer with a body is JSON; errors are loxilb `ErrorModel`s (400 bad input naming the
-/// field, 404 unknown rule or path, 405 wrong method, 409 conflict, 413 body over 1 MiB, 500
-/// datapath or store failure). Each request is logged at debug level with method, path and status.
+/// Every answer with a body is JSON, except `GET /metrics` (also `/netlox/v1/metrics`), which is
+/// Prometheus text; errors are loxilb `ErrorModel`s (400 bad input naming the field, 404 unknown
+/// rule or path, 405 wrong method, 409 conflict, 413 body over 1 MiB, 500 datapath or store
+/// failure, 503 datapath unreadable). Each request is logged at debug level with method, path and
+/// status.
 public func makeRouter(store: RuleStore, version: VersionInfo) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     // Middleware applies only to routes added after it, so it goes first.
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ErrorMiddleware())
     let handlers = LoadBalancerHandlers(store: store, versionInfo: version)
+    let metrics = MetricsHandler(store: store)
     let lb = APIRoutes.base + "/config/loadbalancer"
     var table: [(path: String, method: HTTPRequest.Method, handler: Handler)] = [
         (lb, .post, handlers.create),
@@ -40,6 +43,8 @@ public func makeRouter(store: RuleStore, version: VersionInfo) -> Router<BasicRe
         (lb + "/name/:lb_name", .delete, handlers.deleteByName),
         (APIRoutes.base + "/config/conntrack/all", .get, handlers.connections),
         (APIRoutes.base + "/version", .get, handlers.version),
+        ("/metrics", .get, metrics.handle),
+        (APIRoutes.base + "/metrics", .get, metrics.handle),
     ]
     table += APIRoutes.serviceDeletePaths.map { (lb + "/" + $0, .delete, handlers.deleteService) }
     for route in table {

@@ -123,4 +123,8 @@ public protocol Datapath: Sendable {
     func endpointCounters(id: UInt32, count: Int) async throws -> [Counters]
     /// Live connections, client-to-service direction only.
     func connections() async throws -> [ConnectionEntry]
+    /// What happened to packets since the datapath was loaded: a count per reason, keyed by a stable
+    /// snake_case reason name ("rx", "ct_hit", "drop_no_endpoint", ...). Reasons never seen may be
+    /// absent or zero; a name always means the same reason across releases.
+    func packetCounters() async throws -> [String: UInt64]
 }

@@ -20,6 +20,7 @@ public actor InMemoryDatapath: Datapath {
     private var serviceCounterValues: [UInt32: Counters] = [:]
     private var endpointCounterValues: [UInt32: [Counters]] = [:]
     private var liveConnections: [ConnectionEntry] = []
+    private var packetCounterValues: [String: UInt64] = [:]
     private var pendingFailures: [Call] = []
 
     /// Every successful mutating call, in order: "upsert <id> <key>" or "remove <id> <key>".
@@ -48,6 +49,11 @@ public actor InMemoryDatapath: Datapath {
     /// Sets the connections `connections()` reports.
     public func setConnections(_ connections: [ConnectionEntry]) {
         liveConnections = connections
+    }
+
+    /// Sets the counters `packetCounters()` reports.
+    public func setPacketCounters(_ counters: [String: UInt64]) {
+        packetCounterValues = counters
     }
 
     /// Programs `service`, refusing slot or key clashes with other services.
@@ -101,6 +107,12 @@ public actor InMemoryDatapath: Datapath {
     public func connections() throws(InMemoryDatapathError) -> [ConnectionEntry] {
         try consumeFailure(.read)
         return liveConnections
+    }
+
+    /// The packet counters set by the test; empty when none were set.
+    public func packetCounters() throws(InMemoryDatapathError) -> [String: UInt64] {
+        try consumeFailure(.read)
+        return packetCounterValues
     }
 
     /// The programmed state, one line per service sorted by key, e.g.

@@ -104,6 +104,10 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         }
     }
 
+    public func packetCounters() async throws -> [String: UInt64] {
+        PacketCounterNames.named(try globalCounters())
+    }
+
     // MARK: Counters and garbage collection
 
     /// The global per-reason counters (index = enum slb_counter), summed over CPUs.

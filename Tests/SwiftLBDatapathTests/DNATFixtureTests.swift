@@ -30,6 +30,9 @@ struct DNATFixtureTests {
         let counters = try datapath.globalCounters()
         #expect(counters[Int(SLB_CNT_CT_NEW.rawValue)] == 1)
         #expect(counters[Int(SLB_CNT_FWD_REDIRECT.rawValue)] == 1)
+        let named = try await datapath.packetCounters()
+        #expect(named["ct_new"] == 1 && named["fwd_redirect"] == 1 && named["rx"] == 1)
+        #expect(named.count == 16)
     }
 
     @Test func replyFromEndpointIsReverseTranslatedToTheClient() async throws {

@@ -1,0 +1,39 @@
+import SwiftLBABI
+
+/// The stable snake_case name of each global counter of the datapath (`enum slb_counter` of the ABI
+/// header), used as the `reason` of `swiftlb_packets_total`.
+///
+/// A name, once published, keeps its meaning: dashboards and alerts depend on it. New counters get
+/// new names; an index without a name here is not exported.
+public enum PacketCounterNames {
+    /// Each named counter: its ABI index and its name.
+    public static let all: [(counter: slb_counter, name: String)] = [
+        (SLB_CNT_RX, "rx"),
+        (SLB_CNT_PASS_NOT_IP, "pass_not_ip"),
+        (SLB_CNT_PASS_NO_MATCH, "pass_no_match"),
+        (SLB_CNT_PASS_FRAGMENT, "pass_fragment"),
+        (SLB_CNT_CT_NEW, "ct_new"),
+        (SLB_CNT_CT_HIT, "ct_hit"),
+        (SLB_CNT_CT_EXPIRED, "ct_expired"),
+        (SLB_CNT_FWD_REDIRECT, "fwd_redirect"),
+        (SLB_CNT_FWD_NEIGH, "fwd_neigh"),
+        (SLB_CNT_FWD_STACK, "fwd_stack"),
+        (SLB_CNT_DROP_MALFORMED, "drop_malformed"),
+        (SLB_CNT_DROP_NO_ENDPOINT, "drop_no_endpoint"),
+        (SLB_CNT_DROP_REWRITE, "drop_rewrite"),
+        (SLB_CNT_DROP_CT_INSERT, "drop_ct_insert"),
+        (SLB_CNT_DROP_TCP_NO_CT, "drop_tcp_no_ct"),
+        (SLB_CNT_PASS_TTL, "pass_ttl"),
+    ]
+
+    /// `values` (indexed by `enum slb_counter`, as `EBPFDatapath.globalCounters()` returns them) by
+    /// name. Every named counter is present, zero when `values` is too short; unnamed indexes are left out.
+    public static func named(_ values: [UInt64]) -> [String: UInt64] {
+        var result: [String: UInt64] = [:]
+        for (counter, name) in all {
+            let index = Int(counter.rawValue)
+            result[name] = index < values.count ? values[index] : 0
+        }
+        return result
+    }
+}
