@@ -105,6 +105,13 @@ func zeroedValue<T: BitwiseCopyable>(_ type: T.Type) -> T {
     }
 }
 
+/// A heap allocation of one `T` with every byte zero (padding included); the caller deallocates it.
+func zeroedPointer<T>(_ type: T.Type) -> UnsafeMutablePointer<T> {
+    let pointer = UnsafeMutablePointer<T>.allocate(capacity: 1)
+    memset(pointer, 0, MemoryLayout<T>.stride)
+    return pointer
+}
+
 func mapKeys<Key: BitwiseCopyable>(fd: Int32, name: String, limit: Int, as: Key.Type) throws(BPFError) -> [Key] {
     var result: [Key] = []
     var current = zeroedValue(Key.self)

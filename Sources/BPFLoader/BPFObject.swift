@@ -18,15 +18,17 @@ public final class BPFObject: @unchecked Sendable {
     /// Opens `elf` and loads it into the kernel.
     public init(elf: [UInt8], name: String, pinRoot: String?) throws(BPFError) {
         if let pinRoot { try BPFFilesystem.prepare(pinRoot: pinRoot) }
-        var opts = bpf_object_open_opts()
-        opts.sz = MemoryLayout<bpf_object_open_opts>.size
+        // Zeroed memory: libbpf rejects non-zero bytes past the fields it knows.
+        let opts = zeroedPointer(bpf_object_open_opts.self)
+        defer { opts.deallocate() }
+        opts.pointee.sz = MemoryLayout<bpf_object_open_opts>.size
         let opened: OpaquePointer? = name.withCString { cName in
             let root = pinRoot.map { strdup($0) } ?? nil
             defer { free(root) }
-            opts.object_name = cName
-            opts.pin_root_path = UnsafePointer(root)
+            opts.pointee.object_name = cName
+            opts.pointee.pin_root_path = UnsafePointer(root)
             return elf.withUnsafeBytes { bytes in
-                bpf_object__open_mem(bytes.baseAddress, bytes.count, &opts)
+                bpf_object__open_mem(bytes.baseAddress, bytes.count, opts)
             }
         }
         guard let opened, libbpf_get_error(UnsafeRawPointer(opened)) == 0 else {

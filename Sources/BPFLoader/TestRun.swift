@@ -24,27 +24,30 @@ public enum TestRun {
         var output = [UInt8](repeating: 0, count: max(packet.count + 256, 2048))
         var ctx = __sk_buff()
         ctx.ifindex = UInt32(ifindex)
-        var opts = bpf_test_run_opts()
-        opts.sz = MemoryLayout<bpf_test_run_opts>.size
-        opts.data_size_in = UInt32(packet.count)
-        opts.data_size_out = UInt32(output.count)
-        opts.repeat = `repeat`
+        // Zeroed memory: libbpf rejects non-zero bytes past the fields it knows.
+        let opts = zeroedPointer(bpf_test_run_opts.self)
+        defer { opts.deallocate() }
+        opts.pointee.sz = MemoryLayout<bpf_test_run_opts>.size
+        opts.pointee.data_size_in = UInt32(packet.count)
+        opts.pointee.data_size_out = UInt32(output.count)
+        opts.pointee.repeat = `repeat`
         let outputCount = output.count
         let rc = packet.withUnsafeBytes { input in
             output.withUnsafeMutableBytes { out in
                 withUnsafeMutablePointer(to: &ctx) { ctxPointer in
-                    opts.data_in = input.baseAddress
-                    opts.data_out = out.baseAddress
+                    opts.pointee.data_in = input.baseAddress
+                    opts.pointee.data_out = out.baseAddress
                     if ifindex > 0 {
-                        opts.ctx_in = UnsafeRawPointer(ctxPointer)
-                        opts.ctx_size_in = UInt32(MemoryLayout<__sk_buff>.size)
+                        opts.pointee.ctx_in = UnsafeRawPointer(ctxPointer)
+                        opts.pointee.ctx_size_in = UInt32(MemoryLayout<__sk_buff>.size)
                     }
-                    return bpf_prog_test_run_opts(program.fd, &opts)
+                    return bpf_prog_test_run_opts(program.fd, opts)
                 }
             }
         }
         guard rc == 0 else { throw BPFError.from("test-run \(program.name)", result: rc) }
-        let length = min(Int(opts.data_size_out), outputCount)
-        return Result(verdict: opts.retval, packet: Array(output[..<length]), durationNanoseconds: opts.duration)
+        let length = min(Int(opts.pointee.data_size_out), outputCount)
+        return Result(
+            verdict: opts.pointee.retval, packet: Array(output[..<length]), durationNanoseconds: opts.pointee.duration)
     }
 }

@@ -20,15 +20,17 @@ public enum TrafficControl {
     /// Attaches `program` to `direction` of interface `ifindex`, replacing SwiftLB's previous
     /// program there atomically. Creates the clsact qdisc when missing.
     public static func attach(_ program: BPFProgram, ifindex: Int32, direction: Direction) throws(BPFError) {
-        var hook = makeHook(ifindex: ifindex, direction: direction)
-        let created = bpf_tc_hook_create(&hook)
+        let hook = makeHook(ifindex: ifindex, direction: direction)
+        defer { hook.deallocate() }
+        let created = bpf_tc_hook_create(hook)
         if created != 0 && -created != EEXIST {
             throw BPFError.from("create clsact qdisc on ifindex \(ifindex)", result: created)
         }
-        var opts = makeOpts()
-        opts.prog_fd = program.fd
-        opts.flags = UInt32(BPF_TC_F_REPLACE.rawValue)
-        let rc = bpf_tc_attach(&hook, &opts)
+        let opts = makeOpts()
+        defer { opts.deallocate() }
+        opts.pointee.prog_fd = program.fd
+        opts.pointee.flags = UInt32(BPF_TC_F_REPLACE.rawValue)
+        let rc = bpf_tc_attach(hook, opts)
         guard rc == 0 else {
             throw BPFError.from("attach \(program.name) to ifindex \(ifindex) \(direction.rawValue)", result: rc)
         }
@@ -37,9 +39,13 @@ public enum TrafficControl {
     /// Removes SwiftLB's program from `direction` of `ifindex`; false when none was attached.
     @discardableResult
     public static func detach(ifindex: Int32, direction: Direction) throws(BPFError) -> Bool {
-        var hook = makeHook(ifindex: ifindex, direction: direction)
-        var opts = makeOpts()
-        let rc = bpf_tc_detach(&hook, &opts)
+        let hook = makeHook(ifindex: ifindex, direction: direction)
+        let opts = makeOpts()
+        defer {
+            hook.deallocate()
+            opts.deallocate()
+        }
+        let rc = bpf_tc_detach(hook, opts)
         if rc == 0 { return true }
         if -rc == ENOENT || -rc == EINVAL || -rc == ENODEV { return false }
         throw BPFError.from("detach from ifindex \(ifindex) \(direction.rawValue)", result: rc)
@@ -47,25 +53,31 @@ public enum TrafficControl {
 
     /// The id of the program SwiftLB has attached at `direction` of `ifindex`, if any.
     public static func attachedProgramID(ifindex: Int32, direction: Direction) -> UInt32? {
-        var hook = makeHook(ifindex: ifindex, direction: direction)
-        var opts = makeOpts()
-        guard bpf_tc_query(&hook, &opts) == 0 else { return nil }
-        return opts.prog_id
+        let hook = makeHook(ifindex: ifindex, direction: direction)
+        let opts = makeOpts()
+        defer {
+            hook.deallocate()
+            opts.deallocate()
+        }
+        guard bpf_tc_query(hook, opts) == 0 else { return nil }
+        return opts.pointee.prog_id
     }
 
-    private static func makeHook(ifindex: Int32, direction: Direction) -> bpf_tc_hook {
-        var hook = bpf_tc_hook()
-        hook.sz = MemoryLayout<bpf_tc_hook>.size
-        hook.ifindex = ifindex
-        hook.attach_point = direction.attachPoint
+    // libbpf rejects option structs whose bytes past the last known field are not zero, and a
+    // Swift value copy does not preserve padding: build them in zeroed memory and pass pointers.
+    private static func makeHook(ifindex: Int32, direction: Direction) -> UnsafeMutablePointer<bpf_tc_hook> {
+        let hook = zeroedPointer(bpf_tc_hook.self)
+        hook.pointee.sz = MemoryLayout<bpf_tc_hook>.size
+        hook.pointee.ifindex = ifindex
+        hook.pointee.attach_point = direction.attachPoint
         return hook
     }
 
-    private static func makeOpts() -> bpf_tc_opts {
-        var opts = bpf_tc_opts()
-        opts.sz = MemoryLayout<bpf_tc_opts>.size
-        opts.handle = handle
-        opts.priority = priority
+    private static func makeOpts() -> UnsafeMutablePointer<bpf_tc_opts> {
+        let opts = zeroedPointer(bpf_tc_opts.self)
+        opts.pointee.sz = MemoryLayout<bpf_tc_opts>.size
+        opts.pointee.handle = handle
+        opts.pointee.priority = priority
         return opts
     }
 }
