@@ -26,7 +26,7 @@ if [[ "${1:-}" == --list ]]; then
     exit 0
 fi
 if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then
-    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
 fi
 require_root
@@ -56,6 +56,7 @@ mkdir -p "$LOG_ROOT"
 echo "SwiftLB e2e: binaries in $SWIFTLB_BIN_DIR, logs in $LOG_ROOT"
 
 current=""
+child=""
 teardown_current() {
     [[ -n "$current" ]] || return 0
     SLB_STATE_DIR=$LOG_ROOT/$current timeout -k 5 90 "$E2E_DIR/$current/teardown" \
@@ -64,8 +65,22 @@ teardown_current() {
     current=""
     return $rc
 }
-trap 'teardown_current; exit 130' INT
-trap 'teardown_current; exit 143' TERM
+# The scenario runs in the background and we `wait` for it, so a signal is handled at once:
+# stop the scenario (timeout passes the signal on to its process group), then tear down.
+interrupted() {
+    trap '' PIPE # stdout may be gone (run.sh piped into head): tear down anyway
+    if [[ -n "$child" ]]; then
+        kill -TERM "$child" 2>/dev/null
+        wait "$child" 2>/dev/null
+        child=""
+    fi
+    [[ -z "$current" ]] || echo "interrupted: tearing down $current"
+    teardown_current
+    exit "$1"
+}
+trap 'interrupted 130' INT
+trap 'interrupted 143' TERM
+trap 'interrupted 141' PIPE
 trap 'teardown_current' EXIT
 
 passed=0
@@ -79,8 +94,11 @@ for s in "${selected[@]}"; do
     printf '%-16s ' "$s"
     t0=$(date +%s)
     SLB_STATE_DIR=$dir timeout -k 10 "$TIMEOUT" bash -c '"$1/setup" && "$1/check"' _ "$E2E_DIR/$s" \
-        >"$dir/scenario.log" 2>&1
+        >"$dir/scenario.log" 2>&1 &
+    child=$!
+    wait "$child"
     rc=$?
+    child=""
     teardown_current
     trc=$?
     secs=$(($(date +%s) - t0))

@@ -36,7 +36,7 @@ else
     pkgs=(libbpf-dev libelf-dev zlib1g-dev libsqlite3-dev iproute2 util-linux curl python3 ethtool)
     missing=()
     for p in "${pkgs[@]}"; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+        [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" == "install ok installed" ]] || missing+=("$p")
     done
     if ((${#missing[@]})); then
         command -v apt-get >/dev/null || die "missing packages ${missing[*]} and no apt-get to install them"
@@ -65,6 +65,7 @@ env_init slbdemo "$(mktemp -d /tmp/swiftlb-demo.XXXXXX)"
 demo_ok=0
 cleanup() {
     trap - EXIT INT TERM
+    trap '' PIPE # stdout may be gone (demo piped into head): clean up anyway
     say "cleaning up (daemon, servers, namespaces slbdemo-*, $BPFFS_DIR)"
     standard_teardown >/dev/null 2>&1
     if ((demo_ok)) && [[ -z "${SLB_DEMO_KEEP:-}" ]]; then
@@ -76,6 +77,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 141' PIPE
 
 ensure_bpffs || die "bpffs is not mounted at /sys/fs/bpf and could not be mounted"
 say "creating the topology: namespaces slbdemo-client, slbdemo-lb, slbdemo-srv1..3"

@@ -337,15 +337,16 @@ daemon_wait_ready() {
 # lb_attached_check [TRIES]: every interface of the lb namespace has a BPF filter on TC
 # ingress and egress (polled TRIES x 0.25 s, default 20). Prints what is missing.
 lb_attached_check() {
-    local tries=${1:-20} i dev dir missing
+    local tries=${1:-20} i dev dir missing out
     local devs=(l0) k
     for ((k = 1; k <= TOPO_SERVERS; k++)); do devs+=("l$k"); done
     for ((i = 0; i < tries; i++)); do
         missing=()
         for dev in "${devs[@]}"; do
             for dir in ingress egress; do
-                in_ns "$NS_LB" tc filter show dev "$dev" "$dir" 2>/dev/null | grep -q ' bpf ' ||
-                    missing+=("$dev/$dir")
+                # Not `| grep -q`: with pipefail, tc's SIGPIPE would fail the pipeline.
+                out=$(in_ns "$NS_LB" tc filter show dev "$dev" "$dir" 2>/dev/null)
+                [[ "$out" == *" bpf "* ]] || missing+=("$dev/$dir")
             done
         done
         ((${#missing[@]} == 0)) && return 0
