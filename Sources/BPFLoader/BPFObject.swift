@@ -17,6 +17,7 @@ public final class BPFObject: @unchecked Sendable {
 
     /// Opens `elf` and loads it into the kernel.
     public init(elf: [UInt8], name: String, pinRoot: String?) throws(BPFError) {
+        LibBPFLog.installed
         if let pinRoot { try BPFFilesystem.prepare(pinRoot: pinRoot) }
         // Zeroed memory: libbpf rejects non-zero bytes past the fields it knows.
         let opts = zeroedPointer(bpf_object_open_opts.self)

@@ -20,6 +20,7 @@ public enum TrafficControl {
     /// Attaches `program` to `direction` of interface `ifindex`, replacing SwiftLB's previous
     /// program there atomically. Creates the clsact qdisc when missing.
     public static func attach(_ program: BPFProgram, ifindex: Int32, direction: Direction) throws(BPFError) {
+        LibBPFLog.installed
         let hook = makeHook(ifindex: ifindex, direction: direction)
         defer { hook.deallocate() }
         let created = bpf_tc_hook_create(hook)
@@ -39,6 +40,7 @@ public enum TrafficControl {
     /// Removes SwiftLB's program from `direction` of `ifindex`; false when none was attached.
     @discardableResult
     public static func detach(ifindex: Int32, direction: Direction) throws(BPFError) -> Bool {
+        LibBPFLog.installed
         let hook = makeHook(ifindex: ifindex, direction: direction)
         let opts = makeOpts()
         defer {
