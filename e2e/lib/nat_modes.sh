@@ -1,0 +1,52 @@
+# shellcheck shell=bash
+# Shared check of the source-translating NAT modes (e2e/fullnat, e2e/onearm); sourced after
+# common.sh by their check scripts.
+
+# whoami_pass LABEL EXPECT_FN: 30 GET /whoami through the VIP; every answer must come from a
+# server and name the source it saw. EXPECT_FN K prints the address server K must see. The
+# seen port must be one SwiftLB allocates (32768..60999). Sets WHOAMI_PORTS (distinct ports).
+whoami_pass() {
+    local label=$1 expect_fn=$2 i got name peer addr port k want failed=0
+    local -A ports=()
+    say "$label: 30 requests to http://$VIP/whoami"
+    for ((i = 0; i < 30; i++)); do
+        if ! got=$(client_get /whoami); then
+            failed=$((failed + 1))
+            ((failed >= 5)) && fail "$label: $failed requests to the VIP failed"
+            continue
+        fi
+        read -r name peer <<<"$got"
+        addr=${peer%:*}
+        port=${peer##*:}
+        [[ "$name" =~ ^srv([0-9]+)$ ]] || fail "$label: unexpected answer '$got'"
+        k=${BASH_REMATCH[1]}
+        want=$("$expect_fn" "$k")
+        [[ "$addr" == "$want" ]] || fail "$label: srv$k saw source $addr, want $want ('$got')"
+        ((port >= 32768 && port <= 60999)) || fail "$label: srv$k saw source port $port, want 32768..60999"
+        ports[$port]=1
+    done
+    ((failed == 0)) || fail "$label: $failed of 30 requests failed"
+    WHOAMI_PORTS=${#ports[@]}
+    ok "$label: 30 answers, each server saw $("$expect_fn" 1)-style SNAT sources, $WHOAMI_PORTS distinct ports"
+    routing_check || fail "$label: plain routing to the servers broke while swiftlb is attached"
+    local ct
+    ct=$(ctl get ct 2>&1) || fail "$label: swiftlbctl get ct exited $?: $ct"
+    grep -qF "$CLIENT_IP" <<<"$ct" || fail "$label: 'swiftlbctl get ct' shows no flow of $CLIENT_IP: $ct"
+    ok "$label: get ct shows the client's flows"
+}
+
+# nat_mode_check MODE EXPECT_FN: creates VIP:80 -> servers:8080 in MODE and checks it with
+# offload on and off.
+nat_mode_check() {
+    local mode=$1 expect_fn=$2 out lb
+    say "swiftlbctl create lb $VIP --tcp=80:$HTTP_PORT --endpoints=$ENDPOINTS_HTTP --mode=$mode"
+    out=$(ctl create lb "$VIP" --tcp=80:"$HTTP_PORT" --endpoints="$ENDPOINTS_HTTP" --mode="$mode" 2>&1) ||
+        fail "swiftlbctl create lb --mode=$mode exited $?: $out"
+    lb=$(ctl get lb 2>&1) || fail "swiftlbctl get lb exited $?: $lb"
+    grep -qF "$mode" <<<"$lb" || fail "'swiftlbctl get lb' does not show mode $mode: $lb"
+    ok "get lb shows mode $mode"
+    whoami_pass "offload on" "$expect_fn"
+    say "checksum offload off on every veth"
+    topo_offload_off "$PREFIX" || fail "could not turn checksum offload off"
+    whoami_pass "offload off" "$expect_fn"
+}
