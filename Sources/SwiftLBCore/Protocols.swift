@@ -22,7 +22,7 @@ public enum L4Protocol: String, Hashable, Sendable, CaseIterable, Comparable {
 }
 
 /// Endpoint selection algorithm: loxilb's `sel` codes and CLI names.
-public enum SelectionAlgorithm: Int, Hashable, Sendable, CaseIterable {
+public enum SelectionAlgorithm: Int, Hashable, Sendable, CaseIterable, LoxiNamed {
     case roundRobin = 0
     case hash = 1
     case priority = 2
@@ -44,17 +44,10 @@ public enum SelectionAlgorithm: Int, Hashable, Sendable, CaseIterable {
         }
     }
 
-    /// The algorithm for a loxicmd `--select` name.
-    public init?(name: String) {
-        guard let match = SelectionAlgorithm.allCases.first(where: { $0.name == name.lowercased() }) else {
-            return nil
-        }
-        self = match
-    }
 }
 
 /// NAT mode: loxilb's `mode` codes and CLI names.
-public enum NATMode: Int, Hashable, Sendable, CaseIterable {
+public enum NATMode: Int, Hashable, Sendable, CaseIterable, LoxiNamed {
     case dnat = 0
     case oneArm = 1
     case fullNAT = 2
@@ -74,9 +67,18 @@ public enum NATMode: Int, Hashable, Sendable, CaseIterable {
         }
     }
 
-    /// The mode for a loxicmd `--mode` name.
+}
+
+/// A code with a loxicmd name (`--select=`, `--mode=`), found by name case-insensitively.
+public protocol LoxiNamed: CaseIterable {
+    /// loxicmd's name for the value.
+    var name: String { get }
+}
+
+extension LoxiNamed {
+    /// The value whose loxicmd name is `name` (any case), or nil.
     public init?(name: String) {
-        guard let match = NATMode.allCases.first(where: { $0.name == name.lowercased() }) else { return nil }
+        guard let match = Self.allCases.first(where: { $0.name == name.lowercased() }) else { return nil }
         self = match
     }
 }
