@@ -9,3 +9,4 @@ _Static_assert(sizeof(struct slb_ct_key) == 40, "slb_ct_key layout");
 _Static_assert(sizeof(struct slb_nat) == 40, "slb_nat layout");
 _Static_assert(sizeof(struct slb_ct_val) == 80, "slb_ct_val layout");
 _Static_assert(sizeof(struct slb_config) == 32, "slb_config layout");
+_Static_assert(sizeof(struct slb_if_addr) == 20, "slb_if_addr layout");

@@ -119,12 +119,15 @@ public enum RuleValidator {
                     + "4 (fullproxy) or 5 (hostonearm)")
         }
         switch mode {
-        case .dnat:
+        case .dnat, .oneArm, .fullNAT:
             return mode
         case .fullProxy:
-            throw .badRequest(field: field, message: "mode fullproxy is not supported; use 0 (default)")
-        case .oneArm, .fullNAT, .dsr, .hostOneArm:
-            throw .badRequest(field: field, message: "mode \(mode.name) is not supported yet; use 0 (default)")
+            throw .badRequest(
+                field: field, message: "mode fullproxy is not supported; use 0 (default), 1 (onearm) or 2 (fullnat)")
+        case .dsr, .hostOneArm:
+            throw .badRequest(
+                field: field,
+                message: "mode \(mode.name) is not supported yet; use 0 (default), 1 (onearm) or 2 (fullnat)")
         }
     }
 

@@ -23,6 +23,7 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
     let endpointStats: BPFPerCPUMap<UInt32, slb_stats>
     let counters: BPFPerCPUMap<UInt32, UInt64>
     let config: BPFMap<UInt32, slb_config>
+    let interfaceAddresses: BPFMap<UInt32, slb_if_addr>
     /// The timeouts written to the datapath, used by the garbage collector.
     public let timeouts: ConntrackTimeouts
 
@@ -43,6 +44,7 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         endpointStats = try object.perCPUMap(named: SLB_MAP_EP_STATS)
         counters = try object.perCPUMap(named: SLB_MAP_COUNTERS)
         config = try object.map(named: SLB_MAP_CONFIG)
+        interfaceAddresses = try object.map(named: SLB_MAP_IF_ADDRS)
         self.timeouts = timeouts
         try config.update(0, timeouts.abiConfig)
     }
@@ -145,6 +147,31 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+    }
+
+    // MARK: Interface addresses (onearm)
+
+    /// Writes every interface's primary IPv4 address of this network namespace into the map onearm
+    /// flows take their source address from, and removes interfaces that are gone or lost their
+    /// address. Returns the addresses written, by ifindex.
+    @discardableResult
+    public func syncInterfaceAddresses() throws(BPFError) -> [UInt32: IPAddress] {
+        let current = InterfaceAddresses.primaryIPv4()
+        for (ifindex, address) in current {
+            var value = slb_if_addr()
+            value.addr = address.abiWords
+            value.family = address.abiFamily
+            if let old = try interfaceAddresses.lookup(ifindex), old.addr.0 == value.addr.0,
+                old.family == value.family
+            {
+                continue
+            }
+            try interfaceAddresses.update(ifindex, value)
+        }
+        for ifindex in try interfaceAddresses.keys(limit: Int(SLB_MAX_IF_ADDRS)) where current[ifindex] == nil {
+            _ = try interfaceAddresses.delete(ifindex)
+        }
+        return current
     }
 
     // MARK: Internals

@@ -24,6 +24,8 @@ public enum PacketCounterNames {
         (SLB_CNT_DROP_CT_INSERT, "drop_ct_insert"),
         (SLB_CNT_DROP_TCP_NO_CT, "drop_tcp_no_ct"),
         (SLB_CNT_PASS_TTL, "pass_ttl"),
+        (SLB_CNT_DROP_NAT_PORTS, "drop_nat_ports"),
+        (SLB_CNT_PASS_NO_SNAT_ADDR, "pass_no_snat_addr"),
     ]
 
     /// `values` (indexed by `enum slb_counter`, as `EBPFDatapath.globalCounters()` returns them) by

@@ -85,13 +85,15 @@ struct RunCommand: AsyncParsableCommand {
                 "requested interface not present yet; will attach when it appears", metadata: ["interface": "\(name)"])
         }
         attacher.sync()
+        let watcher = InterfaceWatchService(attacher: attacher, datapath: kernel, logger: logger)
+        watcher.syncAddresses()
         let app = makeApplication(
             store: store, version: VersionInfo(version: SwiftLBVersion.current), host: apiHost, port: apiPort,
             logger: logger)
         let group = ServiceGroup(
             configuration: .init(
                 services: [
-                    .init(service: InterfaceWatchService(attacher: attacher)),
+                    .init(service: watcher),
                     .init(service: ConntrackGCService(datapath: kernel, interval: ctGcInterval, logger: logger)),
                     .init(service: app),
                 ],

@@ -166,20 +166,20 @@ struct CreateCommandTests {
     @Test("the server's refusal stops at the first failing request and carries its message")
     func serverRefusal() async throws {
         let model =
-            #"{"code":400,"sub-code":0,"message":"mode fullnat is not supported yet; use 0 (default)","#
+            #"{"code":400,"sub-code":0,"message":"mode dsr is not supported yet; use 0 (default)","#
             + #""fields":["serviceArguments.mode"],"details":"","result":"x"}"#
         let transport = FakeTransport(status: 400, body: model)
         let error = try await failure(
-            ["create", "lb", "10.0.0.1", "--tcp=80:80", "--udp=53:53", "--endpoints=10.0.1.1", "--mode=fullnat"],
+            ["create", "lb", "10.0.0.1", "--tcp=80:80", "--udp=53:53", "--endpoints=10.0.1.1", "--mode=dsr"],
             transport: transport)
         #expect(
             error
                 == .server(
-                    status: 400, message: "mode fullnat is not supported yet; use 0 (default)",
+                    status: 400, message: "mode dsr is not supported yet; use 0 (default)",
                     fields: ["serviceArguments.mode"]))
         #expect(
             error.description
-                == "mode fullnat is not supported yet; use 0 (default) (fields: serviceArguments.mode)")
+                == "mode dsr is not supported yet; use 0 (default) (fields: serviceArguments.mode)")
         #expect(await transport.requests.count == 1)
     }
 }

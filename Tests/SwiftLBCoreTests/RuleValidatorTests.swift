@@ -82,11 +82,7 @@ struct RuleValidatorTests {
         .init("sel 7", field: "\(args).sel", says: "not an algorithm") { $0.serviceArguments.sel = 7 },
         .init("sel -1", field: "\(args).sel", says: "not an algorithm") { $0.serviceArguments.sel = -1 },
         // mode
-        .init("mode onearm", field: "\(args).mode", says: "onearm is not supported yet") {
-            $0.serviceArguments.mode = 1
-        },
-        .init("mode fullnat", field: "\(args).mode", says: "not supported yet") { $0.serviceArguments.mode = 2 },
-        .init("mode dsr", field: "\(args).mode", says: "not supported yet") { $0.serviceArguments.mode = 3 },
+        .init("mode dsr", field: "\(args).mode", says: "dsr is not supported yet") { $0.serviceArguments.mode = 3 },
         .init("mode fullproxy", field: "\(args).mode", says: "fullproxy is not supported") {
             $0.serviceArguments.mode = 4
         },
@@ -199,6 +195,17 @@ struct RuleValidatorTests {
         #expect(rule.managed == false)
         #expect(rule.inactiveTimeout == 0)
         #expect(rule.datapathService(id: 4) == Fixtures.service(4, "10.0.0.1", 80))
+    }
+
+    @Test("NAT modes onearm (1) and fullnat (2) are accepted and carried to the datapath")
+    func oneArmAndFullNATAccepted() throws(APIError) {
+        for (code, mode) in [(1, NATMode.oneArm), (2, NATMode.fullNAT)] {
+            var entry = Fixtures.entry(name: "web")
+            entry.serviceArguments.mode = code
+            let rule = try RuleValidator.validate(entry)
+            #expect(rule.mode == mode)
+            #expect(rule.datapathService(id: 4).mode == mode)
+        }
     }
 
     @Test("accepted variants: udp, hash, portMax == port, probetype none, loopback endpoint, 32 endpoints")

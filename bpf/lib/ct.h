@@ -6,6 +6,10 @@
  * carry on arrival and holding the rewrite those packets need:
  *   FWD  client -> VIP       rewrites the destination to the endpoint (SLB_NAT_DST)
  *   REV  endpoint -> client  rewrites the source back to the VIP     (SLB_NAT_SRC)
+ * Full NAT and onearm flows rewrite both ends in both directions (SLB_NAT_SRC | SLB_NAT_DST):
+ *   FWD  client -> VIP          becomes snat:port -> endpoint
+ *   REV  endpoint -> snat:port  becomes VIP -> client
+ * with a source port allocated per flow (slb_ct_create_snat).
  * The other direction's key is always the reverse of an entry's tuple after its rewrite,
  * so either entry finds its twin. A translated packet's tuple is never a key itself, which
  * keeps the programs idempotent when a packet crosses a second hook.
@@ -298,6 +302,87 @@ static __always_inline int slb_ct_create(const struct slb_ct_key *key, const str
 		bpf_map_delete_elem(&slb_ct, key);
 		return -1;
 	}
+	return 0;
+}
+
+/* Results of slb_ct_create_snat besides 0 (tracked). */
+#define SLB_CT_ERR_INSERT -1
+#define SLB_CT_ERR_NO_PORT -2
+
+/*
+ * Creates both entries of a new full NAT / onearm flow: the client's packets are rewritten to
+ * `snat`:<port> -> endpoint `be`, the endpoint's replies back to VIP:vport -> client. The port
+ * is allocated here so that two clients with the same source port never share a reply key:
+ * starting at a hash of the client tuple, at most SLB_NAT_PORT_TRIES consecutive ports of
+ * [SLB_NAT_PORT_MIN, SLB_NAT_PORT_MAX] are tried, and the first whose reply key
+ * (endpoint -> snat:port) can be inserted with BPF_NOEXIST is taken. The forward entry goes in
+ * last, also with BPF_NOEXIST: a CPU that created the flow first wins and the reply entry made
+ * here is removed again. A port held by an idle or expired flow counts as taken (it is freed
+ * by lazy expiry, the garbage collector or LRU eviction), so a new flow never steals a reply
+ * key. Returns 0 when the flow is tracked afterwards, SLB_CT_ERR_NO_PORT when every tried port
+ * was taken, SLB_CT_ERR_INSERT when a map update failed.
+ */
+static __always_inline int slb_ct_create_snat(const struct slb_ct_key *key,
+					      const struct slb_pkt *pkt, __u32 svc_id,
+					      const struct slb_backend *be, __be32 snat, __u64 now)
+{
+	const __u32 range = SLB_NAT_PORT_MAX - SLB_NAT_PORT_MIN + 1;
+	struct slb_ct_key rev_key;
+	struct slb_ct_val val;
+	__u32 start, i;
+	__be16 port = 0;
+	long err;
+
+	__builtin_memset(&val, 0, sizeof(val));
+	val.nat.saddr[0] = pkt->daddr;
+	val.nat.sport = pkt->dport;
+	val.nat.daddr[0] = pkt->saddr;
+	val.nat.dport = pkt->sport;
+	val.nat.flags = SLB_NAT_SRC | SLB_NAT_DST;
+	val.nat.family = SLB_AF_INET;
+	val.last_seen_ns = now;
+	val.svc_id = svc_id;
+	val.ep_idx = be->slot;
+	val.state = slb_ct_initial_state(pkt);
+	val.dir = SLB_DIR_REV;
+
+	__builtin_memset(&rev_key, 0, sizeof(rev_key));
+	rev_key.saddr[0] = be->addr;
+	rev_key.daddr[0] = snat;
+	rev_key.sport = be->port;
+	rev_key.proto = pkt->proto;
+	rev_key.family = SLB_AF_INET;
+
+	start = slb_jhash_3words(pkt->saddr, be->addr, ((__u32)pkt->sport << 16) | pkt->dport,
+				 pkt->proto) %
+		range;
+	for (i = 0; i < SLB_NAT_PORT_TRIES; i++) {
+		rev_key.dport = bpf_htons(SLB_NAT_PORT_MIN + (start + i) % range);
+		err = bpf_map_update_elem(&slb_ct, &rev_key, &val, BPF_NOEXIST);
+		if (!err) {
+			port = rev_key.dport;
+			break;
+		}
+		if (err != -EEXIST)
+			return SLB_CT_ERR_INSERT;
+	}
+	if (!port)
+		return SLB_CT_ERR_NO_PORT;
+
+	__builtin_memset(&val.nat, 0, sizeof(val.nat));
+	val.nat.saddr[0] = snat;
+	val.nat.sport = port;
+	val.nat.daddr[0] = be->addr;
+	val.nat.dport = be->port;
+	val.nat.flags = SLB_NAT_SRC | SLB_NAT_DST;
+	val.nat.family = SLB_AF_INET;
+	val.dir = SLB_DIR_FWD;
+
+	err = bpf_map_update_elem(&slb_ct, key, &val, BPF_NOEXIST);
+	if (err)
+		bpf_map_delete_elem(&slb_ct, &rev_key);
+	if (err && err != -EEXIST)
+		return SLB_CT_ERR_INSERT;
 	return 0;
 }
 

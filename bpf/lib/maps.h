@@ -91,6 +91,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } slb_cfg SEC(".maps");
 
+/* ifindex -> the LB's own IPv4 address on it, written by Swift: the onearm SNAT source. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, __u32);
+	__type(value, struct slb_if_addr);
+	__uint(max_entries, SLB_MAX_IF_ADDRS);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} slb_if_addr SEC(".maps");
+
 #define SLB_ASSERT_MAP_NAME(var, name) \
 	_Static_assert(__builtin_strcmp(#var, name) == 0, "map " #var " must be named " name)
 
@@ -102,5 +111,6 @@ SLB_ASSERT_MAP_NAME(slb_svc_stats, SLB_MAP_SVC_STATS);
 SLB_ASSERT_MAP_NAME(slb_ep_stats, SLB_MAP_EP_STATS);
 SLB_ASSERT_MAP_NAME(slb_counters, SLB_MAP_COUNTERS);
 SLB_ASSERT_MAP_NAME(slb_cfg, SLB_MAP_CONFIG);
+SLB_ASSERT_MAP_NAME(slb_if_addr, SLB_MAP_IF_ADDRS);
 
 #endif /* SLB_MAPS_H */

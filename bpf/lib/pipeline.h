@@ -2,14 +2,15 @@
 /*
  * pipeline.h - the per-packet path shared by the ingress and egress programs.
  *
- * parse -> conntrack lookup -> (new flow: service lookup, endpoint selection, conntrack
- * creation) -> state and counters -> rewrite -> forward. Packets that match neither a
- * conntrack entry nor a service leave exactly as they came (only headers too broken for the
- * stack to accept are dropped, see parse.h). The only difference between
- * the directions is in forwarding (see fwd.h): the FIB lookup flavour and the TTL, which only
- * the ingress program decrements. A packet translated by one hook reaches the other with a
- * tuple that is neither a VIP nor a conntrack key and passes untouched, so the programs can
- * be attached on both hooks of every interface.
+ * parse -> conntrack lookup -> (new flow: service lookup, endpoint selection, for full NAT
+ * and onearm the source address (snat.h) and port, conntrack creation) -> state and counters
+ * -> rewrite -> forward. Packets that match neither a conntrack entry nor a service leave
+ * exactly as they came (only headers too broken for the stack to accept are dropped, see
+ * parse.h), and so do packets of new onearm flows when no source address is known. The only
+ * difference between the directions is in forwarding (see fwd.h): the FIB lookup flavour
+ * and the TTL, which only the ingress program decrements. A packet translated by one hook
+ * reaches the other with a tuple that is neither a VIP nor a conntrack key and passes
+ * untouched, so the programs can be attached on both hooks of every interface.
  */
 #ifndef SLB_PIPELINE_H
 #define SLB_PIPELINE_H
@@ -22,17 +23,58 @@
 #include "maps.h"
 #include "nat.h"
 #include "parse.h"
+#include "snat.h"
 #include "stats.h"
+
+/*
+ * Creates the conntrack entries of a new flow of service `svc` to endpoint `be`: DNAT only, or
+ * with a translated source for full NAT and onearm. Returns -1 when the flow is tracked,
+ * otherwise its TC verdict (after counting why).
+ */
+static __always_inline int slb_track_new(struct __sk_buff *skb, const struct slb_ct_key *key,
+					 const struct slb_pkt *pkt, const struct slb_svc_val *svc,
+					 const struct slb_backend *be, __u64 now, bool egress)
+{
+	__u8 mode = READ_ONCE(svc->mode);
+	__u32 id = READ_ONCE(svc->id);
+	__be32 snat;
+	int rc;
+
+	if (!slb_mode_snat(mode)) {
+		if (slb_ct_create(key, pkt, id, be, now))
+			goto insert_failed;
+		return -1;
+	}
+	snat = slb_snat_addr(skb, pkt, mode, be, egress);
+	if (!snat) {
+		slb_count(SLB_CNT_PASS_NO_SNAT_ADDR);
+		return TC_ACT_OK;
+	}
+	rc = slb_ct_create_snat(key, pkt, id, be, snat, now);
+	if (rc == SLB_CT_ERR_NO_PORT) {
+		slb_count(SLB_CNT_DROP_NAT_PORTS);
+		return TC_ACT_SHOT;
+	}
+	if (rc)
+		goto insert_failed;
+	return -1;
+
+insert_failed:
+	slb_count(SLB_CNT_DROP_CT_INSERT);
+	return TC_ACT_SHOT;
+}
 
 /*
  * Sets up the flow of the untracked packet `pkt`. Returns its new forward entry in `*ct` and
  * -1, or a TC verdict (>= 0) when the packet is not load balanced.
  */
-static __always_inline int slb_new_flow(const struct slb_ct_key *key, const struct slb_pkt *pkt,
-					__u64 now, struct slb_ct_val **ct)
+static __always_inline int slb_new_flow(struct __sk_buff *skb, const struct slb_ct_key *key,
+					const struct slb_pkt *pkt, __u64 now, bool egress,
+					struct slb_ct_val **ct)
 {
 	struct slb_svc_val *svc;
 	struct slb_backend be;
+	int rc;
 
 	svc = slb_svc_find(pkt->daddr, pkt->dport, pkt->proto);
 	if (!svc) {
@@ -47,17 +89,16 @@ static __always_inline int slb_new_flow(const struct slb_ct_key *key, const stru
 		slb_count(SLB_CNT_DROP_NO_ENDPOINT);
 		return TC_ACT_SHOT;
 	}
-	if (slb_ct_create(key, pkt, READ_ONCE(svc->id), &be, now))
-		goto insert_failed;
+	rc = slb_track_new(skb, key, pkt, svc, &be, now, egress);
+	if (rc >= 0)
+		return rc;
 	*ct = bpf_map_lookup_elem(&slb_ct, key);
-	if (!*ct)
-		goto insert_failed;
+	if (!*ct) {
+		slb_count(SLB_CNT_DROP_CT_INSERT);
+		return TC_ACT_SHOT;
+	}
 	slb_count(SLB_CNT_CT_NEW);
 	return -1;
-
-insert_failed:
-	slb_count(SLB_CNT_DROP_CT_INSERT);
-	return TC_ACT_SHOT;
 }
 
 static __always_inline int slb_handle(struct __sk_buff *skb, bool egress)
@@ -94,7 +135,7 @@ static __always_inline int slb_handle(struct __sk_buff *skb, bool egress)
 	if (ct) {
 		slb_count(SLB_CNT_CT_HIT);
 	} else {
-		rc = slb_new_flow(&key, &pkt, now, &ct);
+		rc = slb_new_flow(skb, &key, &pkt, now, egress, &ct);
 		if (rc >= 0)
 			return rc;
 	}

@@ -28,6 +28,18 @@
 #define SLB_MAP_EP_STATS "slb_ep_stats"
 #define SLB_MAP_COUNTERS "slb_counters"
 #define SLB_MAP_CONFIG "slb_cfg"
+#define SLB_MAP_IF_ADDRS "slb_if_addr"
+
+/* Interfaces whose own IPv4 address the datapath can use as onearm source (slb_if_addr). */
+#define SLB_MAX_IF_ADDRS 1024
+
+/*
+ * Source ports full NAT and onearm allocate per flow: [SLB_NAT_PORT_MIN, SLB_NAT_PORT_MAX],
+ * the Linux ephemeral range. A new flow tries at most SLB_NAT_PORT_TRIES ports.
+ */
+#define SLB_NAT_PORT_MIN 32768
+#define SLB_NAT_PORT_MAX 60999
+#define SLB_NAT_PORT_TRIES 16
 
 /* Program names in the object file. */
 #define SLB_PROG_INGRESS "slb_tc_ingress"
@@ -100,6 +112,8 @@ enum slb_counter {
 	SLB_CNT_DROP_CT_INSERT = 13,   /* conntrack insert failed */
 	SLB_CNT_DROP_TCP_NO_CT = 14,   /* RST for an untracked flow */
 	SLB_CNT_PASS_TTL = 15,	       /* TTL would expire: left to the stack for ICMP */
+	SLB_CNT_DROP_NAT_PORTS = 16,   /* fullnat/onearm: no free source port for a new flow */
+	SLB_CNT_PASS_NO_SNAT_ADDR = 17, /* onearm: no IPv4 address on the egress interface */
 	SLB_CNT_MAX = 32,
 };
 
@@ -191,6 +205,16 @@ struct slb_config {
 	__u32 udp_established_timeout_s;
 	__u32 flags;
 	__u32 pad;
+};
+
+/*
+ * Value of slb_if_addr, keyed by __u32 ifindex: the interface's primary address (IPv4 in
+ * word 0), the source onearm flows leaving through it are translated to.
+ */
+struct slb_if_addr {
+	__be32 addr[4];
+	__u8 family;
+	__u8 pad[3];
 };
 
 #endif /* SWIFTLB_ABI_H */
