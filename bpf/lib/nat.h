@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * nat.h - address and port rewriting with checksum fix-ups.
+ * nat.h - address, port, TTL and MAC rewriting with checksum fix-ups.
  *
- * Every change goes through the kernel's checksum helpers, never a hand-made sum, because
+ * Every checksum change goes through the kernel's checksum helpers, because
  * packets from local sockets and veth often carry CHECKSUM_PARTIAL (only the pseudo-header
  * sum is in the L4 checksum field, the device or the stack finishes it): bpf_l4_csum_replace
  * with BPF_F_PSEUDO_HDR updates exactly what is there for either kind, and keeps skb->csum
  * right for CHECKSUM_COMPLETE. UDP adds BPF_F_MARK_MANGLED_0, so a zero ("no checksum") UDP
- * checksum stays zero and a computed zero is sent as 0xffff. Fields are only written when
- * their value changes. Any helper failure is reported to the caller, which drops the packet
+ * checksum stays zero and a computed zero is sent as 0xffff. To keep the helper calls few
+ * (each costs tens of ns), the program only adds up the differences of the changed words
+ * (slb_csum_diff4/2, what bpf_csum_diff would return) and hands them to the helpers, which
+ * apply them per ip_summed. Any helper failure is reported to the caller, which drops the packet
  * (SLB_CNT_DROP_REWRITE) rather than send it half rewritten.
  */
 #ifndef SLB_NAT_H
@@ -25,76 +27,136 @@ static __always_inline __u64 slb_l4_csum_flags(const struct slb_pkt *pkt, __u64 
 	return flags;
 }
 
-/* Replaces the IPv4 address at frame offset `off` (source or destination) `from` by `to`. */
-static __always_inline int slb_rewrite_addr(struct __sk_buff *skb, const struct slb_pkt *pkt,
-					    __u32 off, __be32 from, __be32 to)
-{
-	__u32 l4_csum = pkt->l4_off + pkt->csum_off;
+/* The addresses and ports of a packet in frame order (contiguous after a 20-byte IPv4 header). */
+struct slb_tuple {
+	__be32 saddr;
+	__be32 daddr;
+	__be16 sport;
+	__be16 dport;
+};
 
-	if (bpf_l3_csum_replace(skb, SLB_IP_CSUM_OFF, from, to, sizeof(to)))
-		return -1;
-	if (bpf_l4_csum_replace(skb, l4_csum, from, to,
-				slb_l4_csum_flags(pkt, BPF_F_PSEUDO_HDR | sizeof(to))))
-		return -1;
-	if (bpf_skb_store_bytes(skb, off, &to, sizeof(to), 0))
-		return -1;
-	return 0;
+/* Ones' complement addition of two 32-bit partial sums (the kernel's csum_add). */
+static __always_inline __u32 slb_csum_add(__u32 a, __u32 b)
+{
+	__u32 r = a + b;
+
+	return r + (r < a);
 }
 
-/* Replaces the L4 port at frame offset `off` (source or destination) `from` by `to`. */
-static __always_inline int slb_rewrite_port(struct __sk_buff *skb, const struct slb_pkt *pkt,
-					    __u32 off, __be16 from, __be16 to)
+/* The checksum difference for replacing the 32-bit word `from` by `to` (as bpf_csum_diff). */
+static __always_inline __u32 slb_csum_diff4(__be32 from, __be32 to)
 {
-	__u32 l4_csum = pkt->l4_off + pkt->csum_off;
+	return slb_csum_add(~(__u32)from, (__u32)to);
+}
 
-	if (bpf_l4_csum_replace(skb, l4_csum, from, to, slb_l4_csum_flags(pkt, sizeof(to))))
-		return -1;
-	if (bpf_skb_store_bytes(skb, off, &to, sizeof(to), 0))
-		return -1;
-	return 0;
+/* The same for a 16-bit word: ~from as a 16-bit ones' complement value, zero-extended. */
+static __always_inline __u32 slb_csum_diff2(__be16 from, __be16 to)
+{
+	return slb_csum_add((__u16)~from, (__u16)to);
+}
+
+/* The tuple of `pkt` after the rewrite `nat` (from a conntrack entry). */
+static __always_inline void slb_nat_tuple(const struct slb_pkt *pkt, const struct slb_nat *nat,
+					  struct slb_tuple *t)
+{
+	__u8 flags = READ_ONCE(nat->flags);
+
+	t->saddr = pkt->saddr;
+	t->daddr = pkt->daddr;
+	t->sport = pkt->sport;
+	t->dport = pkt->dport;
+	if (flags & SLB_NAT_SRC) {
+		t->saddr = READ_ONCE(nat->saddr[0]);
+		t->sport = READ_ONCE(nat->sport);
+	}
+	if (flags & SLB_NAT_DST) {
+		t->daddr = READ_ONCE(nat->daddr[0]);
+		t->dport = READ_ONCE(nat->dport);
+	}
 }
 
 /*
- * Applies the rewrite `nat` (from a conntrack entry) to the packet and updates `pkt` to the
+ * Rewrites the packet `pkt` to the tuple `t`, decrementing the TTL when `ttl_dec` and writing
+ * the MAC addresses `macs` (destination then source) unless NULL, and updates `pkt` to the
  * new tuple. Returns 0, or -1 when a helper failed.
+ *
+ * The address changes (and the TTL's) form one checksum difference for one
+ * bpf_l3_csum_replace; the address changes alone go into one bpf_l4_csum_replace with
+ * BPF_F_PSEUDO_HDR, the port changes into one without it (a CHECKSUM_PARTIAL packet's L4 field
+ * holds only the pseudo-header sum, so ports must not be folded into it). The differences are
+ * passed to the helpers (size 0), which still decide per ip_summed what to update. With a
+ * 20-byte IPv4 header everything that changes lies in the first 38 bytes, which are read,
+ * changed on the stack and written back with one bpf_skb_store_bytes before the checksum
+ * helpers adjust the checksum fields in place.
  */
-static __always_inline int slb_nat_apply(struct __sk_buff *skb, struct slb_pkt *pkt,
-					 const struct slb_nat *nat)
+static __always_inline int slb_rewrite(struct __sk_buff *skb, struct slb_pkt *pkt,
+				       const struct slb_tuple *t, bool ttl_dec, const __u8 *macs)
 {
-	__u8 flags = READ_ONCE(nat->flags);
-	__be32 addr;
-	__be16 port;
+	__u32 l4_csum = pkt->l4_off + pkt->csum_off;
+	__u32 addr_diff = 0, port_diff = 0, l3_diff;
+	bool addr = false, port = false;
+	__u8 ttl = pkt->ttl - 1;
+	__u8 hdr[SLB_IP_SADDR_OFF + sizeof(struct slb_tuple)];
+	void *data, *end;
 
-	if (flags & SLB_NAT_SRC) {
-		addr = READ_ONCE(nat->saddr[0]);
-		port = READ_ONCE(nat->sport);
-		if (addr != pkt->saddr) {
-			if (slb_rewrite_addr(skb, pkt, SLB_IP_SADDR_OFF, pkt->saddr, addr))
-				return -1;
-			pkt->saddr = addr;
-		}
-		if (port != pkt->sport) {
-			if (slb_rewrite_port(skb, pkt, pkt->l4_off, pkt->sport, port))
-				return -1;
-			pkt->sport = port;
-		}
+	if (t->saddr != pkt->saddr) {
+		addr_diff = slb_csum_diff4(pkt->saddr, t->saddr);
+		addr = true;
 	}
-	if (flags & SLB_NAT_DST) {
-		addr = READ_ONCE(nat->daddr[0]);
-		port = READ_ONCE(nat->dport);
-		if (addr != pkt->daddr) {
-			if (slb_rewrite_addr(skb, pkt, SLB_IP_DADDR_OFF, pkt->daddr, addr))
-				return -1;
-			pkt->daddr = addr;
-		}
-		if (port != pkt->dport) {
-			/* The destination port follows the source port in both TCP and UDP. */
-			if (slb_rewrite_port(skb, pkt, pkt->l4_off + sizeof(__be16), pkt->dport,
-					     port))
-				return -1;
-			pkt->dport = port;
-		}
+	if (t->daddr != pkt->daddr) {
+		addr_diff = slb_csum_add(addr_diff, slb_csum_diff4(pkt->daddr, t->daddr));
+		addr = true;
 	}
+	if (t->sport != pkt->sport) {
+		port_diff = slb_csum_diff2(pkt->sport, t->sport);
+		port = true;
+	}
+	if (t->dport != pkt->dport) {
+		port_diff = slb_csum_add(port_diff, slb_csum_diff2(pkt->dport, t->dport));
+		port = true;
+	}
+	l3_diff = addr_diff;
+	if (ttl_dec)
+		/* TTL and protocol form one 16-bit word of the header, which is what the sum covers. */
+		l3_diff = slb_csum_add(
+			l3_diff, slb_csum_diff2(bpf_htons(((__u16)pkt->ttl << 8) | pkt->proto),
+						bpf_htons(((__u16)ttl << 8) | pkt->proto)));
+
+	data = ctx_data(skb);
+	end = ctx_data_end(skb);
+	if (pkt->l4_off == SLB_IP_SADDR_OFF + 2 * sizeof(__be32) && data + sizeof(hdr) <= end) {
+		if (addr || port || ttl_dec || macs) {
+			__builtin_memcpy(hdr, data, sizeof(hdr));
+			if (macs)
+				__builtin_memcpy(hdr, macs, 2 * ETH_ALEN);
+			if (ttl_dec)
+				hdr[SLB_IP_TTL_OFF] = ttl;
+			__builtin_memcpy(hdr + SLB_IP_SADDR_OFF, t, sizeof(*t));
+			if (bpf_skb_store_bytes(skb, 0, hdr, sizeof(hdr), 0))
+				return -1;
+		}
+	} else {
+		if (macs && bpf_skb_store_bytes(skb, 0, macs, 2 * ETH_ALEN, 0))
+			return -1;
+		if (ttl_dec && bpf_skb_store_bytes(skb, SLB_IP_TTL_OFF, &ttl, sizeof(ttl), 0))
+			return -1;
+		if (addr && bpf_skb_store_bytes(skb, SLB_IP_SADDR_OFF, t, 2 * sizeof(__be32), 0))
+			return -1;
+		if (port && bpf_skb_store_bytes(skb, pkt->l4_off, &t->sport, 2 * sizeof(__be16), 0))
+			return -1;
+	}
+
+	if ((addr || ttl_dec) && bpf_l3_csum_replace(skb, SLB_IP_CSUM_OFF, 0, l3_diff, 0))
+		return -1;
+	if (addr && bpf_l4_csum_replace(skb, l4_csum, 0, addr_diff,
+					slb_l4_csum_flags(pkt, BPF_F_PSEUDO_HDR)))
+		return -1;
+	if (port && bpf_l4_csum_replace(skb, l4_csum, 0, port_diff, slb_l4_csum_flags(pkt, 0)))
+		return -1;
+	pkt->saddr = t->saddr;
+	pkt->daddr = t->daddr;
+	pkt->sport = t->sport;
+	pkt->dport = t->dport;
 	return 0;
 }
 

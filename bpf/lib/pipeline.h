@@ -142,11 +142,7 @@ static __always_inline int slb_handle(struct __sk_buff *skb, bool egress)
 
 	slb_ct_track(&key, ct, &pkt, now);
 	slb_stats_add(ct->svc_id, ct->ep_idx, pkt.len);
-	if (slb_nat_apply(skb, &pkt, &ct->nat)) {
-		slb_count(SLB_CNT_DROP_REWRITE);
-		return TC_ACT_SHOT;
-	}
-	return slb_forward(skb, &pkt, egress);
+	return slb_forward(skb, &pkt, ct, now, egress);
 }
 
 #endif /* SLB_PIPELINE_H */

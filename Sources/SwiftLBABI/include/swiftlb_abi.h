@@ -179,6 +179,28 @@ struct slb_nat {
 };
 
 /*
+ * Next hop of a conntrack entry's translated packets, cached from a successful FIB lookup so
+ * that established flows skip bpf_fib_lookup. The cache is used for at most SLB_NH_CACHE_NS
+ * after the lookup (then looked up again), and only for packets arriving on the same
+ * interface and hook with the same TOS that fit the cached egress MTU (or are GSO): a changed
+ * route, neighbour MAC, MTU or forwarding setting takes effect on a flow within one second.
+ * Written by the datapath only (stamp_ns last; CPUs refreshing the same entry concurrently
+ * write the same values); the control plane ignores it and zero means empty.
+ */
+#define SLB_NH_CACHE_NS 1000000000ULL
+
+struct slb_nexthop {
+	__u64 stamp_ns;	   /* bpf_ktime_get_ns() of the lookup, 0 = empty */
+	__u32 in_ifindex;  /* skb->ifindex the lookup was made for */
+	__u32 out_ifindex; /* where to redirect */
+	__u8 dmac[6]; /* next hop's MAC, then the egress device's: the frame's first 12 bytes */
+	__u8 smac[6];
+	__u16 mtu;   /* egress device MTU */
+	__u8 tos;    /* TOS the lookup was made with */
+	__u8 egress; /* 1 when looked up by the egress program (BPF_FIB_LOOKUP_OUTPUT) */
+};
+
+/*
  * Value of the conntrack map. Each flow has two entries, one per direction; the other
  * direction's key is the reverse of this entry's tuple after its rewrite is applied.
  */
@@ -193,6 +215,7 @@ struct slb_ct_val {
 	__u8 dir;      /* enum slb_ct_dir */
 	__u8 fin_dirs; /* bit per direction that has sent FIN */
 	__u8 pad[7];
+	struct slb_nexthop nh; /* datapath-private forwarding cache */
 };
 
 /* Datapath-wide settings (array map with one element). Timeouts in seconds. */
