@@ -9,15 +9,12 @@ struct ConntrackGCService: Service {
     let logger: Logger
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try await Task.sleep(for: .seconds(interval))
-                do {
-                    let removed = try datapath.collectExpiredConnections()
-                    if removed > 0 { logger.debug("conntrack gc", metadata: ["removed": "\(removed)"]) }
-                } catch {
-                    logger.warning("conntrack gc failed", metadata: ["error": "\(error)"])
-                }
+        await repeatUntilShutdown(every: interval) {
+            do {
+                let removed = try datapath.collectExpiredConnections()
+                if removed > 0 { logger.debug("conntrack gc", metadata: ["removed": "\(removed)"]) }
+            } catch {
+                logger.warning("conntrack gc failed", metadata: ["error": "\(error)"])
             }
         }
     }

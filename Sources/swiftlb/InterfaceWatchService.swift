@@ -10,12 +10,9 @@ struct InterfaceWatchService: Service {
     let logger: Logger
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try await Task.sleep(for: .seconds(1))
-                attacher.sync()
-                syncAddresses()
-            }
+        await repeatUntilShutdown(every: 1) {
+            attacher.sync()
+            syncAddresses()
         }
     }
 
