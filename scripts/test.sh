@@ -20,6 +20,9 @@ count_swift_tests() {
     echo "==> $2: $p passed, $f failed"
 }
 
+# The second of the README's two commands: bring what a fresh machine lacks first.
+scripts/install-deps.sh || { echo "tests: 0 passed, 1 failed"; exit 1; }
+
 echo "==> building (swift build --build-tests)"
 if ! swift build --build-tests 2>&1 | tee "$logdir/build.log" | grep -E "error:|warning:|Compiling|Build" | grep -v "^\[" ; then :; fi
 if ! grep -q "Build complete" "$logdir/build.log"; then
