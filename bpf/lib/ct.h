@@ -251,6 +251,31 @@ static __always_inline __u8 slb_ct_initial_state(const struct slb_pkt *pkt)
 	return SLB_CT_ESTABLISHED;
 }
 
+/* Fills the fields both entries of a new flow share; the rewrite is set by slb_ct_set_nat. */
+static __always_inline void slb_ct_val_init(struct slb_ct_val *val, const struct slb_pkt *pkt,
+					    __u32 svc_id, const struct slb_backend *be, __u64 now)
+{
+	__builtin_memset(val, 0, sizeof(*val));
+	val->last_seen_ns = now;
+	val->svc_id = svc_id;
+	val->ep_idx = be->slot;
+	val->state = slb_ct_initial_state(pkt);
+}
+
+/* Sets the rewrite and direction of one entry; fields outside `flags` are left zero. */
+static __always_inline void slb_ct_set_nat(struct slb_ct_val *val, __u8 dir, __u8 flags,
+					   __be32 saddr, __be16 sport, __be32 daddr, __be16 dport)
+{
+	__builtin_memset(&val->nat, 0, sizeof(val->nat));
+	val->nat.saddr[0] = saddr;
+	val->nat.sport = sport;
+	val->nat.daddr[0] = daddr;
+	val->nat.dport = dport;
+	val->nat.flags = flags;
+	val->nat.family = SLB_AF_INET;
+	val->dir = dir;
+}
+
 /*
  * Creates both entries of a new flow from `pkt` (key `key`) of service `svc_id`, VIP
  * pkt->daddr:pkt->dport, to endpoint `be`. Returns 0 when the forward entry exists afterwards
@@ -263,16 +288,8 @@ static __always_inline int slb_ct_create(const struct slb_ct_key *key, const str
 	struct slb_ct_val val;
 	long err;
 
-	__builtin_memset(&val, 0, sizeof(val));
-	val.nat.daddr[0] = be->addr;
-	val.nat.dport = be->port;
-	val.nat.flags = SLB_NAT_DST;
-	val.nat.family = SLB_AF_INET;
-	val.last_seen_ns = now;
-	val.svc_id = svc_id;
-	val.ep_idx = be->slot;
-	val.state = slb_ct_initial_state(pkt);
-	val.dir = SLB_DIR_FWD;
+	slb_ct_val_init(&val, pkt, svc_id, be, now);
+	slb_ct_set_nat(&val, SLB_DIR_FWD, SLB_NAT_DST, 0, 0, be->addr, be->port);
 
 	err = bpf_map_update_elem(&slb_ct, key, &val, BPF_NOEXIST);
 	if (err == -EEXIST)
@@ -288,12 +305,7 @@ static __always_inline int slb_ct_create(const struct slb_ct_key *key, const str
 	rev_key.proto = pkt->proto;
 	rev_key.family = SLB_AF_INET;
 
-	__builtin_memset(&val.nat, 0, sizeof(val.nat));
-	val.nat.saddr[0] = pkt->daddr;
-	val.nat.sport = pkt->dport;
-	val.nat.flags = SLB_NAT_SRC;
-	val.nat.family = SLB_AF_INET;
-	val.dir = SLB_DIR_REV;
+	slb_ct_set_nat(&val, SLB_DIR_REV, SLB_NAT_SRC, pkt->daddr, pkt->dport, 0, 0);
 
 	err = bpf_map_update_elem(&slb_ct, &rev_key, &val, BPF_NOEXIST);
 	if (err == -EEXIST && !slb_ct_rev_taken(&rev_key, key, now))
@@ -333,18 +345,9 @@ static __always_inline int slb_ct_create_snat(const struct slb_ct_key *key,
 	__be16 port = 0;
 	long err;
 
-	__builtin_memset(&val, 0, sizeof(val));
-	val.nat.saddr[0] = pkt->daddr;
-	val.nat.sport = pkt->dport;
-	val.nat.daddr[0] = pkt->saddr;
-	val.nat.dport = pkt->sport;
-	val.nat.flags = SLB_NAT_SRC | SLB_NAT_DST;
-	val.nat.family = SLB_AF_INET;
-	val.last_seen_ns = now;
-	val.svc_id = svc_id;
-	val.ep_idx = be->slot;
-	val.state = slb_ct_initial_state(pkt);
-	val.dir = SLB_DIR_REV;
+	slb_ct_val_init(&val, pkt, svc_id, be, now);
+	slb_ct_set_nat(&val, SLB_DIR_REV, SLB_NAT_SRC | SLB_NAT_DST, pkt->daddr, pkt->dport,
+		       pkt->saddr, pkt->sport);
 
 	__builtin_memset(&rev_key, 0, sizeof(rev_key));
 	rev_key.saddr[0] = be->addr;
@@ -369,14 +372,8 @@ static __always_inline int slb_ct_create_snat(const struct slb_ct_key *key,
 	if (!port)
 		return SLB_CT_ERR_NO_PORT;
 
-	__builtin_memset(&val.nat, 0, sizeof(val.nat));
-	val.nat.saddr[0] = snat;
-	val.nat.sport = port;
-	val.nat.daddr[0] = be->addr;
-	val.nat.dport = be->port;
-	val.nat.flags = SLB_NAT_SRC | SLB_NAT_DST;
-	val.nat.family = SLB_AF_INET;
-	val.dir = SLB_DIR_FWD;
+	slb_ct_set_nat(&val, SLB_DIR_FWD, SLB_NAT_SRC | SLB_NAT_DST, snat, port, be->addr,
+		       be->port);
 
 	err = bpf_map_update_elem(&slb_ct, key, &val, BPF_NOEXIST);
 	if (err)
