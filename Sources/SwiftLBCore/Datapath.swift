@@ -3,11 +3,16 @@ public struct DatapathEndpoint: Hashable, Sendable {
     public var address: IPAddress
     public var port: UInt16
     public var weight: UInt16
+    /// False when the endpoint must not receive new flows (probe failed, detached, host marked
+    /// down); flows already tracked to it keep going. The datapath keeps its slot either way, so
+    /// slot indexes (and the per-endpoint counters keyed by them) never shift.
+    public var active: Bool
 
-    public init(address: IPAddress, port: UInt16, weight: UInt16) {
+    public init(address: IPAddress, port: UInt16, weight: UInt16, active: Bool = true) {
         self.address = address
         self.port = port
         self.weight = weight
+        self.active = active
     }
 }
 

@@ -122,7 +122,9 @@ public actor InMemoryDatapath: Datapath {
     }
 
     static func line(_ service: DatapathService) -> String {
-        let endpoints = service.endpoints.map { "\($0.address):\($0.port) w\($0.weight)" }.joined(separator: ", ")
+        let endpoints = service.endpoints.map {
+            "\($0.address):\($0.port) w\($0.weight)\($0.active ? "" : " inactive")"
+        }.joined(separator: ", ")
         let timeout = service.inactiveTimeout == 0 ? "" : " timeout=\(service.inactiveTimeout)"
         return "svc \(service.id) \(service.key) sel=\(service.selection.name) mode=\(service.mode.name)\(timeout) "
             + "eps=[\(endpoints)]"

@@ -63,12 +63,15 @@ extension DatapathEndpoint {
         endpoint.port = port.bigEndian
         endpoint.weight = weight
         endpoint.family = address.abiFamily
+        endpoint.flags = active ? 0 : UInt8(SLB_EP_F_INACTIVE)
         return endpoint
     }
 
     init?(abiEndpoint endpoint: slb_endpoint) {
         guard let address = IPAddress(abiWords: endpoint.addr, family: endpoint.family) else { return nil }
-        self.init(address: address, port: UInt16(bigEndian: endpoint.port), weight: endpoint.weight)
+        self.init(
+            address: address, port: UInt16(bigEndian: endpoint.port), weight: endpoint.weight,
+            active: endpoint.flags & UInt8(SLB_EP_F_INACTIVE) == 0)
     }
 }
 

@@ -135,6 +135,9 @@ struct slb_svc_val {
 	__u32 inactive_timeout_s; /* 0 = protocol default */
 };
 
+/* slb_endpoint.flags: the endpoint takes no new flows (health down, detached); tracked flows go on. */
+#define SLB_EP_F_INACTIVE 0x1
+
 /* One endpoint slot. */
 struct slb_endpoint {
 	__be32 addr[4];
