@@ -11,4 +11,5 @@ _Static_assert(sizeof(struct slb_nexthop) == 32, "slb_nexthop layout");
 _Static_assert(sizeof(struct slb_ct_val) == 112, "slb_ct_val layout");
 _Static_assert(__builtin_offsetof(struct slb_ct_val, nh) == 80, "slb_ct_val layout");
 _Static_assert(sizeof(struct slb_config) == 32, "slb_config layout");
+_Static_assert(sizeof(struct slb_allow_key) == 28, "slb_allow_key layout");
 _Static_assert(sizeof(struct slb_if_addr) == 20, "slb_if_addr layout");

@@ -45,10 +45,17 @@ public struct DatapathService: Hashable, Sendable {
     /// Idle timeout in seconds; 0 means the protocol's default.
     public var inactiveTimeout: UInt32
     public var endpoints: [DatapathEndpoint]
+    /// Last port of a port range starting at `key.port`; 0 (or `key.port`) for a single port.
+    public var portMax: UInt16
+    /// Further VIPs (same family as `key.vip`) the service also answers on.
+    public var secondaryVIPs: [IPAddress]
+    /// Source prefixes allowed to open flows; empty means every source.
+    public var allowedSources: [IPPrefix]
 
     public init(
         id: UInt32, key: ServiceKey, selection: SelectionAlgorithm, mode: NATMode, inactiveTimeout: UInt32 = 0,
-        endpoints: [DatapathEndpoint]
+        endpoints: [DatapathEndpoint], portMax: UInt16 = 0, secondaryVIPs: [IPAddress] = [],
+        allowedSources: [IPPrefix] = []
     ) {
         self.id = id
         self.key = key
@@ -56,6 +63,17 @@ public struct DatapathService: Hashable, Sendable {
         self.mode = mode
         self.inactiveTimeout = inactiveTimeout
         self.endpoints = endpoints
+        self.portMax = portMax
+        self.secondaryVIPs = secondaryVIPs
+        self.allowedSources = allowedSources
+    }
+
+    /// The ports the service listens on: `key.port` through `portMax`.
+    public var ports: ClosedRange<UInt16> { key.port...max(key.port, portMax) }
+
+    /// Every (VIP, port, protocol) the service matches: each VIP (primary first) times each port.
+    public var matchKeys: [ServiceKey] {
+        ([key.vip] + secondaryVIPs).flatMap { vip in ports.map { ServiceKey(vip: vip, port: $0, proto: key.proto) } }
     }
 }
 
@@ -108,6 +126,11 @@ public struct ConnectionEntry: Hashable, Sendable {
 /// Datapath-wide limits, equal to the shared ABI header's (the datapath checks they agree).
 public enum Limits {
     public static let maxServices = 16384
+    /// Entries of the datapath's service match table: every port of a range and every secondary VIP
+    /// takes one.
+    public static let maxServiceKeys = 65536
+    /// Source prefixes of all rules' allow-lists together.
+    public static let maxAllowedSources = 16384
     public static let maxEndpointsPerService = 32
     public static let conntrackEntries = 262_144
 }

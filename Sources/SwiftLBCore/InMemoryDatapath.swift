@@ -66,8 +66,9 @@ public actor InMemoryDatapath: Datapath {
         if let holder = services[service.id], holder.key != service.key {
             throw .idInUse(service.id, by: holder.key)
         }
-        if let holder = services.values.first(where: { $0.key == service.key && $0.id != service.id }) {
-            throw .keyInUse(service.key, byID: holder.id)
+        let wanted = Set(service.matchKeys)
+        for holder in services.values where holder.id != service.id {
+            if let clash = holder.matchKeys.first(where: wanted.contains) { throw .keyInUse(clash, byID: holder.id) }
         }
         if services[service.id]?.endpoints != service.endpoints { endpointCounterValues[service.id] = nil }
         services[service.id] = service
@@ -126,8 +127,15 @@ public actor InMemoryDatapath: Datapath {
             "\($0.address):\($0.port) w\($0.weight)\($0.active ? "" : " inactive")"
         }.joined(separator: ", ")
         let timeout = service.inactiveTimeout == 0 ? "" : " timeout=\(service.inactiveTimeout)"
-        return "svc \(service.id) \(service.key) sel=\(service.selection.name) mode=\(service.mode.name)\(timeout) "
-            + "eps=[\(endpoints)]"
+        let range = service.portMax > service.key.port ? " ports=\(service.key.port)-\(service.portMax)" : ""
+        let secondaries =
+            service.secondaryVIPs.isEmpty
+            ? "" : " secondary=[\(service.secondaryVIPs.map(\.description).joined(separator: ", "))]"
+        let allowed =
+            service.allowedSources.isEmpty
+            ? "" : " allow=[\(service.allowedSources.map(\.description).joined(separator: ", "))]"
+        return "svc \(service.id) \(service.key) sel=\(service.selection.name) mode=\(service.mode.name)\(timeout)"
+            + "\(range)\(secondaries)\(allowed) eps=[\(endpoints)]"
     }
 
     private func consumeFailure(_ call: Call) throws(InMemoryDatapathError) {

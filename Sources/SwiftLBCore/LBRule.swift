@@ -17,6 +17,12 @@ public struct LBRule: Sendable, Hashable {
     public var managed: Bool
     /// Connection idle timeout in seconds; 0 means the protocol's default.
     public var inactiveTimeout: UInt32
+    /// Last port of the rule's port range; 0 for a single port.
+    public var portMax: UInt16 = 0
+    /// Further VIPs the rule answers on (loxilb's `secondaryIPs`), sorted.
+    public var secondaryVIPs: [IPAddress] = []
+    /// Source prefixes allowed to reach the rule (loxilb's `allowedSources`), sorted; empty means all.
+    public var allowedSources: [IPPrefix] = []
     /// The entry as stored and echoed back: the request, normalized the same way as the fields above
     /// (protocol lower-cased, endpoints resolved and sorted, read-only endpoint fields cleared).
     public var entry: LoadBalancerEntry
@@ -40,6 +46,6 @@ public struct LBRule: Sendable, Hashable {
     public func datapathService(id: UInt32) -> DatapathService {
         DatapathService(
             id: id, key: key, selection: selection, mode: mode, inactiveTimeout: inactiveTimeout,
-            endpoints: endpoints)
+            endpoints: endpoints, portMax: portMax, secondaryVIPs: secondaryVIPs, allowedSources: allowedSources)
     }
 }

@@ -26,6 +26,11 @@ extension RuleTable {
             if !rule.name.isEmpty, let other = names.updateValue(record.key, forKey: rule.name) {
                 throw Self.damaged(record, "its name \"\(rule.name)\" is also used by \(other)")
             }
+            do {
+                try checkMatchKeysAreFree(rule)
+            } catch {
+                throw Self.damaged(record, "it overlaps another stored rule (\(error.message))")
+            }
             commit(InstalledRule(serviceID: record.serviceID, rule: rule))
         }
     }

@@ -14,10 +14,14 @@ struct RuleTable: Sendable {
     }
 
     let maxServices: Int
+    let maxServiceKeys: Int
     private(set) var rules: [ServiceKey: InstalledRule] = [:]
+    /// Which rule (by its key) owns each match key: every port of a range and every secondary VIP.
+    private(set) var keyOwners: [ServiceKey: ServiceKey] = [:]
 
-    init(maxServices: Int) {
+    init(maxServices: Int, maxServiceKeys: Int = Limits.maxServiceKeys) {
         self.maxServices = maxServices
+        self.maxServiceKeys = maxServiceKeys
     }
 
     /// The rules sorted by key.
@@ -27,16 +31,20 @@ struct RuleTable: Sendable {
     var services: [DatapathService] { sorted.map(\.service) }
 
     mutating func commit(_ installed: InstalledRule) {
+        drop(installed.rule.key)
         rules[installed.rule.key] = installed
+        for matchKey in installed.service.matchKeys { keyOwners[matchKey] = installed.rule.key }
     }
 
     mutating func drop(_ key: ServiceKey) {
-        rules[key] = nil
+        guard let old = rules.removeValue(forKey: key) else { return }
+        for matchKey in old.service.matchKeys { keyOwners[matchKey] = nil }
     }
 
     /// Decides what creating `rule` means: 409 on conflicts, 507 when no slot is free.
     func change(for rule: LBRule) throws(APIError) -> Change {
         try checkNameIsFree(rule)
+        try checkMatchKeysAreFree(rule)
         guard let old = rules[rule.key] else {
             return .add(InstalledRule(serviceID: try freeID(for: rule.key), rule: rule))
         }
@@ -59,6 +67,27 @@ struct RuleTable: Sendable {
             "the name \"\(rule.name)\" is already used by the rule for \(other.rule.key); names must be unique, "
                 + "so choose another name or delete that rule first",
             fields: ["serviceArguments.name"])
+    }
+
+    /// 409 when another rule already matches one of `rule`'s ports or VIPs; 507 when the datapath's
+    /// match table would overflow.
+    func checkMatchKeysAreFree(_ rule: LBRule) throws(APIError) {
+        let wanted = rule.datapathService(id: 0).matchKeys
+        for matchKey in wanted {
+            guard let owner = keyOwners[matchKey], owner != rule.key else { continue }
+            throw .conflict(
+                "\(matchKey) is already served by the rule for \(owner); port ranges and secondary IPs of rules "
+                    + "on the same protocol must not overlap, so change the ports or delete that rule first",
+                fields: ["serviceArguments.port", "serviceArguments.portMax", "secondaryIPs"])
+        }
+        let kept = keyOwners.count - (rules[rule.key]?.service.matchKeys.count ?? 0)
+        guard kept + wanted.count <= maxServiceKeys else {
+            throw .insufficientStorage(
+                "\(rule.key) needs \(wanted.count) entries of the datapath's service match table, but only "
+                    + "\(maxServiceKeys - kept) of \(maxServiceKeys) are free; use narrower port ranges or fewer "
+                    + "secondary IPs, or delete unused rules",
+                fields: ["serviceArguments.portMax", "secondaryIPs"])
+        }
     }
 
     // An update may only change endpoints: a different algorithm, mode or name is another rule.

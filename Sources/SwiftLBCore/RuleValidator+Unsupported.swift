@@ -14,8 +14,6 @@ extension RuleValidator {
             (!args.host.isEmpty, "serviceArguments.host", "L7 host matching", "omit host"),
             (args.proxyprotocolv2, "serviceArguments.proxyprotocolv2", "PROXY protocol v2", "set it to false"),
             (args.egress, "serviceArguments.egress", "egress rules", "set egress to false"),
-            (!entry.secondaryIPs.isEmpty, "secondaryIPs", "secondary IPs", "send an empty list"),
-            (!entry.allowedSources.isEmpty, "allowedSources", "source allow-lists", "send an empty list"),
         ]
         for request in requests where request.requested {
             throw .badRequest(field: request.field, message: "\(request.feature) is not supported yet; \(request.fix)")

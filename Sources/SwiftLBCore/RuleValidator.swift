@@ -16,22 +16,32 @@ public enum RuleValidator {
     static func validate(_ entry: LoadBalancerEntry, maxEndpoints: Int) throws(APIError) -> LBRule {
         let args = entry.serviceArguments
         let vip = try serviceAddress(args.externalIP)
-        let port = try servicePort(args.port, portMax: args.portMax)
+        let (port, portMax) = try servicePorts(args.port, portMax: args.portMax)
         let proto = try l4Protocol(args.protocol)
         let selection = try selectionAlgorithm(args.sel)
         let mode = try natMode(args.mode)
         try checkUnsupported(entry)
         try checkName(args.name)
-        let endpoints = try resolveEndpoints(entry.endpoints, servicePort: port, maxEndpoints: maxEndpoints)
+        let endpoints = try resolveEndpoints(
+            entry.endpoints, servicePort: portMax == 0 ? port : 0, maxEndpoints: maxEndpoints)
+        let secondaryVIPs = try secondaryAddresses(entry.secondaryIPs, primary: vip)
+        let allowedSources = try sourcePrefixes(entry.allowedSources)
 
         var normalized = entry
         normalized.serviceArguments.protocol = proto.rawValue
         normalized.endpoints = endpoints.map {
             LBEndpoint(endpointIP: $0.address.description, targetPort: Int($0.port), weight: Int($0.weight))
         }
-        return LBRule(
+        normalized.serviceArguments.portMax = Int(portMax)
+        normalized.secondaryIPs = secondaryVIPs.map { SecondaryIP(secondaryIP: $0.description) }
+        normalized.allowedSources = allowedSources.map { AllowedSource(prefix: $0.description) }
+        var rule = LBRule(
             key: ServiceKey(vip: vip, port: port, proto: proto), name: args.name, selection: selection, mode: mode,
             endpoints: endpoints, managed: args.managed, inactiveTimeout: 0, entry: normalized)
+        rule.portMax = portMax
+        rule.secondaryVIPs = secondaryVIPs
+        rule.allowedSources = allowedSources
+        return rule
     }
 
     private static func serviceAddress(_ text: String) throws(APIError) -> IPAddress {
@@ -59,26 +69,6 @@ public enum RuleValidator {
         if address.isMulticast { return "a multicast address" }
         if !allowLoopback && address.isLoopback { return "a loopback address" }
         return nil
-    }
-
-    private static func servicePort(_ port: Int, portMax: Int) throws(APIError) -> UInt16 {
-        guard (1...65535).contains(port) else {
-            throw .badRequest(
-                field: "serviceArguments.port", message: "serviceArguments.port \(port) is out of range; use 1 to 65535"
-            )
-        }
-        if portMax > port {
-            throw .badRequest(
-                field: "serviceArguments.portMax",
-                message: "port ranges are not supported yet; set portMax to 0 (or equal to port) and create one rule "
-                    + "per port")
-        }
-        guard portMax == 0 || portMax == port else {
-            throw .badRequest(
-                field: "serviceArguments.portMax",
-                message: "serviceArguments.portMax \(portMax) is below port \(port); set it to 0 for a single port")
-        }
-        return UInt16(port)
     }
 
     private static func l4Protocol(_ text: String) throws(APIError) -> L4Protocol {

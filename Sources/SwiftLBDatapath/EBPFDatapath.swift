@@ -2,6 +2,7 @@ import BPFLoader
 import BPFObjects
 import SwiftLBABI
 import SwiftLBCore
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -24,6 +25,10 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
     let counters: BPFPerCPUMap<UInt32, UInt64>
     let config: BPFMap<UInt32, slb_config>
     let interfaceAddresses: BPFMap<UInt32, slb_if_addr>
+    let allowList: BPFMap<slb_allow_key, UInt8>
+    /// Match keys and allow-list entries written per service id, read from the maps at load and kept
+    /// current by every write, so that updates and removals touch exactly the entries of one service.
+    let written = Mutex(WrittenEntries())
     /// The timeouts written to the datapath, used by the garbage collector.
     public let timeouts: ConntrackTimeouts
 
@@ -45,8 +50,11 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         counters = try object.perCPUMap(named: SLB_MAP_COUNTERS)
         config = try object.map(named: SLB_MAP_CONFIG)
         interfaceAddresses = try object.map(named: SLB_MAP_IF_ADDRS)
+        allowList = try object.map(named: SLB_MAP_ALLOW)
         self.timeouts = timeouts
         try config.update(0, timeouts.abiConfig)
+        let found = try readWrittenEntries()
+        written.withLock { $0 = found }
     }
 
     /// The ingress and egress programs, for attaching.
@@ -61,23 +69,12 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
     }
 
     public func remove(key: ServiceKey, id: UInt32) async throws {
-        try services.delete(key.abiKey)
+        try removeNow(key: key, id: id)
         try flushConnections(serviceID: id)
     }
 
     public func programmedServices() async throws -> [DatapathService] {
-        var result: [DatapathService] = []
-        for abiKey in try services.keys(limit: Int(SLB_MAX_SERVICES)) {
-            guard let key = ServiceKey(abiKey: abiKey), let value = try services.lookup(abiKey) else { continue }
-            let slots = try endpointSets.lookup(value.id)?.slots ?? []
-            let endpoints = slots.prefix(Int(value.ep_count)).compactMap(DatapathEndpoint.init(abiEndpoint:))
-            result.append(
-                DatapathService(
-                    id: value.id, key: key, selection: SelectionAlgorithm(rawValue: Int(value.sel)) ?? .roundRobin,
-                    mode: NATMode(rawValue: Int(value.mode)) ?? .dnat, inactiveTimeout: value.inactive_timeout_s,
-                    endpoints: endpoints))
-        }
-        return result.sorted { $0.key < $1.key }
+        try readServices()
     }
 
     public func serviceCounters(id: UInt32) async throws -> Counters {
@@ -176,44 +173,13 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
 
     // MARK: Internals
 
-    func upsertNow(_ service: DatapathService) throws {
-        guard service.id < UInt32(SLB_MAX_SERVICES) else {
-            throw DatapathError.limit("service id \(service.id) exceeds the datapath's \(SLB_MAX_SERVICES) slots")
-        }
-        guard service.endpoints.count <= Int(SLB_MAX_ENDPOINTS) else {
-            throw DatapathError.limit("\(service.endpoints.count) endpoints exceed the limit of \(SLB_MAX_ENDPOINTS)")
-        }
-        let key = service.key.abiKey
-        let previousService = try services.lookup(key)
-        let previousSet = try endpointSets.lookup(service.id)
-        let newSet = slb_ep_set(endpoints: service.endpoints.map(\.abiEndpoint))
-        var value = slb_svc_val()
-        value.id = service.id
-        value.sel = UInt8(service.selection.rawValue)
-        value.mode = UInt8(service.mode.rawValue)
-        value.ep_count = UInt16(service.endpoints.count)
-        value.inactive_timeout_s = service.inactiveTimeout
-        do {
-            // Endpoints first: the program reads at most ep_count slots of the set.
-            try endpointSets.update(service.id, newSet)
-            if previousService?.id != service.id || !sameSlots(previousSet, newSet) {
-                try resetCounters(id: service.id, fresh: previousService?.id != service.id)
-            }
-            try services.update(key, value)
-        } catch {
-            if let previousSet { try? endpointSets.update(service.id, previousSet) }
-            if let previousService { try? services.update(key, previousService) } else { _ = try? services.delete(key) }
-            throw error
-        }
-    }
-
-    private func sameSlots(_ lhs: slb_ep_set?, _ rhs: slb_ep_set) -> Bool {
+    func sameSlots(_ lhs: slb_ep_set?, _ rhs: slb_ep_set) -> Bool {
         guard var lhs else { return false }
         var rhs = rhs
         return withUnsafeBytes(of: &lhs) { a in withUnsafeBytes(of: &rhs) { b in a.elementsEqual(b) } }
     }
 
-    private func resetCounters(id: UInt32, fresh: Bool) throws(BPFError) {
+    func resetCounters(id: UInt32, fresh: Bool) throws(BPFError) {
         if fresh {
             try serviceStats.update(id, allCPUs: slb_stats())
             try roundRobin.update(id, 0)

@@ -58,10 +58,16 @@ struct RuleValidatorTests {
         .init("port 0", field: "\(args).port", says: "1 to 65535") { $0.serviceArguments.port = 0 },
         .init("port 65536", field: "\(args).port", says: "out of range") { $0.serviceArguments.port = 65536 },
         .init("negative port", field: "\(args).port", says: "out of range") { $0.serviceArguments.port = -1 },
-        .init("port range", field: "\(args).portMax", says: "port ranges are not supported yet") {
-            $0.serviceArguments.portMax = 90
+        .init("port range too wide", field: "\(args).portMax", says: "at most 4096") {
+            $0.serviceArguments.port = 1000
+            $0.serviceArguments.portMax = 5096
         },
-        .init("portMax below port", field: "\(args).portMax", says: "below") { $0.serviceArguments.portMax = 79 },
+        .init("portMax 65536", field: "\(args).portMax", says: "at most 65535") {
+            $0.serviceArguments.portMax = 65536
+        },
+        .init("portMax below port", field: "\(args).portMax", says: "must be above port 80") {
+            $0.serviceArguments.portMax = 79
+        },
         // protocol
         .init("sctp", field: "\(args).protocol", says: "not supported yet") { $0.serviceArguments.protocol = "sctp" },
         .init("ICMP", field: "\(args).protocol", says: "not supported yet") { $0.serviceArguments.protocol = "ICMP" },
@@ -91,11 +97,29 @@ struct RuleValidatorTests {
         // features not built yet
         .init("bgp", field: "\(args).bgp", says: "not supported yet") { $0.serviceArguments.bgp = true },
         .init("monitor", field: "\(args).monitor", says: "not supported yet") { $0.serviceArguments.monitor = true },
-        .init("secondaryIPs", field: "secondaryIPs", says: "not supported yet") {
-            $0.secondaryIPs = [SecondaryIP(secondaryIP: "10.0.0.2")]
+        .init("secondaryIP garbage", field: "secondaryIPs[0].secondaryIP", says: "not an IP") {
+            $0.secondaryIPs = [SecondaryIP(secondaryIP: "10.0.0")]
         },
-        .init("allowedSources", field: "allowedSources", says: "not supported yet") {
-            $0.allowedSources = [AllowedSource(prefix: "10.0.0.0/8")]
+        .init("secondaryIP of the other family", field: "secondaryIPs[1].secondaryIP", says: "same family") {
+            $0.secondaryIPs = [SecondaryIP(secondaryIP: "10.0.0.2"), SecondaryIP(secondaryIP: "2001:db8::2")]
+        },
+        .init("secondaryIP equal to the VIP", field: "secondaryIPs[0].secondaryIP", says: "repeats the VIP") {
+            $0.secondaryIPs = [SecondaryIP(secondaryIP: "10.0.0.1")]
+        },
+        .init("secondaryIP multicast", field: "secondaryIPs[0].secondaryIP", says: "multicast") {
+            $0.secondaryIPs = [SecondaryIP(secondaryIP: "224.0.0.9")]
+        },
+        .init("five secondaryIPs", field: "secondaryIPs", says: "at most 4") {
+            $0.secondaryIPs = (2...6).map { SecondaryIP(secondaryIP: "10.0.0.\($0)") }
+        },
+        .init("allowedSources bad prefix length", field: "allowedSources[0].prefix", says: "not a prefix") {
+            $0.allowedSources = [AllowedSource(prefix: "10.0.0.0/33")]
+        },
+        .init("allowedSources garbage", field: "allowedSources[1].prefix", says: "CIDR notation") {
+            $0.allowedSources = [AllowedSource(prefix: "10.0.0.0/8"), AllowedSource(prefix: "ten/8")]
+        },
+        .init("65 allowedSources", field: "allowedSources", says: "at most 64") {
+            $0.allowedSources = (0...64).map { AllowedSource(prefix: "10.0.\($0).0/24") }
         },
         .init("snat", field: "\(args).snat", says: "not supported yet") { $0.serviceArguments.snat = true },
         .init("security https", field: "\(args).security", says: "not supported yet") {

@@ -24,7 +24,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, struct slb_svc_key);
 	__type(value, struct slb_svc_val);
-	__uint(max_entries, SLB_MAX_SERVICES);
+	__uint(max_entries, SLB_MAX_SERVICE_KEYS);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } slb_svc SEC(".maps");
 
@@ -100,6 +100,16 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } slb_if_addr SEC(".maps");
 
+/* Allowed source prefixes per service (services with SLB_SVC_F_ALLOWLIST). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__type(key, struct slb_allow_key);
+	__type(value, __u8);
+	__uint(max_entries, SLB_MAX_ALLOWED_SOURCES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} slb_allow SEC(".maps");
+
 #define SLB_ASSERT_MAP_NAME(var, name) \
 	_Static_assert(__builtin_strcmp(#var, name) == 0, "map " #var " must be named " name)
 
@@ -112,5 +122,6 @@ SLB_ASSERT_MAP_NAME(slb_ep_stats, SLB_MAP_EP_STATS);
 SLB_ASSERT_MAP_NAME(slb_counters, SLB_MAP_COUNTERS);
 SLB_ASSERT_MAP_NAME(slb_cfg, SLB_MAP_CONFIG);
 SLB_ASSERT_MAP_NAME(slb_if_addr, SLB_MAP_IF_ADDRS);
+SLB_ASSERT_MAP_NAME(slb_allow, SLB_MAP_ALLOW);
 
 #endif /* SLB_MAPS_H */

@@ -2,9 +2,9 @@
 /*
  * pipeline.h - the per-packet path shared by the ingress and egress programs.
  *
- * parse -> conntrack lookup -> (new flow: service lookup, endpoint selection, for full NAT
- * and onearm the source address (snat.h) and port, conntrack creation) -> state and counters
- * -> rewrite -> forward. Packets that match neither a conntrack entry nor a service leave
+ * parse -> conntrack lookup -> (new flow: service lookup, source allow-list (acl.h), endpoint
+ * selection, for full NAT and onearm the source address (snat.h) and port, conntrack
+ * creation) -> state and counters -> rewrite -> forward. Packets that match neither a conntrack entry nor a service leave
  * exactly as they came (only headers too broken for the stack to accept are dropped, see
  * parse.h), and so do packets of new onearm flows when no source address is known. The only
  * difference between the directions is in forwarding (see fwd.h): the FIB lookup flavour
@@ -15,6 +15,7 @@
 #ifndef SLB_PIPELINE_H
 #define SLB_PIPELINE_H
 
+#include "acl.h"
 #include "compiler.h"
 #include "ct.h"
 #include "ctx.h"
@@ -85,10 +86,17 @@ static __always_inline int slb_new_flow(struct __sk_buff *skb, const struct slb_
 		slb_count(SLB_CNT_DROP_TCP_NO_CT);
 		return TC_ACT_SHOT;
 	}
+	if (!slb_source_allowed(svc, pkt)) {
+		slb_count(SLB_CNT_DROP_NOT_ALLOWED);
+		return TC_ACT_SHOT;
+	}
 	if (slb_select(svc, pkt, &be)) {
 		slb_count(SLB_CNT_DROP_NO_ENDPOINT);
 		return TC_ACT_SHOT;
 	}
+	/* Port ranges: an endpoint port of 0 keeps the port the client asked for. */
+	if (!be.port)
+		be.port = pkt->dport;
 	rc = slb_track_new(skb, key, pkt, svc, &be, now, egress);
 	if (rc >= 0)
 		return rc;

@@ -18,6 +18,10 @@
 #define SLB_MAX_SERVICES 16384
 #define SLB_MAX_ENDPOINTS 32
 #define SLB_CT_MAX_ENTRIES 262144
+/* Entries of the service match map: each port of a range and each secondary VIP takes one. */
+#define SLB_MAX_SERVICE_KEYS 65536
+/* Allowed source prefixes of all services together (slb_allow). */
+#define SLB_MAX_ALLOWED_SOURCES 16384
 
 /* Map names (also the pin names under the bpffs pin root). At most 15 characters. */
 #define SLB_MAP_SERVICES "slb_svc"
@@ -29,6 +33,7 @@
 #define SLB_MAP_COUNTERS "slb_counters"
 #define SLB_MAP_CONFIG "slb_cfg"
 #define SLB_MAP_IF_ADDRS "slb_if_addr"
+#define SLB_MAP_ALLOW "slb_allow"
 
 /* Interfaces whose own IPv4 address the datapath can use as onearm source (slb_if_addr). */
 #define SLB_MAX_IF_ADDRS 1024
@@ -114,6 +119,7 @@ enum slb_counter {
 	SLB_CNT_PASS_TTL = 15,	       /* TTL would expire: left to the stack for ICMP */
 	SLB_CNT_DROP_NAT_PORTS = 16,   /* fullnat/onearm: no free source port for a new flow */
 	SLB_CNT_PASS_NO_SNAT_ADDR = 17, /* onearm: no IPv4 address on the egress interface */
+	SLB_CNT_DROP_NOT_ALLOWED = 18, /* new flow from a source outside the rule's allowedSources */
 	SLB_CNT_MAX = 32,
 };
 
@@ -125,7 +131,15 @@ struct slb_svc_key {
 	__u8 family;
 };
 
-/* Value of the service map. `id` indexes the endpoint, rr and stats maps. */
+/* slb_svc_val.flags */
+#define SLB_SVC_F_ALLOWLIST 0x1 /* only sources listed in slb_allow for the id may open flows */
+#define SLB_SVC_F_SECONDARY 0x2 /* this key's VIP is a secondary IP of the service */
+
+/*
+ * Value of the service map. `id` indexes the endpoint, rr and stats maps. A rule with a port
+ * range or secondary IPs has one key per (VIP, port), all with the same value but for the
+ * SECONDARY flag. An endpoint port of 0 keeps the packet's destination port (port ranges).
+ */
 struct slb_svc_val {
 	__u32 id;
 	__u8 sel;  /* enum slb_sel */
@@ -219,6 +233,21 @@ struct slb_ct_val {
 	__u8 fin_dirs; /* bit per direction that has sent FIN */
 	__u8 pad[7];
 	struct slb_nexthop nh; /* datapath-private forwarding cache */
+};
+
+/*
+ * Key of slb_allow (LPM trie): a service id and a source prefix. `prefixlen` counts the bits
+ * after itself: SLB_ALLOW_FIXED_BITS (svc_id, family, pad: always matched whole) plus the
+ * prefix length. The value is unused (one byte, 1).
+ */
+#define SLB_ALLOW_FIXED_BITS 64
+
+struct slb_allow_key {
+	__u32 prefixlen;
+	__u32 svc_id;
+	__u8 family;
+	__u8 pad[3];
+	__be32 addr[4];
 };
 
 /* Datapath-wide settings (array map with one element). Timeouts in seconds. */

@@ -1,0 +1,161 @@
+import BPFLoader
+import SwiftLBABI
+import SwiftLBCore
+
+/// Match keys and allow-list prefixes the datapath holds for each service id.
+struct WrittenEntries: Sendable {
+    var keys: [UInt32: [ServiceKey]] = [:]
+    var allowed: [UInt32: [IPPrefix]] = [:]
+}
+
+/// Programming services: one service-map entry per match key (each port of a range on each VIP),
+/// its endpoint set, and its source allow-list.
+extension EBPFDatapath {
+    func upsertNow(_ service: DatapathService) throws {
+        guard service.id < UInt32(SLB_MAX_SERVICES) else {
+            throw DatapathError.limit("service id \(service.id) exceeds the datapath's \(SLB_MAX_SERVICES) slots")
+        }
+        guard service.endpoints.count <= Int(SLB_MAX_ENDPOINTS) else {
+            throw DatapathError.limit("\(service.endpoints.count) endpoints exceed the limit of \(SLB_MAX_ENDPOINTS)")
+        }
+        let id = service.id
+        let newKeys = service.matchKeys
+        let (oldKeys, oldAllowed) = written.withLock { ($0.keys[id] ?? [], $0.allowed[id] ?? []) }
+        let staleKeys = Set(oldKeys).subtracting(newKeys)
+        // What every touched entry held before, to put back if a write fails half way.
+        var previousValues: [(ServiceKey, slb_svc_val?)] = []
+        for key in newKeys + staleKeys.sorted() { previousValues.append((key, try services.lookup(key.abiKey))) }
+        let previousSet = try endpointSets.lookup(id)
+        let newSet = slb_ep_set(endpoints: service.endpoints.map(\.abiEndpoint))
+        let primaryBefore = previousValues.first?.1
+        do {
+            // Endpoints first: the program reads at most ep_count slots of the set.
+            try endpointSets.update(id, newSet)
+            if primaryBefore?.id != id || !sameSlots(previousSet, newSet) {
+                try resetCounters(id: id, fresh: primaryBefore?.id != id)
+            }
+            // Prefixes before the flag that makes the program consult them; stale ones after it.
+            for prefix in service.allowedSources { try allowList.update(slb_allow_key(serviceID: id, prefix), 1) }
+            for key in newKeys { try services.update(key.abiKey, value(of: service, for: key)) }
+            for key in staleKeys { _ = try services.delete(key.abiKey) }
+            for prefix in Set(oldAllowed).subtracting(service.allowedSources) {
+                _ = try allowList.delete(slb_allow_key(serviceID: id, prefix))
+            }
+        } catch {
+            if let previousSet { try? endpointSets.update(id, previousSet) }
+            for (key, old) in previousValues {
+                if let old { try? services.update(key.abiKey, old) } else { _ = try? services.delete(key.abiKey) }
+            }
+            for prefix in Set(service.allowedSources).subtracting(oldAllowed) {
+                _ = try? allowList.delete(slb_allow_key(serviceID: id, prefix))
+            }
+            throw error
+        }
+        written.withLock {
+            $0.keys[id] = newKeys
+            $0.allowed[id] = service.allowedSources
+        }
+    }
+
+    func removeNow(key: ServiceKey, id: UInt32) throws {
+        let (keys, allowed) = written.withLock { ($0.keys[id] ?? [], $0.allowed[id] ?? []) }
+        // A slot whose primary key is another service's is not this service: leave it alone.
+        guard keys.isEmpty || keys.first == key else { return }
+        for matchKey in keys.isEmpty ? [key] : keys { _ = try services.delete(matchKey.abiKey) }
+        for prefix in allowed { _ = try allowList.delete(slb_allow_key(serviceID: id, prefix)) }
+        written.withLock {
+            $0.keys[id] = nil
+            $0.allowed[id] = nil
+        }
+    }
+
+    /// Reassembles each service from its match keys: the primary VIP's lowest port is the key, its
+    /// highest port the range end, and keys flagged secondary give the secondary VIPs.
+    func readServices() throws -> [DatapathService] {
+        var values: [UInt32: slb_svc_val] = [:]
+        var primaryKeys: [UInt32: [ServiceKey]] = [:]
+        var secondaryVIPs: [UInt32: Set<IPAddress>] = [:]
+        for abiKey in try services.keys(limit: Int(SLB_MAX_SERVICE_KEYS)) {
+            guard let key = ServiceKey(abiKey: abiKey), let value = try services.lookup(abiKey) else { continue }
+            if value.flags & UInt32(SLB_SVC_F_SECONDARY) != 0 {
+                secondaryVIPs[value.id, default: []].insert(key.vip)
+            } else {
+                primaryKeys[value.id, default: []].append(key)
+                values[value.id] = value
+            }
+        }
+        let allowed = try readAllowList()
+        var result: [DatapathService] = []
+        for (id, keys) in primaryKeys {
+            guard let value = values[id], let first = keys.min() else { continue }
+            let slots = try endpointSets.lookup(id)?.slots ?? []
+            let last = keys.map(\.port).max() ?? first.port
+            result.append(
+                DatapathService(
+                    id: id, key: first, selection: SelectionAlgorithm(rawValue: Int(value.sel)) ?? .roundRobin,
+                    mode: NATMode(rawValue: Int(value.mode)) ?? .dnat, inactiveTimeout: value.inactive_timeout_s,
+                    endpoints: slots.prefix(Int(value.ep_count)).compactMap(DatapathEndpoint.init(abiEndpoint:)),
+                    portMax: last > first.port ? last : 0, secondaryVIPs: (secondaryVIPs[id] ?? []).sorted(),
+                    allowedSources: (allowed[id] ?? []).sorted()))
+        }
+        return result.sorted { $0.key < $1.key }
+    }
+
+    /// What the maps hold, per service id (used once at load), in the order `matchKeys` gives.
+    func readWrittenEntries() throws(BPFError) -> WrittenEntries {
+        var primary: [UInt32: [ServiceKey]] = [:]
+        var secondary: [UInt32: [ServiceKey]] = [:]
+        for abiKey in try services.keys(limit: Int(SLB_MAX_SERVICE_KEYS)) {
+            guard let key = ServiceKey(abiKey: abiKey), let value = try services.lookup(abiKey) else { continue }
+            if value.flags & UInt32(SLB_SVC_F_SECONDARY) != 0 {
+                secondary[value.id, default: []].append(key)
+            } else {
+                primary[value.id, default: []].append(key)
+            }
+        }
+        var entries = WrittenEntries()
+        for id in Set(primary.keys).union(secondary.keys) {
+            entries.keys[id] = (primary[id] ?? []).sorted() + (secondary[id] ?? []).sorted()
+        }
+        entries.allowed = try readAllowList()
+        return entries
+    }
+
+    private func readAllowList() throws(BPFError) -> [UInt32: [IPPrefix]] {
+        var result: [UInt32: [IPPrefix]] = [:]
+        for key in try allowList.keys(limit: Int(SLB_MAX_ALLOWED_SOURCES)) {
+            guard let prefix = key.prefix else { continue }
+            result[key.svc_id, default: []].append(prefix)
+        }
+        return result
+    }
+
+    private func value(of service: DatapathService, for key: ServiceKey) -> slb_svc_val {
+        var value = slb_svc_val()
+        value.id = service.id
+        value.sel = UInt8(service.selection.rawValue)
+        value.mode = UInt8(service.mode.rawValue)
+        value.ep_count = UInt16(service.endpoints.count)
+        value.inactive_timeout_s = service.inactiveTimeout
+        if !service.allowedSources.isEmpty { value.flags |= UInt32(SLB_SVC_F_ALLOWLIST) }
+        if key.vip != service.key.vip { value.flags |= UInt32(SLB_SVC_F_SECONDARY) }
+        return value
+    }
+}
+
+extension slb_allow_key {
+    /// The trie key of `prefix` in service `serviceID`'s allow-list.
+    init(serviceID: UInt32, _ prefix: IPPrefix) {
+        self.init()
+        prefixlen = UInt32(SLB_ALLOW_FIXED_BITS) + UInt32(prefix.length)
+        svc_id = serviceID
+        family = prefix.address.abiFamily
+        addr = prefix.address.abiWords
+    }
+
+    /// The prefix this key holds; nil for an unknown family.
+    var prefix: IPPrefix? {
+        guard let address = IPAddress(abiWords: addr, family: family) else { return nil }
+        return IPPrefix(address: address, length: Int(prefixlen) - Int(SLB_ALLOW_FIXED_BITS))
+    }
+}

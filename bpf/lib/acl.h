@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * acl.h - per-service source allow-lists (loxilb's allowedSources).
+ *
+ * A service whose value carries SLB_SVC_F_ALLOWLIST accepts new flows only from sources inside
+ * one of its prefixes in the slb_allow LPM trie. The check runs once per flow, before endpoint
+ * selection: packets of tracked flows never pay for it, and a refused packet creates no state.
+ */
+#ifndef SLB_ACL_H
+#define SLB_ACL_H
+
+#include "compiler.h"
+#include "maps.h"
+#include "parse.h"
+
+/* True when `pkt`'s source may open a flow to the service `svc`. */
+static __always_inline bool slb_source_allowed(const struct slb_svc_val *svc, const struct slb_pkt *pkt)
+{
+	struct slb_allow_key key;
+
+	if (!(READ_ONCE(svc->flags) & SLB_SVC_F_ALLOWLIST))
+		return true;
+	__builtin_memset(&key, 0, sizeof(key));
+	key.prefixlen = SLB_ALLOW_FIXED_BITS + 32;
+	key.svc_id = READ_ONCE(svc->id);
+	key.family = SLB_AF_INET;
+	key.addr[0] = pkt->saddr;
+	return bpf_map_lookup_elem(&slb_allow, &key) != NULL;
+}
+
+#endif /* SLB_ACL_H */
