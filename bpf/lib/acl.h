@@ -14,7 +14,8 @@
 #include "parse.h"
 
 /* True when `pkt`'s source may open a flow to the service `svc`. */
-static __always_inline bool slb_source_allowed(const struct slb_svc_val *svc, const struct slb_pkt *pkt)
+static __always_inline bool slb_source_allowed(const struct slb_svc_val *svc,
+					       const struct slb_pkt *pkt)
 {
 	struct slb_allow_key key;
 

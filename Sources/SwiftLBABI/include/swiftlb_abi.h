@@ -119,7 +119,8 @@ enum slb_counter {
 	SLB_CNT_PASS_TTL = 15,	       /* TTL would expire: left to the stack for ICMP */
 	SLB_CNT_DROP_NAT_PORTS = 16,   /* fullnat/onearm: no free source port for a new flow */
 	SLB_CNT_PASS_NO_SNAT_ADDR = 17, /* onearm: no IPv4 address on the egress interface */
-	SLB_CNT_DROP_NOT_ALLOWED = 18, /* new flow from a source outside the rule's allowedSources */
+	SLB_CNT_DROP_NOT_ALLOWED =
+		18, /* new flow from a source outside the rule's allowedSources */
 	SLB_CNT_MAX = 32,
 };
 
