@@ -1,8 +1,9 @@
 /// Which rules a delete applies to, as loxilb's DELETE paths name them.
 public enum RuleSelector: Sendable, Equatable {
     /// `/externalipaddress/{ip_address}/port/{port}[/portmax/{portmax}]/protocol/{proto}`, optionally
-    /// under `/hosturl/{hosturl}`. A nil, 0 or equal `portMax` and a nil, "" or "any" `hostURL` match
-    /// SwiftLB's single-port, host-less rules.
+    /// under `/hosturl/{hosturl}`. The rule starting at `port` matches; a `portMax` other than nil, 0
+    /// or `port` must also equal the end of its range. A nil, "" or "any" `hostURL` matches host-less
+    /// rules.
     case service(externalIP: String, port: Int, portMax: Int?, proto: String, hostURL: String?)
     /// `/name/{lb_name}`.
     case name(String)
@@ -31,9 +32,10 @@ extension RuleSelector {
                     field: "proto", message: "\"\(proto)\" is not a protocol; use one of tcp, udp, sctp, icmp")
             }
             let key = ServiceKey(vip: vip, port: UInt16(port), proto: l4)
-            let singlePort = portMax == nil || portMax == 0 || portMax == port
+            // The rule's first port identifies it; a range end, when given, must be the rule's.
+            let rangeEnd = portMax.flatMap { $0 == 0 || $0 == port ? nil : $0 }
             let anyHost = hostURL == nil || hostURL == "" || hostURL?.lowercased() == "any"
-            return { singlePort && anyHost && $0.key == key }
+            return { anyHost && $0.key == key && (rangeEnd == nil || Int($0.portMax) == rangeEnd) }
         }
     }
 

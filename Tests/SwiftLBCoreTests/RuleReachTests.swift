@@ -125,4 +125,22 @@ struct RuleReachTests {
         try await restarted.store.restore()
         #expect(await restarted.datapath.dump() == expected)
     }
+
+    @Test("a range rule is deleted by its first port, with its range end or without one")
+    func deleteRange() async throws {
+        let harness = Harness()
+        try await harness.store.create(Self.rangeEntry())
+        let wrongEnd = await apiError {
+            try await harness.store.delete(
+                .service(externalIP: "10.0.0.1", port: 8080, portMax: 8081, proto: "tcp", hostURL: nil))
+        }
+        #expect(wrongEnd?.status == 404)
+        try await harness.store.delete(
+            .service(externalIP: "10.0.0.1", port: 8080, portMax: 8082, proto: "tcp", hostURL: nil))
+        #expect(await harness.datapath.dump().isEmpty)
+        try await harness.store.create(Self.rangeEntry())
+        try await harness.store.delete(
+            .service(externalIP: "10.0.0.1", port: 8080, portMax: 0, proto: "tcp", hostURL: nil))
+        #expect(await harness.datapath.dump().isEmpty)
+    }
 }
