@@ -63,7 +63,7 @@ public enum RuleValidator {
     }
 
     /// Why `address` cannot carry service traffic, or nil when it can.
-    static func unusableReason(_ address: IPAddress, allowLoopback: Bool) -> String? {
+    public static func unusableReason(_ address: IPAddress, allowLoopback: Bool) -> String? {
         if address.isUnspecified { return "the unspecified address" }
         if address.isBroadcast { return "the broadcast address" }
         if address.isMulticast { return "a multicast address" }

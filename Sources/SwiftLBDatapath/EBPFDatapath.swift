@@ -34,7 +34,12 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
 
     /// Loads the embedded datapath object. With `pinRoot`, maps are reused from there (conntrack
     /// survives restarts) or pinned there; without it nothing is pinned (tests, benchmarks).
-    public init(pinRoot: String?, timeouts: ConntrackTimeouts = ConntrackTimeouts()) throws(BPFError) {
+    ///
+    /// `fullNATSource` is the source address of IPv4 full NAT flows (the instance's address that
+    /// endpoints route back to); nil keeps the VIP the client used.
+    public init(
+        pinRoot: String?, timeouts: ConntrackTimeouts = ConntrackTimeouts(), fullNATSource: IPAddress? = nil
+    ) throws(BPFError) {
         guard let elf = BPFObjects.object(named: BPFObjects.datapathName) else {
             throw BPFError(
                 operation: "find the embedded datapath object", code: ENOENT,
@@ -52,7 +57,9 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         interfaceAddresses = try object.map(named: SLB_MAP_IF_ADDRS)
         allowList = try object.map(named: SLB_MAP_ALLOW)
         self.timeouts = timeouts
-        try config.update(0, timeouts.abiConfig)
+        var settings = timeouts.abiConfig
+        if let fullNATSource, fullNATSource.isV4 { settings.fullnat_saddr4 = fullNATSource.abiWords.0 }
+        try config.update(0, settings)
         let found = try readWrittenEntries()
         written.withLock { $0 = found }
     }

@@ -39,6 +39,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Seconds between conntrack garbage-collection sweeps.")
     var ctGcInterval = 10
 
+    @Option(
+        help: ArgumentHelp(
+            "Source address of fullnat flows toward endpoints (an address of this instance that endpoints route back to); default: the service's VIP.",
+            valueName: "ipv4"))
+    var fullnatSource: String?
+
     @Flag(help: "Detach the datapath from the interfaces when the daemon exits (default: keep forwarding).")
     var detachOnExit = false
 
@@ -48,6 +54,13 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
         guard ctGcInterval >= 1 else { throw ValidationError("--ct-gc-interval must be at least 1 second") }
+        if let fullnatSource {
+            guard let address = IPAddress(fullnatSource), address.isV4,
+                RuleValidator.unusableReason(address, allowLoopback: false) == nil
+            else {
+                throw ValidationError("--fullnat-source \(fullnatSource) is not a unicast IPv4 address")
+            }
+        }
     }
 
     func run() async throws {
@@ -69,7 +82,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let kernel: EBPFDatapath
         do {
-            kernel = try EBPFDatapath(pinRoot: datapath.bpffs)
+            kernel = try EBPFDatapath(pinRoot: datapath.bpffs, fullNATSource: fullnatSource.flatMap(IPAddress.init))
         } catch {
             throw ValidationError("cannot load the datapath: \(error)")
         }

@@ -30,7 +30,8 @@ static __always_inline bool slb_mode_snat(__u8 mode)
 
 /*
  * The SNAT source for the new flow `pkt` of a service in `mode` to endpoint `be`, or 0 when
- * there is none (onearm only).
+ * there is none (onearm only). Full NAT uses the instance's configured source address
+ * (slb_config.fullnat_saddr4, `swiftlb --fullnat-source`) or else the VIP.
  */
 static __always_inline __be32 slb_snat_addr(struct __sk_buff *skb, const struct slb_pkt *pkt,
 					    __u8 mode, const struct slb_backend *be, bool egress)
@@ -40,8 +41,13 @@ static __always_inline __be32 slb_snat_addr(struct __sk_buff *skb, const struct 
 	__u32 ifindex;
 	long rc;
 
-	if (mode == SLB_MODE_FULLNAT)
-		return pkt->daddr;
+	if (mode == SLB_MODE_FULLNAT) {
+		__u32 zero = 0;
+		const struct slb_config *cfg = bpf_map_lookup_elem(&slb_cfg, &zero);
+		__be32 configured = cfg ? READ_ONCE(cfg->fullnat_saddr4) : 0;
+
+		return configured ? configured : pkt->daddr;
+	}
 
 	__builtin_memset(&fib, 0, sizeof(fib));
 	fib.family = SLB_AF_INET;

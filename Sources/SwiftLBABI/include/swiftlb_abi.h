@@ -260,7 +260,7 @@ struct slb_config {
 	__u32 udp_new_timeout_s;
 	__u32 udp_established_timeout_s;
 	__u32 flags;
-	__u32 pad;
+	__be32 fullnat_saddr4; /* source of IPv4 fullnat flows; 0 = the VIP the client used */
 };
 
 /*
