@@ -31,7 +31,8 @@ public struct Packet6: Equatable, Sendable {
     /// 16 bytes each.
     public var src: [UInt8]
     public var dst: [UInt8]
-    /// 6 (TCP), 17 (UDP) or 58 (ICMPv6 echo: `sport` is the identifier, `dport` the sequence number).
+    /// 6 (TCP), 17 (UDP) or 58 (ICMPv6: `sport` and `dport` are the four bytes after the checksum, i.e. the echo
+    /// identifier and sequence number, or an error's MTU / pointer / unused word).
     public var proto: UInt8 = 6
     public var sport: UInt16
     public var dport: UInt16
@@ -40,6 +41,7 @@ public struct Packet6: Equatable, Sendable {
     public var trafficClass: UInt8 = 0
     /// ICMPv6 type when `proto` is 58 (128 echo request, 129 echo reply).
     public var icmpType: UInt8 = 128
+    public var icmpCode: UInt8 = 0
     public var seq: UInt32 = 1000
     public var extensions: [Extension] = []
     public var payload: [UInt8] = []
@@ -70,7 +72,7 @@ public struct Packet6: Equatable, Sendable {
             l4 = be16(sport) + be16(dport) + be16(UInt16(8 + payload.count)) + [0, 0] + payload
             checksumOffset = 6
         default:
-            l4 = [icmpType, 0, 0, 0] + be16(sport) + be16(dport) + payload
+            l4 = [icmpType, icmpCode, 0, 0] + be16(sport) + be16(dport) + payload
             checksumOffset = 2
         }
         let sum = Checksum.fold(Checksum.sum(Checksum6.pseudoHeader(src, dst, proto: proto, length: l4.count) + l4))

@@ -148,7 +148,9 @@ struct RuleValidatorTests {
         .init("endpoint garbage IP", field: "endpoints[0].endpointIP", says: "not an IP") {
             $0.endpoints[0].endpointIP = "host.local"
         },
-        .init("IPv6 endpoint of an IPv4 VIP (NAT46)", field: "endpoints[0].endpointIP", says: "(NAT46) are not supported") {
+        .init(
+            "IPv6 endpoint of an IPv4 VIP (NAT46)", field: "endpoints[0].endpointIP", says: "(NAT46) are not supported"
+        ) {
             $0.endpoints[0].endpointIP = "2001:db8::5"
         },
         .init("endpoints of both families", field: "endpoints[1].endpointIP", says: "mixes address families") {

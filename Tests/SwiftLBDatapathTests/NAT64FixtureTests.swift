@@ -28,7 +28,9 @@ struct NAT64FixtureTests {
         var expected = Packet(
             srcMAC: Fixture.serverSideMAC, dstMAC: Fixture.endpointMAC(10), src: Self.lbAddress,
             dst: Fixture.endpoint(10), proto: first.proto, sport: port, dport: 8080, tcpFlags: first.tcpFlags)
-        (expected.ttl, expected.tos, expected.seq, expected.payload) = (63, first.trafficClass, first.seq, first.payload)
+        (expected.ttl, expected.tos, expected.seq, expected.payload) = (
+            63, first.trafficClass, first.seq, first.payload
+        )
         expected.dontFragment = 20 + first.bytes.count - 54 > 1260
         expected.ipID = expected.dontFragment ? 0 : id
         #expect(result.verdict == Verdict.redirect)

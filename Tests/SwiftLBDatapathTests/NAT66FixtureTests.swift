@@ -213,4 +213,63 @@ struct NAT66FixtureTests {
         #expect(gone.verdict == Verdict.ok && gone.packet == ping.bytes)
         #expect(try await datapath.programmedServices().isEmpty)
     }
+
+    /// An ICMPv6 error (`type`/`code`, 4 bytes `word` after the checksum) from `from` to `to` quoting `quoted`.
+    func icmpError(type: UInt8, code: UInt8 = 0, word: UInt32, from: [UInt8], to: [UInt8], quoting quoted: [UInt8])
+        -> Packet6
+    {
+        var error = Packet6(
+            srcMAC: Fixture.endpointMAC(10), dstMAC: Fixture.serverSideMAC, src: from, dst: to, proto: 58,
+            sport: UInt16(word >> 16), dport: UInt16(word & 0xffff))
+        (error.icmpType, error.icmpCode) = (type, code)
+        error.payload = Array(quoted.dropFirst(14))
+        return error
+    }
+
+    @Test func packetTooBigAboutAFullNATFlowReachesTheClient() async throws {
+        let datapath = try await Fixture.datapath6(mode: .fullNAT)
+        let syn = Fixture.toVIP6()
+        let out = try run(datapath, syn, on: Fixture.clientSide)
+        let port = sourcePort(out.packet)
+        // The endpoint's link cannot take the SYN's size: it tells the LB's VIP:port.
+        let error = icmpError(type: 2, word: 1400, from: Fixture.endpoint6(10), to: Fixture.vip6, quoting: out.packet)
+        let result = try run(datapath, error, on: Fixture.serverSide)
+
+        var quoted = syn
+        quoted.hopLimit = 63  // as the LB forwarded it
+        var expected = icmpError(type: 2, word: 1400, from: Fixture.vip6, to: Fixture.client6, quoting: quoted.bytes)
+        (expected.srcMAC, expected.dstMAC, expected.hopLimit) = (Fixture.clientSideMAC, Fixture.clientMAC, 63)
+        #expect(port != 40000)
+        #expect(result.verdict == Verdict.redirect)
+        #expect(result.packet == expected.bytes)
+        #expect(Checksum6.valid(result.packet))
+        // The quoted TCP header's checksum is the client's own again.
+        #expect(Array(result.packet[(62 + 40 + 16)..<(62 + 40 + 18)]) == Array(syn.bytes[70..<72]))
+        #expect(try await datapath.packetCounters()["ct_icmp6_error"] == 1)
+    }
+
+    @Test func portUnreachableAboutADefaultModeUDPFlowReachesTheClient() async throws {
+        let datapath = try await Fixture.datapath6(proto: .udp)
+        var query = Fixture.toVIP6(proto: 17, sport: 5353, dport: 80)
+        query.payload = Array("anyone?".utf8)
+        let out = try run(datapath, query, on: Fixture.clientSide)
+        let router = Fixture.ip6("fd00:10:2::99")
+        let error = icmpError(type: 1, code: 4, word: 0, from: router, to: Fixture.client6, quoting: out.packet)
+        let result = try run(datapath, error, on: Fixture.serverSide)
+
+        var quoted = query
+        quoted.hopLimit = 63
+        var expected = icmpError(type: 1, code: 4, word: 0, from: router, to: Fixture.client6, quoting: quoted.bytes)
+        (expected.srcMAC, expected.dstMAC, expected.hopLimit) = (Fixture.clientSideMAC, Fixture.clientMAC, 63)
+        #expect(result.verdict == Verdict.redirect)
+        #expect(result.packet == expected.bytes)
+        #expect(Checksum6.valid(result.packet))
+
+        // An error quoting a flow nobody tracks passes untouched.
+        var stranger = query
+        stranger.sport = 5999
+        let unrelated = icmpError(type: 1, code: 4, word: 0, from: router, to: Fixture.client6, quoting: stranger.bytes)
+        let passed = try run(datapath, unrelated, on: Fixture.serverSide)
+        #expect(passed.verdict == Verdict.ok && passed.packet == unrelated.bytes)
+    }
 }

@@ -28,8 +28,7 @@
 #include "parse6.h"
 
 /* Returns the IPv6 service {vip, port, proto}, or NULL. */
-static __always_inline struct slb_svc_val *slb_svc_find6(const __be32 *vip, __be16 port,
-							 __u8 proto)
+static __always_inline struct slb_svc_val *slb_svc_find6(const __be32 *vip, __be16 port, __u8 proto)
 {
 	struct slb_svc_key key;
 

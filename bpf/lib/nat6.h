@@ -198,8 +198,8 @@ static __always_inline int slb_xlate64(struct __sk_buff *skb, struct slb_pkt6 *p
 	__builtin_memset(b->v4d, 0, sizeof(b->v4d));
 	b->v4s[0] = t->saddr[0];
 	b->v4d[0] = t->daddr[0];
-	addr_diff = slb_csum_add(slb_csum_diff16(p->saddr, b->v4s),
-				 slb_csum_diff16(p->daddr, b->v4d));
+	addr_diff =
+		slb_csum_add(slb_csum_diff16(p->saddr, b->v4s), slb_csum_diff16(p->daddr, b->v4d));
 	if (slb_l4_fix(skb, &p->base, SLB_IP6_L4_OFF, addr_diff, true, t->sport, t->dport))
 		return -1;
 	if (bpf_skb_change_proto(skb, bpf_htons(ETH_P_IP), 0))
@@ -260,8 +260,8 @@ static __always_inline int slb_xlate46(struct __sk_buff *skb, const struct slb_p
 	__builtin_memset(b->v4d, 0, sizeof(b->v4d));
 	b->v4s[0] = pkt->saddr;
 	b->v4d[0] = pkt->daddr;
-	addr_diff = slb_csum_add(slb_csum_diff16(b->v4s, t->saddr),
-				 slb_csum_diff16(b->v4d, t->daddr));
+	addr_diff =
+		slb_csum_add(slb_csum_diff16(b->v4s, t->saddr), slb_csum_diff16(b->v4d, t->daddr));
 	if (slb_l4_fix(skb, pkt, pkt->l4_off, addr_diff, true, t->sport, t->dport))
 		return -1;
 	if (bpf_skb_change_proto(skb, bpf_htons(ETH_P_IPV6), 0))

@@ -20,6 +20,7 @@
  *   (51), mobility (135), HIP (139), shim6 (140),        pass_ipv6_ext): the final destination
  *   experimental (253, 254), more than 4 headers         or the L4 header cannot be known
  *   ICMPv6 echo request                               -> SLB_PARSE6_ECHO (answered if to a VIP)
+ *   ICMPv6 error (types 1-4)                          -> SLB_PARSE6_ICMP_ERR (icmp6_err.h)
  *   any other upper layer                             -> OTHER_L4   (pass)
  * A payload length of 0 on a packet longer than 64 KiB is accepted as IPv6 BIG TCP.
  */
@@ -46,6 +47,7 @@
 /* Results of slb_parse6 besides enum slb_parse_result. */
 #define SLB_PARSE6_EXT 100
 #define SLB_PARSE6_ECHO 101
+#define SLB_PARSE6_ICMP_ERR 102
 
 #define SLB_NEXTHDR_HOP 0
 #define SLB_NEXTHDR_ROUTING 43
@@ -63,8 +65,8 @@ struct slb_pkt6 {
 	struct slb_pkt base; /* saddr/daddr: XOR folds of the addresses, for hashing only */
 	__be32 saddr[4];
 	__be32 daddr[4];
-	__u32 plen;  /* payload length (after the fixed header), from the header or the frame */
-	__u8 ext;    /* 1 when extension headers sit between the fixed and the L4 header */
+	__u32 plen; /* payload length (after the fixed header), from the header or the frame */
+	__u8 ext;   /* 1 when extension headers sit between the fixed and the L4 header */
 	__u8 icmp_type;
 	__u8 icmp_code;
 	__u8 pad;
@@ -178,6 +180,9 @@ static __always_inline int slb_parse6(struct __sk_buff *skb, struct slb_pkt6 *p,
 		p->base.csum_off = offsetof(struct icmp6hdr, icmp6_cksum);
 		if (icmp[0] == SLB_ICMP6_ECHO_REQUEST && icmp[1] == 0)
 			return SLB_PARSE6_ECHO;
+		/* Destination unreachable, packet too big, time exceeded, parameter problem. */
+		if (icmp[0] >= 1 && icmp[0] <= 4)
+			return SLB_PARSE6_ICMP_ERR;
 	}
 	return SLB_PARSE_OTHER_L4;
 }

@@ -3,7 +3,8 @@
  * pipeline6.h - the per-packet path of IPv6 packets (NAT66, NAT64 forward direction, ICMPv6
  * echo to a VIP) and of the IPv4 replies of NAT64 flows.
  *
- * slb_handle6 mirrors slb_handle (pipeline.h): parse (parse6.h) -> conntrack lookup with an
+ * slb_handle6 mirrors slb_handle (pipeline.h), plus ICMPv6 echo to VIPs (icmp6.h) and ICMPv6
+ * errors about NAT66 flows (icmp6_err.h): parse (parse6.h) -> conntrack lookup with an
  * IPv6 key -> (new flow: IPv6 service, endpoint, SNAT source (lb6.h), entries (ct6.h)) ->
  * state and counters (ct.h, unchanged) -> route and rewrite -> forward. slb_handle hands it
  * every frame whose EtherType is IPv6, and hands slb_forward46 the IPv4 packets whose
@@ -25,6 +26,7 @@
 #include "ct6.h"
 #include "ctx.h"
 #include "icmp6.h"
+#include "icmp6_err.h"
 #include "lb6.h"
 #include "maps.h"
 #include "nat6.h"
@@ -36,10 +38,10 @@
 struct slb_fwd_plan {
 	__u8 macs[2 * ETH_ALEN];
 	__u32 ifindex;
-	long rc;	/* bpf_fib_lookup result */
-	bool routed;	/* SUCCESS or NO_NEIGH: rewrite MACs (SUCCESS) and decrement */
-	bool ttl_pass;	/* ingress and the hop limit / TTL would expire */
-	__be32 nh[4];	/* next hop for bpf_redirect_neigh */
+	long rc;       /* bpf_fib_lookup result */
+	bool routed;   /* SUCCESS or NO_NEIGH: rewrite MACs (SUCCESS) and decrement */
+	bool ttl_pass; /* ingress and the hop limit / TTL would expire */
+	__be32 nh[4];  /* next hop for bpf_redirect_neigh */
 	__u8 nh_family;
 };
 
@@ -60,6 +62,7 @@ struct slb_scratch6 {
 	struct slb_backend6 be;
 	__be32 snat[4];
 	struct slb_xlate_buf xb;
+	struct slb_icmp6_err err;
 };
 
 /* Datapath-private (never pinned, never read by Swift): the IPv6 paths' scratch space. */
@@ -111,7 +114,8 @@ static __always_inline void slb_fwd_plan(struct __sk_buff *skb, struct slb_fwd_p
 					 bool egress)
 {
 	plan->rc = slb_route(skb, fib, family, t->saddr, t->daddr, tos, proto, egress);
-	plan->routed = plan->rc == BPF_FIB_LKUP_RET_SUCCESS || plan->rc == BPF_FIB_LKUP_RET_NO_NEIGH;
+	plan->routed = plan->rc == BPF_FIB_LKUP_RET_SUCCESS ||
+		       plan->rc == BPF_FIB_LKUP_RET_NO_NEIGH;
 	plan->ttl_pass = plan->routed && !egress && ttl <= 1;
 	plan->ifindex = fib->ifindex;
 	plan->nh_family = family;
@@ -299,6 +303,37 @@ static __always_inline int slb_new_flow6(struct __sk_buff *skb, struct slb_scrat
 	return -1;
 }
 
+/* Translates an ICMPv6 error about a tracked NAT66 flow (icmp6_err.h) and forwards it. */
+static __always_inline int slb_icmp6_error(struct __sk_buff *skb, struct slb_scratch6 *s,
+					   bool egress)
+{
+	struct slb_pkt6 *p = &s->p;
+	int rc;
+
+	rc = slb_icmp6_error_xlate(skb, p, &s->key, &s->err);
+	if (rc > 0) {
+		slb_count(SLB_CNT_PASS_NO_MATCH);
+		return TC_ACT_OK;
+	}
+	if (rc < 0)
+		goto drop;
+	slb_count(SLB_CNT_CT_ICMP6_ERR);
+	/* Addresses are final: route them, then only MACs and hop limit change. */
+	__builtin_memcpy(s->t.saddr, p->saddr, sizeof(s->t.saddr));
+	__builtin_memcpy(s->t.daddr, p->daddr, sizeof(s->t.daddr));
+	s->t.sport = p->base.sport;
+	s->t.dport = p->base.dport;
+	slb_fwd_plan(skb, &s->plan, &s->fib, SLB_AF_INET6, &s->t, p->base.tos, p->base.proto,
+		     p->base.ttl, egress);
+	if (slb_rewrite6(skb, p, &s->t, slb_plan_dec(&s->plan, egress), slb_plan_macs(&s->plan)))
+		goto drop;
+	return slb_fwd_send(&s->plan);
+
+drop:
+	slb_count(SLB_CNT_DROP_REWRITE);
+	return TC_ACT_SHOT;
+}
+
 /* The IPv6 path; the caller (slb_handle) has counted the packet as received. */
 static __always_inline int slb_handle6(struct __sk_buff *skb, bool egress)
 {
@@ -325,6 +360,8 @@ static __always_inline int slb_handle6(struct __sk_buff *skb, bool egress)
 		return TC_ACT_OK;
 	case SLB_PARSE6_ECHO:
 		return slb_icmp6_echo(skb, &s->p, egress);
+	case SLB_PARSE6_ICMP_ERR:
+		return slb_icmp6_error(skb, s, egress);
 	case SLB_PARSE_OTHER_L4:
 		slb_count(SLB_CNT_PASS_NO_MATCH);
 		return TC_ACT_OK;

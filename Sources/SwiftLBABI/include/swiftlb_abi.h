@@ -121,10 +121,11 @@ enum slb_counter {
 	SLB_CNT_DROP_NAT_PORTS = 16,   /* fullnat/onearm: no free source port for a new flow */
 	SLB_CNT_PASS_NO_SNAT_ADDR = 17, /* onearm: no IPv4 address on the egress interface */
 	/* IPv6 (24..27, kept apart from the IPv4 additions). */
-	SLB_CNT_PASS_IPV6_EXT = 24,    /* IPv6 extension header not walked (ESP, AH, unknown, > 4) */
+	SLB_CNT_PASS_IPV6_EXT = 24,  /* IPv6 extension header not walked (ESP, AH, unknown, > 4) */
 	SLB_CNT_FWD_ICMP6_ECHO = 25, /* ICMPv6 echo request to an IPv6 VIP answered */
-	SLB_CNT_DROP_NAT64 = 26,       /* NAT64: packet that cannot be translated (IPv4 options,
+	SLB_CNT_DROP_NAT64 = 26,     /* NAT64: packet that cannot be translated (IPv4 options,
 					  zero UDP checksum, extension headers on a new flow) */
+	SLB_CNT_CT_ICMP6_ERR = 27,   /* ICMPv6 error about a NAT66 flow translated to the client */
 	SLB_CNT_MAX = 32,
 };
 
