@@ -25,6 +25,17 @@ up)
         nsip neigh add 10.10.2.$last lladdr "02:00:00:00:01:$(printf %02x "$last")" dev fx1 nud permanent
     done
     ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1
+    # IPv6 (NAT66/NAT64 fixtures): the same layout in fd00:10:1::/64 and fd00:10:2::/64, no DAD.
+    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.default.disable_ipv6=0 \
+        net.ipv6.conf.all.forwarding=1
+    for dev in fx0 fx1; do ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=0"; done
+    nsip addr add fd00:10:1::1/64 dev fx0 nodad
+    nsip addr add fd00:10:2::1/64 dev fx1 nodad
+    nsip neigh add fd00:10:1::2 lladdr 02:00:00:00:00:02 dev fx0 nud permanent
+    for last in 10 11 12; do
+        nsip neigh add "fd00:10:2::$(printf %x "$last")" lladdr "02:00:00:00:01:$(printf %02x "$last")" \
+            dev fx1 nud permanent
+    done
     ;;
 down)
     ip netns del "$ns" 2>/dev/null || true

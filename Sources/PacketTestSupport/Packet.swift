@@ -11,6 +11,9 @@ public struct Packet: Equatable, Sendable {
     public var tcpFlags: UInt8 = TCPFlags.syn
     public var ttl: UInt8 = 64
     public var ipID: UInt16 = 0x1234
+    /// The DF flag (set by default, as Linux sends TCP).
+    public var dontFragment = true
+    public var tos: UInt8 = 0
     public var seq: UInt32 = 1000
     public var payload: [UInt8] = []
 
@@ -34,8 +37,8 @@ public struct Packet: Equatable, Sendable {
     /// The packet on the wire.
     public var bytes: [UInt8] {
         let l4 = proto == 6 ? tcpHeader() + payload : udpHeader() + payload
-        var ip: [UInt8] = [0x45, 0]
-        ip += be16(UInt16(20 + l4.count)) + be16(ipID) + [0x40, 0, ttl, proto, 0, 0]
+        var ip: [UInt8] = [0x45, tos]
+        ip += be16(UInt16(20 + l4.count)) + be16(ipID) + [dontFragment ? 0x40 : 0, 0, ttl, proto, 0, 0]
         ip += [src.0, src.1, src.2, src.3, dst.0, dst.1, dst.2, dst.3]
         let ipSum = Checksum.fold(Checksum.sum(ip))
         ip[10] = UInt8(ipSum >> 8)
@@ -50,12 +53,17 @@ public struct Packet: Equatable, Sendable {
     }
 
     private func tcpHeader() -> [UInt8] {
-        be16(sport) + be16(dport) + be32(seq) + be32(tcpFlags & TCPFlags.ack != 0 ? 5000 : 0)
-            + [0x50, tcpFlags] + be16(65535) + [0, 0, 0, 0]
+        Packet.tcpHeader(sport: sport, dport: dport, seq: seq, flags: tcpFlags)
     }
 
     private func udpHeader() -> [UInt8] {
         be16(sport) + be16(dport) + be16(UInt16(8 + payload.count)) + [0, 0]
+    }
+
+    /// A 20-byte TCP header with a zero checksum (ack 5000 when ACK is set, window 65535).
+    static func tcpHeader(sport: UInt16, dport: UInt16, seq: UInt32, flags: UInt8) -> [UInt8] {
+        be16(sport) + be16(dport) + be32(seq) + be32(flags & TCPFlags.ack != 0 ? 5000 : 0)
+            + [0x50, flags] + be16(65535) + [0, 0, 0, 0]
     }
 
     private func pseudoHeader(length: Int) -> [UInt8] {

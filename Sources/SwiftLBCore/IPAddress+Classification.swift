@@ -28,4 +28,10 @@ extension IPAddress {
         case .v6(let bytes): bytes.dropLast().allSatisfy { $0 == 0 } && bytes.last == 1
         }
     }
+
+    /// fe80::/10 (IPv4 has none that SwiftLB refuses).
+    public var isLinkLocalV6: Bool {
+        if case .v6(let bytes) = self { return bytes[0] == 0xfe && bytes[1] & 0xc0 == 0x80 }
+        return false
+    }
 }

@@ -35,16 +35,12 @@ extension RuleValidator {
             throw .badRequest(
                 field: "\(field).endpointIP",
                 message: "\(field).endpointIP \"\(endpoint.endpointIP)\" is not an IP address; give a dotted quad "
-                    + "such as 10.0.1.1")
-        }
-        guard address.isV4 else {
-            throw .badRequest(
-                field: "\(field).endpointIP", message: "IPv6 endpoints are not supported yet; use IPv4 endpoints")
+                    + "such as 10.0.1.1 or an IPv6 address such as 2001:db8::10")
         }
         if let problem = unusableReason(address, allowLoopback: true) {
             throw .badRequest(
                 field: "\(field).endpointIP",
-                message: "\(field).endpointIP \(endpoint.endpointIP) is \(problem); use a unicast IPv4 address")
+                message: "\(field).endpointIP \(endpoint.endpointIP) is \(problem); use a unicast address")
         }
         guard (0...65535).contains(endpoint.targetPort) else {
             throw .badRequest(

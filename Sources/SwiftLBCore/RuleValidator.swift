@@ -24,6 +24,7 @@ public enum RuleValidator {
         try checkName(args.name)
         let endpoints = try resolveEndpoints(
             entry.endpoints, servicePort: portMax == 0 ? port : 0, maxEndpoints: maxEndpoints)
+        try checkFamilies(vip: vip, entry: entry)
         let secondaryVIPs = try secondaryAddresses(entry.secondaryIPs, primary: vip)
         let allowedSources = try sourcePrefixes(entry.allowedSources)
 
@@ -47,17 +48,17 @@ public enum RuleValidator {
     private static func serviceAddress(_ text: String) throws(APIError) -> IPAddress {
         let field = "serviceArguments.externalIP"
         guard !text.isEmpty else {
-            throw .badRequest(field: field, message: "\(field) is required; give the service's IPv4 VIP, e.g. 10.0.0.1")
+            throw .badRequest(
+                field: field, message: "\(field) is required; give the service's VIP, e.g. 10.0.0.1 or 2001:db8::1")
         }
         guard let address = IPAddress(text) else {
             throw .badRequest(
-                field: field, message: "\(field) \"\(text)\" is not an IP address; give a dotted quad such as 10.0.0.1")
-        }
-        guard address.isV4 else {
-            throw .badRequest(field: field, message: "IPv6 services are not supported yet; use an IPv4 VIP")
+                field: field,
+                message: "\(field) \"\(text)\" is not an IP address; give a dotted quad such as 10.0.0.1 or an IPv6 "
+                    + "address such as 2001:db8::1")
         }
         if let problem = unusableReason(address, allowLoopback: false) {
-            throw .badRequest(field: field, message: "\(field) \(text) is \(problem); use a unicast IPv4 VIP")
+            throw .badRequest(field: field, message: "\(field) \(text) is \(problem); use a unicast VIP")
         }
         return address
     }
@@ -65,6 +66,8 @@ public enum RuleValidator {
     /// Why `address` cannot carry service traffic, or nil when it can.
     public static func unusableReason(_ address: IPAddress, allowLoopback: Bool) -> String? {
         if address.isUnspecified { return "the unspecified address" }
+        // A link-local address needs an interface scope that rules have no field for.
+        if address.isLinkLocalV6 { return "an IPv6 link-local address" }
         if address.isBroadcast { return "the broadcast address" }
         if address.isMulticast { return "a multicast address" }
         if !allowLoopback && address.isLoopback { return "a loopback address" }

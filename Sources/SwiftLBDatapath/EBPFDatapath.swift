@@ -29,6 +29,7 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
     /// Match keys and allow-list entries written per service id, read from the maps at load and kept
     /// current by every write, so that updates and removals touch exactly the entries of one service.
     let written = Mutex(WrittenEntries())
+    let interfaceAddresses6: BPFMap<UInt32, slb_if_addr>
     /// The timeouts written to the datapath, used by the garbage collector.
     public let timeouts: ConntrackTimeouts
 
@@ -56,6 +57,7 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         config = try object.map(named: SLB_MAP_CONFIG)
         interfaceAddresses = try object.map(named: SLB_MAP_IF_ADDRS)
         allowList = try object.map(named: SLB_MAP_ALLOW)
+        interfaceAddresses6 = try object.map(named: SLB_MAP_IF_ADDRS6)
         self.timeouts = timeouts
         var settings = timeouts.abiConfig
         if let fullNATSource, fullNATSource.isV4 { settings.fullnat_saddr4 = fullNATSource.abiWords.0 }
@@ -73,11 +75,13 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
 
     public func upsert(_ service: DatapathService) async throws {
         try upsertNow(service)
+        try syncEchoMarker(vip: service.key.vip)
     }
 
     public func remove(key: ServiceKey, id: UInt32) async throws {
         try removeNow(key: key, id: id)
         try flushConnections(serviceID: id)
+        try syncEchoMarker(vip: key.vip)
     }
 
     public func programmedServices() async throws -> [DatapathService] {
@@ -153,29 +157,79 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
     }
 
-    // MARK: Interface addresses (onearm)
+    // MARK: Interface addresses (onearm, NAT64)
 
     /// Writes every interface's primary IPv4 address of this network namespace into the map onearm
-    /// flows take their source address from, and removes interfaces that are gone or lost their
-    /// address. Returns the addresses written, by ifindex.
+    /// and NAT64 flows take their source address from, and removes interfaces that are gone or lost
+    /// their address. Does the same for the first global IPv6 address of each interface (onearm
+    /// NAT66, map slb_if_addr6). Returns the IPv4 addresses written, by ifindex.
     @discardableResult
     public func syncInterfaceAddresses() throws(BPFError) -> [UInt32: IPAddress] {
         let current = InterfaceAddresses.primaryIPv4()
+        try sync(interfaceAddresses, to: current)
+        try sync(interfaceAddresses6, to: InterfaceAddresses.primaryIPv6())
+        return current
+    }
+
+    /// The IPv6 addresses `syncInterfaceAddresses` last wrote (slb_if_addr6), by ifindex.
+    public func interfaceIPv6Addresses() throws(BPFError) -> [UInt32: IPAddress] {
+        var result: [UInt32: IPAddress] = [:]
+        for ifindex in try interfaceAddresses6.keys(limit: Int(SLB_MAX_IF_ADDRS)) {
+            if let value = try interfaceAddresses6.lookup(ifindex),
+                let address = IPAddress(abiWords: value.addr, family: value.family)
+            {
+                result[ifindex] = address
+            }
+        }
+        return result
+    }
+
+    private func sync(_ map: BPFMap<UInt32, slb_if_addr>, to current: [UInt32: IPAddress]) throws(BPFError) {
         for (ifindex, address) in current {
             var value = slb_if_addr()
             value.addr = address.abiWords
             value.family = address.abiFamily
-            if let old = try interfaceAddresses.lookup(ifindex), old.addr.0 == value.addr.0,
-                old.family == value.family
+            if let old = try map.lookup(ifindex), old.family == value.family,
+                IPAddress(abiWords: old.addr, family: old.family) == address
             {
                 continue
             }
-            try interfaceAddresses.update(ifindex, value)
+            try map.update(ifindex, value)
         }
-        for ifindex in try interfaceAddresses.keys(limit: Int(SLB_MAX_IF_ADDRS)) where current[ifindex] == nil {
-            _ = try interfaceAddresses.delete(ifindex)
+        for ifindex in try map.keys(limit: Int(SLB_MAX_IF_ADDRS)) where current[ifindex] == nil {
+            _ = try map.delete(ifindex)
         }
-        return current
+    }
+
+    // MARK: ICMPv6 echo markers
+
+    /// The service-map key that marks `vip` as an IPv6 VIP whose echo requests the datapath answers
+    /// (bpf/lib/icmp6.h): port 0, protocol ICMPv6. No TCP/UDP packet ever looks it up, and
+    /// `ServiceKey(abiKey:)` does not read it back as a service.
+    static func echoMarkerKey(_ vip: IPAddress) -> slb_svc_key {
+        var key = slb_svc_key()
+        key.vip = vip.abiWords
+        key.proto = UInt8(IPPROTO_ICMPV6)
+        key.family = vip.abiFamily
+        return key
+    }
+
+    /// Writes the echo marker of IPv6 `vip` while at least one service uses it, removes it otherwise.
+    func syncEchoMarker(vip: IPAddress) throws(BPFError) {
+        guard !vip.isV4 else { return }
+        let marker = Self.echoMarkerKey(vip)
+        let used = try services.keys(limit: Int(SLB_MAX_SERVICES)).contains { key in
+            ServiceKey(abiKey: key)?.vip == vip
+        }
+        if used {
+            if try services.lookup(marker) == nil {
+                var value = slb_svc_val()
+                value.id = UInt32(SLB_MAX_SERVICES)  // indexes nothing
+                try services.update(marker, value)
+            }
+        } else {
+            _ = try services.delete(marker)
+        }
     }
 
     // MARK: Internals

@@ -26,4 +26,29 @@ enum InterfaceAddresses {
         }
         return result
     }
+
+    /// The first IPv6 address of every interface that is neither link-local nor loopback, by ifindex
+    /// (the onearm NAT66 source). Interfaces without one are absent.
+    static func primaryIPv6() -> [UInt32: IPAddress] {
+        var list: UnsafeMutablePointer<ifaddrs>?
+        guard getifaddrs(&list) == 0, let first = list else { return [:] }
+        defer { freeifaddrs(list) }
+        var result: [UInt32: IPAddress] = [:]
+        var cursor: UnsafeMutablePointer<ifaddrs>? = first
+        while let entry = cursor {
+            cursor = entry.pointee.ifa_next
+            guard let name = entry.pointee.ifa_name, let sockaddr = entry.pointee.ifa_addr,
+                sockaddr.pointee.sa_family == sa_family_t(AF_INET6)
+            else { continue }
+            let ifindex = if_nametoindex(name)
+            guard ifindex != 0, result[ifindex] == nil else { continue }
+            let bytes = sockaddr.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
+                withUnsafeBytes(of: pointer.pointee.sin6_addr) { Array($0) }
+            }
+            let address = IPAddress.v6(bytes)
+            guard !address.isLinkLocalV6, !address.isLoopback, !address.isUnspecified else { continue }
+            result[ifindex] = address
+        }
+        return result
+    }
 }

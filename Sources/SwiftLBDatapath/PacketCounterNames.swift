@@ -27,6 +27,10 @@ public enum PacketCounterNames {
         (SLB_CNT_DROP_NAT_PORTS, "drop_nat_ports"),
         (SLB_CNT_PASS_NO_SNAT_ADDR, "pass_no_snat_addr"),
         (SLB_CNT_DROP_NOT_ALLOWED, "drop_not_allowed"),
+        (SLB_CNT_PASS_IPV6_EXT, "pass_ipv6_ext"),
+        (SLB_CNT_FWD_ICMP6_ECHO, "fwd_icmp6_echo"),
+        (SLB_CNT_DROP_NAT64, "drop_nat64"),
+        (SLB_CNT_CT_ICMP6_ERR, "ct_icmp6_error"),
     ]
 
     /// `values` (indexed by `enum slb_counter`, as `EBPFDatapath.globalCounters()` returns them) by

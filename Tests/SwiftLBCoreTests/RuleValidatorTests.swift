@@ -39,8 +39,17 @@ struct RuleValidatorTests {
         .init("garbage externalIP", field: "\(args).externalIP", says: "not an IP") {
             $0.serviceArguments.externalIP = "10.0.0"
         },
-        .init("IPv6 externalIP", field: "\(args).externalIP", says: "IPv6 services are not supported yet") {
-            $0.serviceArguments.externalIP = "2001:db8::1"
+        .init("link-local IPv6 externalIP", field: "\(args).externalIP", says: "link-local") {
+            $0.serviceArguments.externalIP = "fe80::1"
+        },
+        .init("multicast IPv6 externalIP", field: "\(args).externalIP", says: "multicast") {
+            $0.serviceArguments.externalIP = "ff02::1"
+        },
+        .init("loopback IPv6 externalIP", field: "\(args).externalIP", says: "loopback") {
+            $0.serviceArguments.externalIP = "::1"
+        },
+        .init("unspecified IPv6 externalIP", field: "\(args).externalIP", says: "unspecified") {
+            $0.serviceArguments.externalIP = "::"
         },
         .init("unspecified externalIP", field: "\(args).externalIP", says: "unspecified") {
             $0.serviceArguments.externalIP = "0.0.0.0"
@@ -163,8 +172,18 @@ struct RuleValidatorTests {
         .init("endpoint garbage IP", field: "endpoints[0].endpointIP", says: "not an IP") {
             $0.endpoints[0].endpointIP = "host.local"
         },
-        .init("endpoint IPv6", field: "endpoints[0].endpointIP", says: "IPv6 endpoints are not supported yet") {
+        .init(
+            "IPv6 endpoint of an IPv4 VIP (NAT46)", field: "endpoints[0].endpointIP", says: "(NAT46) are not supported"
+        ) {
             $0.endpoints[0].endpointIP = "2001:db8::5"
+        },
+        .init("endpoints of both families", field: "endpoints[1].endpointIP", says: "mixes address families") {
+            $0.serviceArguments.externalIP = "2001:db8::1"
+            $0.endpoints.append(LBEndpoint(endpointIP: "2001:db8:1::5", targetPort: 80, weight: 1))
+        },
+        .init("link-local IPv6 endpoint", field: "endpoints[0].endpointIP", says: "link-local") {
+            $0.serviceArguments.externalIP = "2001:db8::1"
+            $0.endpoints[0].endpointIP = "fe80::5"
         },
         .init("endpoint 0.0.0.0", field: "endpoints[1].endpointIP", says: "unspecified") {
             $0.endpoints.append(LBEndpoint(endpointIP: "0.0.0.0", targetPort: 80, weight: 1))
@@ -229,6 +248,21 @@ struct RuleValidatorTests {
             let rule = try RuleValidator.validate(entry)
             #expect(rule.mode == mode)
             #expect(rule.datapathService(id: 4).mode == mode)
+        }
+    }
+
+    @Test("NAT66 (IPv6 VIP, IPv6 endpoints) and NAT64 (IPv6 VIP, IPv4 endpoints) in modes 0, 1 and 2")
+    func ipv6ServicesAccepted() throws(APIError) {
+        for endpoint in ["2001:db8:1::10", "10.0.1.1"] {
+            for (code, mode) in [(0, NATMode.dnat), (1, NATMode.oneArm), (2, NATMode.fullNAT)] {
+                var entry = Fixtures.entry("2001:DB8::1", endpoints: [(endpoint, 8080, 1)])
+                entry.serviceArguments.mode = code
+                let rule = try RuleValidator.validate(entry)
+                #expect(rule.key == ServiceKey(vip: IPAddress("2001:db8::1")!, port: 80, proto: .tcp))
+                #expect(rule.mode == mode)
+                #expect(rule.endpoints.map(\.address) == [IPAddress(endpoint)!])
+                #expect(rule.entry.endpoints.first?.endpointIP == endpoint)
+            }
         }
     }
 

@@ -38,6 +38,42 @@ enum Fixture {
         return datapath
     }
 
+    // IPv6 (scripts/fixture-netns.sh): client fd00:10:1::2 on fx0 (fd00:10:1::1), endpoints fd00:10:2::a/b/c on
+    // fx1 (fd00:10:2::1), VIP fd00:10:100::1 on no interface.
+    static func ip6(_ text: String) -> [UInt8] {
+        guard case .v6(let bytes) = IPAddress(text) else { preconditionFailure("\(text) is not IPv6") }
+        return bytes
+    }
+    static let client6 = ip6("fd00:10:1::2")
+    static let vip6 = ip6("fd00:10:100::1")
+    static let fx1Address6 = ip6("fd00:10:2::1")
+    static func endpoint6(_ last: UInt8) -> [UInt8] { ip6("fd00:10:2::\(String(last, radix: 16))") }
+
+    /// A fresh, unpinned datapath with one IPv6 service [VIP6]:80/proto in NAT `mode` -> endpoints port 8080:
+    /// fd00:10:2::`last` (NAT66), or 10.10.2.`last` when `nat64`.
+    static func datapath6(
+        proto: L4Protocol = .tcp, mode: NATMode = .dnat, endpoints: [UInt8] = [10, 11, 12], nat64: Bool = false
+    ) async throws -> EBPFDatapath {
+        let datapath = try EBPFDatapath(pinRoot: nil)
+        let service = DatapathService(
+            id: 9, key: ServiceKey(vip: .v6(vip6), port: 80, proto: proto), selection: .roundRobin, mode: mode,
+            endpoints: endpoints.map {
+                DatapathEndpoint(
+                    address: nat64 ? .v4(0x0a0a_0200 | UInt32($0)) : .v6(endpoint6($0)), port: 8080, weight: 1)
+            })
+        try await datapath.upsert(service)
+        return datapath
+    }
+
+    /// An IPv6 packet from the client to the VIP.
+    static func toVIP6(proto: UInt8 = 6, sport: UInt16 = 40000, dport: UInt16 = 80, flags: UInt8 = TCPFlags.syn)
+        -> Packet6
+    {
+        Packet6(
+            srcMAC: clientMAC, dstMAC: clientSideMAC, src: client6, dst: vip6, proto: proto, sport: sport,
+            dport: dport, tcpFlags: flags)
+    }
+
     /// A packet from the client to the VIP.
     static func toVIP(proto: UInt8 = 6, sport: UInt16 = 40000, dport: UInt16 = 80, flags: UInt8 = TCPFlags.syn)
         -> Packet

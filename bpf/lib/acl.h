@@ -13,7 +13,16 @@
 #include "maps.h"
 #include "parse.h"
 
-/* True when `pkt`'s source may open a flow to the service `svc`. */
+/* Looks `key` (address and family filled in) up in the allow-list of `svc`. */
+static __always_inline bool slb_allow_lookup(struct slb_allow_key *key,
+					     const struct slb_svc_val *svc, __u32 bits)
+{
+	key->prefixlen = SLB_ALLOW_FIXED_BITS + bits;
+	key->svc_id = READ_ONCE(svc->id);
+	return bpf_map_lookup_elem(&slb_allow, key) != NULL;
+}
+
+/* True when the IPv4 source of `pkt` may open a flow to the service `svc`. */
 static __always_inline bool slb_source_allowed(const struct slb_svc_val *svc,
 					       const struct slb_pkt *pkt)
 {
@@ -22,11 +31,22 @@ static __always_inline bool slb_source_allowed(const struct slb_svc_val *svc,
 	if (!(READ_ONCE(svc->flags) & SLB_SVC_F_ALLOWLIST))
 		return true;
 	__builtin_memset(&key, 0, sizeof(key));
-	key.prefixlen = SLB_ALLOW_FIXED_BITS + 32;
-	key.svc_id = READ_ONCE(svc->id);
 	key.family = SLB_AF_INET;
 	key.addr[0] = pkt->saddr;
-	return bpf_map_lookup_elem(&slb_allow, &key) != NULL;
+	return slb_allow_lookup(&key, svc, 32);
+}
+
+/* True when the IPv6 source `saddr` may open a flow to the service `svc`. */
+static __always_inline bool slb_source_allowed6(const struct slb_svc_val *svc, const __be32 *saddr)
+{
+	struct slb_allow_key key;
+
+	if (!(READ_ONCE(svc->flags) & SLB_SVC_F_ALLOWLIST))
+		return true;
+	__builtin_memset(&key, 0, sizeof(key));
+	key.family = SLB_AF_INET6;
+	__builtin_memcpy(key.addr, saddr, sizeof(key.addr));
+	return slb_allow_lookup(&key, svc, 128);
 }
 
 #endif /* SLB_ACL_H */

@@ -66,36 +66,43 @@ static __always_inline void slb_ct_key_init(struct slb_ct_key *key, const struct
 	key->family = SLB_AF_INET;
 }
 
-/* Whether two IPv4 keys name the same tuple (word 0 of the addresses, the rest is zero). */
+/* Whether two keys name the same tuple (all four words: IPv6 keys use them). */
 static __always_inline bool slb_ct_key_eq(const struct slb_ct_key *a, const struct slb_ct_key *b)
 {
-	return a->saddr[0] == b->saddr[0] && a->daddr[0] == b->daddr[0] && a->sport == b->sport &&
+	return a->saddr[0] == b->saddr[0] && a->daddr[0] == b->daddr[0] &&
+	       a->saddr[1] == b->saddr[1] && a->daddr[1] == b->daddr[1] &&
+	       a->saddr[2] == b->saddr[2] && a->daddr[2] == b->daddr[2] &&
+	       a->saddr[3] == b->saddr[3] && a->daddr[3] == b->daddr[3] && a->sport == b->sport &&
 	       a->dport == b->dport && a->proto == b->proto && a->family == b->family;
 }
 
-/* Fills `twin` with the key of the other direction of the entry `key` whose rewrite is `nat`. */
+/*
+ * Fills `twin` with the key of the other direction of the entry `key` whose rewrite is `nat`.
+ * All four address words are copied (IPv6); a family-changing rewrite (SLB_NAT_AF, NAT64)
+ * gives the twin the rewrite's family.
+ */
 static __always_inline void slb_ct_twin_key(struct slb_ct_key *twin, const struct slb_ct_key *key,
 					    const struct slb_nat *nat)
 {
-	__be32 saddr = key->saddr[0], daddr = key->daddr[0];
-	__be16 sport = key->sport, dport = key->dport;
 	__u8 flags = nat->flags;
 
+	__builtin_memset(twin, 0, sizeof(*twin));
 	if (flags & SLB_NAT_SRC) {
-		saddr = nat->saddr[0];
-		sport = nat->sport;
+		__builtin_memcpy(twin->daddr, nat->saddr, sizeof(twin->daddr));
+		twin->dport = nat->sport;
+	} else {
+		__builtin_memcpy(twin->daddr, key->saddr, sizeof(twin->daddr));
+		twin->dport = key->sport;
 	}
 	if (flags & SLB_NAT_DST) {
-		daddr = nat->daddr[0];
-		dport = nat->dport;
+		__builtin_memcpy(twin->saddr, nat->daddr, sizeof(twin->saddr));
+		twin->sport = nat->dport;
+	} else {
+		__builtin_memcpy(twin->saddr, key->daddr, sizeof(twin->saddr));
+		twin->sport = key->dport;
 	}
-	__builtin_memset(twin, 0, sizeof(*twin));
-	twin->saddr[0] = daddr;
-	twin->daddr[0] = saddr;
-	twin->sport = dport;
-	twin->dport = sport;
 	twin->proto = key->proto;
-	twin->family = key->family;
+	twin->family = (flags & SLB_NAT_AF) ? nat->family : key->family;
 }
 
 static __always_inline __u64 slb_timeout_ns(__u32 configured, __u32 dflt)

@@ -109,6 +109,14 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } slb_allow SEC(".maps");
+/* ifindex -> the LB's own IPv6 address on it, written by Swift: the onearm NAT66 source. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, __u32);
+	__type(value, struct slb_if_addr);
+	__uint(max_entries, SLB_MAX_IF_ADDRS);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} slb_if_addr6 SEC(".maps");
 
 #define SLB_ASSERT_MAP_NAME(var, name) \
 	_Static_assert(__builtin_strcmp(#var, name) == 0, "map " #var " must be named " name)
@@ -123,5 +131,6 @@ SLB_ASSERT_MAP_NAME(slb_counters, SLB_MAP_COUNTERS);
 SLB_ASSERT_MAP_NAME(slb_cfg, SLB_MAP_CONFIG);
 SLB_ASSERT_MAP_NAME(slb_if_addr, SLB_MAP_IF_ADDRS);
 SLB_ASSERT_MAP_NAME(slb_allow, SLB_MAP_ALLOW);
+SLB_ASSERT_MAP_NAME(slb_if_addr6, SLB_MAP_IF_ADDRS6);
 
 #endif /* SLB_MAPS_H */

@@ -11,6 +11,7 @@
  * and the TTL, which only the ingress program decrements. A packet translated by one hook
  * reaches the other with a tuple that is neither a VIP nor a conntrack key and passes
  * untouched, so the programs can be attached on both hooks of every interface.
+ * IPv6 frames and the IPv4 replies of NAT64 flows continue in pipeline6.h.
  */
 #ifndef SLB_PIPELINE_H
 #define SLB_PIPELINE_H
@@ -24,6 +25,7 @@
 #include "maps.h"
 #include "nat.h"
 #include "parse.h"
+#include "pipeline6.h"
 #include "snat.h"
 #include "stats.h"
 
@@ -122,8 +124,8 @@ static __always_inline int slb_handle(struct __sk_buff *skb, bool egress)
 	case SLB_PARSE_OK:
 		break;
 	case SLB_PARSE_NOT_IP:
-		slb_count(SLB_CNT_PASS_NOT_IP);
-		return TC_ACT_OK;
+		/* IPv6: pipeline6.h (counts its own outcomes). */
+		return slb_handle6(skb, egress);
 	case SLB_PARSE_FRAGMENT:
 		slb_count(SLB_CNT_PASS_FRAGMENT);
 		return TC_ACT_OK;
@@ -150,6 +152,9 @@ static __always_inline int slb_handle(struct __sk_buff *skb, bool egress)
 
 	slb_ct_track(&key, ct, &pkt, now);
 	slb_stats_add(ct->svc_id, ct->ep_idx, pkt.len);
+	/* A NAT64 flow's IPv4 reply becomes IPv6 (pipeline6.h). */
+	if (ct->nat.flags & SLB_NAT_AF)
+		return slb_forward46(skb, &pkt, ct, egress);
 	return slb_forward(skb, &pkt, ct, now, egress);
 }
 

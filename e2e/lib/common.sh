@@ -95,6 +95,8 @@ scenario_short() {
     sigkill_restore) echo kill ;;
     invalid) echo inv ;;
     bulk) echo bulk ;;
+    nat66) echo v66 ;;
+    nat64) echo v64 ;;
     *)
         local s=${1//[^a-z0-9]/}
         echo "${s:0:6}"

@@ -142,3 +142,61 @@ topo_offload_off() { _topo_each_veth "$1" _topo_offload off; }
 
 # topo_offload_on PREFIX: turns it back on.
 topo_offload_on() { _topo_each_veth "$1" _topo_offload on; }
+
+# ---------------------------------------------------------------- IPv6 (additive)
+#
+# topo_ipv6_up PREFIX adds IPv6 to a topology built by topo_up (which leaves IPv6 off):
+#   PREFIX-client  c0 fd00:N:1::2/64 ──── l0 fd00:N:1::1/64        (N = NET_OCTET, as hex digits)
+#   PREFIX-srvK  eth0 fd00:N:K+1::2/64 ── lK fd00:N:K+1::1/64
+#   VIP6 fd00:N:100::1 on no interface; default routes toward the lb namespace, which forwards.
+# Duplicate address detection is off (accept_dad=0 before IPv6 comes up, `nodad` on every
+# address) so that addresses, link-local ones included, are usable at once; no router
+# advertisements are accepted. Variables: CLIENT_IP6 GW_CLIENT6 VIP6 SRV_IP6[k] SRV_GW6[k].
+
+# topo_vars6 PREFIX: sets the IPv6 variables (after topo_vars).
+topo_vars6() {
+    topo_vars "$1" || return 1
+    local k
+    SRV_IP6=()
+    SRV_GW6=()
+    for ((k = 1; k <= TOPO_SERVERS; k++)); do
+        SRV_IP6[k]="fd00:$NET_OCTET:$((k + 1))::2"
+        SRV_GW6[k]="fd00:$NET_OCTET:$((k + 1))::1"
+    done
+    CLIENT_IP6="fd00:$NET_OCTET:1::2"
+    GW_CLIENT6="fd00:$NET_OCTET:1::1"
+    VIP6="fd00:$NET_OCTET:100::1"
+}
+
+_topo_ipv6_on() { # NS IF...
+    local ns=$1 dev
+    shift
+    _topo_sysctl "$ns" net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
+        net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0 || return 1
+    for dev in "$@"; do
+        _topo_sysctl "$ns" "net.ipv6.conf.$dev.accept_dad=0" "net.ipv6.conf.$dev.accept_ra=0" || return 1
+    done
+    _topo_sysctl "$ns" net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.default.disable_ipv6=0 || return 1
+    for dev in lo "$@"; do
+        _topo_sysctl "$ns" "net.ipv6.conf.$dev.disable_ipv6=0" || return 1
+    done
+}
+
+# topo_ipv6_up PREFIX: enables IPv6 on the topology of PREFIX (built by topo_up).
+topo_ipv6_up() {
+    topo_vars6 "$1" || return 1
+    local k lb_devs=(l0)
+    for ((k = 1; k <= TOPO_SERVERS; k++)); do lb_devs+=("l$k"); done
+    _topo_ipv6_on "$NS_CLIENT" c0 || return 1
+    _topo_ipv6_on "$NS_LB" "${lb_devs[@]}" || return 1
+    ip -n "$NS_CLIENT" addr add "$CLIENT_IP6/64" dev c0 nodad || return 1
+    ip -n "$NS_LB" addr add "$GW_CLIENT6/64" dev l0 nodad || return 1
+    ip -n "$NS_CLIENT" -6 route add default via "$GW_CLIENT6" || return 1
+    for ((k = 1; k <= TOPO_SERVERS; k++)); do
+        _topo_ipv6_on "${NS_SRV[k]}" eth0 || return 1
+        ip -n "${NS_SRV[k]}" addr add "${SRV_IP6[k]}/64" dev eth0 nodad || return 1
+        ip -n "$NS_LB" addr add "${SRV_GW6[k]}/64" dev "l$k" nodad || return 1
+        ip -n "${NS_SRV[k]}" -6 route add default via "${SRV_GW6[k]}" || return 1
+    done
+    _topo_sysctl "$NS_LB" net.ipv6.conf.all.forwarding=1 || return 1
+}

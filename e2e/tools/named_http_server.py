@@ -14,6 +14,7 @@ import argparse
 import hashlib
 import http.server
 import signal
+import socket
 import sys
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -98,15 +99,25 @@ class Server(http.server.ThreadingHTTPServer):
     request_queue_size = 128
 
 
+class Server6(Server):
+    """IPv6 only (IPV6_V6ONLY), so it can share the port with an IPv4 server in the same namespace."""
+
+    address_family = socket.AF_INET6
+
+    def server_bind(self):
+        self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        super().server_bind()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--name", required=True, help="what to answer, e.g. srv2")
     ap.add_argument("--port", type=int, default=8080)
-    ap.add_argument("--bind", default="0.0.0.0")
+    ap.add_argument("--bind", default="0.0.0.0", help="address to listen on; an IPv6 one (e.g. ::) listens on IPv6 only")
     args = ap.parse_args()
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    srv = Server((args.bind, args.port), Handler)
+    srv = (Server6 if ":" in args.bind else Server)((args.bind, args.port), Handler)
     srv.name = args.name
     srv.timeout = 1
     try:

@@ -34,8 +34,9 @@
 #define SLB_MAP_CONFIG "slb_cfg"
 #define SLB_MAP_IF_ADDRS "slb_if_addr"
 #define SLB_MAP_ALLOW "slb_allow"
+#define SLB_MAP_IF_ADDRS6 "slb_if_addr6"
 
-/* Interfaces whose own IPv4 address the datapath can use as onearm source (slb_if_addr). */
+/* Interfaces whose own address the datapath can use as onearm source (slb_if_addr, slb_if_addr6). */
 #define SLB_MAX_IF_ADDRS 1024
 
 /*
@@ -97,12 +98,17 @@ enum slb_ct_dir {
 enum slb_nat_flags {
 	SLB_NAT_SRC = 1 << 0,
 	SLB_NAT_DST = 1 << 1,
+	/*
+	 * The rewrite changes the address family (NAT64 forward: IPv6 -> IPv4; its reply: IPv4 ->
+	 * IPv6); slb_nat.family is the family after the rewrite. Always with SRC and DST.
+	 */
+	SLB_NAT_AF = 1 << 2,
 };
 
 /* Indexes of the global per-CPU counter array: what happened to each packet. */
 enum slb_counter {
 	SLB_CNT_RX = 0,		       /* packets seen by the programs */
-	SLB_CNT_PASS_NOT_IP = 1,       /* not IPv4: passed untouched */
+	SLB_CNT_PASS_NOT_IP = 1,       /* neither IPv4 nor IPv6: passed untouched */
 	SLB_CNT_PASS_NO_MATCH = 2,     /* no service and no conntrack entry: passed untouched */
 	SLB_CNT_PASS_FRAGMENT = 3,     /* IPv4 fragment: passed to the stack untouched */
 	SLB_CNT_CT_NEW = 4,	       /* new flows created */
@@ -121,6 +127,12 @@ enum slb_counter {
 	SLB_CNT_PASS_NO_SNAT_ADDR = 17, /* onearm: no IPv4 address on the egress interface */
 	SLB_CNT_DROP_NOT_ALLOWED =
 		18, /* new flow from a source outside the rule's allowedSources */
+	/* IPv6 (24..27, kept apart from the IPv4 additions). */
+	SLB_CNT_PASS_IPV6_EXT = 24,  /* IPv6 extension header not walked (ESP, AH, unknown, > 4) */
+	SLB_CNT_FWD_ICMP6_ECHO = 25, /* ICMPv6 echo request to an IPv6 VIP answered */
+	SLB_CNT_DROP_NAT64 = 26,     /* NAT64: packet that cannot be translated (IPv4 options,
+					  zero UDP checksum, extension headers on a new flow) */
+	SLB_CNT_CT_ICMP6_ERR = 27,   /* ICMPv6 error about a NAT66 flow translated to the client */
 	SLB_CNT_MAX = 32,
 };
 
@@ -265,7 +277,10 @@ struct slb_config {
 
 /*
  * Value of slb_if_addr, keyed by __u32 ifindex: the interface's primary address (IPv4 in
- * word 0), the source onearm flows leaving through it are translated to.
+ * word 0), the source onearm flows leaving through it are translated to. slb_if_addr6 has the
+ * same layout and holds the interface's first global IPv6 address (family SLB_AF_INET6), the
+ * source of onearm NAT66 flows. A second map rather than a family in the key keeps the IPv4
+ * map's layout and its users unchanged.
  */
 struct slb_if_addr {
 	__be32 addr[4];

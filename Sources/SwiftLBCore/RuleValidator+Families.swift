@@ -1,0 +1,28 @@
+extension RuleValidator {
+    /// Checks the address families of a service and its endpoints, as loxilb combines them.
+    ///
+    /// - IPv4 VIP, IPv4 endpoints: every mode (NAT44).
+    /// - IPv6 VIP, IPv6 endpoints: NAT66 in modes default, onearm and fullnat.
+    /// - IPv6 VIP, IPv4 endpoints: NAT64 in modes default, onearm and fullnat; the endpoints see the load
+    ///   balancer's own IPv4 address toward them as the source, since an IPv6 client address cannot be
+    ///   an IPv4 source.
+    /// - IPv4 VIP, IPv6 endpoints (NAT46) and endpoints of both families in one service are refused.
+    static func checkFamilies(vip: IPAddress, entry: LoadBalancerEntry) throws(APIError) {
+        let v4Index = entry.endpoints.firstIndex { IPAddress($0.endpointIP)?.isV4 == true }
+        let v6Index = entry.endpoints.firstIndex { IPAddress($0.endpointIP)?.isV4 == false }
+        if let v4Index, let v6Index {
+            let later = max(v4Index, v6Index)
+            throw .badRequest(
+                field: "endpoints[\(later)].endpointIP",
+                message: "endpoints[\(later)].endpointIP \(entry.endpoints[later].endpointIP) mixes address families: "
+                    + "endpoints[\(min(v4Index, v6Index))] is IPv\(v4Index < v6Index ? 4 : 6); give every endpoint "
+                    + "of a service the same family (create one service per family)")
+        }
+        if vip.isV4, let v6Index {
+            throw .badRequest(
+                field: "endpoints[\(v6Index)].endpointIP",
+                message: "IPv6 endpoints behind an IPv4 service (NAT46) are not supported yet; use IPv4 endpoints, "
+                    + "or an IPv6 externalIP (NAT66)")
+        }
+    }
+}
