@@ -95,6 +95,7 @@ scenario_short() {
     sigkill_restore) echo kill ;;
     invalid) echo inv ;;
     bulk) echo bulk ;;
+    health) echo hlth ;;
     *)
         local s=${1//[^a-z0-9]/}
         echo "${s:0:6}"
