@@ -29,8 +29,9 @@ actor ScriptedProber: Prober {
 @Suite struct HealthProbeServiceTests {
     static let logger = Logger(label: "swiftlb.health.test", factory: { _ in SwiftLogNoOpLogHandler() })
 
-    /// Polls `condition` every 20 ms for at most `seconds`; true once it holds.
-    static func eventually(_ seconds: Int = 10, _ condition: () async throws -> Bool) async throws -> Bool {
+    /// Polls `condition` every 20 ms for at most `seconds` (generous: the whole suite shares two
+    /// cores); true once it holds.
+    static func eventually(_ seconds: Int = 60, _ condition: () async throws -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while ContinuousClock.now < deadline {
             if try await condition() { return true }

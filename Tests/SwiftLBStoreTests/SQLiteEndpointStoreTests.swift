@@ -27,7 +27,7 @@ struct SQLiteEndpointStoreTests {
             try await store.deleteEndpoint(name: "absent")
         }
         let reopened = try SQLiteConfigStore(path: path)
-        #expect(try await reopened.loadEndpoints() == [second, first])
+        #expect(try await reopened.loadEndpoints() == [first, second], "sorted by name")
         #expect(try await reopened.loadAll().count == 1)
         try await reopened.deleteEndpoint(name: "db")
         #expect(try await reopened.loadEndpoints() == [first])

@@ -113,6 +113,7 @@ static __always_inline int slb_select(const struct slb_svc_val *svc, const struc
 		if (i >= n)
 			break;
 		slot = (idx + i) % n;
+		barrier_var(slot); /* keep the mask: the verifier loses the modulo's bound */
 		slot &= SLB_MAX_ENDPOINTS - 1;
 		ep = &eps->ep[slot];
 		if (!ep->addr[0] || (ep->flags & SLB_EP_F_INACTIVE))
