@@ -158,7 +158,8 @@ struct EndpointRouteTests {
         ]
         let lines = text.split(separator: "\n").map(String.init)
         for line in expected { #expect(lines.contains(line), "missing \(line)") }
-        #expect(!text.contains(#"endpoint="x",host="10.0.0.2",probe="ping",port="0",stat"#), "no delays before a success")
+        #expect(
+            !text.contains(#"endpoint="x",host="10.0.0.2",probe="ping",port="0",stat"#), "no delays before a success")
         #expect(lines.filter { $0.hasPrefix("# TYPE") }.count == 3)
     }
 }
