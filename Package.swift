@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
     ],
     targets: [
         // The shared C header: every map's key and value layout.
@@ -49,10 +51,22 @@ let package = Package(
         .target(
             name: "SwiftLBCLI",
             dependencies: ["SwiftLBCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // Endpoint health probes (ping, tcp, udp, http, https) and the service that schedules them.
+        .target(
+            name: "SwiftLBHealth",
+            dependencies: [
+                "SwiftLBCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .executableTarget(
             name: "swiftlb",
             dependencies: [
-                "SwiftLBCore", "SwiftLBDatapath", "SwiftLBStore", "SwiftLBAPI",
+                "SwiftLBCore", "SwiftLBDatapath", "SwiftLBStore", "SwiftLBAPI", "SwiftLBHealth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -75,6 +89,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "SwiftLBCLITests", dependencies: ["SwiftLBCLI", "SwiftLBCore"]),
+        .testTarget(
+            name: "SwiftLBHealthTests",
+            dependencies: [
+                "SwiftLBHealth", "SwiftLBCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "SwiftLBDatapathTests",
             dependencies: ["SwiftLBDatapath", "SwiftLBCore", "BPFLoader", "SwiftLBABI", "PacketTestSupport"]),

@@ -47,6 +47,13 @@ public func makeRouter(store: RuleStore, version: VersionInfo) -> Router<BasicRe
         (APIRoutes.base + "/metrics", .get, metrics.handle),
     ]
     table += APIRoutes.serviceDeletePaths.map { (lb + "/" + $0, .delete, handlers.deleteService) }
+    let endpoints = EndpointHandlers(store: store)
+    let ep = APIRoutes.base + "/config/endpoint"
+    table += [
+        (ep, .post, endpoints.create), (ep + "/all", .get, endpoints.list),
+        (ep + "/epipaddress/:ip_address", .delete, endpoints.delete),
+        (APIRoutes.base + "/config/endpointhoststate", .post, endpoints.hostState),
+    ]
     for route in table {
         router.on(RouterPath(route.path), method: route.method, use: route.handler)
     }

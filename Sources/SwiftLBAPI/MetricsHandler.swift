@@ -11,7 +11,11 @@ struct MetricsHandler: Sendable {
         { [store] _, _ in
             let packets = try await store.packetCounters()
             let rules = try await store.ruleMetrics()
-            let text = PrometheusRenderer(packets: packets, rules: rules).render()
+            let text =
+                PrometheusRenderer(packets: packets, rules: rules).render()
+                + HealthMetricsRenderer(
+                    activities: await store.endpointActivities(), targets: await store.healthMetrics()
+                ).render()
             return Response(
                 status: .ok, headers: [.contentType: PrometheusRenderer.contentType],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))

@@ -45,8 +45,9 @@ public enum LoadBalancerTable {
         guard !entry.endpoints.isEmpty else { return [head] }
         return entry.endpoints.enumerated().map { index, endpoint in
             let lead = index == 0 ? head : Array(repeating: "", count: head.count)
-            // loxicmd shows an endpoint's state only when the rule is monitored.
-            let state = service.monitor ? endpoint.state : "-"
+            // loxicmd shows an endpoint's state only when the rule is monitored; a host marked down
+            // through endpointhoststate is shown too.
+            let state = service.monitor || endpoint.state == "inactive" ? endpoint.state : "-"
             return lead + [
                 endpoint.endpointIP, String(endpoint.targetPort), String(endpoint.weight), state, endpoint.counter,
             ]

@@ -2,10 +2,12 @@
 /// `RuleStore`s in turn to simulate a daemon restart.
 public actor InMemoryConfigStore: ConfigStore {
     private var records: [ServiceKey: ConfigRecord]
+    /// Endpoint entries by name (InMemoryConfigStore+Endpoints).
+    var endpointEntries: [String: EndPointEntry] = [:]
     private var failingWrites = 0
 
     /// The number of successful writes (saves and deletes) so far.
-    public private(set) var writeCount = 0
+    public internal(set) var writeCount = 0
 
     /// Creates a store holding `records`.
     public init(records: [ConfigRecord] = []) {
@@ -41,7 +43,7 @@ public actor InMemoryConfigStore: ConfigStore {
         writeCount += 1
     }
 
-    private func consumeFailure(_ operation: String) throws(ConfigStoreError) {
+    func consumeFailure(_ operation: String) throws(ConfigStoreError) {
         guard failingWrites > 0 else { return }
         failingWrites -= 1
         throw ConfigStoreError(operation: operation, reason: "simulated write failure")

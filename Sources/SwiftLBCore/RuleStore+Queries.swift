@@ -1,13 +1,14 @@
 extension RuleStore {
-    /// All rules (sorted by key) with endpoint `state` ("active") and `counter` ("<packets>:<bytes>")
+    /// All rules (sorted by key) with endpoint `state` ("active", or "inactive" when health took it out) and `counter` ("<packets>:<bytes>")
     /// filled from the datapath. Never fails: when counters cannot be read, `counter` is left empty.
     public func list() async -> [LoadBalancerEntry] {
         var entries: [LoadBalancerEntry] = []
         for installed in table.sorted {
             var entry = installed.rule.entry
             let counters = await endpointCounters(installed)
+            let active = health.applied(to: installed.rule).map(\.active)
             for index in entry.endpoints.indices {
-                entry.endpoints[index].state = "active"
+                entry.endpoints[index].state = active[index] ? "active" : "inactive"
                 entry.endpoints[index].counter = counters.map { "\($0[index].packets):\($0[index].bytes)" } ?? ""
             }
             entries.append(entry)

@@ -11,6 +11,8 @@ public actor RuleStore {
     let logger: Logger
     let maxEndpoints: Int
     var table: RuleTable
+    /// Endpoint entries, probe results and host marks (RuleStore+Health).
+    var health = EndpointHealthBook()
     private var busy = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
@@ -82,7 +84,7 @@ public actor RuleStore {
 
     private func install(_ new: InstalledRule, replacing old: InstalledRule?) async throws(APIError) {
         do {
-            try await datapath.upsert(new.service)
+            try await datapath.upsert(service(of: new))
         } catch {
             logger.error("datapath upsert failed", metadata: ["rule": "\(new.rule.key)", "error": "\(error)"])
             throw .internalError(
@@ -92,7 +94,7 @@ public actor RuleStore {
             try await config.save(new.record)
         } catch {
             let reversal: ReconcileOperation =
-                old.map { .upsert($0.service) } ?? .remove(key: new.rule.key, id: new.serviceID)
+                old.map { .upsert(service(of: $0)) } ?? .remove(key: new.rule.key, id: new.serviceID)
             let undone = await undo(reversal, after: error)
             throw .internalError(
                 "saving \(new.rule.key) to the config store failed (\(error)); \(undone). Check that the config "
@@ -117,7 +119,7 @@ public actor RuleStore {
         do {
             try await config.delete(key: key)
         } catch {
-            let undone = await undo(.upsert(installed.service), after: error)
+            let undone = await undo(.upsert(service(of: installed)), after: error)
             throw .internalError(
                 "deleting \(key) from the config store failed (\(error)); \(undone). Check that the config database "
                     + "is writable and retry")
@@ -142,7 +144,7 @@ public actor RuleStore {
         }
     }
 
-    private func acquire() async {
+    func acquire() async {
         guard busy else {
             busy = true
             return
@@ -151,7 +153,7 @@ public actor RuleStore {
     }
 
     // The next waiter inherits `busy`, so no newcomer can slip in between.
-    private func release() {
+    func release() {
         if waiters.isEmpty {
             busy = false
         } else {

@@ -7,7 +7,6 @@ extension RuleValidator {
         let requests: [(requested: Bool, field: String, feature: String, fix: String)] = [
             (!args.privateIP.isEmpty, "serviceArguments.privateIP", "privateIP", "omit it"),
             (args.bgp, "serviceArguments.bgp", "BGP advertisement", "set bgp to false"),
-            (args.monitor, "serviceArguments.monitor", "endpoint health monitoring", "set monitor to false"),
             (args.inactiveTimeOut != 0, "serviceArguments.inactiveTimeOut", "custom idle timeouts", "send 0"),
             (args.snat, "serviceArguments.snat", "source NAT", "set snat to false"),
             (args.block != 0, "serviceArguments.block", "firewall marks (block)", "send 0"),
@@ -18,14 +17,7 @@ extension RuleValidator {
         for request in requests where request.requested {
             throw .badRequest(field: request.field, message: "\(request.feature) is not supported yet; \(request.fix)")
         }
-        // Probe parameters are ignored without a probe type, as they are in loxilb without monitoring.
-        let probe = args.probetype.lowercased()
-        guard probe.isEmpty || probe == "none" else {
-            throw .badRequest(
-                field: "serviceArguments.probetype",
-                message: "probe type \"\(args.probetype)\" is not supported yet (health checks come later); "
-                    + "omit probetype or send \"none\"")
-        }
+        try checkProbe(args)
     }
 
     private static func checkOper(_ oper: Int) throws(APIError) {

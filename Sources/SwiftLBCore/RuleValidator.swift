@@ -30,6 +30,7 @@ public enum RuleValidator {
 
         var normalized = entry
         normalized.serviceArguments.protocol = proto.rawValue
+        if let probe = ProbeType(name: args.probetype) { normalized.serviceArguments.probetype = probe.rawValue }
         normalized.endpoints = endpoints.map {
             LBEndpoint(endpointIP: $0.address.description, targetPort: Int($0.port), weight: Int($0.weight))
         }

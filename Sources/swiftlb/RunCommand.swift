@@ -5,6 +5,7 @@ import ServiceLifecycle
 import SwiftLBAPI
 import SwiftLBCore
 import SwiftLBDatapath
+import SwiftLBHealth
 import SwiftLBStore
 
 #if canImport(Glibc)
@@ -88,6 +89,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let store = RuleStore(config: config, datapath: kernel, logger: logger)
         try await store.restore()
+        try await store.restoreEndpoints()
         let programs = try kernel.programs()
         let only = interfaces.map {
             Set($0.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) })
@@ -108,6 +110,7 @@ struct RunCommand: AsyncParsableCommand {
                 services: [
                     .init(service: watcher),
                     .init(service: ConntrackGCService(datapath: kernel, interval: ctGcInterval, logger: logger)),
+                    .init(service: HealthProbeService(store: store, prober: NetworkProber.shared, logger: logger)),
                     .init(service: app),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],

@@ -105,7 +105,6 @@ struct RuleValidatorTests {
         .init("mode 6", field: "\(args).mode", says: "not a NAT mode") { $0.serviceArguments.mode = 6 },
         // features not built yet
         .init("bgp", field: "\(args).bgp", says: "not supported yet") { $0.serviceArguments.bgp = true },
-        .init("monitor", field: "\(args).monitor", says: "not supported yet") { $0.serviceArguments.monitor = true },
         .init("secondaryIP garbage", field: "secondaryIPs[0].secondaryIP", says: "not an IP") {
             $0.secondaryIPs = [SecondaryIP(secondaryIP: "10.0.0")]
         },
@@ -155,11 +154,11 @@ struct RuleValidatorTests {
         .init("oper attach", field: "\(args).oper", says: "not supported yet") { $0.serviceArguments.oper = 1 },
         .init("oper detach", field: "\(args).oper", says: "not supported yet") { $0.serviceArguments.oper = 2 },
         .init("oper 3", field: "\(args).oper", says: "not an operation") { $0.serviceArguments.oper = 3 },
-        .init("probetype tcp", field: "\(args).probetype", says: "not supported yet") {
-            $0.serviceArguments.probetype = "tcp"
+        .init("probetype sctp", field: "\(args).probetype", says: "not supported yet") {
+            $0.serviceArguments.probetype = "sctp"
         },
-        .init("probetype ping", field: "\(args).probetype", says: "not supported yet") {
-            $0.serviceArguments.probetype = "ping"
+        .init("probetype smtp", field: "\(args).probetype", says: "is not a probe type") {
+            $0.serviceArguments.probetype = "smtp"
         },
         // name
         .init("name too long", field: "\(args).name", says: "at most 128") {

@@ -9,8 +9,10 @@
  *                 flows over K endpoints land exactly N/K on each;
  *   SLB_SEL_HASH  a jhash of the 5-tuple, so a given tuple always picks the same slot;
  *   anything else falls back to round robin until the datapath implements it.
- * Only the first ep_count slots (at most SLB_MAX_ENDPOINTS) are considered; a slot whose
- * address is zero is treated as no endpoint. Weights are not applied yet.
+ * Only the first ep_count slots (at most SLB_MAX_ENDPOINTS) are considered. A slot whose
+ * address is zero, or that carries SLB_EP_F_INACTIVE (health down), is skipped: the flow goes
+ * to the next active slot after the chosen one, and with none active the packet is dropped as
+ * "no endpoint". Weights are not applied yet.
  */
 #ifndef SLB_LB_SELECT_H
 #define SLB_LB_SELECT_H
@@ -85,7 +87,7 @@ static __always_inline int slb_select(const struct slb_svc_val *svc, const struc
 	const struct slb_ep_set *eps;
 	__u32 id = READ_ONCE(svc->id);
 	__u32 n = READ_ONCE(svc->ep_count);
-	__u32 idx = 0;
+	__u32 idx = 0, slot, i;
 	__u32 *rr;
 
 	if (n == 0)
@@ -105,13 +107,23 @@ static __always_inline int slb_select(const struct slb_svc_val *svc, const struc
 	eps = bpf_map_lookup_elem(&slb_eps, &id);
 	if (!eps)
 		return -1;
-	ep = &eps->ep[idx];
-	out->addr = ep->addr[0];
-	out->port = ep->port;
-	out->slot = idx;
-	if (!out->addr)
-		return -1;
-	return 0;
+	/* Walk on from the chosen slot to the first active one (health down or detached slots
+	 * keep their index but take no new flows); none active means no endpoint. */
+	for (i = 0; i < SLB_MAX_ENDPOINTS; i++) {
+		if (i >= n)
+			break;
+		slot = (idx + i) % n;
+		barrier_var(slot); /* keep the mask: the verifier loses the modulo's bound */
+		slot &= SLB_MAX_ENDPOINTS - 1;
+		ep = &eps->ep[slot];
+		if (!ep->addr[0] || (ep->flags & SLB_EP_F_INACTIVE))
+			continue;
+		out->addr = ep->addr[0];
+		out->port = ep->port;
+		out->slot = slot;
+		return 0;
+	}
+	return -1;
 }
 
 #endif /* SLB_LB_SELECT_H */

@@ -97,6 +97,7 @@ scenario_short() {
     bulk) echo bulk ;;
     nat66) echo v66 ;;
     nat64) echo v64 ;;
+    health) echo hlth ;;
     *)
         local s=${1//[^a-z0-9]/}
         echo "${s:0:6}"

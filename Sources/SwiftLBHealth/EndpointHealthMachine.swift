@@ -1,0 +1,63 @@
+import SwiftLBCore
+
+/// The up/down state of one probe target, driven by probe results (a plain state machine, no I/O).
+///
+/// A new target is undecided: its first result decides at once (so an endpoint that is dead from the
+/// start leaves selection after one probe, as in loxilb). After that, `retries` failures in a row take
+/// it down, and one success brings it back. Delays are kept over the last `window` successful probes.
+public struct EndpointHealthMachine: Sendable, Hashable {
+    /// What a transition asks the owner to do.
+    public enum Action: Sendable, Hashable {
+        /// The target is down: take its endpoints out of selection.
+        case markDown(reason: String)
+        /// The target is up: put its endpoints back.
+        case markUp
+    }
+
+    /// Failed probes in a row that take an up target down (at least 1).
+    public let retries: Int
+    /// nil until the first result; then whether the target is up.
+    public private(set) var up: Bool?
+    /// Failed probes in a row so far.
+    public private(set) var failures = 0
+    /// Delays of the latest successful probes, oldest first (at most `window`).
+    public private(set) var delays: [Duration] = []
+    /// Why the last probe failed, or "" after a success.
+    public private(set) var lastError = ""
+
+    /// How many successful probes the delay statistics cover.
+    public static let window = 16
+
+    /// Creates an undecided machine.
+    public init(retries: Int) {
+        self.retries = max(1, retries)
+    }
+
+    /// Feeds one probe result; returns the transition it caused, if any.
+    public mutating func handle(_ result: ProbeResult) -> [Action] {
+        switch result {
+        case .success(let delay):
+            failures = 0
+            lastError = ""
+            delays.append(delay)
+            if delays.count > Self.window { delays.removeFirst(delays.count - Self.window) }
+            defer { up = true }
+            return up == true ? [] : [.markUp]
+        case .failure(let reason):
+            failures += 1
+            lastError = reason
+            let threshold = up == nil ? 1 : retries
+            guard up != false, failures >= threshold else { return [] }
+            up = false
+            return [.markDown(reason: reason)]
+        }
+    }
+
+    /// The status to publish: up (an undecided target counts as up), delays, last error.
+    public var status: ProbeStatus {
+        let total = delays.reduce(Duration.zero, +)
+        return ProbeStatus(
+            up: up ?? true, minDelay: delays.min(), avgDelay: delays.isEmpty ? nil : total / delays.count,
+            maxDelay: delays.max(), lastError: lastError)
+    }
+}

@@ -1,0 +1,64 @@
+import SwiftLBCore
+import SwiftLBHealth
+import Testing
+
+/// The per-target state machine, driven by tables of probe results.
+@Suite struct EndpointHealthMachineTests {
+    typealias Action = EndpointHealthMachine.Action
+    static let ok = ProbeResult.success(delay: .milliseconds(2))
+    static func fail(_ reason: String = "refused") -> ProbeResult { .failure(reason: reason) }
+
+    /// Feeds `results` and returns the actions after each one.
+    static func run(retries: Int, _ results: [ProbeResult]) -> (EndpointHealthMachine, [[Action]]) {
+        var machine = EndpointHealthMachine(retries: retries)
+        let actions = results.map { machine.handle($0) }
+        return (machine, actions)
+    }
+
+    @Test func firstResultDecidesAtOnce() {
+        #expect(Self.run(retries: 3, [Self.ok]).1 == [[.markUp]])
+        #expect(Self.run(retries: 3, [Self.fail()]).1 == [[.markDown(reason: "refused")]])
+    }
+
+    @Test func upTargetGoesDownOnlyAfterRetriesFailuresInARow() {
+        let (machine, actions) = Self.run(
+            retries: 3, [Self.ok, Self.fail(), Self.fail(), Self.fail("timeout"), Self.fail()])
+        #expect(actions == [[.markUp], [], [], [.markDown(reason: "timeout")], []])
+        #expect(machine.up == false && machine.failures == 4 && machine.lastError == "refused")
+    }
+
+    @Test func aSuccessBetweenFailuresResetsTheCount() {
+        let (machine, actions) = Self.run(retries: 2, [Self.ok, Self.fail(), Self.ok, Self.fail(), Self.ok])
+        #expect(actions == [[.markUp], [], [], [], []])
+        #expect(machine.up == true && machine.failures == 0)
+    }
+
+    @Test func oneSuccessBringsADownTargetBack() {
+        let (machine, actions) = Self.run(retries: 2, [Self.ok, Self.fail(), Self.fail(), Self.ok])
+        #expect(actions == [[.markUp], [], [.markDown(reason: "refused")], [.markUp]])
+        #expect(machine.status.up && machine.status.lastError.isEmpty)
+    }
+
+    @Test func retriesBelowOneCountAsOne() {
+        #expect(EndpointHealthMachine(retries: 0).retries == 1)
+        let (_, actions) = Self.run(retries: 0, [Self.ok, Self.fail()])
+        #expect(actions == [[.markUp], [.markDown(reason: "refused")]])
+    }
+
+    @Test func undecidedTargetReportsUpWithoutDelays() {
+        let status = EndpointHealthMachine(retries: 2).status
+        #expect(status == ProbeStatus(up: true))
+    }
+
+    @Test func delayStatisticsCoverRecentSuccessesOnly() {
+        var machine = EndpointHealthMachine(retries: 2)
+        for millis in [4, 2, 6] { _ = machine.handle(.success(delay: .milliseconds(millis))) }
+        _ = machine.handle(Self.fail())
+        #expect(machine.status.minDelay == .milliseconds(2))
+        #expect(machine.status.maxDelay == .milliseconds(6))
+        #expect(machine.status.avgDelay == .milliseconds(4))
+        for _ in 0..<EndpointHealthMachine.window { _ = machine.handle(.success(delay: .milliseconds(1))) }
+        #expect(machine.delays.count == EndpointHealthMachine.window)
+        #expect(machine.status.maxDelay == .milliseconds(1), "older delays leave the window")
+    }
+}
