@@ -39,6 +39,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Seconds between conntrack garbage-collection sweeps.")
     var ctGcInterval = 10
 
+    @Option(
+        help:
+            "Conntrack table size in entries, two per flow (default 262144; a pinned table of another size is not reused)."
+    )
+    var ctEntries: UInt32?
+
     @Flag(help: "Detach the datapath from the interfaces when the daemon exits (default: keep forwarding).")
     var detachOnExit = false
 
@@ -48,6 +54,9 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
         guard ctGcInterval >= 1 else { throw ValidationError("--ct-gc-interval must be at least 1 second") }
+        if let ctEntries, !(1024...16_777_216).contains(ctEntries) {
+            throw ValidationError("--ct-entries must be 1024...16777216")
+        }
     }
 
     func run() async throws {
@@ -69,7 +78,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let kernel: EBPFDatapath
         do {
-            kernel = try EBPFDatapath(pinRoot: datapath.bpffs)
+            kernel = try EBPFDatapath(pinRoot: datapath.bpffs, conntrackEntries: ctEntries)
         } catch {
             throw ValidationError("cannot load the datapath: \(error)")
         }
