@@ -47,6 +47,10 @@ if [[ $MODE == quick ]]; then
 else
     DUR=${BENCH_DURATION:-3} REPS=${BENCH_REPS:-3} SCALES=(1 100 1000 10000) DP_ARGS=()
 fi
+# The main table interleaves contenders: round r measures every contender once, so a burst of
+# load from elsewhere on the machine lands on all of them rather than on one. The scale runs
+# repeat in place (SCALE_REPS times per size) to keep the run bounded.
+ROUNDS=$REPS SCALE_REPS=${BENCH_SCALE_REPS:-$((REPS > 2 ? 2 : REPS))}
 CONNS=${BENCH_CONNECTIONS:-16}
 BULK_PORT=5201
 TOPO_SERVERS=$SERVERS
@@ -134,8 +138,8 @@ contender() {
         echo "warning: $name did not start; recorded as failed" >&2
         record main "$name" 1 failed 1
     else
-        measure_http main "$name" 1 "$TARGET_WEB" both
-        measure_bulk "$name" "$TARGET_BULK" "$BULK_UDP"
+        REPS=1 measure_http main "$name" 1 "$TARGET_WEB" both
+        REPS=1 measure_bulk "$name" "$TARGET_BULK" "$BULK_UDP"
     fi
     "${func}_down"
     CURRENT=""
@@ -151,7 +155,7 @@ scale() {
     if "${func}_up" $arg; then
         for services in "${SCALES[@]}"; do
             "${func}_grow" "$services" || { echo "warning: $name could not grow to $services" >&2 && break; }
-            measure_http scale "$name" "$services" "$TARGET_WEB" both
+            REPS=$SCALE_REPS measure_http scale "$name" "$services" "$TARGET_WEB" both
         done
     fi
     "${func}_down"
@@ -159,14 +163,18 @@ scale() {
 }
 
 say "benchmark ($MODE): $SERVERS servers, ${DUR}s x $REPS per metric, prefix $PREFIX, results $RESULTS_TSV"
-contender routing routing
-contender swiftlb-dnat swiftlb 0
-contender swiftlb-onearm swiftlb 1
-contender swiftlb-fullnat swiftlb 2
-contender iptables iptables
-contender nftables nftables
-contender haproxy haproxy
-contender nginx nginx
+for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
+    [[ $ROUNDS -gt 1 ]] && say "round $ROUND of $ROUNDS"
+    contender routing routing
+    contender swiftlb-dnat swiftlb 0
+    contender swiftlb-onearm swiftlb 1
+    contender swiftlb-fullnat swiftlb 2
+    contender iptables iptables
+    contender nftables nftables
+    contender haproxy haproxy
+    contender nginx nginx
+done
+ROUND=scale
 scale swiftlb swiftlb 0
 scale iptables iptables
 scale nftables nftables
@@ -186,7 +194,7 @@ fi
 ELAPSED=$(($(date +%s) - START_S))
 say "writing the report (run took ${ELAPSED}s)"
 "$PYTHON" "$TOOLS_DIR/report.py" --tsv "$RESULTS_TSV" --datapath "$DATAPATH_MD" --mode "$MODE" \
-    --servers "$SERVERS" --duration "$DUR" --reps "$REPS" --elapsed "$ELAPSED" \
+    --servers "$SERVERS" --duration "$DUR" --reps "$REPS interleaved rounds (scale: $SCALE_REPS per size)" --elapsed "$ELAPSED" \
     --out "$OUT_DIR/$STAMP-$MODE.md" --plots "$OUT_DIR/$STAMP-$MODE" || exit 1
 cat "$OUT_DIR/$STAMP-$MODE.md"
 echo "report: $OUT_DIR/$STAMP-$MODE.md"

@@ -3,8 +3,9 @@
 # (wrk -d, iperf3 -t, each under `timeout`). Every repetition appends one line per metric to
 # RESULTS_TSV: SECTION CONTENDER SERVICES METRIC VALUE. Sourced.
 #
-# Uses DUR (seconds per run), REPS, CONNS, TOOLS_DIR, PYTHON, LB_PIDS (userspace LB processes
-# whose CPU time is charged per request; empty for in-kernel datapaths).
+# Uses DUR (seconds per run), REPS (repetitions per call), ROUND (label of the caller's round,
+# part of the log names), CONNS, TOOLS_DIR, PYTHON, LB_PIDS (userspace LB processes whose CPU
+# time is charged per request; empty for in-kernel datapaths).
 
 record() { printf '%s\t%s\t%s\t%s\t%s\n' "$@" >>"$RESULTS_TSV"; }
 
@@ -41,7 +42,7 @@ measure_http() {
     hz=$(getconf CLK_TCK)
     for ((rep = 1; rep <= REPS; rep++)); do
         if [[ $what != short ]]; then
-            out=$LOG_DIR/$section-$contender-$services-ka-$rep.txt
+            out=$LOG_DIR/$section-$contender-$services-ka-${ROUND:-1}-$rep.txt
             b0=$(host_busy) l0=$(lb_ticks)
             run_wrk "$out" "$url"
             b1=$(host_busy) l1=$(lb_ticks)
@@ -57,7 +58,7 @@ measure_http() {
             fi
         fi
         if [[ $what != keepalive ]]; then
-            out=$LOG_DIR/$section-$contender-$services-cc-$rep.txt
+            out=$LOG_DIR/$section-$contender-$services-cc-${ROUND:-1}-$rep.txt
             run_wrk "$out" "$url" -H "Connection: close"
             read -r rps p50 p99 requests errors <<<"$("$PYTHON" "$TOOLS_DIR/parse.py" wrk "$out")"
             record "$section" "$contender" "$services" cps "$rps"
@@ -71,12 +72,12 @@ measure_http() {
 measure_bulk() {
     local contender=$1 host=$2 udp=${3:-yes} rep out
     for ((rep = 1; rep <= REPS; rep++)); do
-        out=$LOG_DIR/main-$contender-tcp-$rep.json
+        out=$LOG_DIR/main-$contender-tcp-${ROUND:-1}-$rep.json
         timeout -k 2 $((DUR + 15)) nsenter --net="/run/netns/$NS_CLIENT" -- \
             iperf3 -c "$host" -p "$BULK_PORT" -t "$DUR" -J >"$out" 2>&1 || true
         record main "$contender" 1 tcp_gbps "$("$PYTHON" "$TOOLS_DIR/parse.py" iperf "$out")"
         if [[ $udp == yes ]]; then
-            out=$LOG_DIR/main-$contender-udp-$rep.json
+            out=$LOG_DIR/main-$contender-udp-${ROUND:-1}-$rep.json
             timeout -k 2 $((DUR + 15)) nsenter --net="/run/netns/$NS_CLIENT" -- \
                 iperf3 -c "$host" -p "$BULK_PORT" -u -b 0 -l 64 -t "$DUR" -J >"$out" 2>&1 || true
             record main "$contender" 1 udp_pps "$("$PYTHON" "$TOOLS_DIR/parse.py" udp "$out")"

@@ -285,7 +285,7 @@ def main():
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     out = [f"# SwiftLB benchmark, {args.mode} run, {now}", "",
            f"- machine: {info['cpu']}, {info['memory']}; kernel {info['kernel']}; load average at the end {info['load']}",
-           f"- run: {args.servers} servers, {args.duration} s × {args.reps} repetitions per metric, "
+           f"- run: {args.servers} servers, {args.duration} s per measurement, repetitions: {args.reps}, "
            f"wrk 1 thread × {os.environ.get('BENCH_CONNECTIONS', '16')} connections; the whole run took {args.elapsed} s",
            f"- tools: {info['versions']}",
            "- cells: median over repetitions (min–max). The machine is shared (other builds run beside the "
