@@ -203,6 +203,24 @@ func pathTable(ifindex: Int32) async throws {
                 "new TCP flow, \(vip.name)", sample, floor: floorNew.median, target: 200,
                 check: String(format: ", flows created per run %.2f", Double(created) / Double(max(1, sample.runs)))))
     }
+    // First-packet cost must not grow with the number of services: add idle ones and measure again.
+    let idleServices = 10_000 - vips.count
+    for index in 0..<idleServices {
+        try await datapath.upsert(
+            DatapathService(
+                id: UInt32(100 + index), key: ServiceKey(vip: .v4(0x0a0b_0000 | UInt32(index)), port: 80, proto: .tcp),
+                selection: .roundRobin, mode: .dnat,
+                endpoints: [DatapathEndpoint(address: .v4(0x0a0a_020a), port: 8080, weight: 1)]))
+    }
+    let syn = frame(sport: 1024, dst: (10, 10, 100, 1), flags: TCPFlags.syn)
+    rows.append(
+        row(
+            "new TCP flow, dnat, among 10,000 services", try bench.measure(ingress, syn, newFlows: true),
+            floor: floorNew.median, target: 200))
+    rows.append(
+        row(
+            "established TCP flow, dnat, among 10,000 services", try bench.measure(ingress, established(1)),
+            floor: floor.median, target: 80))
     // What a naive `repeat` reports: run 2 onwards sees the rewritten packet (a non-VIP tuple).
     var naive: [Double] = []
     for _ in 0..<settings.batches {
