@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SwiftLB against its peers on one namespace topology, in one run (docs/benchmarks.md).
 #
-#   sudo bench/run.sh            full run (about 15 minutes on 2 cores)
+#   sudo bench/run.sh            full run (about 12 minutes on 2 cores)
 #   sudo bench/run.sh --quick    smoke run (under 3 minutes): 1 repetition of 1 s, scale 1 and 100
 #   options: --servers N (default 3)  --skip-build  --out DIR (default bench/results)
 #   environment: SWIFTLB_BIN_DIR (binaries to use instead of a release build),
