@@ -77,7 +77,10 @@ let package = Package(
         .target(name: "PacketTestSupport"),
         // Datapath cost per packet through BPF_PROG_TEST_RUN (bench/datapath.sh runs it).
         .executableTarget(
-            name: "swiftlb-bench", dependencies: ["SwiftLBDatapath", "SwiftLBCore", "BPFLoader", "PacketTestSupport"],
+            name: "swiftlb-bench",
+            dependencies: [
+                "SwiftLBDatapath", "SwiftLBCore", "BPFLoader", "PacketTestSupport", "SwiftLBABI", "BPFObjects",
+            ],
             path: "bench/DatapathBench"),
         .testTarget(name: "SwiftLBCoreTests", dependencies: ["SwiftLBCore"]),
         .testTarget(name: "SwiftLBStoreTests", dependencies: ["SwiftLBStore", "SwiftLBCore"]),

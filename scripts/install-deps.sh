@@ -7,6 +7,8 @@ packages=(
     iproute2 iputils-ping procps ethtool            # namespaces, veth, tc, sysctl, offload switches
     curl python3 python3-scapy iperf3               # real clients and servers in tests and the demo
     clang-format                                    # formatting of bpf/ (scripts/lint.sh)
+    wrk haproxy nginx libnginx-mod-stream           # benchmarks (bench/run.sh): load generator, L4 proxies
+    nftables iptables python3-matplotlib            # benchmarks: kube-proxy-style DNAT peers, plots
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test level (DESIGN §4): pure unit tests, datapath fixtures through BPF_PROG_TEST_RUN
 # in a prepared namespace, and scenarios with the real daemon in network namespaces.
-# Usage: scripts/test.sh [unit|datapath|e2e]...   (default: all; datapath and e2e need root)
+# Usage: scripts/test.sh [unit|datapath|e2e|bench]...   (default: all; datapath, e2e, bench need root)
+# bench runs `bench/run.sh --quick` as a smoke test of the benchmark harness: it passes when the
+# run completes and its report table is well formed (no timing is asserted).
 # Ends with one line "tests: N passed, N failed" counting every test of every level.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(unit datapath e2e)
+[ ${#stages[@]} -gt 0 ] || stages=(unit datapath e2e bench)
 logdir=$(mktemp -d /tmp/swiftlb-test.XXXXXX)
 passed=0 failed=0 broken=()
 
@@ -62,8 +64,24 @@ for stage in "${stages[@]}"; do
             failed=$((failed + 1))
         fi
         ;;
+    bench)
+        if [ "$(id -u)" != 0 ]; then echo "==> benchmark smoke test needs root: skipped"; broken+=(bench-needs-root); continue; fi
+        echo "==> benchmark harness smoke test (bench/run.sh --quick, debug binaries)"
+        report=""
+        if SWIFTLB_BIN_DIR=$(swift build --show-bin-path) timeout 600 bench/run.sh --quick --out "$logdir/bench" 2>&1 |
+            tee "$logdir/bench.log"; then
+            report=$(find "$logdir/bench" -name '*-quick.md' ! -name '*.datapath.md' 2>/dev/null | head -1)
+        fi
+        if [ -n "$report" ] && python3 bench/tools/report.py --check "$report"; then
+            passed=$((passed + 1))
+            echo "==> bench: 1 passed, 0 failed"
+        else
+            failed=$((failed + 1)) broken+=(bench)
+            echo "==> bench: 0 passed, 1 failed"
+        fi
+        ;;
     *)
-        echo "unknown stage $stage (use unit, datapath, e2e)" >&2
+        echo "unknown stage $stage (use unit, datapath, e2e, bench)" >&2
         exit 2
         ;;
     esac

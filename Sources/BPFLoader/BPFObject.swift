@@ -15,8 +15,9 @@ public final class BPFObject: @unchecked Sendable {
     /// The object's name (used in errors).
     public let name: String
 
-    /// Opens `elf` and loads it into the kernel.
-    public init(elf: [UInt8], name: String, pinRoot: String?) throws(BPFError) {
+    /// Opens `elf` and loads it into the kernel. `maxEntries` resizes the named maps before
+    /// loading (a pinned map of another size is then not reused: load fails with EINVAL).
+    public init(elf: [UInt8], name: String, pinRoot: String?, maxEntries: [String: UInt32] = [:]) throws(BPFError) {
         LibBPFLog.installed
         if let pinRoot { try BPFFilesystem.prepare(pinRoot: pinRoot) }
         // Zeroed memory: libbpf rejects non-zero bytes past the fields it knows.
@@ -40,6 +41,17 @@ public final class BPFObject: @unchecked Sendable {
             while let current = map {
                 bpf_map__set_pin_path(current, nil)
                 map = bpf_object__next_map(opened, current)
+            }
+        }
+        for (mapName, entries) in maxEntries.sorted(by: { $0.key < $1.key }) {
+            guard let map = bpf_object__find_map_by_name(opened, mapName) else {
+                bpf_object__close(opened)
+                throw BPFError(operation: "find map \(mapName) in \(name) to resize it", code: ENOENT)
+            }
+            let rc = bpf_map__set_max_entries(map, entries)
+            guard rc == 0 else {
+                bpf_object__close(opened)
+                throw BPFError.from("set max_entries of \(mapName) to \(entries)", result: rc)
             }
         }
         let loaded = bpf_object__load(opened)

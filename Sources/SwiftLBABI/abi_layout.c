@@ -13,3 +13,4 @@ _Static_assert(__builtin_offsetof(struct slb_ct_val, nh) == 80, "slb_ct_val layo
 _Static_assert(sizeof(struct slb_config) == 32, "slb_config layout");
 _Static_assert(sizeof(struct slb_allow_key) == 28, "slb_allow_key layout");
 _Static_assert(sizeof(struct slb_if_addr) == 20, "slb_if_addr layout");
+_Static_assert(sizeof(struct slb_bench_pkt) == 16 + SLB_BENCH_PKT_MAX, "slb_bench_pkt layout");

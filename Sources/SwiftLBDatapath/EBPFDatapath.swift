@@ -37,16 +37,20 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
     /// survives restarts) or pinned there; without it nothing is pinned (tests, benchmarks).
     ///
     /// `fullNATSource` is the source address of IPv4 full NAT flows (the instance's address that
-    /// endpoints route back to); nil keeps the VIP the client used.
+    /// endpoints route back to); nil keeps the VIP the client used. `conntrackEntries` sizes the
+    /// conntrack map (default SLB_CT_MAX_ENTRIES).
     public init(
-        pinRoot: String?, timeouts: ConntrackTimeouts = ConntrackTimeouts(), fullNATSource: IPAddress? = nil
+        pinRoot: String?, timeouts: ConntrackTimeouts = ConntrackTimeouts(), fullNATSource: IPAddress? = nil,
+        conntrackEntries: UInt32? = nil
     ) throws(BPFError) {
         guard let elf = BPFObjects.object(named: BPFObjects.datapathName) else {
             throw BPFError(
                 operation: "find the embedded datapath object", code: ENOENT,
                 hint: "the build did not compile bpf/progs/swiftlb.bpf.c; rebuild with clang and libbpf-dev")
         }
-        object = try BPFObject(elf: elf, name: BPFObjects.datapathName, pinRoot: pinRoot)
+        object = try BPFObject(
+            elf: elf, name: BPFObjects.datapathName, pinRoot: pinRoot,
+            maxEntries: conntrackEntries.map { [SLB_MAP_CONNTRACK: $0] } ?? [:])
         services = try object.map(named: SLB_MAP_SERVICES)
         endpointSets = try object.map(named: SLB_MAP_ENDPOINTS)
         roundRobin = try object.map(named: SLB_MAP_RR)

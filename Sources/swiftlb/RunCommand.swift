@@ -46,6 +46,12 @@ struct RunCommand: AsyncParsableCommand {
             valueName: "ipv4"))
     var fullnatSource: String?
 
+    @Option(
+        help:
+            "Conntrack table size in entries, two per flow (default 262144; a pinned table of another size is not reused)."
+    )
+    var ctEntries: UInt32?
+
     @Flag(help: "Detach the datapath from the interfaces when the daemon exits (default: keep forwarding).")
     var detachOnExit = false
 
@@ -61,6 +67,9 @@ struct RunCommand: AsyncParsableCommand {
             else {
                 throw ValidationError("--fullnat-source \(fullnatSource) is not a unicast IPv4 address")
             }
+        }
+        if let ctEntries, !(1024...16_777_216).contains(ctEntries) {
+            throw ValidationError("--ct-entries must be 1024...16777216")
         }
     }
 
@@ -83,7 +92,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         let kernel: EBPFDatapath
         do {
-            kernel = try EBPFDatapath(pinRoot: datapath.bpffs, fullNATSource: fullnatSource.flatMap(IPAddress.init))
+            kernel = try EBPFDatapath(
+                pinRoot: datapath.bpffs, fullNATSource: fullnatSource.flatMap(IPAddress.init),
+                conntrackEntries: ctEntries)
         } catch {
             throw ValidationError("cannot load the datapath: \(error)")
         }

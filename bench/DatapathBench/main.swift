@@ -1,91 +1,321 @@
 import BPFLoader
+import BPFObjects
 import Foundation
 import PacketTestSupport
+import SwiftLBABI
 import SwiftLBCore
 import SwiftLBDatapath
 
-// Cost per packet of each program path through BPF_PROG_TEST_RUN, beside a no-op program.
+// Cost per packet of each program path through BPF_PROG_TEST_RUN with `repeat`, beside a no-op.
 //
-// Every measurement runs the program once per syscall on the ORIGINAL packet (repeat = 1):
-// `repeat` > 1 would re-run it on the packet it already rewrote and time the wrong path
-// (DESIGN §7). The kernel's per-run duration includes a constant timer overhead, which the
-// no-op row measures; the last column subtracts it. Run inside bench/datapath.sh's namespace.
+// `repeat` re-runs a program on the packet it already rewrote (DESIGN §7), so every program runs
+// behind slb_bench_wrapper (bpf/progs/bench_wrapper.bpf.c): it writes the original frame back
+// from a map, for the new-flow rows also gives it the next source port (a new tuple on every
+// run; the conntrack map is emptied before each batch), and tail-calls the program under test.
+// The wrapper around the no-op program is the floor that every row subtracts; the wrapper's own
+// cost is the floor minus the bare no-op. Run inside bench/datapath.sh's (or bench/run.sh's)
+// namespace. Prints markdown tables.
+//
+// Usage: swiftlb-bench [--quick] [--repeat N] [--batches N] [--ct-fill N]
 
-let iterations = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 20000
+struct Settings {
+    var repeatCount: Int32 = 20000
+    var newFlowRepeat: Int32 = 4000
+    var batches = 15
+    var conntrackFill = 1_000_000
 
-struct Row {
-    let path: String
-    let samples: [UInt32]
-    var sorted: [UInt32] { samples.sorted() }
-    func percentile(_ p: Double) -> UInt32 { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
-}
-
-func measure(_ path: String, _ program: BPFProgram, ifindex: Int32, packets: (Int) -> [UInt8]) throws -> Row {
-    // Warm up caches and the conntrack path first.
-    for index in 0..<200 { _ = try TestRun.run(program, packet: packets(index), ifindex: ifindex) }
-    var samples: [UInt32] = []
-    samples.reserveCapacity(iterations)
-    for index in 0..<iterations {
-        samples.append(try TestRun.run(program, packet: packets(200 + index), ifindex: ifindex).durationNanoseconds)
+    init(arguments: [String]) {
+        var rest = arguments[...]
+        while let argument = rest.popFirst() {
+            switch argument {
+            case "--quick": (repeatCount, newFlowRepeat, batches, conntrackFill) = (2000, 1000, 5, 100_000)
+            case "--repeat": repeatCount = Int32(rest.popFirst() ?? "") ?? repeatCount
+            case "--batches": batches = Int(rest.popFirst() ?? "") ?? batches
+            case "--ct-fill": conntrackFill = Int(rest.popFirst() ?? "") ?? conntrackFill
+            default:
+                if let value = Int32(argument) { repeatCount = value }  // the old positional form
+            }
+        }
+        newFlowRepeat = min(newFlowRepeat, repeatCount)
     }
-    return Row(path: path, samples: samples)
 }
 
-func packet(sport: UInt16, dst: (UInt8, UInt8, UInt8, UInt8) = (10, 10, 100, 1), flags: UInt8 = TCPFlags.syn)
-    -> [UInt8]
-{
+/// Median, minimum and maximum of per-batch averages (ns per packet).
+struct Sample {
+    let values: [Double]
+    /// The verdict of the last run (TC_ACT_OK 0, TC_ACT_SHOT 2, TC_ACT_REDIRECT 7) and how many runs there were.
+    var verdict: UInt32 = 0
+    var runs = 0
+    var median: Double {
+        let sorted = values.sorted()
+        return sorted.count % 2 == 1
+            ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+    var min: Double { values.min() ?? 0 }
+    var max: Double { values.max() ?? 0 }
+}
+
+/// The wrapper object, its packet slot and its tail-call target.
+struct Harness {
+    let wrapper: BPFProgram
+    let packetSlot: BPFMap<UInt32, slb_bench_pkt>
+    let target: BPFMap<UInt32, UInt32>
+    let conntrack: BPFMap<slb_ct_key, slb_ct_val>
+    let ifindex: Int32
+    let settings: Settings
+
+    /// Per-batch ns/packet of `program` on `packet` (restored before every run).
+    func measure(_ program: BPFProgram, _ packet: [UInt8], newFlows: Bool = false) throws -> Sample {
+        precondition(packet.count <= Int(SLB_BENCH_PKT_MAX))
+        try target.update(0, UInt32(bitPattern: program.fd))
+        var slot = slb_bench_pkt()
+        slot.len = UInt32(packet.count)
+        slot.vary_sport = newFlows ? 1 : 0
+        withUnsafeMutableBytes(of: &slot.data) { $0.copyBytes(from: packet) }
+        try packetSlot.update(0, slot)
+        let count = newFlows ? settings.newFlowRepeat : settings.repeatCount
+        if newFlows { try emptyConntrack() }
+        _ = try TestRun.run(wrapper, packet: packet, ifindex: ifindex, repeat: min(count, 1000))  // warm-up
+        var values: [Double] = []
+        var lastVerdict: UInt32 = 0
+        for _ in 0..<settings.batches {
+            if newFlows { try emptyConntrack() }
+            let result = try TestRun.run(wrapper, packet: packet, ifindex: ifindex, repeat: count)
+            values.append(Double(result.durationNanoseconds))
+            lastVerdict = result.verdict
+        }
+        return Sample(values: values, verdict: lastVerdict, runs: Int(count) * settings.batches + Int(min(count, 1000)))
+    }
+
+    func emptyConntrack() throws {
+        for key in try conntrack.keys() { _ = try conntrack.delete(key) }
+    }
+}
+
+func frame(sport: UInt16, dst: (UInt8, UInt8, UInt8, UInt8), flags: UInt8, proto: UInt8 = 6) -> [UInt8] {
     Packet(
-        srcMAC: [2, 0, 0, 0, 0, 2], dstMAC: [2, 0, 0, 0, 0, 1], src: (10, 10, 1, 2), dst: dst, sport: sport,
-        dport: 80, tcpFlags: flags
+        srcMAC: [2, 0, 0, 0, 0, 2], dstMAC: [2, 0, 0, 0, 0, 1], src: (10, 10, 1, 2), dst: dst, proto: proto,
+        sport: sport, dport: 80, tcpFlags: flags
     ).bytes
 }
 
-do {
-    let datapath = try EBPFDatapath(pinRoot: nil)
-    let service = DatapathService(
-        id: 1, key: ServiceKey(vip: .v4(0x0a0a_6401), port: 80, proto: .tcp), selection: .roundRobin, mode: .dnat,
-        endpoints: [10, 11, 12].map { DatapathEndpoint(address: .v4(0x0a0a_0200 | $0), port: 8080, weight: 1) })
-    try await datapath.upsert(service)
-    let ingress = try datapath.programs().ingress
-    let noop = try datapath.object.program(named: "slb_tc_noop")
-    let ifindex = NetworkInterface.index(of: "fx0") ?? 0
-    let established = packet(sport: 30000, flags: TCPFlags.ack)
-    _ = try TestRun.run(ingress, packet: packet(sport: 30000), ifindex: ifindex)
+func format(_ value: Double) -> String { String(Int(value.rounded())) }
 
-    let rows = [
-        try measure("no-op program (floor)", noop, ifindex: ifindex) { _ in established },
-        try measure("non-VIP traffic (pass)", ingress, ifindex: ifindex) { _ in
-            packet(sport: 30000, dst: (10, 10, 2, 10))
-        },
-        try measure("established TCP flow (DNAT + redirect)", ingress, ifindex: ifindex) { _ in established },
-        try measure("new TCP flow (select + 2 CT inserts + DNAT)", ingress, ifindex: ifindex) { index in
-            // A fresh tuple each time: vary the source port and the client's last octet.
-            var bytes = packet(sport: UInt16(1024 + index % 60000))
-            bytes[29] = UInt8(2 + (index / 60000) % 200)
-            bytes[24] = 0
-            bytes[25] = 0
-            let sum = Checksum.fold(Checksum.sum(Array(bytes[14..<34])))
-            bytes[24] = UInt8(sum >> 8)
-            bytes[25] = UInt8(sum & 0xff)
-            return bytes
-        },
-    ]
-    let floor = Double(rows[0].percentile(0.5))
+func row(_ path: String, _ sample: Sample, floor: Double, target: Double? = nil, check: String = "") -> String {
+    let above = sample.median - floor
+    let verdict = target.map { above <= $0 ? "yes (< \(Int($0)))" : "no (target < \(Int($0)))" } ?? ""
+    let names: [UInt32: String] = [0: "ok", 2: "shot", 7: "redirect"]
+    return "| \(path) | \(format(sample.median)) | \(format(sample.min))–\(format(sample.max)) | \(format(above)) | "
+        + "\(verdict) | \(names[sample.verdict] ?? String(sample.verdict))\(check) |"
+}
+
+/// Memory the kernel charges for map `fd` (fdinfo's memlock line), in bytes.
+func mapMemory(fd: Int32) -> Int? {
+    guard let text = try? String(contentsOfFile: "/proc/self/fdinfo/\(fd)", encoding: .utf8) else { return nil }
+    for line in text.split(separator: "\n") where line.hasPrefix("memlock:") {
+        return Int(line.split(separator: "\t").last?.trimmingCharacters(in: .whitespaces) ?? "")
+    }
+    return nil
+}
+
+let settings = Settings(arguments: Array(CommandLine.arguments.dropFirst()))
+let vips: [(mode: NATMode, name: String, last: UInt8)] = [
+    (.dnat, "dnat", 1), (.oneArm, "onearm", 2), (.fullNAT, "fullnat", 3),
+]
+
+/// A datapath with one service per NAT mode: 10.10.100.{1,2,3}:80 -> 10.10.2.{10,11,12}:8080.
+func makeDatapath(conntrackEntries: UInt32? = nil) async throws -> EBPFDatapath {
+    let datapath = try EBPFDatapath(pinRoot: nil, conntrackEntries: conntrackEntries)
+    _ = try datapath.syncInterfaceAddresses()
+    for (index, vip) in vips.enumerated() {
+        try await datapath.upsert(
+            DatapathService(
+                id: UInt32(index + 1), key: ServiceKey(vip: .v4(0x0a0a_6400 | UInt32(vip.last)), port: 80, proto: .tcp),
+                selection: .roundRobin, mode: vip.mode,
+                endpoints: [10, 11, 12].map { DatapathEndpoint(address: .v4(0x0a0a_0200 | $0), port: 8080, weight: 1) })
+        )
+    }
+    return datapath
+}
+
+func harness(for datapath: EBPFDatapath, ifindex: Int32) throws -> (Harness, BPFObject) {
+    guard let elf = BPFObjects.object(named: SLB_BENCH_OBJECT) else {
+        throw BPFError(operation: "find the embedded \(SLB_BENCH_OBJECT) object", code: ENOENT)
+    }
+    let object = try BPFObject(elf: elf, name: SLB_BENCH_OBJECT, pinRoot: nil)
+    let harness = Harness(
+        wrapper: try object.program(named: SLB_PROG_BENCH_WRAPPER),
+        packetSlot: try object.map(named: SLB_MAP_BENCH_PKT),
+        target: try object.map(named: SLB_MAP_BENCH_TARGET),
+        conntrack: try datapath.object.map(named: SLB_MAP_CONNTRACK),
+        ifindex: ifindex, settings: settings)
+    return (harness, object)
+}
+
+func pathTable(ifindex: Int32) async throws {
+    let datapath = try await makeDatapath()
+    let (bench, wrapperObject) = try harness(for: datapath, ifindex: ifindex)
+    let ingress = try datapath.programs().ingress
+    let noop = try datapath.object.program(named: SLB_PROG_NOOP)
+    let established = { (last: UInt8) in frame(sport: 30000, dst: (10, 10, 100, last), flags: TCPFlags.ack) }
+    for vip in vips {  // open one flow per mode for the established rows
+        _ = try TestRun.run(
+            ingress, packet: frame(sport: 30000, dst: (10, 10, 100, vip.last), flags: TCPFlags.syn),
+            ifindex: ifindex)
+    }
+
+    // The bare no-op with `repeat` (nothing to restore) gives the wrapper's own cost.
+    var bare: [Double] = []
+    for _ in 0..<settings.batches {
+        bare.append(
+            Double(
+                try TestRun.run(noop, packet: established(1), ifindex: ifindex, repeat: settings.repeatCount)
+                    .durationNanoseconds))
+    }
+    let bareNoop = Sample(values: bare)
+    let floor = try bench.measure(noop, established(1))
+    let floorNew = try bench.measure(noop, established(1), newFlows: true)
+    var rows: [String] = []
+    rows.append(row("no-op program alone (bare `repeat`)", bareNoop, floor: floor.median))
+    rows.append(row("wrapper + no-op (floor)", floor, floor: floor.median))
+    rows.append(row("wrapper with new source port + no-op (new-flow floor)", floorNew, floor: floorNew.median))
+    rows.append(
+        row(
+            "non-VIP traffic (pass)",
+            try bench.measure(
+                ingress,
+                frame(
+                    sport: 30000, dst: (10, 10, 2, 10),
+                    flags: TCPFlags.ack)), floor: floor.median))
+    for vip in vips {
+        rows.append(
+            row(
+                "established TCP flow, \(vip.name)", try bench.measure(ingress, established(vip.last)),
+                floor: floor.median, target: 80))
+    }
+    for vip in vips {
+        let syn = frame(sport: 1024, dst: (10, 10, 100, vip.last), flags: TCPFlags.syn)
+        let before = try datapath.globalCounters()[Int(SLB_CNT_CT_NEW.rawValue)]
+        let sample = try bench.measure(ingress, syn, newFlows: true)
+        let created = try datapath.globalCounters()[Int(SLB_CNT_CT_NEW.rawValue)] - before
+        rows.append(
+            row(
+                "new TCP flow, \(vip.name)", sample, floor: floorNew.median, target: 200,
+                check: String(format: ", flows created per run %.2f", Double(created) / Double(max(1, sample.runs)))))
+    }
+    // First-packet cost must not grow with the number of services: add idle ones and measure again.
+    let idleServices = 10_000 - vips.count
+    for index in 0..<idleServices {
+        try await datapath.upsert(
+            DatapathService(
+                id: UInt32(100 + index), key: ServiceKey(vip: .v4(0x0a0b_0000 | UInt32(index)), port: 80, proto: .tcp),
+                selection: .roundRobin, mode: .dnat,
+                endpoints: [DatapathEndpoint(address: .v4(0x0a0a_020a), port: 8080, weight: 1)]))
+    }
+    let syn = frame(sport: 1024, dst: (10, 10, 100, 1), flags: TCPFlags.syn)
+    rows.append(
+        row(
+            "new TCP flow, dnat, among 10,000 services", try bench.measure(ingress, syn, newFlows: true),
+            floor: floorNew.median, target: 200))
+    rows.append(
+        row(
+            "established TCP flow, dnat, among 10,000 services", try bench.measure(ingress, established(1)),
+            floor: floor.median, target: 80))
+    // What a naive `repeat` reports: run 2 onwards sees the rewritten packet (a non-VIP tuple).
+    var naive: [Double] = []
+    for _ in 0..<settings.batches {
+        naive.append(
+            Double(
+                try TestRun.run(
+                    ingress, packet: established(1), ifindex: ifindex,
+                    repeat: settings.repeatCount
+                ).durationNanoseconds))
+    }
+    rows.append(
+        row(
+            "(naive `repeat` of established dnat without restore: mostly the pass path)", Sample(values: naive),
+            floor: bareNoop.median))
+    withExtendedLifetime(wrapperObject) {}
+
+    print(
+        "### Datapath cost per packet (BPF_PROG_TEST_RUN, repeat \(settings.repeatCount), new flows \(settings.newFlowRepeat), \(settings.batches) batches)"
+    )
+    print("")
+    print("Wrapper's own cost (floor minus bare no-op): \(format(floor.median - bareNoop.median)) ns.")
+    print("")
+    print("| path | median ns/packet | min–max | above floor ns | within target | last verdict, check |")
+    print("|---|---:|---:|---:|---|---|")
+    rows.forEach { print($0) }
+    print("")
+}
+
+/// Fills a large conntrack map with synthetic flows and times the established path in it.
+func conntrackScale(ifindex: Int32) async throws {
+    let capacity = UInt32(max(1 << 20, settings.conntrackFill + settings.conntrackFill / 8).nextPowerOfTwo)
+    var lines: [String] = []
+    for (label, entries, fill) in [
+        ("default table, 2 entries", nil as UInt32?, 0), ("large table", capacity, settings.conntrackFill),
+    ] {
+        let datapath = try await makeDatapath(conntrackEntries: entries)
+        let (bench, wrapperObject) = try harness(for: datapath, ifindex: ifindex)
+        let ingress = try datapath.programs().ingress
+        let conntrack = bench.conntrack
+        _ = try TestRun.run(
+            ingress, packet: frame(sport: 30000, dst: (10, 10, 100, 1), flags: TCPFlags.syn),
+            ifindex: ifindex)
+        let real = try conntrack.keys()
+        guard let template = try real.first.flatMap({ try conntrack.lookup($0) }) else {
+            throw BPFError(operation: "read back the benchmark flow", code: ENOENT)
+        }
+        let start = Date()
+        for index in 0..<fill {  // synthetic clients 11.x.y.z:port -> VIP, one entry each
+            var key = real[0]
+            key.saddr.0 = UInt32(0x0b00_0000 | (index >> 6)).bigEndian
+            key.sport = UInt16(1024 + index & 63).bigEndian
+            try conntrack.update(key, template)
+        }
+        let fillSeconds = Date().timeIntervalSince(start)
+        let present = try conntrack.keys().count
+        let established = try bench.measure(ingress, frame(sport: 30000, dst: (10, 10, 100, 1), flags: TCPFlags.ack))
+        let floor = try bench.measure(
+            try datapath.object.program(named: SLB_PROG_NOOP),
+            frame(sport: 30000, dst: (10, 10, 100, 1), flags: TCPFlags.ack))
+        let memory = mapMemory(fd: try datapath.object.mapFD(named: SLB_MAP_CONNTRACK))
+        let size = entries ?? UInt32(SLB_CT_MAX_ENTRIES)
+        let mib = memory.map { String(format: "%.1f", Double($0) / 1_048_576) } ?? "?"
+        let perEntry = memory.map { String($0 / Int(size)) } ?? "?"
+        lines.append(
+            "| \(label) | \(size) | \(present) | \(format(established.median)) (\(format(established.min))–"
+                + "\(format(established.max))) | \(format(established.median - floor.median)) | \(mib) | \(perEntry) | "
+                + (fill > 0 ? String(format: "%.1f", fillSeconds) : "-") + " |")
+        withExtendedLifetime(wrapperObject) {}
+    }
+    print("### Conntrack at scale (established dnat flow among synthetic entries)")
+    print("")
+    print(
+        "| table | max entries | entries present | established ns/packet (min–max) | above floor ns | map memory MiB | bytes/entry | fill time s (syscalls) |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    lines.forEach { print($0) }
+    print("")
+}
+
+extension Int {
+    var nextPowerOfTwo: Int {
+        var value = 1
+        while value < self { value <<= 1 }
+        return value
+    }
+}
+
+do {
+    let ifindex = NetworkInterface.index(of: "fx0") ?? 0
     let kernel =
         (try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8))?
         .trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
-    print("SwiftLB datapath cost per packet (BPF_PROG_TEST_RUN, \(iterations) single runs per path, kernel \(kernel),")
-    print("\(ProcessInfo.processInfo.activeProcessorCount) CPUs, \(Date()))")
-    print("")
-    print("| path | median ns | p10 ns | p90 ns | median above floor ns | ratio to floor |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for row in rows {
-        let median = Double(row.percentile(0.5))
-        let ratio = floor > 0 ? String(format: "%.2f", median / floor) : "-"
-        print(
-            "| \(row.path) | \(row.percentile(0.5)) | \(row.percentile(0.1)) | \(row.percentile(0.9)) | "
-                + "\(Int(median - floor)) | \(ratio) |")
-    }
+    print("<!-- kernel \(kernel), \(ProcessInfo.processInfo.activeProcessorCount) CPUs, \(Date()) -->")
+    try await pathTable(ifindex: ifindex)
+    try await conntrackScale(ifindex: ifindex)
 } catch {
     FileHandle.standardError.write(Data("swiftlb-bench: \(error)\n".utf8))
     exit(1)

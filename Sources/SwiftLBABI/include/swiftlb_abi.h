@@ -288,4 +288,24 @@ struct slb_if_addr {
 	__u8 pad[3];
 };
 
+/*
+ * Benchmark only (bpf/progs/bench_wrapper.bpf.c, bench/DatapathBench): the packet the wrapper
+ * program writes back before every run of BPF_PROG_TEST_RUN's `repeat` loop, so each run of the
+ * program under test sees the original bytes. Not loaded by the daemon.
+ */
+#define SLB_BENCH_PKT_MAX 128
+#define SLB_MAP_BENCH_PKT "slb_bench_pkt"
+#define SLB_MAP_BENCH_TARGET "slb_bench_target"
+#define SLB_PROG_BENCH_WRAPPER "slb_bench_wrapper"
+#define SLB_BENCH_OBJECT "bench_wrapper"
+
+/* Value of slb_bench_pkt (one slot). With vary_sport set, every run gets the next source port. */
+struct slb_bench_pkt {
+	__u32 len;
+	__u32 vary_sport;
+	__u32 seq;
+	__u32 pad;
+	__u8 data[SLB_BENCH_PKT_MAX];
+};
+
 #endif /* SWIFTLB_ABI_H */

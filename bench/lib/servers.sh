@@ -1,0 +1,55 @@
+# shellcheck shell=bash
+# Backends of the benchmark topology: nginx answering a small HTTP body on :8080 in every server
+# namespace (2 workers, keep-alive) and an iperf3 server on :5201 in server 1 (TCP and UDP
+# tests). Started with bg_start (PID files in STATE_DIR), stopped with servers_down. Sourced.
+
+# servers_up: starts the backends; returns 1 if one does not answer.
+servers_up() {
+    local k dir
+    for ((k = 1; k <= TOPO_SERVERS; k++)); do
+        dir=$STATE_DIR/srv$k
+        mkdir -p "$dir"
+        cat >"$dir/nginx.conf" <<CONF
+worker_processes 2;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 8192; }
+http {
+    access_log off;
+    keepalive_requests 10000000;
+    keepalive_timeout 60s;
+    client_body_temp_path $dir/body;
+    proxy_temp_path $dir/proxy;
+    fastcgi_temp_path $dir/fastcgi;
+    uwsgi_temp_path $dir/uwsgi;
+    scgi_temp_path $dir/scgi;
+    server {
+        listen ${SRV_IP[k]}:$HTTP_PORT backlog=4096;
+        location / { return 200 "srv$k\n"; }
+    }
+}
+CONF
+        bg_start "srv$k-nginx" "${NS_SRV[k]}" nginx -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf"
+    done
+    bg_start srv1-iperf3 "${NS_SRV[1]}" iperf3 -s -B "${SRV_IP[1]}" -p "$BULK_PORT"
+    for ((k = 1; k <= TOPO_SERVERS; k++)); do
+        wait_http "${NS_SRV[k]}" "http://${SRV_IP[k]}:$HTTP_PORT/" || { echo "server $k (nginx) did not start" >&2; return 1; }
+    done
+}
+
+# wait_http NS URL: polls URL from NS for up to 10 s.
+wait_http() {
+    local i
+    for ((i = 0; i < 100; i++)); do
+        in_ns "$1" curl -fsS -m 1 -o /dev/null "$2" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+servers_down() {
+    local k
+    bg_stop srv1-iperf3 TERM 3 || true
+    for ((k = 1; k <= TOPO_SERVERS; k++)); do bg_stop "srv$k-nginx" QUIT 5 || true; done
+}

@@ -1,0 +1,308 @@
+#!/usr/bin/env python3
+"""Turns one benchmark run's TSV (bench/run.sh) into a markdown report and PNG plots.
+
+The TSV has one line per repetition and metric: SECTION CONTENDER SERVICES METRIC VALUE.
+Every cell of the report is the median over repetitions with the min-max range; the ratio
+table divides each contender's median by SwiftLB's (DNAT mode) in the same run. Plots need
+matplotlib (Debian's python3-matplotlib); without it the report says so and still completes.
+
+Also: report.py --check REPORT.md  exits 0 when the report's main table is well formed
+(header, separator, one row per contender, the same number of cells in every row).
+"""
+import argparse
+import collections
+import datetime
+import math
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+
+CONTENDERS = ["routing", "swiftlb-dnat", "swiftlb-onearm", "swiftlb-fullnat", "iptables", "nftables", "haproxy",
+              "nginx"]
+PEERS = ["iptables", "nftables", "haproxy", "nginx"]
+BASE = "swiftlb-dnat"
+# metric, column title, higher is better, format
+METRICS = [
+    ("rps", "HTTP req/s (keep-alive)", True, "{:.0f}"),
+    ("cps", "new conn/s", True, "{:.0f}"),
+    ("p50_ms", "p50 ms", False, "{:.3f}"),
+    ("p99_ms", "p99 ms", False, "{:.3f}"),
+    ("tcp_gbps", "TCP Gbit/s", True, "{:.2f}"),
+    ("udp_pps", "UDP 64 B pkt/s", True, "{:.0f}"),
+    ("host_cpu_us", "host CPU µs/req", False, "{:.1f}"),
+    ("lb_cpu_us", "LB process CPU µs/req", False, "{:.1f}"),
+]
+SCALE_METRICS = [("rps", "req/s keep-alive", "{:.0f}"), ("cps", "new conn/s", "{:.0f}"),
+                 ("p99_ms", "p99 ms", "{:.3f}"), ("cps_p99_ms", "new-conn p99 ms", "{:.3f}")]
+
+
+def load(path):
+    data = collections.defaultdict(list)
+    with open(path) as handle:
+        for line in handle:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 5:
+                continue
+            section, contender, services, metric, value = parts
+            try:
+                number = float(value)
+            except ValueError:
+                continue
+            if not math.isnan(number):
+                data[(section, contender, services, metric)].append(number)
+    return data
+
+
+def cell(values, fmt):
+    if not values:
+        return "n/a"
+    median = statistics.median(values)
+    if len(values) == 1:
+        return fmt.format(median)
+    return f"{fmt.format(median)} ({fmt.format(min(values))}–{fmt.format(max(values))})"
+
+
+def median(data, key):
+    values = data.get(key)
+    return statistics.median(values) if values else None
+
+
+def command_output(*argv):
+    try:
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=5)
+        text = (result.stdout + result.stderr).strip().splitlines()
+        return text[0] if text else "?"
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+
+
+def machine():
+    model = "?"
+    try:
+        with open("/proc/cpuinfo") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+        with open("/proc/meminfo") as handle:
+            mem_kib = int(handle.readline().split()[1])
+        load_avg = open("/proc/loadavg").read().split()[:3]
+    except OSError:
+        mem_kib, load_avg = 0, ["?"]
+    return {
+        "cpu": f"{os.cpu_count()} × {model}",
+        "memory": f"{mem_kib / 1048576:.0f} GiB",
+        "kernel": platform.release(),
+        "load": " ".join(load_avg),
+        "versions": "; ".join([
+            command_output("wrk", "-v").split(" [")[0], command_output("iperf3", "-v").split(" (")[0],
+            command_output("haproxy", "-v").split(" - ")[0], command_output("nginx", "-v").replace("nginx version: ", ""),
+            command_output("nft", "-v"), command_output("iptables", "-V")]),
+    }
+
+
+def main_tables(data):
+    lines = ["| contender | " + " | ".join(title for _, title, _, _ in METRICS) + " |",
+             "|---|" + "---:|" * len(METRICS)]
+    for contender in CONTENDERS:
+        cells = [cell(data.get(("main", contender, "1", metric), []), fmt) for metric, _, _, fmt in METRICS]
+        if data.get(("main", contender, "1", "failed")):
+            cells = ["failed to start"] + cells[1:]
+        lines.append(f"| {contender} | " + " | ".join(cells) + " |")
+    ratio = ["| contender | " + " | ".join(title for _, title, _, _ in METRICS) + " |",
+             "|---|" + "---:|" * len(METRICS)]
+    for contender in CONTENDERS:
+        cells = []
+        for metric, _, _, _ in METRICS:
+            base, value = median(data, ("main", BASE, "1", metric)), median(data, ("main", contender, "1", metric))
+            cells.append(f"{value / base:.2f}×" if base and value is not None else "n/a")
+        ratio.append(f"| {contender} | " + " | ".join(cells) + " |")
+    return lines, ratio
+
+
+def verdicts(data):
+    """SwiftLB's best mode against the best peer, per metric, worst first."""
+    rows = []
+    for metric, title, higher, fmt in METRICS:
+        ours = [(median(data, ("main", c, "1", metric)), c) for c in CONTENDERS if c.startswith("swiftlb")]
+        peers = [(median(data, ("main", c, "1", metric)), c) for c in PEERS]
+        ours = [x for x in ours if x[0] is not None]
+        peers = [x for x in peers if x[0] is not None]
+        if not ours or not peers:
+            continue
+        pick = max if higher else min
+        best_ours, best_peer = pick(ours), pick(peers)
+        if best_ours[0] == 0 or best_peer[0] == 0:
+            continue
+        # > 1 means SwiftLB is better.
+        standing = best_ours[0] / best_peer[0] if higher else best_peer[0] / best_ours[0]
+        rows.append((standing, title, best_ours, best_peer, fmt))
+    rows.sort()
+    out = ["| metric | SwiftLB (best mode) | best peer | SwiftLB relative to the best peer |", "|---|---:|---:|---:|"]
+    for standing, title, ours, peer, fmt in rows:
+        out.append(f"| {title} | {fmt.format(ours[0])} ({ours[1]}) | {fmt.format(peer[0])} ({peer[1]}) | "
+                   f"{standing:.2f}× {'better' if standing >= 1 else 'worse'} |")
+    return out, rows
+
+
+def scale_table(data):
+    sizes = sorted({int(k[2]) for k in data if k[0] == "scale"})
+    names = sorted({k[1] for k in data if k[0] == "scale"}, key=lambda n: (n != "swiftlb", n))
+    lines = ["| contender | services | " + " | ".join(t for _, t, _ in SCALE_METRICS) + " | rules load s |",
+             "|---|---:|" + "---:|" * (len(SCALE_METRICS) + 1)]
+    for name in names:
+        for size in sizes:
+            cells = [cell(data.get(("scale", name, str(size), m), []), fmt) for m, _, fmt in SCALE_METRICS]
+            load_s = cell(data.get(("control", name, str(size), "create_s"), []), "{:.2f}")
+            lines.append(f"| {name} | {size} | " + " | ".join(cells) + f" | {load_s} |")
+    return lines, sizes, names
+
+
+def control_table(data):
+    lines = ["| SwiftLB control plane | value |", "|---|---:|"]
+    idle = data.get(("control", "swiftlb", "0", "idle_rss_mib"), [])
+    lines.append(f"| daemon RSS at idle, 0 services (MiB) | {cell(idle, '{:.1f}')} |")
+    sizes = sorted({int(k[2]) for k in data if k[0] == "control" and k[1] == "swiftlb" and k[3] == "create_s"})
+    total_s, total_n = 0.0, 0
+    for size in sizes:
+        seconds = median(data, ("control", "swiftlb", str(size), "create_s"))
+        created = median(data, ("control", "swiftlb", str(size), "created"))
+        rss = median(data, ("control", "swiftlb", str(size), "rss_mib"))
+        if seconds is None or not created:
+            continue
+        total_s, total_n = total_s + seconds, total_n + created
+        lines.append(f"| grow to {size} services: {created:.0f} POSTs through the API (s, per service ms) | "
+                     f"{seconds:.2f} ({seconds / created * 1000:.2f}) |")
+        lines.append(f"| daemon RSS with {size} services (MiB) | {rss:.1f} |")
+    if total_n:
+        lines.append(f"| all {total_n:.0f} services created (s) | {total_s:.2f} |")
+    return lines
+
+
+def plots(data, prefix, sizes, names):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return [], "matplotlib is not installed: no plots (apt-get install python3-matplotlib)"
+    made = []
+    fig, ax = plt.subplots(figsize=(10, 4.5))
+    width = 0.38
+    for offset, (metric, label) in enumerate([("rps", "HTTP req/s, keep-alive"), ("cps", "new connections/s")]):
+        values = [median(data, ("main", c, "1", metric)) or 0 for c in CONTENDERS]
+        spans = [data.get(("main", c, "1", metric), [0]) for c in CONTENDERS]
+        errors = [[v - min(s) for v, s in zip(values, spans)], [max(s) - v for v, s in zip(values, spans)]]
+        positions = [i + (offset - 0.5) * width for i in range(len(CONTENDERS))]
+        ax.bar(positions, values, width, yerr=errors, capsize=3, label=label)
+    ax.set_xticks(range(len(CONTENDERS)))
+    ax.set_xticklabels(CONTENDERS, rotation=20)
+    ax.set_ylabel("per second (median, bars: min–max)")
+    ax.set_title("Requests and new connections per second, one run, same topology")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(prefix + "-rps-cps.png", dpi=90)
+    plt.close(fig)
+    made.append(prefix + "-rps-cps.png")
+    if sizes and names:
+        fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+        for ax, (metric, label) in zip(axes, [("cps", "new connections/s"), ("rps", "HTTP req/s, keep-alive")]):
+            for name in names:
+                points = [(s, median(data, ("scale", name, str(s), metric))) for s in sizes]
+                points = [(s, v) for s, v in points if v is not None]
+                if points:
+                    ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=name)
+            ax.set_xscale("log")
+            ax.set_xlabel("services configured (traffic to one)")
+            ax.set_ylabel(label)
+            ax.set_ylim(bottom=0)
+            ax.legend()
+        fig.suptitle("Cost vs number of services")
+        fig.tight_layout()
+        fig.savefig(prefix + "-scale.png", dpi=90)
+        plt.close(fig)
+        made.append(prefix + "-scale.png")
+    return made, ""
+
+
+def check(path):
+    """Validates the main table of a report; prints what is wrong."""
+    text = open(path).read()
+    match = re.search(r"## Contenders\n\n((?:\|.*\n)+)", text)
+    if not match:
+        print("check: no '## Contenders' table")
+        return 1
+    rows = [r for r in match.group(1).splitlines() if r.strip()]
+    widths = {r.count("|") for r in rows}
+    names = [r.split("|")[1].strip() for r in rows[2:]]
+    problems = []
+    if len(widths) != 1:
+        problems.append(f"rows have different cell counts {sorted(widths)}")
+    if not re.fullmatch(r"\|---\|(---:\|)+", rows[1]):
+        problems.append("bad separator row")
+    if names != CONTENDERS:
+        problems.append(f"contenders {names} != {CONTENDERS}")
+    if rows[0].count("|") != len(METRICS) + 2:
+        problems.append("wrong number of columns")
+    numeric = sum(1 for r in rows[2:] for c in r.split("|")[2:-1] if re.match(r"\s*[0-9]", c))
+    if numeric == 0:
+        problems.append("no measured value at all")
+    for needed in ["## Scale", "## Datapath", "kernel"]:
+        if needed not in text:
+            problems.append(f"missing {needed}")
+    for problem in problems:
+        print("check:", problem)
+    if not problems:
+        print(f"check: {path} well formed ({len(names)} contenders, {numeric} measured cells)")
+    return 1 if problems else 0
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--check")
+    parser.add_argument("--tsv")
+    parser.add_argument("--datapath")
+    parser.add_argument("--mode", default="full")
+    parser.add_argument("--servers", default="3")
+    parser.add_argument("--duration", default="?")
+    parser.add_argument("--reps", default="?")
+    parser.add_argument("--elapsed", default="?")
+    parser.add_argument("--out")
+    parser.add_argument("--plots")
+    args = parser.parse_args()
+    if args.check:
+        sys.exit(check(args.check))
+    data = load(args.tsv)
+    info = machine()
+    main_lines, ratio_lines = main_tables(data)
+    verdict_lines, _ = verdicts(data)
+    scale_lines, sizes, names = scale_table(data)
+    made, plot_note = plots(data, args.plots, sizes, names) if args.plots else ([], "")
+    datapath = open(args.datapath).read() if args.datapath and os.path.exists(args.datapath) else "(not run)\n"
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    out = [f"# SwiftLB benchmark, {args.mode} run, {now}", "",
+           f"- machine: {info['cpu']}, {info['memory']}; kernel {info['kernel']}; load average at the end {info['load']}",
+           f"- run: {args.servers} servers, {args.duration} s per measurement, repetitions: {args.reps}, "
+           f"wrk 1 thread × {os.environ.get('BENCH_CONNECTIONS', '16')} connections; the whole run took {args.elapsed} s",
+           f"- tools: {info['versions']}",
+           "- cells: median over repetitions (min–max). The machine is shared (other builds run beside the "
+           "benchmark), so compare rows of this run, not runs.", "",
+           "## Contenders", ""] + main_lines + [
+           "", "### Ratio to SwiftLB (DNAT mode), medians", ""] + ratio_lines + [
+           "", "### SwiftLB against the best peer (worst standing first)", ""] + verdict_lines + [
+           "", "## Scale (traffic to one service among N)", ""] + scale_lines + [
+           "", "## Control plane", ""] + control_table(data) + [
+           "", "## Datapath (BPF_PROG_TEST_RUN)", "", datapath.strip(), ""]
+    for path in made:
+        out += [f"![{os.path.basename(path)}]({os.path.basename(path)})", ""]
+    if plot_note:
+        out += [plot_note, ""]
+    with open(args.out, "w") as handle:
+        handle.write("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
