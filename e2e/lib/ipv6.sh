@@ -7,6 +7,7 @@
 ipv6_setup() {
     local kind=$1 k
     standard_setup http
+    topo_vars6 "$PREFIX" || fail "bad prefix"
     say "IPv6 on every link (fd00:$NET_OCTET::/32, VIP6 $VIP6)"
     topo_ipv6_up "$PREFIX" || fail "could not add IPv6 to the topology"
     if [[ "$kind" == http6 ]]; then
