@@ -26,6 +26,12 @@ public enum PacketCounterNames {
         (SLB_CNT_PASS_TTL, "pass_ttl"),
         (SLB_CNT_DROP_NAT_PORTS, "drop_nat_ports"),
         (SLB_CNT_PASS_NO_SNAT_ADDR, "pass_no_snat_addr"),
+        (SLB_CNT_DSR_L2, "dsr_l2"),
+        (SLB_CNT_DSR_IPIP, "dsr_ipip"),
+        (SLB_CNT_ICMP_FRAG_NEEDED, "icmp_frag_needed"),
+        (SLB_CNT_ICMP_ECHO_REPLY, "icmp_echo_reply"),
+        (SLB_CNT_ICMP_ERR_XLATE, "icmp_err_xlate"),
+        (SLB_CNT_DROP_DSR, "drop_dsr"),
     ]
 
     /// `values` (indexed by `enum slb_counter`, as `EBPFDatapath.globalCounters()` returns them) by

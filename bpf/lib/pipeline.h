@@ -11,6 +11,8 @@
  * and the TTL, which only the ingress program decrements. A packet translated by one hook
  * reaches the other with a tuple that is neither a VIP nor a conntrack key and passes
  * untouched, so the programs can be attached on both hooks of every interface.
+ * Mode 3 (DSR) flows have a single entry and are forwarded by dsr.h instead of fwd.h; ICMP
+ * goes to icmp.h (echo to a VIP answered, errors about tracked flows translated back).
  */
 #ifndef SLB_PIPELINE_H
 #define SLB_PIPELINE_H
@@ -18,7 +20,9 @@
 #include "compiler.h"
 #include "ct.h"
 #include "ctx.h"
+#include "dsr.h"
 #include "fwd.h"
+#include "icmp.h"
 #include "lb_select.h"
 #include "maps.h"
 #include "nat.h"
@@ -40,6 +44,11 @@ static __always_inline int slb_track_new(struct __sk_buff *skb, const struct slb
 	__be32 snat;
 	int rc;
 
+	if (mode == SLB_MODE_DSR) {
+		if (slb_ct_create_dsr(key, pkt, id, be, now))
+			goto insert_failed;
+		return -1;
+	}
 	if (!slb_mode_snat(mode)) {
 		if (slb_ct_create(key, pkt, id, be, now))
 			goto insert_failed;
@@ -119,6 +128,13 @@ static __always_inline int slb_handle(struct __sk_buff *skb, bool egress)
 	case SLB_PARSE_FRAGMENT:
 		slb_count(SLB_CNT_PASS_FRAGMENT);
 		return TC_ACT_OK;
+	case SLB_PARSE_ICMP:
+		if (pkt.chunk == SLB_ICMP_ECHO)
+			return slb_icmp_echo(skb, &pkt, egress);
+		if (pkt.chunk == SLB_ICMP_DEST_UNREACH || pkt.chunk == SLB_ICMP_TIME_EXCEEDED)
+			return slb_icmp_error(skb, &pkt);
+		slb_count(SLB_CNT_PASS_NO_MATCH);
+		return TC_ACT_OK;
 	case SLB_PARSE_OTHER_L4:
 		slb_count(SLB_CNT_PASS_NO_MATCH);
 		return TC_ACT_OK;
@@ -142,6 +158,8 @@ static __always_inline int slb_handle(struct __sk_buff *skb, bool egress)
 
 	slb_ct_track(&key, ct, &pkt, now);
 	slb_stats_add(ct->svc_id, ct->ep_idx, pkt.len);
+	if (READ_ONCE(ct->nat.flags) & SLB_NAT_DSR)
+		return slb_dsr_forward(skb, &pkt, ct, egress);
 	return slb_forward(skb, &pkt, ct, now, egress);
 }
 

@@ -95,6 +95,8 @@ scenario_short() {
     sigkill_restore) echo kill ;;
     invalid) echo inv ;;
     bulk) echo bulk ;;
+    l4dsr) echo ldsr ;;
+    l4proto) echo lproto ;;
     *)
         local s=${1//[^a-z0-9]/}
         echo "${s:0:6}"
