@@ -32,6 +32,7 @@ public enum PacketCounterNames {
         (SLB_CNT_ICMP_ECHO_REPLY, "icmp_echo_reply"),
         (SLB_CNT_ICMP_ERR_XLATE, "icmp_err_xlate"),
         (SLB_CNT_DROP_DSR, "drop_dsr"),
+        (SLB_CNT_PASS_DSR_EGRESS, "pass_dsr_egress"),
     ]
 
     /// `values` (indexed by `enum slb_counter`, as `EBPFDatapath.globalCounters()` returns them) by

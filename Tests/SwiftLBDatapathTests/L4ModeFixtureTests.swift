@@ -186,6 +186,11 @@ struct L4ModeFixtureTests {
         #expect(result.verdict == Verdict.redirect)
         #expect(result.packet == expected.bytes)
         #expect(Checksum.valid(result.packet))
+        // Leaving through the endpoint's interface, the egress program must not take it again.
+        let again = try TestRun.run(try datapath.programs().egress, packet: result.packet, ifindex: Fixture.serverSide)
+        #expect(again.verdict == Verdict.ok)
+        #expect(again.packet == result.packet)
+        #expect(try await datapath.packetCounters()["pass_dsr_egress"] == 1)
         // One entry (no reply path), established by the client's ACK.
         #expect(try datapath.conntrack.keys(limit: 16).count == 1)
         _ = try run(datapath, Fixture.toVIP(flags: TCPFlags.ack).bytes, on: Fixture.clientSide)

@@ -11,7 +11,10 @@
  * and the TTL, which only the ingress program decrements. A packet translated by one hook
  * reaches the other with a tuple that is neither a VIP nor a conntrack key and passes
  * untouched, so the programs can be attached on both hooks of every interface.
- * Mode 3 (DSR) flows have a single entry and are forwarded by dsr.h instead of fwd.h; ICMP
+ * Mode 3 (DSR) flows have a single entry and are forwarded by dsr.h instead of fwd.h, on
+ * ingress only: an L2 DSR packet keeps its tuple, so when it leaves through the egress hook
+ * after the redirect it would match its own entry again; the egress program passes DSR flows
+ * untouched (SLB_CNT_PASS_DSR_EGRESS). ICMP
  * goes to icmp.h (echo to a VIP answered, errors about tracked flows translated back).
  */
 #ifndef SLB_PIPELINE_H
@@ -94,6 +97,10 @@ static __always_inline int slb_new_flow(struct __sk_buff *skb, const struct slb_
 		slb_count(SLB_CNT_DROP_TCP_NO_CT);
 		return TC_ACT_SHOT;
 	}
+	if (egress && READ_ONCE(svc->mode) == SLB_MODE_DSR) {
+		slb_count(SLB_CNT_PASS_DSR_EGRESS);
+		return TC_ACT_OK;
+	}
 	if (slb_select(svc, pkt, &be)) {
 		slb_count(SLB_CNT_DROP_NO_ENDPOINT);
 		return TC_ACT_SHOT;
@@ -146,6 +153,10 @@ static __always_inline int slb_handle(struct __sk_buff *skb, bool egress)
 	now = bpf_ktime_get_ns();
 	slb_ct_key_init(&key, &pkt);
 	ct = bpf_map_lookup_elem(&slb_ct, &key);
+	if (ct && egress && (READ_ONCE(ct->nat.flags) & SLB_NAT_DSR)) {
+		slb_count(SLB_CNT_PASS_DSR_EGRESS);
+		return TC_ACT_OK;
+	}
 	if (ct)
 		ct = slb_ct_check(&key, ct, &pkt, now);
 	if (ct) {

@@ -123,6 +123,7 @@ enum slb_counter {
 	SLB_CNT_ICMP_ECHO_REPLY = 27,  /* ICMP echo to a VIP answered */
 	SLB_CNT_ICMP_ERR_XLATE = 28,   /* ICMP error about a tracked flow translated to the client */
 	SLB_CNT_DROP_DSR = 29,	      /* DSR: no route to the endpoint or no source for IPIP */
+	SLB_CNT_PASS_DSR_EGRESS = 30,  /* DSR flow seen by the egress program: passed (ingress only) */
 	SLB_CNT_MAX = 32,
 };
 
