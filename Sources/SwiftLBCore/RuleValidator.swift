@@ -17,7 +17,9 @@ public enum RuleValidator {
         let args = entry.serviceArguments
         let vip = try serviceAddress(args.externalIP)
         let proto = try l4Protocol(args.protocol)
-        let port = proto == .icmp ? try icmpPort(args.port, portMax: args.portMax) : try servicePort(args.port, portMax: args.portMax)
+        let port =
+            proto == .icmp
+            ? try icmpPort(args.port, portMax: args.portMax) : try servicePort(args.port, portMax: args.portMax)
         let selection = try selectionAlgorithm(args.sel)
         let mode = try natMode(args.mode)
         try checkModeNeeds(mode, selection: selection)

@@ -91,7 +91,8 @@ struct RuleValidatorTests {
         .init("mode dsr with rr", field: "\(args).sel", says: "mode dsr requires sel 1 (hash)") {
             $0.serviceArguments.mode = 3
         },
-        .init("mode dsr with another target port", field: "endpoints[0].targetPort", says: "dsr cannot change the port") {
+        .init("mode dsr with another target port", field: "endpoints[0].targetPort", says: "dsr cannot change the port")
+        {
             $0.serviceArguments.mode = 3
             $0.serviceArguments.sel = 1
         },
@@ -224,7 +225,7 @@ struct RuleValidatorTests {
 
     @Test("mode dsr (3) is accepted with sel hash and an unchanged port, and carried to the datapath")
     func dsrAccepted() throws(APIError) {
-        var entry = Fixtures.entry(name: "web", sel: 1)
+        var entry = Fixtures.entry(sel: 1, name: "web")
         entry.serviceArguments.mode = 3
         entry.endpoints = [LBEndpoint(endpointIP: "10.0.1.1", targetPort: 0, weight: 1)]
         let rule = try RuleValidator.validate(entry)

@@ -117,13 +117,14 @@ enum slb_counter {
 	SLB_CNT_DROP_NAT_PORTS = 16,   /* fullnat/onearm: no free source port for a new flow */
 	SLB_CNT_PASS_NO_SNAT_ADDR = 17, /* onearm: no IPv4 address on the egress interface */
 	/* L4 modes and protocols (bpf/lib/dsr.h, icmp.h, sctp.h): 24..31, additive. */
-	SLB_CNT_DSR_L2 = 24,	      /* DSR: MACs rewritten toward an on-link endpoint */
-	SLB_CNT_DSR_IPIP = 25,	      /* DSR: IPIP-encapsulated toward a routed endpoint */
+	SLB_CNT_DSR_L2 = 24,	       /* DSR: MACs rewritten toward an on-link endpoint */
+	SLB_CNT_DSR_IPIP = 25,	       /* DSR: IPIP-encapsulated toward a routed endpoint */
 	SLB_CNT_ICMP_FRAG_NEEDED = 26, /* DSR: too big to encapsulate, ICMP frag needed sent back */
 	SLB_CNT_ICMP_ECHO_REPLY = 27,  /* ICMP echo to a VIP answered */
-	SLB_CNT_ICMP_ERR_XLATE = 28,   /* ICMP error about a tracked flow translated to the client */
-	SLB_CNT_DROP_DSR = 29,	      /* DSR: no route to the endpoint or no source for IPIP */
-	SLB_CNT_PASS_DSR_EGRESS = 30,  /* DSR flow seen by the egress program: passed (ingress only) */
+	SLB_CNT_ICMP_ERR_XLATE = 28, /* ICMP error about a tracked flow translated to the client */
+	SLB_CNT_DROP_DSR = 29,	     /* DSR: no route to the endpoint or no source for IPIP */
+	SLB_CNT_PASS_DSR_EGRESS =
+		30, /* DSR flow seen by the egress program: passed (ingress only) */
 	SLB_CNT_MAX = 32,
 };
 
