@@ -50,6 +50,17 @@
 /* CRC32c (Castagnoli) polynomial, bit-reflected. */
 #define SLB_CRC32C_POLY 0x82f63b78u
 
+/*
+ * The CRC arithmetic below is branch-free (masks instead of conditionals), so the verifier
+ * walks each bounded loop once instead of forking at every bit.
+ */
+
+/* b * x modulo the polynomial (reflected form). */
+static __always_inline __u32 slb_crc_mulx(__u32 b)
+{
+	return (b >> 1) ^ (SLB_CRC32C_POLY & -(b & 1));
+}
+
 /* a * b modulo the polynomial, both in reflected form (bit 31 = x^0). */
 static __always_inline __u32 slb_crc_mulmod(__u32 a, __u32 b)
 {
@@ -58,9 +69,8 @@ static __always_inline __u32 slb_crc_mulmod(__u32 a, __u32 b)
 
 #pragma clang loop unroll(disable)
 	for (i = 0; i < 32; i++) {
-		if (a & (0x80000000u >> i))
-			p ^= b;
-		b = (b & 1) ? (b >> 1) ^ SLB_CRC32C_POLY : b >> 1;
+		p ^= b & -((a >> (31 - i)) & 1);
+		b = slb_crc_mulx(b);
 	}
 	return p;
 }
@@ -73,20 +83,26 @@ static __always_inline __u32 slb_crc_raw4(__u32 word_le)
 
 #pragma clang loop unroll(disable)
 	for (i = 0; i < 32; i++)
-		c = (c & 1) ? (c >> 1) ^ SLB_CRC32C_POLY : c >> 1;
+		c = slb_crc_mulx(c);
 	return c;
 }
 
-/* crc0(D || 0^n) given c = crc0(D): multiplies by x^(8n). */
-static __always_inline __u32 slb_crc_shift_zeros(__u32 c, __u32 n)
+/*
+ * crc0(D || 0^n) for the four bytes D (`d`, memory order as a little-endian word): the raw CRC
+ * of D, multiplied by x^(8n). A global (non-inlined) function, so that the verifier checks its
+ * loops once with unknown arguments instead of simulating them at every call site.
+ */
+__attribute__((noinline)) __u32 slb_crc32c_shifted(__u32 d, __u32 n)
 {
+	__u32 c = slb_crc_raw4(d);
 	__u32 pow = 0x00800000u; /* x^8, reflected */
 	int i;
 
 #pragma clang loop unroll(disable)
 	for (i = 0; i < 16; i++) {
-		if (n & (1u << i))
-			c = slb_crc_mulmod(pow, c);
+		__u32 mask = -((n >> i) & 1);
+
+		c = (slb_crc_mulmod(pow, c) & mask) | (c & ~mask);
 		pow = slb_crc_mulmod(pow, pow);
 	}
 	return c;
@@ -127,7 +143,7 @@ static __always_inline int slb_sctp_fix_crc(struct __sk_buff *skb, const struct 
 		return 0;
 	if (bpf_skb_load_bytes(skb, pkt->l4_off + SLB_SCTP_CSUM_OFF, &crc, sizeof(crc)))
 		return -1;
-	crc ^= slb_crc_shift_zeros(slb_crc_raw4(d), len - 4);
+	crc ^= slb_crc32c_shifted(d, len - 4);
 	if (bpf_skb_store_bytes(skb, pkt->l4_off + SLB_SCTP_CSUM_OFF, &crc, sizeof(crc), 0))
 		return -1;
 	return 0;
