@@ -33,6 +33,7 @@ public enum PacketCounterNames {
         (SLB_CNT_ICMP_ERR_XLATE, "icmp_err_xlate"),
         (SLB_CNT_DROP_DSR, "drop_dsr"),
         (SLB_CNT_PASS_DSR_EGRESS, "pass_dsr_egress"),
+        (SLB_CNT_DROP_SCTP_VTAG, "drop_sctp_vtag"),
     ]
 
     /// `values` (indexed by `enum slb_counter`, as `EBPFDatapath.globalCounters()` returns them) by

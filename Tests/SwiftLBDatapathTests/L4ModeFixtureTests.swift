@@ -146,6 +146,23 @@ struct L4ModeFixtureTests {
         #expect(try await datapath.connections().first?.state == "syn-sent")
     }
 
+    @Test func sctpPacketWithAnotherVerificationTagIsDropped() async throws {
+        let datapath = try await datapath(proto: .sctp, mode: .dnat, endpoints: [(Self.endpoint(10), 8080)])
+        _ = try sctpHandshake(datapath, source: Self.client, epPort: 8080, natPort: false)
+        // The endpoint announced 0x01020304 in its INIT ACK; a client packet with another tag is refused.
+        let forged = clientFrame(
+            proto: 132, l4: SCTP.packet(sport: 40000, dport: 80, tag: 0xDEAD_BEEF, chunks: SCTP.dataChunk([1, 2, 3])))
+        let result = try run(datapath, forged.bytes, on: Fixture.clientSide)
+        #expect(result.verdict == Verdict.shot)
+        #expect(try await datapath.packetCounters()["drop_sctp_vtag"] == 1)
+        // So is an endpoint packet with a tag other than the client's 0xA1B2C3D4.
+        let reply = RawFrame(
+            srcMAC: Fixture.endpointMAC(10), dstMAC: Fixture.serverSideMAC, src: Self.endpoint(10), dst: Self.client,
+            proto: 132, l4: SCTP.packet(sport: 8080, dport: 40000, tag: 0x0102_0304, chunks: SCTP.dataChunk([4])))
+        #expect(try run(datapath, reply.bytes, on: Fixture.serverSide).verdict == Verdict.shot)
+        #expect(try await datapath.packetCounters()["drop_sctp_vtag"] == 2)
+    }
+
     // MARK: ICMP echo
 
     @Test func echoToAVIPWithAnICMPRuleIsAnsweredAtFullSize() async throws {
@@ -171,6 +188,66 @@ struct L4ModeFixtureTests {
         let result = try run(datapath, request.bytes, on: Fixture.clientSide)
         #expect(result.verdict == Verdict.ok)
         #expect(result.packet == request.bytes)
+    }
+
+    // MARK: ICMP errors about tracked flows
+
+    /// A port unreachable from `reporter` to `outerDst` quoting the UDP packet `quoted` (IP header + 8 bytes).
+    func portUnreachable(from reporter: [UInt8], to outerDst: [UInt8], quoting quoted: [UInt8]) -> RawFrame {
+        var frame = RawFrame(
+            srcMAC: Fixture.endpointMAC(10), dstMAC: Fixture.serverSideMAC, src: reporter, dst: outerDst, proto: 1,
+            l4: ICMP.withChecksum([3, 3, 0, 0, 0, 0, 0, 0] + quoted))
+        frame.fragment = 0
+        return frame
+    }
+
+    /// The UDP datagram `src`:`sport` -> `dst`:`dport` as IP header + UDP header (what an ICMP error quotes).
+    func quotedUDP(_ src: [UInt8], _ sport: UInt16, _ dst: [UInt8], _ dport: UInt16) -> [UInt8] {
+        var packet = Packet(
+            src: (src[0], src[1], src[2], src[3]), dst: (dst[0], dst[1], dst[2], dst[3]), proto: 17, sport: sport,
+            dport: dport)
+        packet.payload = Array("query".utf8)
+        return Array(packet.bytes[14..<42])
+    }
+
+    @Test func portUnreachableFromADNATEndpointIsTranslatedBackToTheClient() async throws {
+        let datapath = try await datapath(proto: .udp, mode: .dnat, endpoints: [(Self.endpoint(10), 8080)])
+        let query = Fixture.toVIP(proto: 17, sport: 5353, dport: 80)
+        #expect(try run(datapath, query.bytes, on: Fixture.clientSide).verdict == Verdict.redirect)
+        // The endpoint answers the DNATed datagram client:5353 -> endpoint:8080 with port unreachable.
+        let error = portUnreachable(
+            from: Self.endpoint(10), to: Self.client, quoting: quotedUDP(Self.client, 5353, Self.endpoint(10), 8080))
+        let result = try run(datapath, error.bytes, on: Fixture.serverSide)
+        let expected = portUnreachable(
+            from: Self.vip, to: Self.client, quoting: quotedUDP(Self.client, 5353, Self.vip, 80))
+        #expect(result.verdict == Verdict.ok)
+        #expect(result.packet == expected.bytes)
+        #expect(ICMP.valid(result.packet))
+        #expect(Checksum.fold(Checksum.sum(Array(result.packet[42..<62]))) == 0)
+        #expect(try await datapath.packetCounters()["icmp_err_xlate"] == 1)
+    }
+
+    @Test func portUnreachableInFullNATGoesToTheRealClient() async throws {
+        let datapath = try await datapath(proto: .udp, mode: .fullNAT, endpoints: [(Self.endpoint(10), 8080)])
+        let out = try run(datapath, Fixture.toVIP(proto: 17, sport: 5353, dport: 80).bytes, on: Fixture.clientSide)
+        let port = sourcePort(out.packet)
+        let error = portUnreachable(
+            from: Self.endpoint(10), to: Self.vip, quoting: quotedUDP(Self.vip, port, Self.endpoint(10), 8080))
+        let result = try run(datapath, error.bytes, on: Fixture.serverSide)
+        let expected = portUnreachable(
+            from: Self.vip, to: Self.client, quoting: quotedUDP(Self.client, 5353, Self.vip, 80))
+        #expect(result.verdict == Verdict.ok)
+        #expect(result.packet == expected.bytes)
+        #expect(ICMP.valid(result.packet))
+    }
+
+    @Test func anICMPErrorAboutAnUntrackedPacketPassesUntouched() async throws {
+        let datapath = try await datapath(proto: .udp, mode: .dnat, endpoints: [(Self.endpoint(10), 8080)])
+        let error = portUnreachable(
+            from: Self.endpoint(10), to: Self.client, quoting: quotedUDP(Self.client, 999, Self.endpoint(10), 8080))
+        let result = try run(datapath, error.bytes, on: Fixture.serverSide)
+        #expect(result.verdict == Verdict.ok)
+        #expect(result.packet == error.bytes)
     }
 
     // MARK: DSR

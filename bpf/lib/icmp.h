@@ -18,8 +18,8 @@
  * addresses and ports are restored (client -> VIP), the outer destination becomes the peer
  * (the client) and an outer source equal to the quoted destination (the endpoint reporting
  * itself) becomes the VIP. The outer and quoted IPv4 header checksums and the ICMP checksum
- * are updated incrementally; the quoted transport checksum is left alone (the quote is
- * normally truncated, and no receiver verifies it). The translated error goes to the stack,
+ * are updated incrementally, and so is a quoted UDP checksum (within the 8 quoted bytes); a
+ * quoted TCP or SCTP checksum lies beyond them and is left alone. The translated error goes to the stack,
  * which routes it to the client (SLB_CNT_ICMP_ERR_XLATE). Errors about untracked packets pass
  * untouched. Only quoted headers without IP options are translated.
  *
@@ -109,6 +109,12 @@ static __always_inline __u16 slb_csum_fold16(__u32 sum)
 	return (__u16)sum;
 }
 
+/* Ones' complement update of the checksum `old` by the sum of differences `diff`. */
+static __always_inline __u16 slb_csum_update(__u16 old, __u32 diff)
+{
+	return ~slb_csum_fold16(slb_csum_add((__u16)~old, diff));
+}
+
 /* The ICMP error `pkt` about a packet of a tracked flow, translated back; a TC verdict. */
 static __always_inline int slb_icmp_error(struct __sk_buff *skb, struct slb_pkt *pkt)
 {
@@ -118,13 +124,13 @@ static __always_inline int slb_icmp_error(struct __sk_buff *skb, struct slb_pkt 
 	struct slb_tuple t, in_new;
 	struct slb_pkt rp;
 	__u8 inner[20];
-	__be16 ports[2];
+	__be16 l4[4]; /* the quoted transport header's first 8 bytes */
 	__be32 out_addrs[2];
-	__u32 in_diff, icmp_diff, out_diff;
+	__u32 addr_diff, port_diff, icmp_diff, out_diff;
 	__u16 old_csum, new_csum;
 
 	if (bpf_skb_load_bytes(skb, in_off, inner, sizeof(inner)) ||
-	    bpf_skb_load_bytes(skb, in_l4, ports, sizeof(ports)))
+	    bpf_skb_load_bytes(skb, in_l4, l4, sizeof(l4)))
 		goto pass;
 	if (inner[0] != 0x45 ||
 	    (inner[9] != IPPROTO_TCP && inner[9] != IPPROTO_UDP && inner[9] != IPPROTO_SCTP))
@@ -134,8 +140,8 @@ static __always_inline int slb_icmp_error(struct __sk_buff *skb, struct slb_pkt 
 	__builtin_memset(&rp, 0, sizeof(rp));
 	rp.saddr = *(__be32 *)&inner[16];
 	rp.daddr = *(__be32 *)&inner[12];
-	rp.sport = ports[1];
-	rp.dport = ports[0];
+	rp.sport = l4[1];
+	rp.dport = l4[0];
 	rp.proto = inner[9];
 	slb_ct_key_init(&key, &rp);
 	ct = bpf_map_lookup_elem(&slb_ct, &key);
@@ -148,18 +154,28 @@ static __always_inline int slb_icmp_error(struct __sk_buff *skb, struct slb_pkt 
 	in_new.sport = t.dport;
 	in_new.dport = t.sport;
 
-	in_diff = slb_csum_add(slb_csum_diff4(rp.daddr, in_new.saddr),
-			       slb_csum_diff4(rp.saddr, in_new.daddr));
+	addr_diff = slb_csum_add(slb_csum_diff4(rp.daddr, in_new.saddr),
+				 slb_csum_diff4(rp.saddr, in_new.daddr));
+	port_diff = slb_csum_add(slb_csum_diff2(l4[0], in_new.sport),
+				 slb_csum_diff2(l4[1], in_new.dport));
 	old_csum = *(__u16 *)&inner[10];
-	new_csum = ~slb_csum_fold16(slb_csum_add((__u16)~old_csum, in_diff));
-	icmp_diff = slb_csum_add(in_diff, slb_csum_diff2(old_csum, new_csum));
-	icmp_diff = slb_csum_add(icmp_diff, slb_csum_add(slb_csum_diff2(ports[0], in_new.sport),
-							 slb_csum_diff2(ports[1], in_new.dport)));
+	new_csum = slb_csum_update(old_csum, addr_diff);
+	icmp_diff = slb_csum_add(slb_csum_add(addr_diff, port_diff),
+				 slb_csum_diff2(old_csum, new_csum));
+	/* A quoted UDP checksum (pseudo-header included) is updated like the datagram's own. */
+	if (inner[9] == IPPROTO_UDP && l4[3]) {
+		__u16 udp = slb_csum_update(l4[3], slb_csum_add(addr_diff, port_diff));
+
+		if (!udp)
+			udp = 0xffff;
+		icmp_diff = slb_csum_add(icmp_diff, slb_csum_diff2(l4[3], udp));
+		l4[3] = udp;
+	}
 	*(__u16 *)&inner[10] = new_csum;
 	*(__be32 *)&inner[12] = in_new.saddr;
 	*(__be32 *)&inner[16] = in_new.daddr;
-	ports[0] = in_new.sport;
-	ports[1] = in_new.dport;
+	l4[0] = in_new.sport;
+	l4[1] = in_new.dport;
 
 	out_addrs[0] = pkt->saddr == rp.saddr ? t.saddr : pkt->saddr;
 	out_addrs[1] = in_new.saddr;
@@ -167,7 +183,7 @@ static __always_inline int slb_icmp_error(struct __sk_buff *skb, struct slb_pkt 
 				slb_csum_diff4(pkt->daddr, out_addrs[1]));
 
 	if (bpf_skb_store_bytes(skb, in_off, inner, sizeof(inner), 0) ||
-	    bpf_skb_store_bytes(skb, in_l4, ports, sizeof(ports), 0) ||
+	    bpf_skb_store_bytes(skb, in_l4, l4, sizeof(l4), 0) ||
 	    bpf_skb_store_bytes(skb, SLB_IP_SADDR_OFF, out_addrs, sizeof(out_addrs), 0))
 		goto drop;
 	if (bpf_l3_csum_replace(skb, SLB_IP_CSUM_OFF, 0, out_diff, 0) ||

@@ -152,7 +152,7 @@ static __always_inline int slb_rewrite(struct __sk_buff *skb, struct slb_pkt *pk
 	if ((addr || ttl_dec) && bpf_l3_csum_replace(skb, SLB_IP_CSUM_OFF, 0, l3_diff, 0))
 		return -1;
 	if (pkt->proto == IPPROTO_SCTP) {
-		if (port && slb_sctp_fix_crc(skb, pkt, pkt->sport, pkt->dport, t->sport, t->dport))
+		if (port && slb_sctp_fix_crc(skb, pkt, t->sport, t->dport))
 			return -1;
 	} else {
 		if (addr && bpf_l4_csum_replace(skb, l4_csum, 0, addr_diff,

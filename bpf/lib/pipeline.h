@@ -77,6 +77,24 @@ insert_failed:
 }
 
 /*
+ * SCTP verification tags (sctp.h): returns true when `pkt` carries the wrong tag for its entry
+ * `key`/`ct`; otherwise learns the tag an INIT or INIT ACK announces for the other direction.
+ */
+static __always_inline bool slb_sctp_check(struct __sk_buff *skb, const struct slb_pkt *pkt,
+					   const struct slb_ct_key *key, struct slb_ct_val *ct)
+{
+	struct slb_ct_key twin_key;
+
+	if (slb_sctp_vtag_bad(skb, pkt, ct))
+		return true;
+	if (pkt->chunk == SLB_SCTP_INIT || pkt->chunk == SLB_SCTP_INIT_ACK) {
+		slb_ct_twin_key(&twin_key, key, &ct->nat);
+		slb_sctp_learn(skb, pkt, ct, bpf_map_lookup_elem(&slb_ct, &twin_key));
+	}
+	return false;
+}
+
+/*
  * Sets up the flow of the untracked packet `pkt`. Returns its new forward entry in `*ct` and
  * -1, or a TC verdict (>= 0) when the packet is not load balanced.
  */
@@ -167,6 +185,10 @@ static __always_inline int slb_handle(struct __sk_buff *skb, bool egress)
 			return rc;
 	}
 
+	if (pkt.proto == IPPROTO_SCTP && slb_sctp_check(skb, &pkt, &key, ct)) {
+		slb_count(SLB_CNT_DROP_SCTP_VTAG);
+		return TC_ACT_SHOT;
+	}
 	slb_ct_track(&key, ct, &pkt, now);
 	slb_stats_add(ct->svc_id, ct->ep_idx, pkt.len);
 	if (READ_ONCE(ct->nat.flags) & SLB_NAT_DSR)

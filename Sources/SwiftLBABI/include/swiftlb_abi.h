@@ -119,12 +119,12 @@ enum slb_counter {
 	/* L4 modes and protocols (bpf/lib/dsr.h, icmp.h, sctp.h): 24..31, additive. */
 	SLB_CNT_DSR_L2 = 24,	       /* DSR: MACs rewritten toward an on-link endpoint */
 	SLB_CNT_DSR_IPIP = 25,	       /* DSR: IPIP-encapsulated toward a routed endpoint */
-	SLB_CNT_ICMP_FRAG_NEEDED = 26, /* DSR: too big to encapsulate, ICMP frag needed sent back */
+	SLB_CNT_ICMP_FRAG_NEEDED = 26, /* DSR: too big for IPIP, frag needed sent back */
 	SLB_CNT_ICMP_ECHO_REPLY = 27,  /* ICMP echo to a VIP answered */
-	SLB_CNT_ICMP_ERR_XLATE = 28, /* ICMP error about a tracked flow translated to the client */
-	SLB_CNT_DROP_DSR = 29,	     /* DSR: no route to the endpoint or no source for IPIP */
-	SLB_CNT_PASS_DSR_EGRESS =
-		30, /* DSR flow seen by the egress program: passed (ingress only) */
+	SLB_CNT_ICMP_ERR_XLATE = 28,   /* ICMP error about a tracked flow translated back */
+	SLB_CNT_DROP_DSR = 29,	       /* DSR: no route, no IPIP source, or too big without DF */
+	SLB_CNT_PASS_DSR_EGRESS = 30,  /* DSR flow seen by the egress program: passed */
+	SLB_CNT_DROP_SCTP_VTAG = 31,   /* SCTP packet with the wrong verification tag */
 	SLB_CNT_MAX = 32,
 };
 
@@ -228,7 +228,8 @@ struct slb_ct_val {
 	__u8 state;    /* enum slb_ct_state, kept equal in both entries */
 	__u8 dir;      /* enum slb_ct_dir */
 	__u8 fin_dirs; /* bit per direction that has sent FIN */
-	__u8 pad[7];
+	__u8 pad[3];
+	__be32 vtag; /* SCTP: verification tag this direction's packets carry, 0 = not known yet */
 	struct slb_nexthop nh; /* datapath-private forwarding cache */
 };
 
