@@ -24,6 +24,8 @@ up)
     for last in 10 11 12; do
         nsip neigh add 10.10.2.$last lladdr "02:00:00:00:01:$(printf %02x "$last")" dev fx1 nud permanent
     done
+    # A routed (not on-link) subnet behind 10.10.2.10: L3 DSR endpoints (IPIP).
+    nsip route add 10.10.3.0/24 via 10.10.2.10 dev fx1
     ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1
     # IPv6 (NAT66/NAT64 fixtures): the same layout in fd00:10:1::/64 and fd00:10:2::/64, no DAD.
     ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.default.disable_ipv6=0 \

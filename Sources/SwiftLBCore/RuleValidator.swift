@@ -16,10 +16,14 @@ public enum RuleValidator {
     static func validate(_ entry: LoadBalancerEntry, maxEndpoints: Int) throws(APIError) -> LBRule {
         let args = entry.serviceArguments
         let vip = try serviceAddress(args.externalIP)
-        let (port, portMax) = try servicePorts(args.port, portMax: args.portMax)
         let proto = try l4Protocol(args.protocol)
+        let (port, portMax) =
+            proto == .icmp
+            ? (try icmpPort(args.port, portMax: args.portMax), 0)
+            : try servicePorts(args.port, portMax: args.portMax)
         let selection = try selectionAlgorithm(args.sel)
         let mode = try natMode(args.mode)
+        try checkModeNeeds(mode, selection: selection)
         try checkUnsupported(entry)
         try checkName(args.name)
         let endpoints = try resolveEndpoints(
@@ -27,6 +31,7 @@ public enum RuleValidator {
         try checkFamilies(vip: vip, entry: entry)
         let secondaryVIPs = try secondaryAddresses(entry.secondaryIPs, primary: vip)
         let allowedSources = try sourcePrefixes(entry.allowedSources)
+        try checkDSRPorts(mode, endpoints: endpoints, servicePort: port)
 
         var normalized = entry
         normalized.serviceArguments.protocol = proto.rawValue
@@ -80,9 +85,8 @@ public enum RuleValidator {
         switch L4Protocol(rawValue: text.lowercased()) {
         case .tcp: return .tcp
         case .udp: return .udp
-        case .sctp, .icmp:
-            throw .badRequest(
-                field: field, message: "\(text.lowercased()) services are not supported yet; use tcp or udp")
+        case .sctp: return .sctp
+        case .icmp: return .icmp
         case nil:
             throw .badRequest(
                 field: field, message: "\(field) \"\(text)\" is not a protocol; use one of tcp, udp, sctp, icmp")
@@ -113,15 +117,54 @@ public enum RuleValidator {
                     + "4 (fullproxy) or 5 (hostonearm)")
         }
         switch mode {
-        case .dnat, .oneArm, .fullNAT:
+        case .dnat, .oneArm, .fullNAT, .dsr:
             return mode
         case .fullProxy:
             throw .badRequest(
-                field: field, message: "mode fullproxy is not supported; use 0 (default), 1 (onearm) or 2 (fullnat)")
-        case .dsr, .hostOneArm:
+                field: field,
+                message: "mode fullproxy is not supported; use 0 (default), 1 (onearm), 2 (fullnat) or 3 (dsr)")
+        case .hostOneArm:
             throw .badRequest(
                 field: field,
-                message: "mode \(mode.name) is not supported yet; use 0 (default), 1 (onearm) or 2 (fullnat)")
+                message: "mode hostonearm is not supported: it translates to the host's own address for endpoints "
+                    + "inside the load balancer's host (loxilb in-cluster mode), which SwiftLB's datapath does not "
+                    + "do; use 1 (onearm) for endpoints on a link of the load balancer")
+        }
+    }
+
+    /// ICMP rules carry no port: loxicmd's `--icmp` sends port 0.
+    private static func icmpPort(_ port: Int, portMax: Int) throws(APIError) -> UInt16 {
+        guard port == 0 else {
+            throw .badRequest(
+                field: "serviceArguments.port",
+                message: "icmp rules have no port; send serviceArguments.port 0 (got \(port))")
+        }
+        guard portMax == 0 else {
+            throw .badRequest(
+                field: "serviceArguments.portMax",
+                message: "icmp rules have no port range; send serviceArguments.portMax 0 (got \(portMax))")
+        }
+        return 0
+    }
+
+    /// DSR selects an endpoint per flow without ever seeing replies; loxilb requires the hash selection for it.
+    private static func checkModeNeeds(_ mode: NATMode, selection: SelectionAlgorithm) throws(APIError) {
+        guard mode == .dsr, selection != .hash else { return }
+        throw .badRequest(
+            field: "serviceArguments.sel",
+            message: "mode dsr requires sel 1 (hash), as in loxilb; got \(selection.rawValue) (\(selection.name))")
+    }
+
+    /// DSR leaves the packet's ports alone, so an endpoint cannot listen on another port than the service's.
+    private static func checkDSRPorts(
+        _ mode: NATMode, endpoints: [DatapathEndpoint], servicePort: UInt16
+    ) throws(APIError) {
+        guard mode == .dsr else { return }
+        for (index, endpoint) in endpoints.enumerated() where endpoint.port != servicePort && endpoint.port != 0 {
+            throw .badRequest(
+                field: "endpoints[\(index)].targetPort",
+                message: "mode dsr cannot change the port: endpoint \(endpoint.address) has targetPort "
+                    + "\(endpoint.port) but the service port is \(servicePort); send targetPort 0 or \(servicePort)")
         }
     }
 

@@ -14,7 +14,8 @@ public struct ConntrackTimeouts: Sendable, Equatable {
 
     /// The timeout for an entry of protocol `proto` (IP number) in `state`.
     func seconds(proto: UInt8, state: UInt8) -> UInt32 {
-        if proto != 6 {
+        // SCTP associations follow the TCP states and timeouts (bpf/lib/sctp.h).
+        if proto != 6 && proto != 132 {
             return UInt32(state) == SLB_CT_ESTABLISHED.rawValue ? udpEstablished : udpNew
         }
         switch UInt32(state) {

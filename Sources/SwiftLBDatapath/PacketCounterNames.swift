@@ -31,6 +31,14 @@ public enum PacketCounterNames {
         (SLB_CNT_FWD_ICMP6_ECHO, "fwd_icmp6_echo"),
         (SLB_CNT_DROP_NAT64, "drop_nat64"),
         (SLB_CNT_CT_ICMP6_ERR, "ct_icmp6_error"),
+        (SLB_CNT_DSR_L2, "dsr_l2"),
+        (SLB_CNT_DSR_IPIP, "dsr_ipip"),
+        (SLB_CNT_ICMP_FRAG_NEEDED, "icmp_frag_needed"),
+        (SLB_CNT_ICMP_ECHO_REPLY, "icmp_echo_reply"),
+        (SLB_CNT_ICMP_ERR_XLATE, "icmp_err_xlate"),
+        (SLB_CNT_DROP_DSR, "drop_dsr"),
+        (SLB_CNT_PASS_DSR_EGRESS, "pass_dsr_egress"),
+        (SLB_CNT_DROP_SCTP_VTAG, "drop_sctp_vtag"),
     ]
 
     /// `values` (indexed by `enum slb_counter`, as `EBPFDatapath.globalCounters()` returns them) by

@@ -78,8 +78,14 @@ struct RuleValidatorTests {
             $0.serviceArguments.portMax = 79
         },
         // protocol
-        .init("sctp", field: "\(args).protocol", says: "not supported yet") { $0.serviceArguments.protocol = "sctp" },
-        .init("ICMP", field: "\(args).protocol", says: "not supported yet") { $0.serviceArguments.protocol = "ICMP" },
+        .init("ICMP with a port", field: "\(args).port", says: "icmp rules have no port") {
+            $0.serviceArguments.protocol = "ICMP"
+        },
+        .init("icmp with a port range", field: "\(args).portMax", says: "no port range") {
+            $0.serviceArguments.protocol = "icmp"
+            $0.serviceArguments.port = 0
+            $0.serviceArguments.portMax = 5
+        },
         .init("unknown protocol", field: "\(args).protocol", says: "tcp, udp, sctp, icmp") {
             $0.serviceArguments.protocol = "gre"
         },
@@ -97,11 +103,20 @@ struct RuleValidatorTests {
         .init("sel 7", field: "\(args).sel", says: "not an algorithm") { $0.serviceArguments.sel = 7 },
         .init("sel -1", field: "\(args).sel", says: "not an algorithm") { $0.serviceArguments.sel = -1 },
         // mode
-        .init("mode dsr", field: "\(args).mode", says: "dsr is not supported yet") { $0.serviceArguments.mode = 3 },
+        .init("mode dsr with rr", field: "\(args).sel", says: "mode dsr requires sel 1 (hash)") {
+            $0.serviceArguments.mode = 3
+        },
+        .init("mode dsr with another target port", field: "endpoints[0].targetPort", says: "dsr cannot change the port")
+        {
+            $0.serviceArguments.mode = 3
+            $0.serviceArguments.sel = 1
+        },
         .init("mode fullproxy", field: "\(args).mode", says: "fullproxy is not supported") {
             $0.serviceArguments.mode = 4
         },
-        .init("mode hostonearm", field: "\(args).mode", says: "not supported yet") { $0.serviceArguments.mode = 5 },
+        .init("mode hostonearm", field: "\(args).mode", says: "hostonearm is not supported: it translates") {
+            $0.serviceArguments.mode = 5
+        },
         .init("mode 6", field: "\(args).mode", says: "not a NAT mode") { $0.serviceArguments.mode = 6 },
         // features not built yet
         .init("bgp", field: "\(args).bgp", says: "not supported yet") { $0.serviceArguments.bgp = true },
@@ -263,6 +278,28 @@ struct RuleValidatorTests {
                 #expect(rule.entry.endpoints.first?.endpointIP == endpoint)
             }
         }
+    }
+
+    @Test("mode dsr (3) is accepted with sel hash and an unchanged port, and carried to the datapath")
+    func dsrAccepted() throws(APIError) {
+        var entry = Fixtures.entry(sel: 1, name: "web")
+        entry.serviceArguments.mode = 3
+        entry.endpoints = [LBEndpoint(endpointIP: "10.0.1.1", targetPort: 0, weight: 1)]
+        let rule = try RuleValidator.validate(entry)
+        #expect(rule.mode == .dsr)
+        #expect(rule.endpoints == [DatapathEndpoint(address: Fixtures.ip4("10.0.1.1"), port: 80, weight: 1)])
+        #expect(rule.datapathService(id: 4).mode == .dsr)
+    }
+
+    @Test("sctp and icmp rules are accepted; icmp carries port 0")
+    func sctpAndICMPAccepted() throws(APIError) {
+        let sctp = try RuleValidator.validate(Fixtures.entry(proto: "SCTP"))
+        #expect(sctp.key == ServiceKey(vip: Fixtures.ip4("10.0.0.1"), port: 80, proto: .sctp))
+        var icmp = Fixtures.entry(proto: "icmp")
+        icmp.serviceArguments.port = 0
+        let rule = try RuleValidator.validate(icmp)
+        #expect(rule.key == ServiceKey(vip: Fixtures.ip4("10.0.0.1"), port: 0, proto: .icmp))
+        #expect(rule.entry.serviceArguments.protocol == "icmp")
     }
 
     @Test("accepted variants: udp, hash, portMax == port, probetype none, loopback endpoint, 32 endpoints")

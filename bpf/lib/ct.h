@@ -24,7 +24,11 @@
  * directions -> TIME_WAIT; RST -> CLOSED. A TCP flow picked up mid-stream starts
  * ESTABLISHED. A SYN (without ACK) from the client on a flow in TIME_WAIT or CLOSED deletes
  * both entries and starts a new flow, with a new endpoint selection. UDP: NEW until a REV
- * packet, then ESTABLISHED.
+ * packet, then ESTABLISHED. SCTP follows its first chunk's type (sctp.h) and uses the TCP
+ * timeouts; an INIT restarts a closed association as a SYN does.
+ * DSR flows (SLB_NAT_DSR, see dsr.h) have only the FWD entry, since replies never pass the
+ * load balancer: its rewrite keeps the tuple and names the endpoint, and a TCP flow becomes
+ * ESTABLISHED on the client's first ACK.
  *
  * Each packet stamps last_seen and adds to packets/bytes of its own direction's entry only.
  * Expiry is lazy, on lookup: an entry expires when neither it nor its twin has seen a packet
@@ -42,6 +46,7 @@
 #include "lb_select.h"
 #include "maps.h"
 #include "parse.h"
+#include "sctp.h"
 #include "stats.h"
 
 #define SLB_NSEC_PER_SEC 1000000000ULL
@@ -189,6 +194,14 @@ static __always_inline bool slb_ct_live(const struct slb_ct_key *key, const stru
 	return !slb_ct_idle(ct, now, slb_ct_timeout_ns(key->proto, state, inactive_s));
 }
 
+/* Whether `pkt` opens a connection: a TCP SYN without ACK, or an SCTP INIT. */
+static __always_inline bool slb_ct_opening(const struct slb_pkt *pkt)
+{
+	if (pkt->proto == IPPROTO_TCP)
+		return (pkt->tcp_flags & (SLB_TCP_SYN | SLB_TCP_ACK)) == SLB_TCP_SYN;
+	return pkt->proto == IPPROTO_SCTP && pkt->chunk == SLB_SCTP_INIT;
+}
+
 /*
  * Decides whether the entry found for `pkt` still describes its flow. Returns `ct` if so;
  * otherwise deletes both directions and returns NULL so that the caller handles the packet as
@@ -203,8 +216,7 @@ static __always_inline struct slb_ct_val *slb_ct_check(const struct slb_ct_key *
 	struct slb_ct_key twin_key;
 	struct slb_ct_val *twin;
 
-	if (pkt->proto == IPPROTO_TCP && ct->dir == SLB_DIR_FWD &&
-	    (pkt->tcp_flags & (SLB_TCP_SYN | SLB_TCP_ACK)) == SLB_TCP_SYN &&
+	if (ct->dir == SLB_DIR_FWD && slb_ct_opening(pkt) &&
 	    (state == SLB_CT_TIME_WAIT || state == SLB_CT_CLOSED)) {
 		slb_ct_delete_flow(key, ct);
 		return NULL;
@@ -251,9 +263,9 @@ static __always_inline bool slb_ct_rev_taken(const struct slb_ct_key *rev_key,
 /* The state a new flow starts in, from its first packet. */
 static __always_inline __u8 slb_ct_initial_state(const struct slb_pkt *pkt)
 {
-	if (pkt->proto != IPPROTO_TCP)
+	if (pkt->proto != IPPROTO_TCP && pkt->proto != IPPROTO_SCTP)
 		return SLB_CT_NEW;
-	if ((pkt->tcp_flags & (SLB_TCP_SYN | SLB_TCP_ACK)) == SLB_TCP_SYN)
+	if (slb_ct_opening(pkt))
 		return SLB_CT_SYN_SENT;
 	return SLB_CT_ESTABLISHED;
 }
@@ -426,8 +438,16 @@ static __always_inline void slb_ct_track(const struct slb_ct_key *key, struct sl
 	__sync_fetch_and_add(&ct->packets, 1);
 	__sync_fetch_and_add(&ct->bytes, pkt->len);
 
-	if (pkt->proto == IPPROTO_TCP)
-		next = slb_tcp_next(state, ct->dir, pkt->tcp_flags, &next_fin);
+	if (pkt->proto == IPPROTO_TCP) {
+		__u8 from = state;
+
+		/* A DSR flow never sees the SYN|ACK: the client's ACK establishes it. */
+		if ((READ_ONCE(ct->nat.flags) & SLB_NAT_DSR) && state == SLB_CT_SYN_SENT &&
+		    (pkt->tcp_flags & (SLB_TCP_SYN | SLB_TCP_ACK | SLB_TCP_RST)) == SLB_TCP_ACK)
+			from = SLB_CT_ESTABLISHED;
+		next = slb_tcp_next(from, ct->dir, pkt->tcp_flags, &next_fin);
+	} else if (pkt->proto == IPPROTO_SCTP)
+		next = slb_sctp_next(state, ct->dir, pkt->chunk);
 	else if (state == SLB_CT_NEW && ct->dir == SLB_DIR_REV)
 		next = SLB_CT_ESTABLISHED;
 	if (likely(next == state && next_fin == fin_dirs))

@@ -12,6 +12,8 @@
  * (slb_csum_diff4/2, what bpf_csum_diff would return) and hands them to the helpers, which
  * apply them per ip_summed. Any helper failure is reported to the caller, which drops the packet
  * (SLB_CNT_DROP_REWRITE) rather than send it half rewritten.
+ * SCTP has no pseudo-header checksum: address changes leave its CRC32c alone and port changes
+ * update it incrementally (sctp.h).
  */
 #ifndef SLB_NAT_H
 #define SLB_NAT_H
@@ -19,6 +21,7 @@
 #include "compiler.h"
 #include "ctx.h"
 #include "parse.h"
+#include "sctp.h"
 
 static __always_inline __u64 slb_l4_csum_flags(const struct slb_pkt *pkt, __u64 flags)
 {
@@ -148,11 +151,17 @@ static __always_inline int slb_rewrite(struct __sk_buff *skb, struct slb_pkt *pk
 
 	if ((addr || ttl_dec) && bpf_l3_csum_replace(skb, SLB_IP_CSUM_OFF, 0, l3_diff, 0))
 		return -1;
-	if (addr && bpf_l4_csum_replace(skb, l4_csum, 0, addr_diff,
-					slb_l4_csum_flags(pkt, BPF_F_PSEUDO_HDR)))
-		return -1;
-	if (port && bpf_l4_csum_replace(skb, l4_csum, 0, port_diff, slb_l4_csum_flags(pkt, 0)))
-		return -1;
+	if (pkt->proto == IPPROTO_SCTP) {
+		if (port && slb_sctp_fix_crc(skb, pkt, t->sport, t->dport))
+			return -1;
+	} else {
+		if (addr && bpf_l4_csum_replace(skb, l4_csum, 0, addr_diff,
+						slb_l4_csum_flags(pkt, BPF_F_PSEUDO_HDR)))
+			return -1;
+		if (port &&
+		    bpf_l4_csum_replace(skb, l4_csum, 0, port_diff, slb_l4_csum_flags(pkt, 0)))
+			return -1;
+	}
 	pkt->saddr = t->saddr;
 	pkt->daddr = t->daddr;
 	pkt->sport = t->sport;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * parse.h - Ethernet / IPv4 / TCP / UDP parsing into struct slb_pkt.
+ * parse.h - Ethernet / IPv4 / TCP / UDP / SCTP / ICMP parsing into struct slb_pkt.
  *
  * The parser reads the headers once, with bounds-checked direct packet access, pulling them
  * into the linear area first when they sit in fragments, and copies out everything later
@@ -13,8 +13,11 @@
  *   IPv4 header invalid (version, ihl < 5, truncated,  -> MALFORMED (drop; the stack would)
  *   total length outside the frame)
  *   fragment (MF set or offset != 0)                   -> FRAGMENT  (pass, untouched)
- *   neither TCP nor UDP                                -> OTHER_L4  (pass)
- *   TCP/UDP header truncated, TCP doff < 5             -> MALFORMED (drop)
+ *   ICMP (echo, errors: see icmp.h)                    -> ICMP
+ *   neither TCP, UDP, SCTP nor ICMP                    -> OTHER_L4  (pass)
+ *   TCP/UDP/SCTP/ICMP header truncated, TCP doff < 5   -> MALFORMED (drop)
+ * SCTP (see sctp.h) is parsed like UDP: its ports form the tuple, and the type of its first
+ * chunk is kept in `chunk` for the association state machine.
  * A total length of 0 on a frame longer than 64 KiB is accepted as an IPv4 BIG TCP GSO
  * packet, whose real length is the frame's.
  */
@@ -58,9 +61,25 @@ enum slb_parse_result {
 	SLB_PARSE_MALFORMED,
 	SLB_PARSE_FRAGMENT,
 	SLB_PARSE_OTHER_L4,
+	SLB_PARSE_ICMP, /* IPv4 ICMP: sport/dport 0, chunk = ICMP type */
 };
 
-/* What later stages know about a TCP/UDP over IPv4 packet. Addresses and ports are big endian. */
+#ifndef IPPROTO_SCTP
+#define IPPROTO_SCTP 132
+#endif
+/* SCTP common header (RFC 9260 3.1) followed by the first chunk's type, flags and length. */
+#define SLB_SCTP_HDR_LEN 12
+#define SLB_SCTP_CSUM_OFF 8
+
+/* The first 8 bytes of every ICMP message (linux/icmp.h drags in libc headers). */
+struct slb_icmphdr {
+	__u8 type;
+	__u8 code;
+	__sum16 checksum;
+	__be32 rest; /* echo: id and sequence; frag needed: unused and next-hop MTU */
+};
+
+/* What later stages know about a TCP/UDP/SCTP (or ICMP) over IPv4 packet. Addresses and ports are big endian. */
 struct slb_pkt {
 	__u32 len;    /* skb->len: the bytes accounted to the flow */
 	__u32 l4_off; /* start of the TCP/UDP header, from the start of the frame */
@@ -73,7 +92,8 @@ struct slb_pkt {
 	__u8 ttl;	/* for the forwarding decrement */
 	__u8 tcp_flags; /* SLB_TCP_*; 0 for UDP */
 	__u8 csum_off;	/* L4 checksum offset within the L4 header */
-	__u8 pad[3];
+	__u8 chunk;	/* SCTP: type of the first chunk; ICMP: the ICMP type */
+	__u8 pad[2];
 };
 
 /* Parses the frame in `skb` into `pkt`. Returns an enum slb_parse_result. */
@@ -121,6 +141,7 @@ static __always_inline int slb_parse(struct __sk_buff *skb, struct slb_pkt *pkt)
 	pkt->tos = iph->tos;
 	pkt->ttl = iph->ttl;
 	pkt->tcp_flags = 0;
+	pkt->chunk = 0;
 
 	if (pkt->proto == IPPROTO_TCP) {
 		struct tcphdr *th;
@@ -158,6 +179,43 @@ static __always_inline int slb_parse(struct __sk_buff *skb, struct slb_pkt *pkt)
 		pkt->dport = uh->dest;
 		pkt->csum_off = offsetof(struct udphdr, check);
 		return SLB_PARSE_OK;
+	}
+	if (pkt->proto == IPPROTO_SCTP) {
+		__u8 *sh;
+
+		/* The common header and at least one chunk header (type, flags, length). */
+		if (ihl_len + SLB_SCTP_HDR_LEN + 4 > tot_len)
+			return SLB_PARSE_MALFORMED;
+		if (ctx_pull(skb, SLB_L3_OFF + ihl_len + SLB_SCTP_HDR_LEN + 4))
+			return SLB_PARSE_MALFORMED;
+		data = ctx_data(skb);
+		end = ctx_data_end(skb);
+		sh = data + SLB_L3_OFF + ihl_len;
+		if ((void *)(sh + SLB_SCTP_HDR_LEN + 4) > end)
+			return SLB_PARSE_MALFORMED;
+		pkt->sport = *(__be16 *)sh;
+		pkt->dport = *(__be16 *)(sh + 2);
+		pkt->chunk = sh[SLB_SCTP_HDR_LEN];
+		pkt->csum_off = SLB_SCTP_CSUM_OFF;
+		return SLB_PARSE_OK;
+	}
+	if (pkt->proto == IPPROTO_ICMP) {
+		struct slb_icmphdr *ih;
+
+		if (ihl_len + sizeof(*ih) > tot_len)
+			return SLB_PARSE_MALFORMED;
+		if (ctx_pull(skb, SLB_L3_OFF + ihl_len + sizeof(*ih)))
+			return SLB_PARSE_MALFORMED;
+		data = ctx_data(skb);
+		end = ctx_data_end(skb);
+		ih = data + SLB_L3_OFF + ihl_len;
+		if ((void *)(ih + 1) > end)
+			return SLB_PARSE_MALFORMED;
+		pkt->sport = 0;
+		pkt->dport = 0;
+		pkt->chunk = ih->type;
+		pkt->csum_off = offsetof(struct slb_icmphdr, checksum);
+		return SLB_PARSE_ICMP;
 	}
 	return SLB_PARSE_OTHER_L4;
 }

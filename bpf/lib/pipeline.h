@@ -12,6 +12,11 @@
  * reaches the other with a tuple that is neither a VIP nor a conntrack key and passes
  * untouched, so the programs can be attached on both hooks of every interface.
  * IPv6 frames and the IPv4 replies of NAT64 flows continue in pipeline6.h.
+ * Mode 3 (DSR) flows have a single entry and are forwarded by dsr.h instead of fwd.h, on
+ * ingress only: an L2 DSR packet keeps its tuple, so when it leaves through the egress hook
+ * after the redirect it would match its own entry again; the egress program passes DSR flows
+ * untouched (SLB_CNT_PASS_DSR_EGRESS). ICMP
+ * goes to icmp.h (echo to a VIP answered, errors about tracked flows translated back).
  */
 #ifndef SLB_PIPELINE_H
 #define SLB_PIPELINE_H
@@ -20,7 +25,9 @@
 #include "compiler.h"
 #include "ct.h"
 #include "ctx.h"
+#include "dsr.h"
 #include "fwd.h"
+#include "icmp.h"
 #include "lb_select.h"
 #include "maps.h"
 #include "nat.h"
@@ -43,6 +50,11 @@ static __always_inline int slb_track_new(struct __sk_buff *skb, const struct slb
 	__be32 snat;
 	int rc;
 
+	if (mode == SLB_MODE_DSR) {
+		if (slb_ct_create_dsr(key, pkt, id, be, now))
+			goto insert_failed;
+		return -1;
+	}
 	if (!slb_mode_snat(mode)) {
 		if (slb_ct_create(key, pkt, id, be, now))
 			goto insert_failed;
@@ -68,6 +80,24 @@ insert_failed:
 }
 
 /*
+ * SCTP verification tags (sctp.h): returns true when `pkt` carries the wrong tag for its entry
+ * `key`/`ct`; otherwise learns the tag an INIT or INIT ACK announces for the other direction.
+ */
+static __always_inline bool slb_sctp_check(struct __sk_buff *skb, const struct slb_pkt *pkt,
+					   const struct slb_ct_key *key, struct slb_ct_val *ct)
+{
+	struct slb_ct_key twin_key;
+
+	if (slb_sctp_vtag_bad(skb, pkt, ct))
+		return true;
+	if (pkt->chunk == SLB_SCTP_INIT || pkt->chunk == SLB_SCTP_INIT_ACK) {
+		slb_ct_twin_key(&twin_key, key, &ct->nat);
+		slb_sctp_learn(skb, pkt, ct, bpf_map_lookup_elem(&slb_ct, &twin_key));
+	}
+	return false;
+}
+
+/*
  * Sets up the flow of the untracked packet `pkt`. Returns its new forward entry in `*ct` and
  * -1, or a TC verdict (>= 0) when the packet is not load balanced.
  */
@@ -87,6 +117,10 @@ static __always_inline int slb_new_flow(struct __sk_buff *skb, const struct slb_
 	if (pkt->proto == IPPROTO_TCP && (pkt->tcp_flags & SLB_TCP_RST)) {
 		slb_count(SLB_CNT_DROP_TCP_NO_CT);
 		return TC_ACT_SHOT;
+	}
+	if (egress && READ_ONCE(svc->mode) == SLB_MODE_DSR) {
+		slb_count(SLB_CNT_PASS_DSR_EGRESS);
+		return TC_ACT_OK;
 	}
 	if (!slb_source_allowed(svc, pkt)) {
 		slb_count(SLB_CNT_DROP_NOT_ALLOWED);
@@ -129,6 +163,13 @@ static __always_inline int slb_handle(struct __sk_buff *skb, bool egress)
 	case SLB_PARSE_FRAGMENT:
 		slb_count(SLB_CNT_PASS_FRAGMENT);
 		return TC_ACT_OK;
+	case SLB_PARSE_ICMP:
+		if (pkt.chunk == SLB_ICMP_ECHO)
+			return slb_icmp_echo(skb, &pkt, egress);
+		if (pkt.chunk == SLB_ICMP_DEST_UNREACH || pkt.chunk == SLB_ICMP_TIME_EXCEEDED)
+			return slb_icmp_error(skb, &pkt);
+		slb_count(SLB_CNT_PASS_NO_MATCH);
+		return TC_ACT_OK;
 	case SLB_PARSE_OTHER_L4:
 		slb_count(SLB_CNT_PASS_NO_MATCH);
 		return TC_ACT_OK;
@@ -140,6 +181,10 @@ static __always_inline int slb_handle(struct __sk_buff *skb, bool egress)
 	now = bpf_ktime_get_ns();
 	slb_ct_key_init(&key, &pkt);
 	ct = bpf_map_lookup_elem(&slb_ct, &key);
+	if (ct && egress && (READ_ONCE(ct->nat.flags) & SLB_NAT_DSR)) {
+		slb_count(SLB_CNT_PASS_DSR_EGRESS);
+		return TC_ACT_OK;
+	}
 	if (ct)
 		ct = slb_ct_check(&key, ct, &pkt, now);
 	if (ct) {
@@ -150,11 +195,17 @@ static __always_inline int slb_handle(struct __sk_buff *skb, bool egress)
 			return rc;
 	}
 
+	if (pkt.proto == IPPROTO_SCTP && slb_sctp_check(skb, &pkt, &key, ct)) {
+		slb_count(SLB_CNT_DROP_SCTP_VTAG);
+		return TC_ACT_SHOT;
+	}
 	slb_ct_track(&key, ct, &pkt, now);
 	slb_stats_add(ct->svc_id, ct->ep_idx, pkt.len);
 	/* A NAT64 flow's IPv4 reply becomes IPv6 (pipeline6.h). */
 	if (ct->nat.flags & SLB_NAT_AF)
 		return slb_forward46(skb, &pkt, ct, egress);
+	if (READ_ONCE(ct->nat.flags) & SLB_NAT_DSR)
+		return slb_dsr_forward(skb, &pkt, ct, egress);
 	return slb_forward(skb, &pkt, ct, now, egress);
 }
 

@@ -98,6 +98,8 @@ scenario_short() {
     nat66) echo v66 ;;
     nat64) echo v64 ;;
     health) echo hlth ;;
+    l4dsr) echo ldsr ;;
+    l4proto) echo lproto ;;
     *)
         local s=${1//[^a-z0-9]/}
         echo "${s:0:6}"

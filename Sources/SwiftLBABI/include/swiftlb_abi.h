@@ -103,6 +103,8 @@ enum slb_nat_flags {
 	 * IPv6); slb_nat.family is the family after the rewrite. Always with SRC and DST.
 	 */
 	SLB_NAT_AF = 1 << 2,
+	/* DSR (mode 3): addresses and ports stay; daddr names the endpoint (see bpf/lib/dsr.h). */
+	SLB_NAT_DSR = 1 << 3,
 };
 
 /* Indexes of the global per-CPU counter array: what happened to each packet. */
@@ -127,13 +129,22 @@ enum slb_counter {
 	SLB_CNT_PASS_NO_SNAT_ADDR = 17, /* onearm: no IPv4 address on the egress interface */
 	SLB_CNT_DROP_NOT_ALLOWED =
 		18, /* new flow from a source outside the rule's allowedSources */
-	/* IPv6 (24..27, kept apart from the IPv4 additions). */
-	SLB_CNT_PASS_IPV6_EXT = 24,  /* IPv6 extension header not walked (ESP, AH, unknown, > 4) */
-	SLB_CNT_FWD_ICMP6_ECHO = 25, /* ICMPv6 echo request to an IPv6 VIP answered */
-	SLB_CNT_DROP_NAT64 = 26,     /* NAT64: packet that cannot be translated (IPv4 options,
+	/* IPv6 (pipeline6.h). */
+	SLB_CNT_PASS_IPV6_EXT = 19,  /* IPv6 extension header not walked (ESP, AH, unknown, > 4) */
+	SLB_CNT_FWD_ICMP6_ECHO = 20, /* ICMPv6 echo request to an IPv6 VIP answered */
+	SLB_CNT_DROP_NAT64 = 21,     /* NAT64: packet that cannot be translated (IPv4 options,
 					  zero UDP checksum, extension headers on a new flow) */
-	SLB_CNT_CT_ICMP6_ERR = 27,   /* ICMPv6 error about a NAT66 flow translated to the client */
-	SLB_CNT_MAX = 32,
+	SLB_CNT_CT_ICMP6_ERR = 22,   /* ICMPv6 error about a NAT66 flow translated to the client */
+	/* L4 modes and protocols (bpf/lib/dsr.h, icmp.h, sctp.h). */
+	SLB_CNT_DSR_L2 = 23,	       /* DSR: MACs rewritten toward an on-link endpoint */
+	SLB_CNT_DSR_IPIP = 24,	       /* DSR: IPIP-encapsulated toward a routed endpoint */
+	SLB_CNT_ICMP_FRAG_NEEDED = 25, /* DSR: too big for IPIP, frag needed sent back */
+	SLB_CNT_ICMP_ECHO_REPLY = 26,  /* ICMP echo to a VIP answered */
+	SLB_CNT_ICMP_ERR_XLATE = 27,   /* ICMP error about a tracked flow translated back */
+	SLB_CNT_DROP_DSR = 28,	       /* DSR: no route, no IPIP source, or too big without DF */
+	SLB_CNT_PASS_DSR_EGRESS = 29,  /* DSR flow seen by the egress program: passed */
+	SLB_CNT_DROP_SCTP_VTAG = 30,   /* SCTP packet with the wrong verification tag */
+	SLB_CNT_MAX = 48,
 };
 
 /* Key of the service map: one entry per VIP, port and protocol. */
@@ -244,7 +255,8 @@ struct slb_ct_val {
 	__u8 state;    /* enum slb_ct_state, kept equal in both entries */
 	__u8 dir;      /* enum slb_ct_dir */
 	__u8 fin_dirs; /* bit per direction that has sent FIN */
-	__u8 pad[7];
+	__u8 pad[3];
+	__be32 vtag; /* SCTP: verification tag this direction's packets carry, 0 = not known yet */
 	struct slb_nexthop nh; /* datapath-private forwarding cache */
 };
 
