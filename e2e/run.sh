@@ -19,7 +19,8 @@ E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib/common.sh
 source "$E2E_DIR/lib/common.sh"
 
-ALL=(basic_rr hash restart_stream delete sigkill_restore invalid bulk late_interface fullnat onearm)
+ALL=(basic_rr hash restart_stream delete sigkill_restore invalid bulk late_interface fullnat onearm
+    weighted persist hash_streams idle_reset)
 
 if [[ "${1:-}" == --list ]]; then
     printf '%s\n' "${ALL[@]}"

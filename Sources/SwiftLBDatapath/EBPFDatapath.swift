@@ -24,6 +24,9 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
     let counters: BPFPerCPUMap<UInt32, UInt64>
     let config: BPFMap<UInt32, slb_config>
     let interfaceAddresses: BPFMap<UInt32, slb_if_addr>
+    let selectionTables: BPFByteMap<UInt32>
+    let persistence: BPFMap<slb_persist_key, slb_persist_val>
+    let openFlows: BPFMap<UInt32, UInt32>
     /// The timeouts written to the datapath, used by the garbage collector.
     public let timeouts: ConntrackTimeouts
 
@@ -45,6 +48,9 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         counters = try object.perCPUMap(named: SLB_MAP_COUNTERS)
         config = try object.map(named: SLB_MAP_CONFIG)
         interfaceAddresses = try object.map(named: SLB_MAP_IF_ADDRS)
+        selectionTables = try object.byteMap(named: SLB_MAP_SEL_TABLE, valueSize: Int(SLB_SEL_TABLE_SIZE))
+        persistence = try object.map(named: SLB_MAP_PERSIST)
+        openFlows = try object.map(named: SLB_MAP_EP_CONNS)
         self.timeouts = timeouts
         try config.update(0, timeouts.abiConfig)
     }
@@ -63,14 +69,15 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
     public func remove(key: ServiceKey, id: UInt32) async throws {
         try services.delete(key.abiKey)
         try flushConnections(serviceID: id)
+        try forgetSelectionState(serviceID: id)
     }
 
     public func programmedServices() async throws -> [DatapathService] {
         var result: [DatapathService] = []
         for abiKey in try services.keys(limit: Int(SLB_MAX_SERVICES)) {
             guard let key = ServiceKey(abiKey: abiKey), let value = try services.lookup(abiKey) else { continue }
-            let slots = try endpointSets.lookup(value.id)?.slots ?? []
-            let endpoints = slots.prefix(Int(value.ep_count)).compactMap(DatapathEndpoint.init(abiEndpoint:))
+            // Slots are stable (SlotLayout); services list their endpoints in the canonical order.
+            let endpoints = SlotLayout.canonical(try slotLayout(id: value.id, count: Int(value.ep_count)))
             result.append(
                 DatapathService(
                     id: value.id, key: key, selection: SelectionAlgorithm(rawValue: Int(value.sel)) ?? .roundRobin,
@@ -84,9 +91,11 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         sum(try serviceStats.lookup(id))
     }
 
+    /// Counters of the service's endpoints in the canonical order (address, then port), which is
+    /// the order rules list them in; their slots may be in any order (see `SlotLayout`).
     public func endpointCounters(id: UInt32, count: Int) async throws -> [Counters] {
         var result: [Counters] = []
-        for slot in 0..<min(count, Int(SLB_MAX_ENDPOINTS)) {
+        for slot in try canonicalSlots(id: id).prefix(count) {
             result.append(sum(try endpointStats.lookup(id * UInt32(SLB_MAX_ENDPOINTS) + UInt32(slot))))
         }
         return result
@@ -186,40 +195,60 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         let key = service.key.abiKey
         let previousService = try services.lookup(key)
         let previousSet = try endpointSets.lookup(service.id)
-        let newSet = slb_ep_set(endpoints: service.endpoints.map(\.abiEndpoint))
+        let fresh = previousService?.id != service.id
+        let previousSlots = fresh ? [] : try slotLayout(id: service.id, count: Int(previousService?.ep_count ?? 0))
+        let slots = SlotLayout.assign(desired: service.endpoints, previous: previousSlots)
+        guard slots.count <= Int(SLB_MAX_ENDPOINTS) else {
+            throw DatapathError.limit("\(slots.count) endpoint slots exceed the limit of \(SLB_MAX_ENDPOINTS)")
+        }
+        let newSet = slb_ep_set(endpoints: slots.map { $0?.abiEndpoint ?? slb_endpoint() })
+        let table = service.selectionTable(slots: slots, size: Int(SLB_SEL_TABLE_SIZE))
+        let previousTable = try selectionTables.lookup(service.id)
         var value = slb_svc_val()
         value.id = service.id
         value.sel = UInt8(service.selection.rawValue)
         value.mode = UInt8(service.mode.rawValue)
-        value.ep_count = UInt16(service.endpoints.count)
+        value.ep_count = UInt16(slots.count)
         value.inactive_timeout_s = service.inactiveTimeout
         do {
-            // Endpoints first: the program reads at most ep_count slots of the set.
+            // Endpoints and table first: the program reads at most ep_count slots of the set and
+            // falls back to round robin while a service has no table.
             try endpointSets.update(service.id, newSet)
-            if previousService?.id != service.id || !sameSlots(previousSet, newSet) {
-                try resetCounters(id: service.id, fresh: previousService?.id != service.id)
+            if let table {
+                try selectionTables.update(service.id, table.map { $0 == .max ? UInt8(SLB_SEL_SLOT_NONE) : UInt8($0) })
+            } else {
+                try selectionTables.delete(service.id)
+            }
+            if fresh {
+                try resetCounters(id: service.id, fresh: true, slots: 0..<Int(SLB_MAX_ENDPOINTS))
+                try forgetPersistence(serviceID: service.id)
+            } else {
+                // Only slots that changed hands start from zero; endpoints that stay keep theirs.
+                let changed = (0..<Int(SLB_MAX_ENDPOINTS)).filter { slot in
+                    let old = slot < previousSlots.count ? previousSlots[slot] : nil
+                    let new = slot < slots.count ? slots[slot] : nil
+                    return old?.address != new?.address || old?.port != new?.port
+                }
+                try resetCounters(id: service.id, fresh: false, slots: changed)
             }
             try services.update(key, value)
         } catch {
             if let previousSet { try? endpointSets.update(service.id, previousSet) }
+            if let previousTable { try? selectionTables.update(service.id, previousTable) }
             if let previousService { try? services.update(key, previousService) } else { _ = try? services.delete(key) }
             throw error
         }
     }
 
-    private func sameSlots(_ lhs: slb_ep_set?, _ rhs: slb_ep_set) -> Bool {
-        guard var lhs else { return false }
-        var rhs = rhs
-        return withUnsafeBytes(of: &lhs) { a in withUnsafeBytes(of: &rhs) { b in a.elementsEqual(b) } }
-    }
-
-    private func resetCounters(id: UInt32, fresh: Bool) throws(BPFError) {
+    private func resetCounters(id: UInt32, fresh: Bool, slots: some Sequence<Int>) throws(BPFError) {
         if fresh {
             try serviceStats.update(id, allCPUs: slb_stats())
             try roundRobin.update(id, 0)
         }
-        for slot in 0..<UInt32(SLB_MAX_ENDPOINTS) {
-            try endpointStats.update(id * UInt32(SLB_MAX_ENDPOINTS) + slot, allCPUs: slb_stats())
+        for slot in slots {
+            let index = id * UInt32(SLB_MAX_ENDPOINTS) + UInt32(slot)
+            try endpointStats.update(index, allCPUs: slb_stats())
+            try openFlows.update(index, 0)
         }
     }
 

@@ -26,6 +26,8 @@ public enum PacketCounterNames {
         (SLB_CNT_PASS_TTL, "pass_ttl"),
         (SLB_CNT_DROP_NAT_PORTS, "drop_nat_ports"),
         (SLB_CNT_PASS_NO_SNAT_ADDR, "pass_no_snat_addr"),
+        (SLB_CNT_DROP_CT_FULL, "drop_ct_full"),
+        (SLB_CNT_TCP_IDLE_RESET, "tcp_idle_reset"),
     ]
 
     /// `values` (indexed by `enum slb_counter`, as `EBPFDatapath.globalCounters()` returns them) by

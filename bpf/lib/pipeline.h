@@ -19,6 +19,7 @@
 #include "ct.h"
 #include "ctx.h"
 #include "fwd.h"
+#include "idle_reset.h"
 #include "lb_select.h"
 #include "maps.h"
 #include "nat.h"
@@ -98,6 +99,7 @@ static __always_inline int slb_new_flow(struct __sk_buff *skb, const struct slb_
 		return TC_ACT_SHOT;
 	}
 	slb_count(SLB_CNT_CT_NEW);
+	slb_ep_conn_open((*ct)->svc_id, (*ct)->ep_idx);
 	return -1;
 }
 
@@ -130,8 +132,13 @@ static __always_inline int slb_handle(struct __sk_buff *skb, bool egress)
 	now = bpf_ktime_get_ns();
 	slb_ct_key_init(&key, &pkt);
 	ct = bpf_map_lookup_elem(&slb_ct, &key);
-	if (ct)
+	if (ct) {
+		/* idle_reset.h: an established flow idle past inactiveTimeOut is answered with RST. */
+		rc = slb_idle_reset(skb, &key, ct, &pkt, now, egress);
+		if (rc >= 0)
+			return rc;
 		ct = slb_ct_check(&key, ct, &pkt, now);
+	}
 	if (ct) {
 		slb_count(SLB_CNT_CT_HIT);
 	} else {

@@ -95,6 +95,10 @@ scenario_short() {
     sigkill_restore) echo kill ;;
     invalid) echo inv ;;
     bulk) echo bulk ;;
+    weighted) echo aweigh ;;
+    persist) echo apers ;;
+    hash_streams) echo ahstr ;;
+    idle_reset) echo aidle ;;
     *)
         local s=${1//[^a-z0-9]/}
         echo "${s:0:6}"
