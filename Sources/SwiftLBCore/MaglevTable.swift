@@ -32,12 +32,14 @@ public enum MaglevTable {
     }
 
     /// The table for `members` with `size` buckets (a prime ≤ `maxSize`), each bucket holding the
-    /// owner's slot. Members with weight 0 own nothing; with no member of positive weight every
-    /// bucket holds `empty`.
+    /// owner's slot. Members with weight 0 own nothing; with no member of positive weight, or a
+    /// size that is not such a prime (a permutation needs one), every bucket holds `empty`.
     public static func build(_ members: [Member], size: Int = defaultSize, empty: UInt16 = .max) -> [UInt16] {
-        precondition(size >= 2 && size <= maxSize && isPrime(size), "Maglev table size must be a prime")
-        let live = members.filter { $0.weight > 0 }
-        guard !live.isEmpty else { return Array(repeating: empty, count: size) }
+        // Turns go in name order, so the table depends on the set of members, not on their order.
+        let live = members.filter { $0.weight > 0 }.sorted { ($0.name, $0.slot) < ($1.name, $1.slot) }
+        guard !live.isEmpty, size >= 2, size <= maxSize, isPrime(size) else {
+            return Array(repeating: empty, count: max(size, 0))
+        }
         let heaviest = live.map(\.weight).max() ?? 1
         let modulus = UInt64(size)
         var offset = live.map { UInt64(hash($0.name, seed: 0x5bd1_e995)) % modulus }

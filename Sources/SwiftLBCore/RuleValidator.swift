@@ -20,7 +20,7 @@ public enum RuleValidator {
         let proto = try l4Protocol(args.protocol)
         let selection = try selectionAlgorithm(args.sel)
         let mode = try natMode(args.mode)
-        let inactiveTimeout = try inactiveTimeout(args.inactiveTimeOut)
+        let idleTimeout = try inactiveTimeout(args.inactiveTimeOut)
         try checkUnsupported(entry)
         try checkName(args.name)
         let endpoints = try resolveEndpoints(entry.endpoints, servicePort: port, maxEndpoints: maxEndpoints)
@@ -32,7 +32,7 @@ public enum RuleValidator {
         }
         return LBRule(
             key: ServiceKey(vip: vip, port: port, proto: proto), name: args.name, selection: selection, mode: mode,
-            endpoints: endpoints, managed: args.managed, inactiveTimeout: inactiveTimeout, entry: normalized)
+            endpoints: endpoints, managed: args.managed, inactiveTimeout: idleTimeout, entry: normalized)
     }
 
     private static func serviceAddress(_ text: String) throws(APIError) -> IPAddress {

@@ -25,9 +25,11 @@ extension EBPFDatapath {
 
     /// Open flows per endpoint of a service, in the canonical endpoint order.
     public func openFlowCounts(serviceID: UInt32) throws(BPFError) -> [UInt32] {
-        try canonicalSlots(id: serviceID).map { slot in
-            try openFlows.lookup(serviceID * UInt32(SLB_MAX_ENDPOINTS) + UInt32(slot)) ?? 0
+        var counts: [UInt32] = []
+        for slot in try canonicalSlots(id: serviceID) {
+            counts.append(try openFlows.lookup(serviceID * UInt32(SLB_MAX_ENDPOINTS) + UInt32(slot)) ?? 0)
         }
+        return counts
     }
 
     /// Drops what a removed service leaves behind besides conntrack: its table, remembered

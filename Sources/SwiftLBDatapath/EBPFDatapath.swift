@@ -196,7 +196,8 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         let previousService = try services.lookup(key)
         let previousSet = try endpointSets.lookup(service.id)
         let fresh = previousService?.id != service.id
-        let previousSlots = fresh ? [] : try slotLayout(id: service.id, count: Int(previousService?.ep_count ?? 0))
+        let previousSlots: [DatapathEndpoint?] =
+            try fresh ? [] : slotLayout(id: service.id, count: Int(previousService?.ep_count ?? 0))
         let slots = SlotLayout.assign(desired: service.endpoints, previous: previousSlots)
         guard slots.count <= Int(SLB_MAX_ENDPOINTS) else {
             throw DatapathError.limit("\(slots.count) endpoint slots exceed the limit of \(SLB_MAX_ENDPOINTS)")

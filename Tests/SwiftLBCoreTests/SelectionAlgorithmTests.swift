@@ -83,6 +83,8 @@ struct SelectionAlgorithmTests {
             MaglevTable.build([MaglevTable.Member(name: "a", weight: 0, slot: 0)], size: 7).allSatisfy { $0 == .max })
         #expect(MaglevTable.isPrime(MaglevTable.defaultSize) && MaglevTable.isPrime(MaglevTable.maxSize))
         #expect(!MaglevTable.isPrime(65536))
+        // A size that is not prime cannot give permutations: the table stays empty rather than skewed.
+        #expect(MaglevTable.build(Self.members(3), size: 8).allSatisfy { $0 == .max })
     }
 
     @Test("priority: the weighted sequence splits any 300 consecutive picks 40/40/20 within ±3")
