@@ -75,62 +75,82 @@ static __always_inline bool slb_idle_reset_due(const struct slb_ct_key *key,
 	return !twin || slb_ct_idle(twin, now, timeout);
 }
 
-/* Turns the TCP/IPv4 frame in `skb` (without IP options) into the RST answering it. */
-static __always_inline int slb_rewrite_as_rst(struct __sk_buff *skb, const struct slb_pkt *pkt)
+/*
+ * Turns the TCP/IPv4 frame in `skb` (TCP header at `l4_off`, no IP options) into the RST
+ * answering it. A global function with its own stack frame, so that its header copies do not
+ * add to the pipeline's frame (the program's stack is 512 bytes for all frames on a call chain).
+ */
+__attribute__((noinline)) int slb_rewrite_as_rst(struct __sk_buff *skb, __u32 l4_off)
 {
-	struct ethhdr eth_in, eth;
-	struct iphdr ip_in, ip;
-	struct tcphdr tcp_in, tcp;
 	struct slb_pseudo_hdr ph;
-	__u32 payload, hdrs;
+	struct tcphdr tcp;
+	struct ethhdr eth;
+	struct iphdr ip;
+	__u32 payload, hdrs, seq, ack_seq;
+	__u8 mac[ETH_ALEN];
+	__be32 addr;
+	__be16 port;
+	bool acked, fin;
 	__u64 sum;
 
-	if (pkt->l4_off != SLB_RST_TCP_OFF)
+	if (!skb || l4_off != SLB_RST_TCP_OFF)
 		return -1;
-	if (bpf_skb_load_bytes(skb, 0, &eth_in, sizeof(eth_in)) ||
-	    bpf_skb_load_bytes(skb, ETH_HLEN, &ip_in, sizeof(ip_in)) ||
-	    bpf_skb_load_bytes(skb, SLB_RST_TCP_OFF, &tcp_in, sizeof(tcp_in)))
+	if (bpf_skb_load_bytes(skb, 0, &eth, sizeof(eth)) ||
+	    bpf_skb_load_bytes(skb, ETH_HLEN, &ip, sizeof(ip)) ||
+	    bpf_skb_load_bytes(skb, SLB_RST_TCP_OFF, &tcp, sizeof(tcp)))
 		return -1;
-	payload = bpf_ntohs(ip_in.tot_len);
-	hdrs = sizeof(struct iphdr) + tcp_in.doff * 4;
+	payload = bpf_ntohs(ip.tot_len);
+	hdrs = sizeof(struct iphdr) + tcp.doff * 4;
 	payload = payload > hdrs ? payload - hdrs : 0;
+	seq = bpf_ntohl(tcp.seq);
+	ack_seq = tcp.ack_seq;
+	acked = tcp.ack;
+	fin = tcp.fin;
 
-	__builtin_memcpy(eth.h_dest, eth_in.h_source, ETH_ALEN);
-	__builtin_memcpy(eth.h_source, eth_in.h_dest, ETH_ALEN);
-	eth.h_proto = bpf_htons(ETH_P_IP);
+	/* The headers are rewritten in place (one copy each keeps the stack frame small). */
+	__builtin_memcpy(mac, eth.h_dest, ETH_ALEN);
+	__builtin_memcpy(eth.h_dest, eth.h_source, ETH_ALEN);
+	__builtin_memcpy(eth.h_source, mac, ETH_ALEN);
 
-	__builtin_memset(&ip, 0, sizeof(ip));
+	addr = ip.saddr;
+	ip.saddr = ip.daddr;
+	ip.daddr = addr;
 	ip.version = 4;
 	ip.ihl = 5;
+	ip.tos = 0;
 	ip.tot_len = bpf_htons(sizeof(struct iphdr) + sizeof(struct tcphdr));
+	ip.id = 0;
+	ip.frag_off = 0;
 	ip.ttl = 64;
-	ip.protocol = IPPROTO_TCP;
-	ip.saddr = ip_in.daddr;
-	ip.daddr = ip_in.saddr;
+	ip.check = 0;
 	ip.check = slb_csum_fold(bpf_csum_diff(NULL, 0, (__be32 *)&ip, sizeof(ip), 0));
 
+	port = tcp.source;
 	__builtin_memset(&tcp, 0, sizeof(tcp));
-	tcp.source = tcp_in.dest;
-	tcp.dest = tcp_in.source;
+	tcp.dest = port;
 	tcp.doff = 5;
 	tcp.rst = 1;
-	if (tcp_in.ack) {
-		tcp.seq = tcp_in.ack_seq;
+	if (acked) {
+		tcp.seq = ack_seq;
 	} else {
 		tcp.ack = 1;
-		tcp.ack_seq = bpf_htonl(bpf_ntohl(tcp_in.seq) + payload + tcp_in.fin);
+		tcp.ack_seq = bpf_htonl(seq + payload + fin);
 	}
 	ph.saddr = ip.saddr;
 	ph.daddr = ip.daddr;
 	ph.zero = 0;
 	ph.proto = IPPROTO_TCP;
 	ph.len = bpf_htons(sizeof(struct tcphdr));
-	sum = bpf_csum_diff(NULL, 0, (__be32 *)&ph, sizeof(ph), 0);
-	sum = bpf_csum_diff(NULL, 0, (__be32 *)&tcp, sizeof(tcp), sum);
-	tcp.check = slb_csum_fold(sum);
 
 	if (bpf_skb_change_tail(skb, SLB_RST_FRAME_LEN, 0))
 		return -1;
+	/* The source port is the incoming destination port, still in the frame. */
+	if (bpf_skb_load_bytes(skb, SLB_RST_TCP_OFF + offsetof(struct tcphdr, dest), &tcp.source,
+			       sizeof(tcp.source)))
+		return -1;
+	sum = bpf_csum_diff(NULL, 0, (__be32 *)&ph, sizeof(ph), 0);
+	sum = bpf_csum_diff(NULL, 0, (__be32 *)&tcp, sizeof(tcp), sum);
+	tcp.check = slb_csum_fold(sum);
 	if (bpf_skb_store_bytes(skb, 0, &eth, sizeof(eth), 0) ||
 	    bpf_skb_store_bytes(skb, ETH_HLEN, &ip, sizeof(ip), 0) ||
 	    bpf_skb_store_bytes(skb, SLB_RST_TCP_OFF, &tcp, sizeof(tcp), 0))
@@ -152,7 +172,7 @@ static __always_inline int slb_idle_reset(struct __sk_buff *skb, const struct sl
 	slb_ep_conn_close(ct->svc_id, ct->ep_idx);
 	slb_ct_delete_flow(key, ct);
 	slb_count(SLB_CNT_TCP_IDLE_RESET);
-	if (slb_rewrite_as_rst(skb, pkt))
+	if (slb_rewrite_as_rst(skb, pkt->l4_off))
 		return TC_ACT_SHOT;
 	return bpf_redirect(skb->ifindex, 0);
 }

@@ -90,14 +90,36 @@ static __always_inline __u32 slb_hash_tuple(const struct slb_pkt *pkt)
 				pkt->proto);
 }
 
+/*
+ * Per-CPU scratch of slb_select: it runs as its own function and shares the program's 512-byte
+ * stack with the pipeline's frames, so its map keys and the persist entry live here (a map
+ * lookup accepts a key in a map value). Datapath-private: not pinned, not seen by Swift.
+ */
+struct slb_sel_scratch {
+	struct slb_persist_key key;
+	struct slb_persist_val val;
+	__u32 idx; /* key of the array lookups */
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct slb_sel_scratch);
+	__uint(max_entries, 1);
+} slb_sel_scratch SEC(".maps");
+
 /* Whether slot `idx` of `eps` holds an endpoint that takes new flows. */
 static __always_inline bool slb_ep_usable(const struct slb_ep_set *eps, __u32 idx)
 {
 	const struct slb_endpoint *ep;
 
+	/* The compiler knows idx < n <= SLB_MAX_ENDPOINTS and would drop the check; the verifier
+	 * does not, so hide idx and mask it. */
+	barrier_var(idx);
 	if (idx >= SLB_MAX_ENDPOINTS)
 		return false;
-	ep = &eps->ep[idx];
+	ep = &eps->ep[idx & (SLB_MAX_ENDPOINTS - 1)];
 	return ep->family && !(ep->flags & SLB_EP_F_INACTIVE);
 }
 
@@ -117,18 +139,24 @@ static __always_inline int slb_next_usable(const struct slb_ep_set *eps, __u32 s
 }
 
 /* Advances the service's shared cursor; returns its previous value (0 without one). */
-static __always_inline __u32 slb_cursor_next(__u32 id)
+static __always_inline __u32 slb_cursor_next(struct slb_sel_scratch *scr, __u32 id)
 {
-	__u32 *rr = bpf_map_lookup_elem(&slb_rr, &id);
+	__u32 *rr;
+
+	scr->idx = id;
+	rr = bpf_map_lookup_elem(&slb_rr, &scr->idx);
 
 	return rr ? __sync_fetch_and_add(rr, 1) : 0;
 }
 
 /* The slot bucket `h` of the service's selection table names, or -1 (no table, bucket empty). */
-static __always_inline int slb_table_slot(__u32 id, __u32 h)
+static __always_inline int slb_table_slot(struct slb_sel_scratch *scr, __u32 id, __u32 h)
 {
-	const struct slb_sel_table *tbl = bpf_map_lookup_elem(&slb_sel_tbl, &id);
+	const struct slb_sel_table *tbl;
 	__u32 bucket = h % SLB_SEL_TABLE_SIZE;
+
+	scr->idx = id;
+	tbl = bpf_map_lookup_elem(&slb_sel_tbl, &scr->idx);
 
 	if (!tbl)
 		return -1;
@@ -139,11 +167,13 @@ static __always_inline int slb_table_slot(__u32 id, __u32 h)
 }
 
 /* Open flows of (service, slot); negative transients (racing decrements) read as zero. */
-static __always_inline __u32 slb_ep_conns_read(__u32 id, __u32 slot)
+static __always_inline __u32 slb_ep_conns_read(struct slb_sel_scratch *scr, __u32 id, __u32 slot)
 {
-	__u32 key = id * SLB_MAX_ENDPOINTS + (slot & (SLB_MAX_ENDPOINTS - 1));
-	__u32 *count = bpf_map_lookup_elem(&slb_ep_conns, &key);
+	__u32 *count;
 	__s32 value;
+
+	scr->idx = id * SLB_MAX_ENDPOINTS + (slot & (SLB_MAX_ENDPOINTS - 1));
+	count = bpf_map_lookup_elem(&slb_ep_conns, &scr->idx);
 
 	if (!count)
 		return 0;
@@ -178,9 +208,10 @@ static __always_inline bool slb_ct_state_open(__u8 state)
 }
 
 /* lc: the usable slot with the fewest open flows, scanning from a rotating start. */
-static __always_inline int slb_least_conns(const struct slb_ep_set *eps, __u32 id, __u32 n)
+static __always_inline int slb_least_conns(struct slb_sel_scratch *scr, const struct slb_ep_set *eps,
+					   __u32 id, __u32 n)
 {
-	__u32 start = slb_cursor_next(id), best_count = 0xffffffff, count, i, idx;
+	__u32 start = slb_cursor_next(scr, id), best_count = 0xffffffff, count, i, idx;
 	int best = -1;
 
 	for (i = 0; i < SLB_MAX_ENDPOINTS; i++) {
@@ -189,7 +220,7 @@ static __always_inline int slb_least_conns(const struct slb_ep_set *eps, __u32 i
 		idx = (start + i) % n;
 		if (!slb_ep_usable(eps, idx))
 			continue;
-		count = slb_ep_conns_read(id, idx);
+		count = slb_ep_conns_read(scr, id, idx);
 		if (count < best_count) {
 			best_count = count;
 			best = idx;
@@ -199,77 +230,86 @@ static __always_inline int slb_least_conns(const struct slb_ep_set *eps, __u32 i
 }
 
 /* persist: the client's remembered slot if usable and fresh, else a table pick, remembered. */
-static __always_inline int slb_persist_pick(const struct slb_svc_val *svc,
-					    const struct slb_ep_set *eps, const struct slb_pkt *pkt,
-					    __u32 id, __u32 n)
+static __always_inline int slb_persist_pick(struct slb_sel_scratch *scratch, const struct slb_svc_val *svc,
+					    const struct slb_ep_set *eps, const struct slb_pkt *pkt, __u32 id,
+					    __u32 n)
 {
-	struct slb_persist_val *old, val;
-	struct slb_persist_key key;
+	struct slb_persist_val *old;
 	__u32 timeout_s = READ_ONCE(svc->inactive_timeout_s);
 	__u64 now = bpf_ktime_get_ns();
 	int idx;
-
-	__builtin_memset(&key, 0, sizeof(key));
-	key.svc_id = id;
-	key.addr[0] = pkt->saddr;
-	key.family = SLB_AF_INET;
+	__builtin_memset(&scratch->key, 0, sizeof(scratch->key));
+	scratch->key.svc_id = id;
+	scratch->key.addr[0] = pkt->saddr;
+	scratch->key.family = SLB_AF_INET;
 	if (!timeout_s)
 		timeout_s = SLB_PERSIST_DEFAULT_S;
-	old = bpf_map_lookup_elem(&slb_persist, &key);
+	old = bpf_map_lookup_elem(&slb_persist, &scratch->key);
 	if (old && now - READ_ONCE(old->last_seen_ns) <= (__u64)timeout_s * 1000000000ULL &&
 	    old->slot < n && slb_ep_usable(eps, old->slot)) {
 		WRITE_ONCE(old->last_seen_ns, now);
 		return old->slot;
 	}
-	idx = slb_table_slot(id, slb_jhash_3words(pkt->saddr, 0, 0, id));
+	idx = slb_table_slot(scratch, id, slb_jhash_3words(pkt->saddr, 0, 0, id));
 	if (idx < 0 || (__u32)idx >= n || !slb_ep_usable(eps, idx))
 		idx = slb_next_usable(eps, idx < 0 ? 0 : idx, n);
 	if (idx < 0)
 		return -1;
-	__builtin_memset(&val, 0, sizeof(val));
-	val.last_seen_ns = now;
-	val.slot = idx;
-	bpf_map_update_elem(&slb_persist, &key, &val, BPF_ANY);
+	__builtin_memset(&scratch->val, 0, sizeof(scratch->val));
+	scratch->val.last_seen_ns = now;
+	scratch->val.slot = idx;
+	bpf_map_update_elem(&slb_persist, &scratch->key, &scratch->val, BPF_ANY);
 	return idx;
 }
 
 /*
  * Picks an endpoint of `svc` for the new flow `pkt`. Returns 0 and fills `out`, or -1 when
- * the service has no usable endpoint.
+ * the service has no usable endpoint. A global (not inlined) function: the verifier checks it
+ * once on its own instead of once per path of the pipeline that reaches it, which keeps the
+ * bounded loops over the endpoint slots well inside the verifier's limits.
  */
-static __always_inline int slb_select(const struct slb_svc_val *svc, const struct slb_pkt *pkt,
-				      struct slb_backend *out)
+__attribute__((noinline)) int slb_select(const struct slb_svc_val *svc, const struct slb_pkt *pkt,
+					 struct slb_backend *out)
 {
+	struct slb_sel_scratch *scr;
 	const struct slb_endpoint *ep;
 	const struct slb_ep_set *eps;
-	__u32 id = READ_ONCE(svc->id);
-	__u32 n = READ_ONCE(svc->ep_count);
-	__u8 sel = READ_ONCE(svc->sel);
+	__u32 id, n, zero = 0;
+	__u8 sel;
 	int idx;
 
+	if (!svc || !pkt || !out)
+		return -1;
+	scr = bpf_map_lookup_elem(&slb_sel_scratch, &zero);
+	if (!scr)
+		return -1;
+	id = READ_ONCE(svc->id);
+	n = READ_ONCE(svc->ep_count);
+	sel = READ_ONCE(svc->sel);
 	if (n == 0)
 		return -1;
 	if (n > SLB_MAX_ENDPOINTS)
 		n = SLB_MAX_ENDPOINTS;
-	eps = bpf_map_lookup_elem(&slb_eps, &id);
+	scr->idx = id;
+	eps = bpf_map_lookup_elem(&slb_eps, &scr->idx);
 	if (!eps)
 		return -1;
 
 	switch (sel) {
 	case SLB_SEL_HASH:
-		idx = slb_table_slot(id, slb_hash_tuple(pkt));
+		idx = slb_table_slot(scr, id, slb_hash_tuple(pkt));
 		break;
 	case SLB_SEL_PRIORITY:
-		idx = slb_table_slot(id, slb_cursor_next(id));
+		idx = slb_table_slot(scr, id, slb_cursor_next(scr, id));
 		break;
 	case SLB_SEL_PERSIST:
-		idx = slb_persist_pick(svc, eps, pkt, id, n);
+		idx = slb_persist_pick(scr, svc, eps, pkt, id, n);
 		break;
 	case SLB_SEL_LC:
-		idx = slb_least_conns(eps, id, n);
+		idx = slb_least_conns(scr, eps, id, n);
 		break;
 	default:
-		idx = slb_next_usable(eps, slb_cursor_next(id), n);
+		idx = slb_next_usable(eps, slb_cursor_next(scr, id), n);
 		break;
 	}
 	if (idx < 0 || (__u32)idx >= n || !slb_ep_usable(eps, idx)) {
