@@ -208,8 +208,8 @@ static __always_inline bool slb_ct_state_open(__u8 state)
 }
 
 /* lc: the usable slot with the fewest open flows, scanning from a rotating start. */
-static __always_inline int slb_least_conns(struct slb_sel_scratch *scr, const struct slb_ep_set *eps,
-					   __u32 id, __u32 n)
+static __always_inline int slb_least_conns(struct slb_sel_scratch *scr,
+					   const struct slb_ep_set *eps, __u32 id, __u32 n)
 {
 	__u32 start = slb_cursor_next(scr, id), best_count = 0xffffffff, count, i, idx;
 	int best = -1;
@@ -230,9 +230,10 @@ static __always_inline int slb_least_conns(struct slb_sel_scratch *scr, const st
 }
 
 /* persist: the client's remembered slot if usable and fresh, else a table pick, remembered. */
-static __always_inline int slb_persist_pick(struct slb_sel_scratch *scratch, const struct slb_svc_val *svc,
-					    const struct slb_ep_set *eps, const struct slb_pkt *pkt, __u32 id,
-					    __u32 n)
+static __always_inline int slb_persist_pick(struct slb_sel_scratch *scratch,
+					    const struct slb_svc_val *svc,
+					    const struct slb_ep_set *eps, const struct slb_pkt *pkt,
+					    __u32 id, __u32 n)
 {
 	struct slb_persist_val *old;
 	__u32 timeout_s = READ_ONCE(svc->inactive_timeout_s);
