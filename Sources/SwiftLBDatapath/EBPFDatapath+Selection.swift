@@ -2,6 +2,10 @@ import BPFLoader
 import SwiftLBABI
 import SwiftLBCore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Slot layouts, selection tables, persistence and open-flow counts (docs/algorithms.md).
 extension EBPFDatapath {
     /// The service's endpoint slots as programmed (nil = hole), the first `count` of them.
@@ -39,6 +43,20 @@ extension EBPFDatapath {
         try forgetPersistence(serviceID: serviceID)
         for slot in 0..<UInt32(SLB_MAX_ENDPOINTS) {
             try openFlows.update(serviceID * UInt32(SLB_MAX_ENDPOINTS) + slot, 0)
+        }
+    }
+
+    /// Writes a service's selection table (slots; `UInt16.max` = none). A new table beyond the
+    /// map's `SLB_MAX_SEL_TABLES` is refused with an error naming that limit.
+    func writeSelectionTable(_ serviceID: UInt32, _ table: [UInt16], isNew: Bool) throws {
+        let bytes = table.map { $0 == .max ? UInt8(SLB_SEL_SLOT_NONE) : UInt8($0) }
+        do {
+            try selectionTables.update(serviceID, bytes)
+        } catch {
+            guard isNew, error.code == E2BIG else { throw error }
+            throw DatapathError.limit(
+                "at most \(SLB_MAX_SEL_TABLES) services can use hash, priority or persist at once; use rr or lc "
+                    + "for this one or delete another such rule")
         }
     }
 

@@ -216,7 +216,7 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
             // falls back to round robin while a service has no table.
             try endpointSets.update(service.id, newSet)
             if let table {
-                try selectionTables.update(service.id, table.map { $0 == .max ? UInt8(SLB_SEL_SLOT_NONE) : UInt8($0) })
+                try writeSelectionTable(service.id, table, isNew: previousTable == nil)
             } else {
                 try selectionTables.delete(service.id)
             }
