@@ -14,3 +14,6 @@ _Static_assert(sizeof(struct slb_config) == 32, "slb_config layout");
 _Static_assert(sizeof(struct slb_allow_key) == 28, "slb_allow_key layout");
 _Static_assert(sizeof(struct slb_if_addr) == 20, "slb_if_addr layout");
 _Static_assert(sizeof(struct slb_bench_pkt) == 16 + SLB_BENCH_PKT_MAX, "slb_bench_pkt layout");
+_Static_assert(sizeof(struct slb_persist_key) == 24, "slb_persist_key layout");
+_Static_assert(sizeof(struct slb_persist_val) == 16, "slb_persist_val layout");
+_Static_assert(SLB_MAX_ENDPOINTS < SLB_SEL_SLOT_NONE, "selection tables store slots in one byte");

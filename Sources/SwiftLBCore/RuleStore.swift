@@ -47,7 +47,9 @@ public actor RuleStore {
     }
 
     /// Validates fully, then programs the datapath and persists; on any failure nothing changes (rollback).
+    /// `serviceArguments.oper` 1 and 2 attach or detach endpoints of an existing rule instead.
     public func create(_ entry: LoadBalancerEntry) async throws(APIError) {
+        if entry.serviceArguments.oper != 0 { return try await changeEndpoints(entry) }
         let rule = try RuleValidator.validate(entry, maxEndpoints: maxEndpoints)
         await acquire()
         defer { release() }
@@ -82,7 +84,7 @@ public actor RuleStore {
         for installed in table.sorted { try await uninstall(installed) }
     }
 
-    private func install(_ new: InstalledRule, replacing old: InstalledRule?) async throws(APIError) {
+    func install(_ new: InstalledRule, replacing old: InstalledRule?) async throws(APIError) {
         do {
             try await datapath.upsert(service(of: new))
         } catch {

@@ -7,7 +7,6 @@ extension RuleValidator {
         let requests: [(requested: Bool, field: String, feature: String, fix: String)] = [
             (!args.privateIP.isEmpty, "serviceArguments.privateIP", "privateIP", "omit it"),
             (args.bgp, "serviceArguments.bgp", "BGP advertisement", "set bgp to false"),
-            (args.inactiveTimeOut != 0, "serviceArguments.inactiveTimeOut", "custom idle timeouts", "send 0"),
             (args.snat, "serviceArguments.snat", "source NAT", "set snat to false"),
             (args.block != 0, "serviceArguments.block", "firewall marks (block)", "send 0"),
             (!args.host.isEmpty, "serviceArguments.host", "L7 host matching", "omit host"),
@@ -23,13 +22,9 @@ extension RuleValidator {
     private static func checkOper(_ oper: Int) throws(APIError) {
         let field = "serviceArguments.oper"
         switch oper {
-        case 0:
+        case 0, 1, 2:
+            // 1 (attach) and 2 (detach) are merged into the existing rule by RuleStore.
             return
-        case 1, 2:
-            throw .badRequest(
-                field: field,
-                message: "attaching or detaching endpoints (oper \(oper)) is not supported yet; send oper 0 with "
-                    + "the full endpoint list to update a rule")
         default:
             throw .badRequest(
                 field: field, message: "\(field) \(oper) is not an operation; use 0 (create), 1 (attach) or 2 (detach)")

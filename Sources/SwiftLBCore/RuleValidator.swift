@@ -24,6 +24,7 @@ public enum RuleValidator {
         let selection = try selectionAlgorithm(args.sel)
         let mode = try natMode(args.mode)
         try checkModeNeeds(mode, selection: selection)
+        let idleTimeout = try inactiveTimeout(args.inactiveTimeOut)
         try checkUnsupported(entry)
         try checkName(args.name)
         let endpoints = try resolveEndpoints(
@@ -44,7 +45,7 @@ public enum RuleValidator {
         normalized.allowedSources = allowedSources.map { AllowedSource(prefix: $0.description) }
         var rule = LBRule(
             key: ServiceKey(vip: vip, port: port, proto: proto), name: args.name, selection: selection, mode: mode,
-            endpoints: endpoints, managed: args.managed, inactiveTimeout: 0, entry: normalized)
+            endpoints: endpoints, managed: args.managed, inactiveTimeout: idleTimeout, entry: normalized)
         rule.portMax = portMax
         rule.secondaryVIPs = secondaryVIPs
         rule.allowedSources = allowedSources
@@ -101,11 +102,25 @@ public enum RuleValidator {
                 message: "\(field) \(code) is not an algorithm; use 0 (rr), 1 (hash), 2 (priority), 3 (persist), "
                     + "4 (lc), 5 (n2) or 6 (n3)")
         }
-        guard algorithm == .roundRobin || algorithm == .hash else {
+        guard algorithm != .n2 && algorithm != .n3 else {
             throw .badRequest(
-                field: field, message: "selection \(algorithm.name) is not supported yet; use 0 (rr) or 1 (hash)")
+                field: field,
+                message: "selection \(algorithm.name) (5G N2/N3 contents) is not supported yet; use 0 (rr), 1 (hash), "
+                    + "2 (priority), 3 (persist) or 4 (lc)")
         }
         return algorithm
+    }
+
+    // loxilb's inactiveTimeOut is an unsigned 32-bit count of seconds; 0 keeps the protocol default.
+    private static func inactiveTimeout(_ seconds: Int) throws(APIError) -> UInt32 {
+        let field = "serviceArguments.inactiveTimeOut"
+        guard let value = UInt32(exactly: seconds) else {
+            throw .badRequest(
+                field: field,
+                message: "\(field) \(seconds) is out of range; give the idle timeout in seconds, 1 to \(UInt32.max), "
+                    + "or 0 for the default")
+        }
+        return value
     }
 
     private static func natMode(_ code: Int) throws(APIError) -> NATMode {

@@ -25,24 +25,51 @@ extension EBPFDatapath {
         // What every touched entry held before, to put back if a write fails half way.
         var previousValues: [(ServiceKey, slb_svc_val?)] = []
         for key in newKeys + staleKeys.sorted() { previousValues.append((key, try services.lookup(key.abiKey))) }
+        let previousService = previousValues.first?.1
         let previousSet = try endpointSets.lookup(id)
-        let newSet = slb_ep_set(endpoints: service.endpoints.map(\.abiEndpoint))
-        let primaryBefore = previousValues.first?.1
+        let fresh = previousService?.id != id
+        let previousSlots: [DatapathEndpoint?] =
+            try fresh ? [] : slotLayout(id: id, count: Int(previousService?.ep_count ?? 0))
+        let slots = SlotLayout.assign(desired: service.endpoints, previous: previousSlots)
+        guard slots.count <= Int(SLB_MAX_ENDPOINTS) else {
+            throw DatapathError.limit("\(slots.count) endpoint slots exceed the limit of \(SLB_MAX_ENDPOINTS)")
+        }
+        let newSet = slb_ep_set(endpoints: slots.map { $0?.abiEndpoint ?? slb_endpoint() })
+        let table = service.selectionTable(slots: slots, size: Int(SLB_SEL_TABLE_SIZE))
+        let previousTable = try selectionTables.lookup(id)
         do {
-            // Endpoints first: the program reads at most ep_count slots of the set.
+            // Endpoints and table first: the program reads at most ep_count slots of the set and
+            // falls back to round robin while a service has no table.
             try endpointSets.update(id, newSet)
-            if primaryBefore?.id != id || !sameSlots(previousSet, newSet) {
-                try resetCounters(id: id, fresh: primaryBefore?.id != id)
+            if let table {
+                try writeSelectionTable(id, table, isNew: previousTable == nil)
+            } else {
+                try selectionTables.delete(id)
+            }
+            if fresh {
+                try resetCounters(id: id, fresh: true, slots: 0..<Int(SLB_MAX_ENDPOINTS))
+                try forgetPersistence(serviceID: id)
+            } else {
+                // Only slots that changed hands start from zero; endpoints that stay keep theirs.
+                let changed = (0..<Int(SLB_MAX_ENDPOINTS)).filter { slot in
+                    let old = slot < previousSlots.count ? previousSlots[slot] : nil
+                    let new = slot < slots.count ? slots[slot] : nil
+                    return old?.address != new?.address || old?.port != new?.port
+                }
+                try resetCounters(id: id, fresh: false, slots: changed)
             }
             // Prefixes before the flag that makes the program consult them; stale ones after it.
             for prefix in service.allowedSources { try allowList.update(slb_allow_key(serviceID: id, prefix), 1) }
-            for key in newKeys { try services.update(key.abiKey, value(of: service, for: key)) }
+            for key in newKeys {
+                try services.update(key.abiKey, value(of: service, for: key, slotCount: slots.count))
+            }
             for key in staleKeys { _ = try services.delete(key.abiKey) }
             for prefix in Set(oldAllowed).subtracting(service.allowedSources) {
                 _ = try allowList.delete(slb_allow_key(serviceID: id, prefix))
             }
         } catch {
             if let previousSet { try? endpointSets.update(id, previousSet) }
+            if let previousTable { try? selectionTables.update(id, previousTable) }
             for (key, old) in previousValues {
                 if let old { try? services.update(key.abiKey, old) } else { _ = try? services.delete(key.abiKey) }
             }
@@ -88,13 +115,14 @@ extension EBPFDatapath {
         var result: [DatapathService] = []
         for (id, keys) in primaryKeys {
             guard let value = values[id], let first = keys.min() else { continue }
-            let slots = try endpointSets.lookup(id)?.slots ?? []
+            // Slots are stable (SlotLayout); services list their endpoints in the canonical order.
+            let endpoints = SlotLayout.canonical(try slotLayout(id: id, count: Int(value.ep_count)))
             let last = keys.map(\.port).max() ?? first.port
             result.append(
                 DatapathService(
                     id: id, key: first, selection: SelectionAlgorithm(rawValue: Int(value.sel)) ?? .roundRobin,
                     mode: NATMode(rawValue: Int(value.mode)) ?? .dnat, inactiveTimeout: value.inactive_timeout_s,
-                    endpoints: slots.prefix(Int(value.ep_count)).compactMap(DatapathEndpoint.init(abiEndpoint:)),
+                    endpoints: endpoints,
                     portMax: last > first.port ? last : 0, secondaryVIPs: (secondaryVIPs[id] ?? []).sorted(),
                     allowedSources: (allowed[id] ?? []).sorted()))
         }
@@ -130,12 +158,12 @@ extension EBPFDatapath {
         return result
     }
 
-    private func value(of service: DatapathService, for key: ServiceKey) -> slb_svc_val {
+    private func value(of service: DatapathService, for key: ServiceKey, slotCount: Int) -> slb_svc_val {
         var value = slb_svc_val()
         value.id = service.id
         value.sel = UInt8(service.selection.rawValue)
         value.mode = UInt8(service.mode.rawValue)
-        value.ep_count = UInt16(service.endpoints.count)
+        value.ep_count = UInt16(slotCount)
         value.inactive_timeout_s = service.inactiveTimeout
         if !service.allowedSources.isEmpty { value.flags |= UInt32(SLB_SVC_F_ALLOWLIST) }
         if key.vip != service.key.vip { value.flags |= UInt32(SLB_SVC_F_SECONDARY) }

@@ -30,6 +30,9 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
     /// current by every write, so that updates and removals touch exactly the entries of one service.
     let written = Mutex(WrittenEntries())
     let interfaceAddresses6: BPFMap<UInt32, slb_if_addr>
+    let selectionTables: BPFByteMap<UInt32>
+    let persistence: BPFMap<slb_persist_key, slb_persist_val>
+    let openFlows: BPFMap<UInt32, UInt32>
     /// The timeouts written to the datapath, used by the garbage collector.
     public let timeouts: ConntrackTimeouts
 
@@ -62,6 +65,9 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         interfaceAddresses = try object.map(named: SLB_MAP_IF_ADDRS)
         allowList = try object.map(named: SLB_MAP_ALLOW)
         interfaceAddresses6 = try object.map(named: SLB_MAP_IF_ADDRS6)
+        selectionTables = try object.byteMap(named: SLB_MAP_SEL_TABLE, valueSize: Int(SLB_SEL_TABLE_SIZE))
+        persistence = try object.map(named: SLB_MAP_PERSIST)
+        openFlows = try object.map(named: SLB_MAP_EP_CONNS)
         self.timeouts = timeouts
         var settings = timeouts.abiConfig
         if let fullNATSource, fullNATSource.isV4 { settings.fullnat_saddr4 = fullNATSource.abiWords.0 }
@@ -86,6 +92,7 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         try removeNow(key: key, id: id)
         try flushConnections(serviceID: id)
         try syncEchoMarker(vip: key.vip)
+        try forgetSelectionState(serviceID: id)
     }
 
     public func programmedServices() async throws -> [DatapathService] {
@@ -96,9 +103,11 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         sum(try serviceStats.lookup(id))
     }
 
+    /// Counters of the service's endpoints in the canonical order (address, then port), which is
+    /// the order rules list them in; their slots may be in any order (see `SlotLayout`).
     public func endpointCounters(id: UInt32, count: Int) async throws -> [Counters] {
         var result: [Counters] = []
-        for slot in 0..<min(count, Int(SLB_MAX_ENDPOINTS)) {
+        for slot in try canonicalSlots(id: id).prefix(count) {
             result.append(sum(try endpointStats.lookup(id * UInt32(SLB_MAX_ENDPOINTS) + UInt32(slot))))
         }
         return result
@@ -238,19 +247,15 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
 
     // MARK: Internals
 
-    func sameSlots(_ lhs: slb_ep_set?, _ rhs: slb_ep_set) -> Bool {
-        guard var lhs else { return false }
-        var rhs = rhs
-        return withUnsafeBytes(of: &lhs) { a in withUnsafeBytes(of: &rhs) { b in a.elementsEqual(b) } }
-    }
-
-    func resetCounters(id: UInt32, fresh: Bool) throws(BPFError) {
+    func resetCounters(id: UInt32, fresh: Bool, slots: some Sequence<Int>) throws(BPFError) {
         if fresh {
             try serviceStats.update(id, allCPUs: slb_stats())
             try roundRobin.update(id, 0)
         }
-        for slot in 0..<UInt32(SLB_MAX_ENDPOINTS) {
-            try endpointStats.update(id * UInt32(SLB_MAX_ENDPOINTS) + slot, allCPUs: slb_stats())
+        for slot in slots {
+            let index = id * UInt32(SLB_MAX_ENDPOINTS) + UInt32(slot)
+            try endpointStats.update(index, allCPUs: slb_stats())
+            try openFlows.update(index, 0)
         }
     }
 

@@ -39,6 +39,8 @@ public enum PacketCounterNames {
         (SLB_CNT_DROP_DSR, "drop_dsr"),
         (SLB_CNT_PASS_DSR_EGRESS, "pass_dsr_egress"),
         (SLB_CNT_DROP_SCTP_VTAG, "drop_sctp_vtag"),
+        (SLB_CNT_DROP_CT_FULL, "drop_ct_full"),
+        (SLB_CNT_TCP_IDLE_RESET, "tcp_idle_reset"),
     ]
 
     /// `values` (indexed by `enum slb_counter`, as `EBPFDatapath.globalCounters()` returns them) by

@@ -93,11 +93,6 @@ struct RuleValidatorTests {
             $0.serviceArguments.protocol = ""
         },
         // sel
-        .init("sel priority", field: "\(args).sel", says: "priority is not supported yet") {
-            $0.serviceArguments.sel = 2
-        },
-        .init("sel persist", field: "\(args).sel", says: "not supported yet") { $0.serviceArguments.sel = 3 },
-        .init("sel lc", field: "\(args).sel", says: "not supported yet") { $0.serviceArguments.sel = 4 },
         .init("sel n2", field: "\(args).sel", says: "not supported yet") { $0.serviceArguments.sel = 5 },
         .init("sel n3", field: "\(args).sel", says: "not supported yet") { $0.serviceArguments.sel = 6 },
         .init("sel 7", field: "\(args).sel", says: "not an algorithm") { $0.serviceArguments.sel = 7 },
@@ -163,11 +158,12 @@ struct RuleValidatorTests {
         .init("privateIP", field: "\(args).privateIP", says: "not supported yet") {
             $0.serviceArguments.privateIP = "192.168.0.1"
         },
-        .init("inactiveTimeOut", field: "\(args).inactiveTimeOut", says: "not supported yet") {
-            $0.serviceArguments.inactiveTimeOut = 30
+        .init("negative inactiveTimeOut", field: "\(args).inactiveTimeOut", says: "out of range") {
+            $0.serviceArguments.inactiveTimeOut = -1
         },
-        .init("oper attach", field: "\(args).oper", says: "not supported yet") { $0.serviceArguments.oper = 1 },
-        .init("oper detach", field: "\(args).oper", says: "not supported yet") { $0.serviceArguments.oper = 2 },
+        .init("inactiveTimeOut above 32 bits", field: "\(args).inactiveTimeOut", says: "out of range") {
+            $0.serviceArguments.inactiveTimeOut = 1 << 32
+        },
         .init("oper 3", field: "\(args).oper", says: "not an operation") { $0.serviceArguments.oper = 3 },
         .init("probetype sctp", field: "\(args).probetype", says: "not supported yet") {
             $0.serviceArguments.probetype = "sctp"

@@ -34,8 +34,10 @@
  * Expiry is lazy, on lookup: an entry expires when neither it nor its twin has seen a packet
  * for the timeout of the flow's state (slb_cfg, zero = default; for TCP ESTABLISHED the
  * service's inactive_timeout_s when set). Checking the twin keeps one-way streams alive
- * (a silent direction does not expire while the other is busy). The LRU map evicts the
- * least recently used entries when full; the control plane sizes it and sweeps.
+ * (a silent direction does not expire while the other is busy). The map is not an LRU: when
+ * it is full new flows are refused (counted) and tracked ones stay; the control plane sweeps.
+ * A flow leaving the open states (RST, both FINs, expiry) gives back its endpoint's open-flow
+ * count (slb_ep_conn_close, lb_select.h).
  */
 #ifndef SLB_CT_H
 #define SLB_CT_H
@@ -230,6 +232,8 @@ static __always_inline struct slb_ct_val *slb_ct_check(const struct slb_ct_key *
 		return ct;
 
 	slb_count(SLB_CNT_CT_EXPIRED);
+	if (slb_ct_state_open(state))
+		slb_ep_conn_close(ct->svc_id, ct->ep_idx);
 	bpf_map_delete_elem(&slb_ct, &twin_key);
 	bpf_map_delete_elem(&slb_ct, key);
 	return NULL;
@@ -258,6 +262,17 @@ static __always_inline bool slb_ct_rev_taken(const struct slb_ct_key *rev_key,
 	if (!old_fwd)
 		return false;
 	return slb_ct_live(&old_fwd_key, old_fwd, now) || slb_ct_live(rev_key, old, now);
+}
+
+/*
+ * Counts why an insert failed: -E2BIG means the table is full (SLB_CNT_DROP_CT_FULL; the caller
+ * refuses the new flow and counts SLB_CNT_DROP_CT_INSERT too). Returns -1.
+ */
+static __always_inline int slb_ct_insert_failed(long err)
+{
+	if (err == -E2BIG)
+		slb_count(SLB_CNT_DROP_CT_FULL);
+	return -1;
 }
 
 /* The state a new flow starts in, from its first packet. */
@@ -300,6 +315,7 @@ static __always_inline void slb_ct_set_nat(struct slb_ct_val *val, __u8 dir, __u
  * pkt->daddr:pkt->dport, to endpoint `be`. Returns 0 when the forward entry exists afterwards
  * (created here or by a CPU that won the race), -1 when the flow could not be tracked.
  */
+/* Not inlined (here and for the SNAT variant): the new entries get their own stack frame. */
 static __always_inline int slb_ct_create(const struct slb_ct_key *key, const struct slb_pkt *pkt,
 					 __u32 svc_id, const struct slb_backend *be, __u64 now)
 {
@@ -314,7 +330,7 @@ static __always_inline int slb_ct_create(const struct slb_ct_key *key, const str
 	if (err == -EEXIST)
 		return 0;
 	if (err)
-		return -1;
+		return slb_ct_insert_failed(err);
 
 	__builtin_memset(&rev_key, 0, sizeof(rev_key));
 	rev_key.saddr[0] = be->addr;
@@ -331,7 +347,7 @@ static __always_inline int slb_ct_create(const struct slb_ct_key *key, const str
 		err = bpf_map_update_elem(&slb_ct, &rev_key, &val, BPF_ANY);
 	if (err) {
 		bpf_map_delete_elem(&slb_ct, key);
-		return -1;
+		return slb_ct_insert_failed(err);
 	}
 	return 0;
 }
@@ -355,8 +371,9 @@ static __always_inline int slb_ct_create(const struct slb_ct_key *key, const str
  */
 static __always_inline int slb_ct_create_snat(const struct slb_ct_key *key,
 					      const struct slb_pkt *pkt, __u32 svc_id,
-					      const struct slb_backend *be, __be32 snat, __u64 now)
+					      const struct slb_backend *be, __be32 snat)
 {
+	__u64 now = bpf_ktime_get_ns(); /* a BPF call takes at most five arguments */
 	const __u32 range = SLB_NAT_PORT_MAX - SLB_NAT_PORT_MIN + 1;
 	struct slb_ct_key rev_key;
 	struct slb_ct_val val;
@@ -385,8 +402,10 @@ static __always_inline int slb_ct_create_snat(const struct slb_ct_key *key,
 			port = rev_key.dport;
 			break;
 		}
-		if (err != -EEXIST)
+		if (err != -EEXIST) {
+			slb_ct_insert_failed(err);
 			return SLB_CT_ERR_INSERT;
+		}
 	}
 	if (!port)
 		return SLB_CT_ERR_NO_PORT;
@@ -397,8 +416,10 @@ static __always_inline int slb_ct_create_snat(const struct slb_ct_key *key,
 	err = bpf_map_update_elem(&slb_ct, key, &val, BPF_NOEXIST);
 	if (err)
 		bpf_map_delete_elem(&slb_ct, &rev_key);
-	if (err && err != -EEXIST)
+	if (err && err != -EEXIST) {
+		slb_ct_insert_failed(err);
 		return SLB_CT_ERR_INSERT;
+	}
 	return 0;
 }
 
@@ -453,6 +474,8 @@ static __always_inline void slb_ct_track(const struct slb_ct_key *key, struct sl
 	if (likely(next == state && next_fin == fin_dirs))
 		return;
 
+	if (slb_ct_state_open(state) && !slb_ct_state_open(next))
+		slb_ep_conn_close(ct->svc_id, ct->ep_idx);
 	WRITE_ONCE(ct->state, next);
 	WRITE_ONCE(ct->fin_dirs, next_fin);
 	slb_ct_twin_key(&twin_key, key, &ct->nat);

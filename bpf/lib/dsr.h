@@ -108,8 +108,8 @@ static __always_inline bool slb_dsr_too_big(struct __sk_buff *skb, const struct 
  * Forwards the packet `pkt` of DSR entry `ct` to its endpoint, L2 or L3 as the route decides.
  * Returns the TC verdict.
  */
-static __always_inline int slb_dsr_forward(struct __sk_buff *skb, struct slb_pkt *pkt,
-					   struct slb_ct_val *ct, bool egress)
+static __attribute__((noinline)) int slb_dsr_forward(struct __sk_buff *skb, struct slb_pkt *pkt,
+						     struct slb_ct_val *ct, bool egress)
 {
 	__be32 ep = READ_ONCE(ct->nat.daddr[0]);
 	const struct slb_if_addr *ifa;

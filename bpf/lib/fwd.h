@@ -70,8 +70,8 @@ static __always_inline void slb_nh_store(struct __sk_buff *skb, const struct slb
  * decrement and the MAC rewrite happen in one pass (slb_rewrite). The FIB lookup is skipped
  * while the entry's next-hop cache is usable (slb_nh_usable).
  */
-static __always_inline int slb_forward(struct __sk_buff *skb, struct slb_pkt *pkt,
-				       struct slb_ct_val *ct, __u64 now, bool egress)
+static __attribute__((noinline)) int slb_forward(struct __sk_buff *skb, struct slb_pkt *pkt,
+						 struct slb_ct_val *ct, __u64 now, bool egress)
 {
 	struct slb_nexthop *nh = &ct->nh;
 	struct bpf_redir_neigh rn;

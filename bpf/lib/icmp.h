@@ -59,7 +59,8 @@ static __always_inline int slb_icmp_bounce(struct __sk_buff *skb, bool egress)
 }
 
 /* Answers the echo request `pkt` to a VIP with an `icmp` rule. Returns a TC verdict. */
-static __always_inline int slb_icmp_echo(struct __sk_buff *skb, struct slb_pkt *pkt, bool egress)
+static __attribute__((noinline)) int slb_icmp_echo(struct __sk_buff *skb, struct slb_pkt *pkt,
+						   bool egress)
 {
 	__u8 macs[2 * ETH_ALEN];
 	__be32 addrs[2];
@@ -116,7 +117,7 @@ static __always_inline __u16 slb_csum_update(__u16 old, __u32 diff)
 }
 
 /* The ICMP error `pkt` about a packet of a tracked flow, translated back; a TC verdict. */
-static __always_inline int slb_icmp_error(struct __sk_buff *skb, struct slb_pkt *pkt)
+static __attribute__((noinline)) int slb_icmp_error(struct __sk_buff *skb, struct slb_pkt *pkt)
 {
 	__u32 in_off = pkt->l4_off + 8, in_l4 = in_off + 20;
 	struct slb_ct_key key;

@@ -3,16 +3,30 @@
  * lb_select.h - service lookup and endpoint selection.
  *
  * A new flow's destination {address, port, protocol} is looked up in slb_svc; a hit names the
- * service id that indexes its endpoint set, its round-robin cursor and its counters. The
- * endpoint slot is chosen by the service's algorithm:
- *   SLB_SEL_RR    one cursor per service shared by all CPUs and advanced atomically, so N
- *                 flows over K endpoints land exactly N/K on each;
- *   SLB_SEL_HASH  a jhash of the 5-tuple, so a given tuple always picks the same slot;
- *   anything else falls back to round robin until the datapath implements it.
- * Only the first ep_count slots (at most SLB_MAX_ENDPOINTS) are considered. A slot whose
- * address is zero, or that carries SLB_EP_F_INACTIVE (health down), is skipped: the flow goes
- * to the next active slot after the chosen one, and with none active the packet is dropped as
- * "no endpoint". Weights are not applied yet.
+ * service id that indexes its endpoint set, its cursor, its selection table and its counters.
+ * The endpoint slot is chosen by the service's algorithm (loxilb's `sel` codes):
+ *   SLB_SEL_RR        a cursor per service shared by all CPUs and advanced atomically;
+ *   SLB_SEL_HASH      the service's Maglev table (slb_sel_tbl) indexed by a jhash of the
+ *                     5-tuple: a tuple keeps its endpoint, and adding or removing one of N
+ *                     endpoints moves about 1/N of the tuples;
+ *   SLB_SEL_PRIORITY  the cursor walks the service's smooth weighted sequence (weights honoured
+ *                     exactly over any run of flows, interleaved);
+ *   SLB_SEL_PERSIST   the client's remembered slot (slb_persist) while it is active and younger
+ *                     than the persistence time (the service's inactive_timeout_s, default
+ *                     SLB_PERSIST_DEFAULT_S); otherwise the Maglev table indexed by a hash of the
+ *                     client address, remembered;
+ *   SLB_SEL_LC        the active slot with the fewest open flows (slb_ep_conns), ties broken
+ *                     by a rotating start so equal endpoints share new flows.
+ * Swift computes the tables over active endpoints only. A slot is usable when it holds an
+ * endpoint (family set) without SLB_EP_F_INACTIVE; when a table or remembered slot names an
+ * unusable slot (the table is being rewritten) or a service has no table, the next usable slot
+ * after it is taken, as round robin would. Only the first ep_count slots (at most
+ * SLB_MAX_ENDPOINTS) are considered. Flows already tracked never come here: conntrack keeps
+ * them on their endpoint whatever the tables say.
+ *
+ * Open flows per slot (slb_ep_conns) are counted for every algorithm: one more when a flow is
+ * tracked (slb_ep_conn_open), one less when it closes or expires (slb_ep_conn_close, called by
+ * ct.h), never below zero; the daemon recounts them from conntrack on every sweep.
  */
 #ifndef SLB_LB_SELECT_H
 #define SLB_LB_SELECT_H
@@ -77,53 +91,243 @@ static __always_inline __u32 slb_hash_tuple(const struct slb_pkt *pkt)
 }
 
 /*
- * Picks an endpoint of `svc` for the new flow `pkt`. Returns 0 and fills `out`, or -1 when
- * the service has no usable endpoint.
+ * Per-CPU scratch of slb_select: it runs as its own function and shares the program's 512-byte
+ * stack with the pipeline's frames, so its map keys and the persist entry live here (a map
+ * lookup accepts a key in a map value). Datapath-private: not pinned, not seen by Swift.
  */
-static __always_inline int slb_select(const struct slb_svc_val *svc, const struct slb_pkt *pkt,
-				      struct slb_backend *out)
+struct slb_sel_scratch {
+	struct slb_persist_key key;
+	struct slb_persist_val val;
+	__u32 idx; /* key of the array lookups */
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct slb_sel_scratch);
+	__uint(max_entries, 1);
+} slb_sel_scratch SEC(".maps");
+
+/* Whether slot `idx` of `eps` holds an endpoint that takes new flows. */
+static __always_inline bool slb_ep_usable(const struct slb_ep_set *eps, __u32 idx)
 {
 	const struct slb_endpoint *ep;
-	const struct slb_ep_set *eps;
-	__u32 id = READ_ONCE(svc->id);
-	__u32 n = READ_ONCE(svc->ep_count);
-	__u32 idx = 0, slot, i;
+
+	/* The compiler knows idx < n <= SLB_MAX_ENDPOINTS and would drop the check; the verifier
+	 * does not, so hide idx and mask it. */
+	barrier_var(idx);
+	if (idx >= SLB_MAX_ENDPOINTS)
+		return false;
+	ep = &eps->ep[idx & (SLB_MAX_ENDPOINTS - 1)];
+	return ep->family && !(ep->flags & SLB_EP_F_INACTIVE);
+}
+
+/* The first usable slot at or after `start` (mod n), or -1. */
+static __always_inline int slb_next_usable(const struct slb_ep_set *eps, __u32 start, __u32 n)
+{
+	__u32 i, idx;
+
+	for (i = 0; i < SLB_MAX_ENDPOINTS; i++) {
+		if (i >= n)
+			break;
+		idx = (start + i) % n;
+		if (slb_ep_usable(eps, idx))
+			return idx;
+	}
+	return -1;
+}
+
+/* Advances the service's shared cursor; returns its previous value (0 without one). */
+static __always_inline __u32 slb_cursor_next(struct slb_sel_scratch *scr, __u32 id)
+{
 	__u32 *rr;
 
+	scr->idx = id;
+	rr = bpf_map_lookup_elem(&slb_rr, &scr->idx);
+
+	return rr ? __sync_fetch_and_add(rr, 1) : 0;
+}
+
+/* The slot bucket `h` of the service's selection table names, or -1 (no table, bucket empty). */
+static __always_inline int slb_table_slot(struct slb_sel_scratch *scr, __u32 id, __u32 h)
+{
+	const struct slb_sel_table *tbl;
+	__u32 bucket = h % SLB_SEL_TABLE_SIZE;
+
+	scr->idx = id;
+	tbl = bpf_map_lookup_elem(&slb_sel_tbl, &scr->idx);
+
+	if (!tbl)
+		return -1;
+	barrier_var(bucket);
+	if (bucket >= SLB_SEL_TABLE_SIZE)
+		return -1;
+	return tbl->slot[bucket];
+}
+
+/* Open flows of (service, slot); negative transients (racing decrements) read as zero. */
+static __always_inline __u32 slb_ep_conns_read(struct slb_sel_scratch *scr, __u32 id, __u32 slot)
+{
+	__u32 *count;
+	__s32 value;
+
+	scr->idx = id * SLB_MAX_ENDPOINTS + (slot & (SLB_MAX_ENDPOINTS - 1));
+	count = bpf_map_lookup_elem(&slb_ep_conns, &scr->idx);
+
+	if (!count)
+		return 0;
+	value = (__s32)READ_ONCE(*count);
+	return value < 0 ? 0 : value;
+}
+
+/* A flow to (service, slot) was tracked. */
+static __always_inline void slb_ep_conn_open(__u32 id, __u32 slot)
+{
+	__u32 key = id * SLB_MAX_ENDPOINTS + (slot & (SLB_MAX_ENDPOINTS - 1));
+	__u32 *count = bpf_map_lookup_elem(&slb_ep_conns, &key);
+
+	if (count)
+		__sync_fetch_and_add(count, 1);
+}
+
+/* A flow to (service, slot) closed or expired; the count never goes below zero by itself. */
+static __always_inline void slb_ep_conn_close(__u32 id, __u32 slot)
+{
+	__u32 key = id * SLB_MAX_ENDPOINTS + (slot & (SLB_MAX_ENDPOINTS - 1));
+	__u32 *count = bpf_map_lookup_elem(&slb_ep_conns, &key);
+
+	if (count && (__s32)READ_ONCE(*count) > 0)
+		__sync_fetch_and_add(count, -1);
+}
+
+/* Whether a flow in `state` still counts as open for lc. */
+static __always_inline bool slb_ct_state_open(__u8 state)
+{
+	return state != SLB_CT_TIME_WAIT && state != SLB_CT_CLOSED && state != SLB_CT_NONE;
+}
+
+/* lc: the usable slot with the fewest open flows, scanning from a rotating start. */
+static __always_inline int slb_least_conns(struct slb_sel_scratch *scr,
+					   const struct slb_ep_set *eps, __u32 id, __u32 n)
+{
+	__u32 start = slb_cursor_next(scr, id), best_count = 0xffffffff, count, i, idx;
+	int best = -1;
+
+	for (i = 0; i < SLB_MAX_ENDPOINTS; i++) {
+		if (i >= n)
+			break;
+		idx = (start + i) % n;
+		if (!slb_ep_usable(eps, idx))
+			continue;
+		count = slb_ep_conns_read(scr, id, idx);
+		if (count < best_count) {
+			best_count = count;
+			best = idx;
+		}
+	}
+	return best;
+}
+
+/* persist: the client's remembered slot if usable and fresh, else a table pick, remembered. */
+static __always_inline int slb_persist_pick(struct slb_sel_scratch *scratch,
+					    const struct slb_svc_val *svc,
+					    const struct slb_ep_set *eps, const struct slb_pkt *pkt,
+					    __u32 id, __u32 n)
+{
+	struct slb_persist_val *old;
+	__u32 timeout_s = READ_ONCE(svc->inactive_timeout_s);
+	__u64 now = bpf_ktime_get_ns();
+	int idx;
+	__builtin_memset(&scratch->key, 0, sizeof(scratch->key));
+	scratch->key.svc_id = id;
+	scratch->key.addr[0] = pkt->saddr;
+	scratch->key.family = SLB_AF_INET;
+	if (!timeout_s)
+		timeout_s = SLB_PERSIST_DEFAULT_S;
+	old = bpf_map_lookup_elem(&slb_persist, &scratch->key);
+	if (old && now - READ_ONCE(old->last_seen_ns) <= (__u64)timeout_s * 1000000000ULL &&
+	    old->slot < n && slb_ep_usable(eps, old->slot)) {
+		WRITE_ONCE(old->last_seen_ns, now);
+		return old->slot;
+	}
+	idx = slb_table_slot(scratch, id, slb_jhash_3words(pkt->saddr, 0, 0, id));
+	if (idx < 0 || (__u32)idx >= n || !slb_ep_usable(eps, idx))
+		idx = slb_next_usable(eps, idx < 0 ? 0 : idx, n);
+	if (idx < 0)
+		return -1;
+	__builtin_memset(&scratch->val, 0, sizeof(scratch->val));
+	scratch->val.last_seen_ns = now;
+	scratch->val.slot = idx;
+	bpf_map_update_elem(&slb_persist, &scratch->key, &scratch->val, BPF_ANY);
+	return idx;
+}
+
+/*
+ * Picks an endpoint of `svc` for the new flow `pkt`. Returns 0 and fills `out`, or -1 when
+ * the service has no usable endpoint. A global (not inlined) function: the verifier checks it
+ * once on its own instead of once per path of the pipeline that reaches it, which keeps the
+ * bounded loops over the endpoint slots well inside the verifier's limits.
+ */
+__attribute__((noinline)) int slb_select(const struct slb_svc_val *svc, const struct slb_pkt *pkt,
+					 struct slb_backend *out)
+{
+	struct slb_sel_scratch *scr;
+	const struct slb_endpoint *ep;
+	const struct slb_ep_set *eps;
+	__u32 id, n, zero = 0;
+	__u8 sel;
+	int idx;
+
+	if (!svc || !pkt || !out)
+		return -1;
+	scr = bpf_map_lookup_elem(&slb_sel_scratch, &zero);
+	if (!scr)
+		return -1;
+	id = READ_ONCE(svc->id);
+	n = READ_ONCE(svc->ep_count);
+	sel = READ_ONCE(svc->sel);
 	if (n == 0)
 		return -1;
 	if (n > SLB_MAX_ENDPOINTS)
 		n = SLB_MAX_ENDPOINTS;
-	if (svc->sel == SLB_SEL_HASH) {
-		idx = slb_hash_tuple(pkt) % n;
-	} else {
-		rr = bpf_map_lookup_elem(&slb_rr, &id);
-		if (rr)
-			idx = __sync_fetch_and_add(rr, 1) % n;
+	scr->idx = id;
+	eps = bpf_map_lookup_elem(&slb_eps, &scr->idx);
+	if (!eps)
+		return -1;
+
+	switch (sel) {
+	case SLB_SEL_HASH:
+		idx = slb_table_slot(scr, id, slb_hash_tuple(pkt));
+		break;
+	case SLB_SEL_PRIORITY:
+		idx = slb_table_slot(scr, id, slb_cursor_next(scr, id));
+		break;
+	case SLB_SEL_PERSIST:
+		idx = slb_persist_pick(scr, svc, eps, pkt, id, n);
+		break;
+	case SLB_SEL_LC:
+		idx = slb_least_conns(scr, eps, id, n);
+		break;
+	default:
+		idx = slb_next_usable(eps, slb_cursor_next(scr, id), n);
+		break;
+	}
+	if (idx < 0 || (__u32)idx >= n || !slb_ep_usable(eps, idx)) {
+		/* No table (yet), an empty bucket, or a slot that just went inactive. */
+		idx = slb_next_usable(eps, idx < 0 ? slb_hash_tuple(pkt) : (__u32)idx, n);
+		if (idx < 0)
+			return -1;
 	}
 	barrier_var(idx);
 	idx &= SLB_MAX_ENDPOINTS - 1;
-
-	eps = bpf_map_lookup_elem(&slb_eps, &id);
-	if (!eps)
+	ep = &eps->ep[idx];
+	out->addr = ep->addr[0];
+	out->port = ep->port;
+	out->slot = idx;
+	if (!out->addr)
 		return -1;
-	/* Walk on from the chosen slot to the first active one (health down or detached slots
-	 * keep their index but take no new flows); none active means no endpoint. */
-	for (i = 0; i < SLB_MAX_ENDPOINTS; i++) {
-		if (i >= n)
-			break;
-		slot = (idx + i) % n;
-		barrier_var(slot); /* keep the mask: the verifier loses the modulo's bound */
-		slot &= SLB_MAX_ENDPOINTS - 1;
-		ep = &eps->ep[slot];
-		if (!ep->addr[0] || (ep->flags & SLB_EP_F_INACTIVE))
-			continue;
-		out->addr = ep->addr[0];
-		out->port = ep->port;
-		out->slot = slot;
-		return 0;
-	}
-	return -1;
+	return 0;
 }
 
 #endif /* SLB_LB_SELECT_H */

@@ -46,9 +46,13 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } slb_rr SEC(".maps");
 
-/* Connection tracking: two entries per flow, one per direction (see ct.h). */
+/*
+ * Connection tracking: two entries per flow, one per direction (see ct.h). A plain hash, not an
+ * LRU: when it is full a new flow is refused (SLB_CNT_DROP_CT_FULL) and no tracked flow is ever
+ * evicted to make room; expired entries are freed on lookup and by the daemon's sweeps.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, struct slb_ct_key);
 	__type(value, struct slb_ct_val);
 	__uint(max_entries, SLB_CT_MAX_ENTRIES);
@@ -117,6 +121,33 @@ struct {
 	__uint(max_entries, SLB_MAX_IF_ADDRS);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } slb_if_addr6 SEC(".maps");
+/* Selection tables of hash, priority and persist services (lb_select.h), allocated on demand. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, __u32);
+	__type(value, struct slb_sel_table);
+	__uint(max_entries, SLB_MAX_SEL_TABLES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} slb_sel_tbl SEC(".maps");
+
+/* Persist services: {service id, client address} -> endpoint slot, least recently used evicted. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct slb_persist_key);
+	__type(value, struct slb_persist_val);
+	__uint(max_entries, SLB_PERSIST_ENTRIES);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} slb_persist SEC(".maps");
+
+/* Open flows per endpoint slot (lc): key = service id * SLB_MAX_ENDPOINTS + slot. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(max_entries, SLB_EP_STATS_ENTRIES);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} slb_ep_conns SEC(".maps");
 
 #define SLB_ASSERT_MAP_NAME(var, name) \
 	_Static_assert(__builtin_strcmp(#var, name) == 0, "map " #var " must be named " name)
@@ -132,5 +163,8 @@ SLB_ASSERT_MAP_NAME(slb_cfg, SLB_MAP_CONFIG);
 SLB_ASSERT_MAP_NAME(slb_if_addr, SLB_MAP_IF_ADDRS);
 SLB_ASSERT_MAP_NAME(slb_allow, SLB_MAP_ALLOW);
 SLB_ASSERT_MAP_NAME(slb_if_addr6, SLB_MAP_IF_ADDRS6);
+SLB_ASSERT_MAP_NAME(slb_sel_tbl, SLB_MAP_SEL_TABLE);
+SLB_ASSERT_MAP_NAME(slb_persist, SLB_MAP_PERSIST);
+SLB_ASSERT_MAP_NAME(slb_ep_conns, SLB_MAP_EP_CONNS);
 
 #endif /* SLB_MAPS_H */

@@ -28,6 +28,7 @@
 #include "dsr.h"
 #include "fwd.h"
 #include "icmp.h"
+#include "idle_reset.h"
 #include "lb_select.h"
 #include "maps.h"
 #include "nat.h"
@@ -65,7 +66,7 @@ static __always_inline int slb_track_new(struct __sk_buff *skb, const struct slb
 		slb_count(SLB_CNT_PASS_NO_SNAT_ADDR);
 		return TC_ACT_OK;
 	}
-	rc = slb_ct_create_snat(key, pkt, id, be, snat, now);
+	rc = slb_ct_create_snat(key, pkt, id, be, snat);
 	if (rc == SLB_CT_ERR_NO_PORT) {
 		slb_count(SLB_CNT_DROP_NAT_PORTS);
 		return TC_ACT_SHOT;
@@ -99,12 +100,17 @@ static __always_inline bool slb_sctp_check(struct __sk_buff *skb, const struct s
 
 /*
  * Sets up the flow of the untracked packet `pkt`. Returns its new forward entry in `*ct` and
- * -1, or a TC verdict (>= 0) when the packet is not load balanced.
+ * -1, or a TC verdict (>= 0) when the packet is not load balanced. Not inlined: its locals
+ * (service, endpoint, the new entries) get their own stack frame, which keeps the programs
+ * under the verifier's 512-byte stack limit (BPF calls take at most five arguments, so it
+ * reads the clock itself).
  */
-static __always_inline int slb_new_flow(struct __sk_buff *skb, const struct slb_ct_key *key,
-					const struct slb_pkt *pkt, __u64 now, bool egress,
-					struct slb_ct_val **ct)
+static __attribute__((noinline)) int slb_new_flow(struct __sk_buff *skb,
+						  const struct slb_ct_key *key,
+						  const struct slb_pkt *pkt, bool egress,
+						  struct slb_ct_val **ct)
 {
+	__u64 now = bpf_ktime_get_ns();
 	struct slb_svc_val *svc;
 	struct slb_backend be;
 	int rc;
@@ -142,19 +148,50 @@ static __always_inline int slb_new_flow(struct __sk_buff *skb, const struct slb_
 		return TC_ACT_SHOT;
 	}
 	slb_count(SLB_CNT_CT_NEW);
+	slb_ep_conn_open((*ct)->svc_id, (*ct)->ep_idx);
 	return -1;
+}
+
+/*
+ * The IPv4 path's packet summary and conntrack key live in a per-CPU scratch slot rather than
+ * on the stack: the program's frame plus the deepest call chain (new flow -> endpoint
+ * selection, DSR forwarding) must fit the verifier's 512 bytes. A program runs to completion
+ * on its CPU, so the slot is never shared.
+ */
+struct slb_scratch4 {
+	struct slb_pkt pkt;
+	struct slb_ct_key key;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct slb_scratch4);
+	__uint(max_entries, 1);
+} slb_scratch4 SEC(".maps");
+
+static __always_inline struct slb_scratch4 *slb_scratch4_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&slb_scratch4, &zero);
 }
 
 static __always_inline int slb_handle(struct __sk_buff *skb, bool egress)
 {
-	struct slb_ct_key key;
+	struct slb_scratch4 *scratch = slb_scratch4_get();
+	struct slb_ct_key *key;
 	struct slb_ct_val *ct;
-	struct slb_pkt pkt;
+	struct slb_pkt *pkt;
 	__u64 now;
 	int rc;
 
+	if (!scratch)
+		return TC_ACT_OK;
+	key = &scratch->key;
+	pkt = &scratch->pkt;
 	slb_count(SLB_CNT_RX);
-	switch (slb_parse(skb, &pkt)) {
+	switch (slb_parse(skb, pkt)) {
 	case SLB_PARSE_OK:
 		break;
 	case SLB_PARSE_NOT_IP:
@@ -164,10 +201,10 @@ static __always_inline int slb_handle(struct __sk_buff *skb, bool egress)
 		slb_count(SLB_CNT_PASS_FRAGMENT);
 		return TC_ACT_OK;
 	case SLB_PARSE_ICMP:
-		if (pkt.chunk == SLB_ICMP_ECHO)
-			return slb_icmp_echo(skb, &pkt, egress);
-		if (pkt.chunk == SLB_ICMP_DEST_UNREACH || pkt.chunk == SLB_ICMP_TIME_EXCEEDED)
-			return slb_icmp_error(skb, &pkt);
+		if (pkt->chunk == SLB_ICMP_ECHO)
+			return slb_icmp_echo(skb, pkt, egress);
+		if (pkt->chunk == SLB_ICMP_DEST_UNREACH || pkt->chunk == SLB_ICMP_TIME_EXCEEDED)
+			return slb_icmp_error(skb, pkt);
 		slb_count(SLB_CNT_PASS_NO_MATCH);
 		return TC_ACT_OK;
 	case SLB_PARSE_OTHER_L4:
@@ -179,34 +216,39 @@ static __always_inline int slb_handle(struct __sk_buff *skb, bool egress)
 	}
 
 	now = bpf_ktime_get_ns();
-	slb_ct_key_init(&key, &pkt);
-	ct = bpf_map_lookup_elem(&slb_ct, &key);
+	slb_ct_key_init(key, pkt);
+	ct = bpf_map_lookup_elem(&slb_ct, key);
 	if (ct && egress && (READ_ONCE(ct->nat.flags) & SLB_NAT_DSR)) {
 		slb_count(SLB_CNT_PASS_DSR_EGRESS);
 		return TC_ACT_OK;
 	}
-	if (ct)
-		ct = slb_ct_check(&key, ct, &pkt, now);
+	if (ct) {
+		/* idle_reset.h: an established flow idle past inactiveTimeOut is answered with RST. */
+		rc = slb_idle_reset(skb, key, ct, pkt, now, egress);
+		if (rc >= 0)
+			return rc;
+		ct = slb_ct_check(key, ct, pkt, now);
+	}
 	if (ct) {
 		slb_count(SLB_CNT_CT_HIT);
 	} else {
-		rc = slb_new_flow(skb, &key, &pkt, now, egress, &ct);
+		rc = slb_new_flow(skb, key, pkt, egress, &ct);
 		if (rc >= 0)
 			return rc;
 	}
 
-	if (pkt.proto == IPPROTO_SCTP && slb_sctp_check(skb, &pkt, &key, ct)) {
+	if (pkt->proto == IPPROTO_SCTP && slb_sctp_check(skb, pkt, key, ct)) {
 		slb_count(SLB_CNT_DROP_SCTP_VTAG);
 		return TC_ACT_SHOT;
 	}
-	slb_ct_track(&key, ct, &pkt, now);
-	slb_stats_add(ct->svc_id, ct->ep_idx, pkt.len);
+	slb_ct_track(key, ct, pkt, now);
+	slb_stats_add(ct->svc_id, ct->ep_idx, pkt->len);
 	/* A NAT64 flow's IPv4 reply becomes IPv6 (pipeline6.h). */
 	if (ct->nat.flags & SLB_NAT_AF)
-		return slb_forward46(skb, &pkt, ct, egress);
+		return slb_forward46(skb, pkt, ct, egress);
 	if (READ_ONCE(ct->nat.flags) & SLB_NAT_DSR)
-		return slb_dsr_forward(skb, &pkt, ct, egress);
-	return slb_forward(skb, &pkt, ct, now, egress);
+		return slb_dsr_forward(skb, pkt, ct, egress);
+	return slb_forward(skb, pkt, ct, now, egress);
 }
 
 #endif /* SLB_PIPELINE_H */

@@ -202,8 +202,8 @@ drop:
  * Translates the IPv4 packet `pkt` of the NAT64 entry `ct` (a reply from an IPv4 endpoint) to
  * IPv6 and forwards it; returns the TC verdict.
  */
-static __always_inline int slb_forward46(struct __sk_buff *skb, struct slb_pkt *pkt,
-					 struct slb_ct_val *ct, bool egress)
+static __attribute__((noinline)) int slb_forward46(struct __sk_buff *skb, struct slb_pkt *pkt,
+						   struct slb_ct_val *ct, bool egress)
 {
 	struct slb_scratch6 *s = slb_scratch6_get();
 	int rc;
@@ -343,7 +343,7 @@ drop:
 }
 
 /* The IPv6 path; the caller (slb_handle) has counted the packet as received. */
-static __always_inline int slb_handle6(struct __sk_buff *skb, bool egress)
+static __attribute__((noinline)) int slb_handle6(struct __sk_buff *skb, bool egress)
 {
 	struct slb_scratch6 *s = slb_scratch6_get();
 	struct slb_ct_val *ct;

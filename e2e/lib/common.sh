@@ -100,6 +100,10 @@ scenario_short() {
     health) echo hlth ;;
     l4dsr) echo ldsr ;;
     l4proto) echo lproto ;;
+    weighted) echo aweigh ;;
+    persist) echo apers ;;
+    hash_streams) echo ahstr ;;
+    idle_reset) echo aidle ;;
     *)
         local s=${1//[^a-z0-9]/}
         echo "${s:0:6}"

@@ -35,6 +35,24 @@
 #define SLB_MAP_IF_ADDRS "slb_if_addr"
 #define SLB_MAP_ALLOW "slb_allow"
 #define SLB_MAP_IF_ADDRS6 "slb_if_addr6"
+#define SLB_MAP_SEL_TABLE "slb_sel_tbl"
+#define SLB_MAP_PERSIST "slb_persist"
+#define SLB_MAP_EP_CONNS "slb_ep_conns"
+
+/*
+ * Endpoint selection tables (slb_sel_tbl, docs/algorithms.md). A service using hash, priority or
+ * persist has one table of SLB_SEL_TABLE_SIZE buckets (a prime), each holding an endpoint slot
+ * or SLB_SEL_SLOT_NONE; Swift computes it (Maglev for hash and persist, a smooth weighted
+ * sequence for priority) over the active endpoints. At most SLB_MAX_SEL_TABLES services have
+ * one (the map allocates them on demand, 64 KiB each).
+ */
+#define SLB_SEL_TABLE_SIZE 65537
+#define SLB_MAX_SEL_TABLES 1024
+#define SLB_SEL_SLOT_NONE 0xff
+
+/* Clients remembered by persist services (slb_persist, LRU) and the default persistence time. */
+#define SLB_PERSIST_ENTRIES 65536
+#define SLB_PERSIST_DEFAULT_S 3600
 
 /* Interfaces whose own address the datapath can use as onearm source (slb_if_addr, slb_if_addr6). */
 #define SLB_MAX_IF_ADDRS 1024
@@ -144,6 +162,8 @@ enum slb_counter {
 	SLB_CNT_DROP_DSR = 28,	       /* DSR: no route, no IPIP source, or too big without DF */
 	SLB_CNT_PASS_DSR_EGRESS = 29,  /* DSR flow seen by the egress program: passed */
 	SLB_CNT_DROP_SCTP_VTAG = 30,   /* SCTP packet with the wrong verification tag */
+	SLB_CNT_DROP_CT_FULL = 31,     /* new flow refused: the conntrack table is full */
+	SLB_CNT_TCP_IDLE_RESET = 32,   /* idle TCP flow past inactiveTimeOut answered with RST */
 	SLB_CNT_MAX = 48,
 };
 
@@ -319,5 +339,39 @@ struct slb_bench_pkt {
 	__u32 pad;
 	__u8 data[SLB_BENCH_PKT_MAX];
 };
+
+/*
+ * Value of slb_sel_tbl, keyed by __u32 service id: bucket -> endpoint slot (SLB_SEL_TABLE_SIZE
+ * bytes). Declared for BPF only: Swift would import the array as a 65537-element tuple, so it
+ * writes the value as plain bytes of that size.
+ */
+#ifdef __bpf__
+struct slb_sel_table {
+	__u8 slot[SLB_SEL_TABLE_SIZE];
+};
+#endif
+
+/* Key of slb_persist: a client of a persist service. */
+struct slb_persist_key {
+	__u32 svc_id;
+	__be32 addr[4];
+	__u8 family;
+	__u8 pad[3];
+};
+
+/* Value of slb_persist: the client's endpoint slot and when it last opened a flow. */
+struct slb_persist_val {
+	__u64 last_seen_ns;
+	__u16 slot;
+	__u16 pad;
+	__u32 pad2;
+};
+
+/*
+ * slb_ep_conns (array, __u32, key = service id * SLB_MAX_ENDPOINTS + slot): open flows per
+ * endpoint, for lc. The datapath adds one per new flow and subtracts one when a flow closes
+ * (RST, both FINs) or expires on lookup; the daemon's garbage collector recounts from the
+ * conntrack table every sweep, so a lost update never lasts.
+ */
 
 #endif /* SWIFTLB_ABI_H */
