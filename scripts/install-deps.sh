@@ -7,6 +7,7 @@ packages=(
     iproute2 iputils-ping procps ethtool            # namespaces, veth, tc, sysctl, offload switches
     curl python3 python3-scapy iperf3               # real clients and servers in tests and the demo
     clang-format                                    # formatting of bpf/ (scripts/lint.sh)
+    gobgpd bird2                                    # BGP: the speaker swiftlb --bgp runs; the test router
 )
 missing=()
 for package in "${packages[@]}"; do

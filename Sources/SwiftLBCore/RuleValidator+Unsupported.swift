@@ -6,7 +6,6 @@ extension RuleValidator {
         try checkSecurity(args.security)
         let requests: [(requested: Bool, field: String, feature: String, fix: String)] = [
             (!args.privateIP.isEmpty, "serviceArguments.privateIP", "privateIP", "omit it"),
-            (args.bgp, "serviceArguments.bgp", "BGP advertisement", "set bgp to false"),
             (args.monitor, "serviceArguments.monitor", "endpoint health monitoring", "set monitor to false"),
             (args.inactiveTimeOut != 0, "serviceArguments.inactiveTimeOut", "custom idle timeouts", "send 0"),
             (args.snat, "serviceArguments.snat", "source NAT", "set snat to false"),

@@ -10,7 +10,8 @@ import SwiftLBCore
 public final class SQLiteConfigStore: ConfigStore {
     /// The database file.
     public let path: String
-    private let queue: DatabaseQueue
+    // Internal so that the per-subsystem extensions (SQLiteConfigStore+BGP) share the connection.
+    let queue: DatabaseQueue
 
     /// Opens (creating when needed) the database at `path`, creating missing parent directories.
     /// Throws a `ConfigStoreError` naming the path when it cannot be created, opened or written.
@@ -116,10 +117,11 @@ public final class SQLiteConfigStore: ConfigStore {
                     )
                     """)
         }
+        registerBGPMigrations(&migrator)
         return migrator
     }
 
-    private static func describe(_ error: any Error) -> String {
+    static func describe(_ error: any Error) -> String {
         if let error = error as? DatabaseError {
             return error.message ?? "\(error)"
         }

@@ -89,7 +89,6 @@ struct RuleValidatorTests {
         .init("mode hostonearm", field: "\(args).mode", says: "not supported yet") { $0.serviceArguments.mode = 5 },
         .init("mode 6", field: "\(args).mode", says: "not a NAT mode") { $0.serviceArguments.mode = 6 },
         // features not built yet
-        .init("bgp", field: "\(args).bgp", says: "not supported yet") { $0.serviceArguments.bgp = true },
         .init("monitor", field: "\(args).monitor", says: "not supported yet") { $0.serviceArguments.monitor = true },
         .init("secondaryIPs", field: "secondaryIPs", says: "not supported yet") {
             $0.secondaryIPs = [SecondaryIP(secondaryIP: "10.0.0.2")]

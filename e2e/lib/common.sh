@@ -95,6 +95,10 @@ scenario_short() {
     sigkill_restore) echo kill ;;
     invalid) echo inv ;;
     bulk) echo bulk ;;
+    bgp) echo gbgp ;;
+    bgp_ecmp) echo gecmp ;;
+    bgp_restart) echo grestart ;;
+    bgp6) echo gbgp6 ;;
     *)
         local s=${1//[^a-z0-9]/}
         echo "${s:0:6}"

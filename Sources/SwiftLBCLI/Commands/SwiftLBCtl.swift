@@ -38,7 +38,7 @@ public struct SwiftLBCtl: AsyncParsableCommand {
 public struct CreateCommand: AsyncParsableCommand {
     /// Subcommands and help text.
     public static let configuration = CommandConfiguration(
-        commandName: "create", abstract: "Create a load-balancer rule.", subcommands: [CreateLoadBalancer.self])
+        commandName: "create", abstract: "Create a load-balancer rule.", subcommands: [CreateLoadBalancer.self, CreateBGPNeighbor.self])
 
     /// Connection flags given before the subcommand name (shown in the leaves' help).
     @OptionGroup(visibility: .hidden) public var global: GlobalOptions
@@ -52,7 +52,7 @@ public struct GetCommand: AsyncParsableCommand {
     /// Subcommands and help text.
     public static let configuration = CommandConfiguration(
         commandName: "get", abstract: "Show load-balancer rules or connections.",
-        subcommands: [GetLoadBalancer.self, GetConntrack.self])
+        subcommands: [GetLoadBalancer.self, GetConntrack.self, GetBGPNeighbor.self])
 
     /// Connection flags given before the subcommand name (shown in the leaves' help).
     @OptionGroup(visibility: .hidden) public var global: GlobalOptions
@@ -65,7 +65,7 @@ public struct GetCommand: AsyncParsableCommand {
 public struct DeleteCommand: AsyncParsableCommand {
     /// Subcommands and help text.
     public static let configuration = CommandConfiguration(
-        commandName: "delete", abstract: "Delete a load-balancer rule.", subcommands: [DeleteLoadBalancer.self])
+        commandName: "delete", abstract: "Delete a load-balancer rule.", subcommands: [DeleteLoadBalancer.self, DeleteBGPNeighbor.self])
 
     /// Connection flags given before the subcommand name (shown in the leaves' help).
     @OptionGroup(visibility: .hidden) public var global: GlobalOptions
