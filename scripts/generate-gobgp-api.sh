@@ -54,11 +54,12 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 # Messages of gobgp.proto and attribute.proto (path attributes and NLRI types packed in Any);
 # capability.proto is not needed. The gRPC client only: SwiftLB never serves gobgp's API.
-protoc --plugin=protoc-gen-swift="$PLUGIN_SWIFT" --plugin=protoc-gen-grpc-swift-2="$PLUGIN_GRPC" \
-    -I "$PROTO_DIR" -I "$WKT_DIR" \
+protoc --plugin=protoc-gen-swift="$PLUGIN_SWIFT" -I "$PROTO_DIR" -I "$WKT_DIR" \
     --swift_out="$OUT" --swift_opt=Visibility=Public \
-    --grpc-swift-2_out="$OUT" --grpc-swift-2_opt=Visibility=Public,Client=true,Server=false \
     "$PROTO_DIR/gobgp.proto" "$PROTO_DIR/attribute.proto"
+protoc --plugin=protoc-gen-grpc-swift-2="$PLUGIN_GRPC" -I "$PROTO_DIR" -I "$WKT_DIR" \
+    --grpc-swift-2_out="$OUT" --grpc-swift-2_opt=Visibility=Public,Client=true,Server=false \
+    "$PROTO_DIR/gobgp.proto"
 # Generated code keeps the generators' layout; the linter skips it.
 for f in "$OUT"/*.swift; do
     { echo "// swift-format-ignore-file"; cat "$f"; } >"$f.tmp" && mv "$f.tmp" "$f"

@@ -253,7 +253,9 @@ public actor BGPSupervisor {
             await publish(up: true, reason: "", peers: peers)
         } catch {
             if !ready, let startedAt, clock.now - startedAt > config.readyTimeout {
-                report("gobgpd did not answer its API within \(config.readyTimeout) (\(error)); restarting it", level: .error)
+                report(
+                    "gobgpd did not answer its API within \(config.readyTimeout) (\(error)); restarting it",
+                    level: .error)
                 await stopChild()
                 scheduleRestart()
             } else if ready {

@@ -40,7 +40,9 @@ public enum GoBGPMessages {
     public static func status(_ message: Apipb_Peer, now: Date) -> PeerStatus? {
         let text = message.conf.neighborAddress.isEmpty ? message.state.neighborAddress : message.conf.neighborAddress
         guard let address = IPAddress(text) else { return nil }
-        let port = message.transport.remotePort == 0 ? BGPValidator.defaultPort : UInt16(clamping: message.transport.remotePort)
+        let port =
+            message.transport.remotePort == 0
+            ? BGPValidator.defaultPort : UInt16(clamping: message.transport.remotePort)
         let asn = message.conf.peerAsn != 0 ? message.conf.peerAsn : message.state.peerAsn
         let peer = BGPPeer(address: address, asn: asn, port: port, multihop: message.ebgpMultihop.enabled)
         let state = sessionState(message.state.sessionState)

@@ -32,8 +32,11 @@ final class GobgpdProcess: @unchecked Sendable {
         do {
             try process.run()
         } catch {
+            try? log?.close()
             throw BGPSupervisorError.launch("\(executable): \(error)")
         }
+        // The child has its own copy of the descriptor; ours would leak one per restart.
+        try? log?.close()
         self.process = process
         let pid = process.processIdentifier
         let record = "\(pid) \(Self.startTime(pid) ?? "")\n"

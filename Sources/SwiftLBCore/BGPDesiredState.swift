@@ -76,7 +76,9 @@ public actor BGPDesiredState: BGPControl {
         settings = validated
         logger.info(
             "BGP global config set",
-            metadata: ["as": "\(validated.asn)", "router-id": "\(validated.routerID)", "port": "\(validated.listenPort)"])
+            metadata: [
+                "as": "\(validated.asn)", "router-id": "\(validated.routerID)", "port": "\(validated.listenPort)",
+            ])
         continuation.yield()
     }
 

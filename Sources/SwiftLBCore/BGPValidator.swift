@@ -17,7 +17,8 @@ public enum BGPValidator {
                     + "such as 10.0.0.1 (also on IPv6-only hosts)")
         }
         guard !routerID.isUnspecified, !routerID.isBroadcast, !routerID.isMulticast else {
-            throw .badRequest(field: field, message: "\(field) \(routerID) cannot identify a router; use a unicast address")
+            throw .badRequest(
+                field: field, message: "\(field) \(routerID) cannot identify a router; use a unicast address")
         }
         let port = try port(config.listenPort, field: "listenPort")
         return BGPSettings(asn: asn, routerID: routerID, listenPort: port, nextHopSelf: config.setNextHopSelf)
@@ -40,7 +41,8 @@ public enum BGPValidator {
             throw .badRequest(field: field, message: "\(field) \"\(text)\" is not an IPv4 or IPv6 address")
         }
         if let problem = RuleValidator.unusableReason(address, allowLoopback: true) {
-            throw .badRequest(field: field, message: "\(field) \(text) is \(problem); give the neighbor's unicast address")
+            throw .badRequest(
+                field: field, message: "\(field) \(text) is \(problem); give the neighbor's unicast address")
         }
         return address
     }

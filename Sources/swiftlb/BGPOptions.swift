@@ -77,7 +77,8 @@ struct BGPOptions: ParsableArguments {
             throw ValidationError("cannot load the BGP configuration from \(configDb): \(error)")
         }
         let directory =
-            stateDirectory ?? URL(fileURLWithPath: configDb).deletingLastPathComponent().appendingPathComponent("gobgp").path
+            stateDirectory
+            ?? URL(fileURLWithPath: configDb).deletingLastPathComponent().appendingPathComponent("gobgp").path
         let supervisor = BGPSupervisor(
             config: BGPSupervisorConfig(
                 gobgpdPath: gobgpdPath, apiPort: apiPort, stateDirectory: directory, installRoutes: installRoutes,

@@ -33,7 +33,9 @@ struct BGPRouteTests {
             #expect(try post.decode(PostSuccess.self) == PostSuccess())
             let get = try await client.get("/netlox/v1/config/bgp/global")
             #expect(get.status == .ok)
-            #expect(try get.decode(BGPGlobalConfig.self) == BGPGlobalConfig(localAs: 65001, routerId: "10.0.0.1", listenPort: 179))
+            #expect(
+                try get.decode(BGPGlobalConfig.self)
+                    == BGPGlobalConfig(localAs: 65001, routerId: "10.0.0.1", listenPort: 179))
             #expect(try await store.loadBGP().global?.localAs == 65001)
         }
     }
@@ -66,7 +68,10 @@ struct BGPRouteTests {
         arguments: [
             ("/netlox/v1/config/bgp/global", #"{"localAs":0,"routerId":"10.0.0.1"}"#, "localAs"),
             ("/netlox/v1/config/bgp/global", #"{"localAs":65001,"routerId":"fe80::1"}"#, "routerId"),
-            ("/netlox/v1/config/bgp/global", #"{"localAs":65001,"routerId":"10.0.0.1","listenPort":70000}"#, "listenPort"),
+            (
+                "/netlox/v1/config/bgp/global", #"{"localAs":65001,"routerId":"10.0.0.1","listenPort":70000}"#,
+                "listenPort"
+            ),
             ("/netlox/v1/config/bgp/global", #"{"localAs":"65001","routerId":"10.0.0.1"}"#, "localAs"),
             ("/netlox/v1/config/bgp/neigh", #"{"ipAddress":"10.0.0.256","remoteAs":65000}"#, "ipAddress"),
             ("/netlox/v1/config/bgp/neigh", #"{"ipAddress":"10.0.0.2"}"#, "remoteAs"),
@@ -116,7 +121,8 @@ struct BGPRouteTests {
             let lines = Set(text.split(separator: "\n").map(String.init))
             for line in [
                 "swiftlb_bgp_gobgpd_up 1", "swiftlb_bgp_gobgpd_starts_total 3", "swiftlb_bgp_advertised_routes 2",
-                "swiftlb_bgp_installed_routes 1", #"swiftlb_bgp_neighbor_state{neighbor="10.0.0.2",state="established"} 1"#,
+                "swiftlb_bgp_installed_routes 1",
+                #"swiftlb_bgp_neighbor_state{neighbor="10.0.0.2",state="established"} 1"#,
                 #"swiftlb_bgp_neighbor_state{neighbor="10.0.0.2",state="idle"} 0"#,
                 "# TYPE swiftlb_bgp_neighbor_state gauge",
             ] {

@@ -84,7 +84,8 @@ struct GoBGPMessagesTests {
         return destination
     }
 
-    static func learnedPath(nextHop: String, neighbor: String, best: Bool = true, v6: Bool = false) throws -> Apipb_Path {
+    static func learnedPath(nextHop: String, neighbor: String, best: Bool = true, v6: Bool = false) throws -> Apipb_Path
+    {
         var path = Apipb_Path()
         path.best = best
         path.neighborIp = neighbor
@@ -110,7 +111,8 @@ struct GoBGPMessagesTests {
             ])
         #expect(GoBGPMessages.learnedRoute(fromPeer)?.description == "10.1.0.0/24 via 10.2.0.1")
         // SwiftLB's own VIP: gobgpd lists it without a neighbor.
-        let local = Self.destination("10.0.0.1/32", paths: [try Self.learnedPath(nextHop: "0.0.0.0", neighbor: "<nil>")])
+        let local = Self.destination(
+            "10.0.0.1/32", paths: [try Self.learnedPath(nextHop: "0.0.0.0", neighbor: "<nil>")])
         #expect(GoBGPMessages.learnedRoute(local) == nil)
         var withdrawn = try Self.learnedPath(nextHop: "10.2.0.1", neighbor: "10.2.0.1")
         withdrawn.isWithdraw = true

@@ -33,7 +33,8 @@ struct KernelRouteTableTests {
             KernelRouteTable.replaceArguments(single)
                 == ["-4", "route", "replace", "10.1.0.0/24", "proto", "186", "metric", "20", "via", "10.2.0.1"])
         let ecmp = LearnedRoute(
-            network: Rules.ip("2001:db8::"), length: 64, nextHops: [Rules.ip("2001:db8:2::1"), Rules.ip("2001:db8:1::1")])
+            network: Rules.ip("2001:db8::"), length: 64,
+            nextHops: [Rules.ip("2001:db8:2::1"), Rules.ip("2001:db8:1::1")])
         #expect(
             KernelRouteTable.replaceArguments(ecmp) == [
                 "-6", "route", "replace", "2001:db8::/64", "proto", "186", "metric", "20", "nexthop", "via",
@@ -50,7 +51,9 @@ struct KernelRouteTableTests {
             let parsed = LearnedRoute.parsePrefix(prefix)!
             return LearnedRoute(network: parsed.network, length: parsed.length, nextHops: hops.map(Rules.ip))
         }
-        let installed = [route("10.1.0.0/24", "10.2.0.1"), route("10.5.0.0/24", "10.2.0.1"), route("10.6.0.0/24", "10.2.0.1")]
+        let installed = [
+            route("10.1.0.0/24", "10.2.0.1"), route("10.5.0.0/24", "10.2.0.1"), route("10.6.0.0/24", "10.2.0.1"),
+        ]
         let learned = [
             route("10.1.0.0/24", "10.2.0.1"), route("10.5.0.0/24", "10.2.0.7"), route("10.7.0.0/24", "10.2.0.1"),
             route("10.0.0.1/32", "10.2.0.1"),

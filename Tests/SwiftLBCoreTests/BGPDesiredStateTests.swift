@@ -65,7 +65,9 @@ struct BGPDesiredStateTests {
         #expect(await apiError { try await state.deleteNeighbor(ipAddress: "10.0.0.2", remoteAs: nil) }?.status == 500)
         #expect(await state.global() == nil)
         #expect(await state.currentPeers().map(\.address.description) == ["10.0.0.2"])
-        #expect(try await store.loadBGP() == BGPStoredConfig(neighbors: [BGPNeighbor(ipAddress: "10.0.0.2", remoteAs: 65000, remotePort: 179)]))
+        #expect(
+            try await store.loadBGP()
+                == BGPStoredConfig(neighbors: [BGPNeighbor(ipAddress: "10.0.0.2", remoteAs: 65000, remotePort: 179)]))
     }
 
     @Test("neighbors show gobgpd's session state, or why it is unknown; metrics follow")
@@ -88,7 +90,9 @@ struct BGPDesiredStateTests {
             await state.metrics()
                 == BGPMetrics(
                     gobgpdUp: true, gobgpdStarts: 2, advertisedRoutes: 3, installedRoutes: 1,
-                    sessions: [.init(address: "10.0.0.2", state: "established"), .init(address: "10.0.0.3", state: "unknown")]))
+                    sessions: [
+                        .init(address: "10.0.0.2", state: "established"), .init(address: "10.0.0.3", state: "unknown"),
+                    ]))
     }
 
     @Test("an invalid stored row is skipped at restore; the rest loads")

@@ -16,13 +16,16 @@ struct BGPValidatorTests {
     static let goodGlobal = BGPGlobalConfig(localAs: 65001, routerId: "10.0.0.1")
     static let goodNeighbor = BGPNeighbor(ipAddress: "10.0.0.2", remoteAs: 65000)
 
-    static func global(_ name: String, _ field: String, _ says: String, _ change: (inout BGPGlobalConfig) -> Void) -> Case {
+    static func global(_ name: String, _ field: String, _ says: String, _ change: (inout BGPGlobalConfig) -> Void)
+        -> Case
+    {
         var config = goodGlobal
         change(&config)
         return Case(name: name, field: field, says: says, global: config, neighbor: nil)
     }
 
-    static func neighbor(_ name: String, _ field: String, _ says: String, _ change: (inout BGPNeighbor) -> Void) -> Case {
+    static func neighbor(_ name: String, _ field: String, _ says: String, _ change: (inout BGPNeighbor) -> Void) -> Case
+    {
         var config = goodNeighbor
         change(&config)
         return Case(name: name, field: field, says: says, global: nil, neighbor: config)

@@ -28,7 +28,9 @@ struct SQLiteBGPStoreTests {
             try await reopened.loadBGP()
                 == BGPStoredConfig(
                     global: BGPGlobalConfig(localAs: 65002, routerId: "10.0.0.1", listenPort: 179),
-                    neighbors: [BGPNeighbor(ipAddress: "10.0.0.2", remoteAs: 65005, remotePort: 1179, setMultiHop: true)]
+                    neighbors: [
+                        BGPNeighbor(ipAddress: "10.0.0.2", remoteAs: 65005, remotePort: 1179, setMultiHop: true)
+                    ]
                 ))
         #expect(try await reopened.loadAll().isEmpty)
     }

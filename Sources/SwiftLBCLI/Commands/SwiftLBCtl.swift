@@ -38,7 +38,8 @@ public struct SwiftLBCtl: AsyncParsableCommand {
 public struct CreateCommand: AsyncParsableCommand {
     /// Subcommands and help text.
     public static let configuration = CommandConfiguration(
-        commandName: "create", abstract: "Create a load-balancer rule.", subcommands: [CreateLoadBalancer.self, CreateBGPNeighbor.self])
+        commandName: "create", abstract: "Create a load-balancer rule.",
+        subcommands: [CreateLoadBalancer.self, CreateBGPNeighbor.self])
 
     /// Connection flags given before the subcommand name (shown in the leaves' help).
     @OptionGroup(visibility: .hidden) public var global: GlobalOptions
@@ -65,7 +66,8 @@ public struct GetCommand: AsyncParsableCommand {
 public struct DeleteCommand: AsyncParsableCommand {
     /// Subcommands and help text.
     public static let configuration = CommandConfiguration(
-        commandName: "delete", abstract: "Delete a load-balancer rule.", subcommands: [DeleteLoadBalancer.self, DeleteBGPNeighbor.self])
+        commandName: "delete", abstract: "Delete a load-balancer rule.",
+        subcommands: [DeleteLoadBalancer.self, DeleteBGPNeighbor.self])
 
     /// Connection flags given before the subcommand name (shown in the leaves' help).
     @OptionGroup(visibility: .hidden) public var global: GlobalOptions
