@@ -22,7 +22,7 @@ final class GobgpdProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = Self.arguments(configFile: configFile, apiPort: apiPort)
         if !FileManager.default.fileExists(atPath: logFile) {
-            FileManager.default.createFile(atPath: logFile, contents: nil)
+            _ = FileManager.default.createFile(atPath: logFile, contents: nil)
         }
         let log = FileHandle(forWritingAtPath: logFile)
         _ = try? log?.seekToEnd()
