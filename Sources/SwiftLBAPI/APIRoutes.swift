@@ -28,13 +28,18 @@ enum APIRoutes {
 /// rule or path, 405 wrong method, 409 conflict, 413 body over 1 MiB, 500 datapath or store
 /// failure, 503 datapath unreadable). Each request is logged at debug level with method, path and
 /// status.
-public func makeRouter(store: RuleStore, version: VersionInfo) -> Router<BasicRequestContext> {
+///
+/// With `bgp`, the loxilb BGP paths (`/config/bgp/global`, `/config/bgp/neigh`) drive it and
+/// `/metrics` includes its state; without it they answer 503.
+public func makeRouter(
+    store: RuleStore, version: VersionInfo, bgp: (any BGPControl)? = nil
+) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     // Middleware applies only to routes added after it, so it goes first.
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ErrorMiddleware())
     let handlers = LoadBalancerHandlers(store: store, versionInfo: version)
-    let metrics = MetricsHandler(store: store)
+    let metrics = MetricsHandler(store: store, bgp: bgp)
     let lb = APIRoutes.base + "/config/loadbalancer"
     var table: [(path: String, method: HTTPRequest.Method, handler: Handler)] = [
         (lb, .post, handlers.create),
@@ -54,6 +59,7 @@ public func makeRouter(store: RuleStore, version: VersionInfo) -> Router<BasicRe
         (ep + "/epipaddress/:ip_address", .delete, endpoints.delete),
         (APIRoutes.base + "/config/endpointhoststate", .post, endpoints.hostState),
     ]
+    table += BGPHandlers(bgp: bgp).routes
     for route in table {
         router.on(RouterPath(route.path), method: route.method, use: route.handler)
     }
@@ -65,10 +71,10 @@ public func makeRouter(store: RuleStore, version: VersionInfo) -> Router<BasicRe
 ///
 /// The result is a swift-service-lifecycle `Service`: run it in the daemon's `ServiceGroup`.
 public func makeApplication(
-    store: RuleStore, version: VersionInfo, host: String, port: Int, logger: Logger
+    store: RuleStore, version: VersionInfo, host: String, port: Int, logger: Logger, bgp: (any BGPControl)? = nil
 ) -> some ApplicationProtocol {
     Application(
-        router: makeRouter(store: store, version: version),
+        router: makeRouter(store: store, version: version, bgp: bgp),
         configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "swiftlb"),
         logger: logger)
 }

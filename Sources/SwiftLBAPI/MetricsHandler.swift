@@ -4,18 +4,23 @@ import SwiftLBCore
 /// Serves `GET /metrics` (and `/netlox/v1/metrics`): the counters as Prometheus text.
 struct MetricsHandler: Sendable {
     let store: RuleStore
+    /// The BGP subsystem, when the daemon runs with `--bgp`: its state is appended.
+    var bgp: (any BGPControl)? = nil
 
     /// 200 with the exposition text, or 503 (a JSON error model) when any counter cannot be read,
     /// so a scrape is either complete or fails visibly.
     var handle: Handler {
-        { [store] _, _ in
+        { [store, bgp] _, _ in
             let packets = try await store.packetCounters()
             let rules = try await store.ruleMetrics()
-            let text =
+            var text =
                 PrometheusRenderer(packets: packets, rules: rules).render()
                 + HealthMetricsRenderer(
                     activities: await store.endpointActivities(), targets: await store.healthMetrics()
                 ).render()
+            if let bgp {
+                text += BGPPrometheusRenderer(metrics: await bgp.metrics()).render()
+            }
             return Response(
                 status: .ok, headers: [.contentType: PrometheusRenderer.contentType],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))

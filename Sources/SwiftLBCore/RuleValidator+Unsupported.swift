@@ -6,7 +6,6 @@ extension RuleValidator {
         try checkSecurity(args.security)
         let requests: [(requested: Bool, field: String, feature: String, fix: String)] = [
             (!args.privateIP.isEmpty, "serviceArguments.privateIP", "privateIP", "omit it"),
-            (args.bgp, "serviceArguments.bgp", "BGP advertisement", "set bgp to false"),
             (args.snat, "serviceArguments.snat", "source NAT", "set snat to false"),
             (args.block != 0, "serviceArguments.block", "firewall marks (block)", "send 0"),
             (!args.host.isEmpty, "serviceArguments.host", "L7 host matching", "omit host"),

@@ -10,6 +10,7 @@ import SwiftLBCore
 public final class SQLiteConfigStore: ConfigStore {
     /// The database file.
     public let path: String
+    // Internal so that the per-subsystem extensions (SQLiteConfigStore+BGP) share the connection.
     let queue: DatabaseQueue
 
     /// Opens (creating when needed) the database at `path`, creating missing parent directories.
@@ -117,6 +118,7 @@ public final class SQLiteConfigStore: ConfigStore {
                     """)
         }
         registerEndpointMigration(&migrator)
+        registerBGPMigrations(&migrator)
         return migrator
     }
 

@@ -55,6 +55,8 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Detach the datapath from the interfaces when the daemon exits (default: keep forwarding).")
     var detachOnExit = false
 
+    @OptionGroup(title: "BGP") var bgp: BGPOptions
+
     func validate() throws {
         guard (1...65535).contains(apiPort) else { throw ValidationError("--api-port must be 1...65535") }
         guard Logger.Level(rawValue: logLevel) != nil else {
@@ -113,9 +115,10 @@ struct RunCommand: AsyncParsableCommand {
         attacher.sync()
         let watcher = InterfaceWatchService(attacher: attacher, datapath: kernel, logger: logger)
         watcher.syncAddresses()
+        let bgpSubsystem = try await bgp.makeSubsystem(config: config, configDb: configDb, store: store, logger: logger)
         let app = makeApplication(
             store: store, version: VersionInfo(version: SwiftLBVersion.current), host: apiHost, port: apiPort,
-            logger: logger)
+            logger: logger, bgp: bgpSubsystem?.control)
         let group = ServiceGroup(
             configuration: .init(
                 services: [
@@ -123,7 +126,7 @@ struct RunCommand: AsyncParsableCommand {
                     .init(service: ConntrackGCService(datapath: kernel, interval: ctGcInterval, logger: logger)),
                     .init(service: HealthProbeService(store: store, prober: NetworkProber.shared, logger: logger)),
                     .init(service: app),
-                ],
+                ] + (bgpSubsystem?.services ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         logger.info(

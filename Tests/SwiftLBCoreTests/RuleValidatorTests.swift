@@ -114,7 +114,6 @@ struct RuleValidatorTests {
         },
         .init("mode 6", field: "\(args).mode", says: "not a NAT mode") { $0.serviceArguments.mode = 6 },
         // features not built yet
-        .init("bgp", field: "\(args).bgp", says: "not supported yet") { $0.serviceArguments.bgp = true },
         .init("secondaryIP garbage", field: "secondaryIPs[0].secondaryIP", says: "not an IP") {
             $0.secondaryIPs = [SecondaryIP(secondaryIP: "10.0.0")]
         },

@@ -104,6 +104,10 @@ scenario_short() {
     persist) echo apers ;;
     hash_streams) echo ahstr ;;
     idle_reset) echo aidle ;;
+    bgp) echo gbgp ;;
+    bgp_ecmp) echo gecmp ;;
+    bgp_restart) echo grestart ;;
+    bgp6) echo gbgp6 ;;
     *)
         local s=${1//[^a-z0-9]/}
         echo "${s:0:6}"
