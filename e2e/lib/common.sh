@@ -106,7 +106,7 @@ scenario_short() {
     idle_reset) echo aidle ;;
     bgp) echo gbgp ;;
     bgp_ecmp) echo gecmp ;;
-    bgp_restart) echo grestart ;;
+    bgp_restart) echo grst ;;
     bgp6) echo gbgp6 ;;
     *)
         local s=${1//[^a-z0-9]/}
