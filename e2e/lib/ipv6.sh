@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Shared parts of the IPv6 scenarios (e2e/nat66, e2e/nat64); sourced after common.sh.
 # Topology: topology.sh's topo_ipv6_up (variables CLIENT_IP6 VIP6 SRV_IP6[k] SRV_GW6[k]).
+source "$(dirname "${BASH_SOURCE[0]}")/whoami.sh"
 
 # ipv6_setup http6|http4: the standard setup, then IPv6 on every link; with http6 the servers
 # also listen on [::]:8080 (IPv6 only, next to the IPv4 servers of the standard setup).
@@ -39,29 +40,9 @@ get6() {
 # have seen the source `EXPECT_FN K`; with ALLOCATED=yes its port must be in 32768..60999.
 # All three servers must answer.
 whoami6_pass() {
-    local label=$1 expect_fn=$2 allocated=$3 i got name peer addr port k want failed=0
-    local -A seen=()
-    say "$label: 30 requests to http://[$VIP6]/whoami"
-    for ((i = 0; i < 30; i++)); do
-        if ! got=$(get6 /whoami); then
-            failed=$((failed + 1))
-            ((failed >= 5)) && fail "$label: $failed requests to the IPv6 VIP failed"
-            continue
-        fi
-        read -r name peer <<<"$got"
-        addr=${peer%:*}
-        port=${peer##*:}
-        [[ "$name" =~ ^srv([0-9]+)$ ]] || fail "$label: unexpected answer '$got'"
-        k=${BASH_REMATCH[1]}
-        want=$("$expect_fn" "$k")
-        [[ "$addr" == "$want" ]] || fail "$label: srv$k saw source $addr, want $want ('$got')"
-        if [[ "$allocated" == yes ]]; then
-            ((port >= 32768 && port <= 60999)) || fail "$label: srv$k saw source port $port, want 32768..60999"
-        fi
-        seen[$k]=1
-    done
-    ((failed == 0)) || fail "$label: $failed of 30 requests failed"
-    ((${#seen[@]} == TOPO_SERVERS)) || fail "$label: only servers ${!seen[*]} answered"
+    local label=$1 expect_fn=$2 allocated=$3
+    whoami_answers "$label" "$expect_fn" "$allocated" get6 "http://[$VIP6]"
+    ((WHOAMI_SERVERS == TOPO_SERVERS)) || fail "$label: only $WHOAMI_SERVERS of $TOPO_SERVERS servers answered"
     ok "$label: 30 answers from srv1..3; sources as expected (srv1 saw $("$expect_fn" 1))"
 }
 

@@ -1,32 +1,14 @@
 # shellcheck shell=bash
 # Shared check of the source-translating NAT modes (e2e/fullnat, e2e/onearm); sourced after
 # common.sh by their check scripts.
+source "$(dirname "${BASH_SOURCE[0]}")/whoami.sh"
 
 # whoami_pass LABEL EXPECT_FN: 30 GET /whoami through the VIP; every answer must come from a
 # server and name the source it saw. EXPECT_FN K prints the address server K must see. The
 # seen port must be one SwiftLB allocates (32768..60999). Sets WHOAMI_PORTS (distinct ports).
 whoami_pass() {
-    local label=$1 expect_fn=$2 i got name peer addr port k want failed=0
-    local -A ports=()
-    say "$label: 30 requests to http://$VIP/whoami"
-    for ((i = 0; i < 30; i++)); do
-        if ! got=$(client_get /whoami); then
-            failed=$((failed + 1))
-            ((failed >= 5)) && fail "$label: $failed requests to the VIP failed"
-            continue
-        fi
-        read -r name peer <<<"$got"
-        addr=${peer%:*}
-        port=${peer##*:}
-        [[ "$name" =~ ^srv([0-9]+)$ ]] || fail "$label: unexpected answer '$got'"
-        k=${BASH_REMATCH[1]}
-        want=$("$expect_fn" "$k")
-        [[ "$addr" == "$want" ]] || fail "$label: srv$k saw source $addr, want $want ('$got')"
-        ((port >= 32768 && port <= 60999)) || fail "$label: srv$k saw source port $port, want 32768..60999"
-        ports[$port]=1
-    done
-    ((failed == 0)) || fail "$label: $failed of 30 requests failed"
-    WHOAMI_PORTS=${#ports[@]}
+    local label=$1 expect_fn=$2
+    whoami_answers "$label" "$expect_fn" yes client_get "http://$VIP"
     ok "$label: 30 answers; sources as expected (srv1 saw $("$expect_fn" 1), srv2 $("$expect_fn" 2)," \
         "srv3 $("$expect_fn" 3)), $WHOAMI_PORTS distinct ports"
     nat_bulk "$label"
