@@ -23,10 +23,20 @@ extension RuleStore {
         logger.info("restored endpoint entries", metadata: ["entries": "\(health.entries.count)"])
     }
 
+    /// Every target to probe, sorted by key, computed again only when the rules or entries changed.
+    func allProbeTargets() -> [ProbeTarget] {
+        if let cache = probeTargetCache, cache.tableVersion == table.version, cache.configured == health.configured {
+            return cache.targets
+        }
+        let targets = HealthTargets.all(rules: table.sorted.map(\.rule), configured: health.configured)
+        probeTargetCache = (table.version, health.configured, targets)
+        return targets
+    }
+
     /// Every target to probe: each endpoint of each monitored rule and each endpoint entry, by key.
     /// Statuses of targets no longer probed are forgotten.
     public func probeTargets() -> [ProbeTarget] {
-        let targets = HealthTargets.all(rules: table.sorted.map(\.rule), configured: health.configured)
+        let targets = allProbeTargets()
         let keys = Set(targets.map(\.key))
         health.statuses = health.statuses.filter { keys.contains($0.key) }
         return targets
@@ -100,7 +110,7 @@ extension RuleStore {
     /// `GET /config/endpoint/all`: every probed target with its settings, state and delays, sorted by
     /// host then name.
     public func endpointStates() -> [EndPointGetEntry] {
-        let targets = HealthTargets.all(rules: table.sorted.map(\.rule), configured: health.configured)
+        let targets = allProbeTargets()
         return targets.map { target in
             let status = health.statuses[target.key]
             let users = table.sorted.filter { installed in
@@ -245,7 +255,7 @@ extension RuleStore {
 
     /// Every probe target with its status, sorted by key.
     public func healthMetrics() -> [EndpointHealthMetrics] {
-        HealthTargets.all(rules: table.sorted.map(\.rule), configured: health.configured).map {
+        allProbeTargets().map {
             EndpointHealthMetrics(
                 key: $0.key, host: $0.host, type: $0.type, port: $0.port,
                 status: health.statuses[$0.key] ?? ProbeStatus(up: true))

@@ -13,6 +13,8 @@ public actor RuleStore {
     var table: RuleTable
     /// Endpoint entries, probe results and host marks (RuleStore+Health).
     var health = EndpointHealthBook()
+    /// The probe targets of one rule-table version and set of endpoint entries (the prober asks every second).
+    var probeTargetCache: (tableVersion: Int, configured: [String: ProbeTarget], targets: [ProbeTarget])?
     private var busy = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
@@ -41,6 +43,7 @@ public actor RuleStore {
         let operations = try await Reconciler(datapath: datapath)
             .reconcile(desired: restored.services, reprogramUnchanged: true)
         table = restored
+        probeTargetCache = nil  // a new table's version may equal the old one's
         logger.info(
             "restored load-balancer rules",
             metadata: ["rules": "\(restored.rules.count)", "datapath-operations": "\(operations.count)"])

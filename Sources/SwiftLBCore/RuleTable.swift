@@ -18,6 +18,13 @@ struct RuleTable: Sendable {
     private(set) var rules: [ServiceKey: InstalledRule] = [:]
     /// Which rule (by its key) owns each match key: every port of a range and every secondary VIP.
     private(set) var keyOwners: [ServiceKey: ServiceKey] = [:]
+    /// The service ids and names in use, so that adding a rule costs the same among 10,000 as among 10.
+    private var usedIDs: Set<UInt32> = []
+    private var nameOwners: [String: ServiceKey] = [:]
+    /// No id below this one is free (ids are handed out lowest first).
+    private var lowestFreeID: UInt32 = 0
+    /// Grows with every commit and drop, so callers can cache what they derive from the rules.
+    private(set) var version = 0
 
     init(maxServices: Int, maxServiceKeys: Int = Limits.maxServiceKeys) {
         self.maxServices = maxServices
@@ -34,11 +41,19 @@ struct RuleTable: Sendable {
         drop(installed.rule.key)
         rules[installed.rule.key] = installed
         for matchKey in installed.service.matchKeys { keyOwners[matchKey] = installed.rule.key }
+        usedIDs.insert(installed.serviceID)
+        while usedIDs.contains(lowestFreeID) { lowestFreeID += 1 }
+        version += 1
+        if !installed.rule.name.isEmpty { nameOwners[installed.rule.name] = installed.rule.key }
     }
 
     mutating func drop(_ key: ServiceKey) {
         guard let old = rules.removeValue(forKey: key) else { return }
         for matchKey in old.service.matchKeys { keyOwners[matchKey] = nil }
+        usedIDs.remove(old.serviceID)
+        lowestFreeID = min(lowestFreeID, old.serviceID)
+        version += 1
+        if nameOwners[old.rule.name] == key { nameOwners[old.rule.name] = nil }
     }
 
     /// Decides what creating `rule` means: 409 on conflicts, 507 when no slot is free.
@@ -60,11 +75,9 @@ struct RuleTable: Sendable {
     }
 
     private func checkNameIsFree(_ rule: LBRule) throws(APIError) {
-        guard !rule.name.isEmpty,
-            let other = rules.values.first(where: { $0.rule.name == rule.name && $0.rule.key != rule.key })
-        else { return }
+        guard !rule.name.isEmpty, let other = nameOwners[rule.name], other != rule.key else { return }
         throw .conflict(
-            "the name \"\(rule.name)\" is already used by the rule for \(other.rule.key); names must be unique, "
+            "the name \"\(rule.name)\" is already used by the rule for \(other); names must be unique, "
                 + "so choose another name or delete that rule first",
             fields: ["serviceArguments.name"])
     }
@@ -111,8 +124,7 @@ struct RuleTable: Sendable {
     }
 
     private func freeID(for key: ServiceKey) throws(APIError) -> UInt32 {
-        let used = Set(rules.values.map(\.serviceID))
-        guard let id = (0..<maxServices).first(where: { !used.contains(UInt32($0)) }) else {
+        guard let id = (Int(lowestFreeID)..<maxServices).first(where: { !usedIDs.contains(UInt32($0)) }) else {
             throw .insufficientStorage(
                 "all \(maxServices) service slots are in use, so \(key) cannot be added; delete unused rules first",
                 fields: ["serviceArguments"])

@@ -52,6 +52,17 @@ import Testing
         #expect(target.interval == 60 && target.retries == 2)
     }
 
+    @Test func targetsFollowEveryChangeOfTheRules() async throws {
+        try await store.create(Self.monitored())
+        #expect(await store.probeTargets().count == 3)
+        var smaller = Self.monitored()
+        smaller.endpoints.removeLast()
+        try await store.create(smaller)
+        #expect(await store.probeTargets().map(\.key) == ["10.0.1.1_http_8080", "10.0.2.1_http_8080"])
+        try await store.delete(.service(externalIP: "20.20.20.1", port: 80, portMax: nil, proto: "tcp", hostURL: nil))
+        #expect(await store.probeTargets().isEmpty)
+    }
+
     @Test func probeDownMarksTheEndpointInactiveAndUpRestoresIt() async throws {
         try await store.create(Self.monitored())
         #expect(try await programmedFlags() == [true, true, true])
