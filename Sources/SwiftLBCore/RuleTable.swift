@@ -32,7 +32,7 @@ struct RuleTable: Sendable {
     }
 
     /// The rules sorted by key.
-    var sorted: [InstalledRule] { rules.values.sorted { $0.rule.key < $1.rule.key } }
+    var sorted: [InstalledRule] { rules.keys.sorted().compactMap { rules[$0] } }
 
     /// The services these rules program.
     var services: [DatapathService] { sorted.map(\.service) }
