@@ -3,7 +3,7 @@
 # (non-VIP, established and new flow per NAT mode) behind a wrapper that restores the original
 # packet on each `repeat` run, beside the wrapper around a no-op; then conntrack lookup cost and
 # memory with the table filled to 1,000,000 entries. bench/run.sh runs it too.
-# Usage: bench/datapath.sh [--quick] [--repeat N] [--batches N] [--ct-fill N]   (root; release build)
+# Usage: bench/datapath.sh [--quick] [--repeat N] [--batches N] [--ct-fill N] [--paths-only]   (root; release build)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

@@ -16,13 +16,14 @@ import SwiftLBDatapath
 // cost is the floor minus the bare no-op. Run inside bench/datapath.sh's (or bench/run.sh's)
 // namespace. Prints markdown tables.
 //
-// Usage: swiftlb-bench [--quick] [--repeat N] [--batches N] [--ct-fill N]
+// Usage: swiftlb-bench [--quick] [--repeat N] [--batches N] [--ct-fill N] [--paths-only]
 
 struct Settings {
     var repeatCount: Int32 = 20000
     var newFlowRepeat: Int32 = 4000
     var batches = 15
     var conntrackFill = 1_000_000
+    var pathsOnly = false
 
     init(arguments: [String]) {
         var rest = arguments[...]
@@ -32,6 +33,7 @@ struct Settings {
             case "--repeat": repeatCount = Int32(rest.popFirst() ?? "") ?? repeatCount
             case "--batches": batches = Int(rest.popFirst() ?? "") ?? batches
             case "--ct-fill": conntrackFill = Int(rest.popFirst() ?? "") ?? conntrackFill
+            case "--paths-only": pathsOnly = true
             default:
                 if let value = Int32(argument) { repeatCount = value }  // the old positional form
             }
@@ -315,7 +317,7 @@ do {
         .trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
     print("<!-- kernel \(kernel), \(ProcessInfo.processInfo.activeProcessorCount) CPUs, \(Date()) -->")
     try await pathTable(ifindex: ifindex)
-    try await conntrackScale(ifindex: ifindex)
+    if !settings.pathsOnly { try await conntrackScale(ifindex: ifindex) }
 } catch {
     FileHandle.standardError.write(Data("swiftlb-bench: \(error)\n".utf8))
     exit(1)

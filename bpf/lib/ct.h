@@ -315,7 +315,7 @@ static __always_inline void slb_ct_set_nat(struct slb_ct_val *val, __u8 dir, __u
  * pkt->daddr:pkt->dport, to endpoint `be`. Returns 0 when the forward entry exists afterwards
  * (created here or by a CPU that won the race), -1 when the flow could not be tracked.
  */
-/* Not inlined (here and for the SNAT variant): the new entries get their own stack frame. */
+/* Inlined into slb_new_flow (pipeline.h), whose frame holds the new entries. */
 static __always_inline int slb_ct_create(const struct slb_ct_key *key, const struct slb_pkt *pkt,
 					 __u32 svc_id, const struct slb_backend *be, __u64 now)
 {
@@ -371,9 +371,8 @@ static __always_inline int slb_ct_create(const struct slb_ct_key *key, const str
  */
 static __always_inline int slb_ct_create_snat(const struct slb_ct_key *key,
 					      const struct slb_pkt *pkt, __u32 svc_id,
-					      const struct slb_backend *be, __be32 snat)
+					      const struct slb_backend *be, __be32 snat, __u64 now)
 {
-	__u64 now = bpf_ktime_get_ns(); /* a BPF call takes at most five arguments */
 	const __u32 range = SLB_NAT_PORT_MAX - SLB_NAT_PORT_MIN + 1;
 	struct slb_ct_key rev_key;
 	struct slb_ct_val val;

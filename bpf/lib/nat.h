@@ -58,6 +58,19 @@ static __always_inline __u32 slb_csum_diff2(__be16 from, __be16 to)
 	return slb_csum_add((__u16)~from, (__u16)to);
 }
 
+/*
+ * The checksum field `check` after adding the difference `diff` (RFC 1624 eqn. 3), computed
+ * as the kernel's csum_replace_by_diff (what bpf_l3_csum_replace does with size 0).
+ */
+static __always_inline __u16 slb_csum_apply(__u16 check, __u32 diff)
+{
+	__u32 sum = slb_csum_add(diff, ~(__u32)check);
+
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (__u16)~sum;
+}
+
 /* The tuple of `pkt` after the rewrite `nat` (from a conntrack entry). */
 static __always_inline void slb_nat_tuple(const struct slb_pkt *pkt, const struct slb_nat *nat,
 					  struct slb_tuple *t)
@@ -89,15 +102,16 @@ static __always_inline void slb_nat_tuple(const struct slb_pkt *pkt, const struc
  * holds only the pseudo-header sum, so ports must not be folded into it). The differences are
  * passed to the helpers (size 0), which still decide per ip_summed what to update. With a
  * 20-byte IPv4 header everything that changes lies in the first 38 bytes, which are read,
- * changed on the stack and written back with one bpf_skb_store_bytes before the checksum
- * helpers adjust the checksum fields in place.
+ * changed on the stack, the IPv4 header checksum included (plain ones' complement math, the
+ * same result bpf_l3_csum_replace gives), and written back with one bpf_skb_store_bytes before
+ * the L4 checksum helpers adjust the L4 field in place (they depend on ip_summed).
  */
 static __always_inline int slb_rewrite(struct __sk_buff *skb, struct slb_pkt *pkt,
 				       const struct slb_tuple *t, bool ttl_dec, const __u8 *macs)
 {
 	__u32 l4_csum = pkt->l4_off + pkt->csum_off;
 	__u32 addr_diff = 0, port_diff = 0, l3_diff;
-	bool addr = false, port = false;
+	bool addr = false, port = false, l3_done = false;
 	__u8 ttl = pkt->ttl - 1;
 	__u8 hdr[SLB_IP_SADDR_OFF + sizeof(struct slb_tuple)];
 	void *data, *end;
@@ -135,9 +149,17 @@ static __always_inline int slb_rewrite(struct __sk_buff *skb, struct slb_pkt *pk
 			if (ttl_dec)
 				hdr[SLB_IP_TTL_OFF] = ttl;
 			__builtin_memcpy(hdr + SLB_IP_SADDR_OFF, t, sizeof(*t));
+			/* The IPv4 header checksum is plain (no ip_summed cases): fixed here, and
+			 * written with the rest, instead of by bpf_l3_csum_replace. */
+			if (addr || ttl_dec) {
+				__u16 *check = (__u16 *)(hdr + SLB_IP_CSUM_OFF);
+
+				*check = slb_csum_apply(*check, l3_diff);
+			}
 			if (bpf_skb_store_bytes(skb, 0, hdr, sizeof(hdr), 0))
 				return -1;
 		}
+		l3_done = true;
 	} else {
 		if (macs && bpf_skb_store_bytes(skb, 0, macs, 2 * ETH_ALEN, 0))
 			return -1;
@@ -149,7 +171,8 @@ static __always_inline int slb_rewrite(struct __sk_buff *skb, struct slb_pkt *pk
 			return -1;
 	}
 
-	if ((addr || ttl_dec) && bpf_l3_csum_replace(skb, SLB_IP_CSUM_OFF, 0, l3_diff, 0))
+	if (!l3_done && (addr || ttl_dec) &&
+	    bpf_l3_csum_replace(skb, SLB_IP_CSUM_OFF, 0, l3_diff, 0))
 		return -1;
 	if (pkt->proto == IPPROTO_SCTP) {
 		if (port && slb_sctp_fix_crc(skb, pkt, t->sport, t->dport))

@@ -66,7 +66,7 @@ static __always_inline int slb_track_new(struct __sk_buff *skb, const struct slb
 		slb_count(SLB_CNT_PASS_NO_SNAT_ADDR);
 		return TC_ACT_OK;
 	}
-	rc = slb_ct_create_snat(key, pkt, id, be, snat);
+	rc = slb_ct_create_snat(key, pkt, id, be, snat, now);
 	if (rc == SLB_CT_ERR_NO_PORT) {
 		slb_count(SLB_CNT_DROP_NAT_PORTS);
 		return TC_ACT_SHOT;
@@ -99,18 +99,42 @@ static __always_inline bool slb_sctp_check(struct __sk_buff *skb, const struct s
 }
 
 /*
- * Sets up the flow of the untracked packet `pkt`. Returns its new forward entry in `*ct` and
- * -1, or a TC verdict (>= 0) when the packet is not load balanced. Not inlined: its locals
- * (service, endpoint, the new entries) get their own stack frame, which keeps the programs
- * under the verifier's 512-byte stack limit (BPF calls take at most five arguments, so it
- * reads the clock itself).
+ * The IPv4 path's packet summary and conntrack key live in a per-CPU scratch slot rather than
+ * on the stack: the program's frame plus the deepest call chain (new flow -> endpoint
+ * selection, DSR forwarding) must fit the verifier's 512 bytes. A program runs to completion
+ * on its CPU, so the slot is never shared.
  */
-static __attribute__((noinline)) int slb_new_flow(struct __sk_buff *skb,
-						  const struct slb_ct_key *key,
-						  const struct slb_pkt *pkt, bool egress,
-						  struct slb_ct_val **ct)
+struct slb_scratch4 {
+	struct slb_pkt pkt;
+	struct slb_ct_key key;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct slb_scratch4);
+	__uint(max_entries, 1);
+} slb_scratch4 SEC(".maps");
+
+static __always_inline struct slb_scratch4 *slb_scratch4_get(void)
 {
-	__u64 now = bpf_ktime_get_ns();
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&slb_scratch4, &zero);
+}
+
+/*
+ * Sets up the flow of the untracked packet s->pkt (key s->key), seen at `now`. Returns its new
+ * forward entry in `*ct` and -1, or a TC verdict (>= 0) when the packet is not load balanced.
+ * Not inlined: its locals (service, endpoint, the new entries) get their own stack frame,
+ * which keeps the programs under the verifier's 512-byte stack limit. It takes the packet's
+ * clock reading rather than reading the clock again (bpf_ktime_get_ns costs tens of ns).
+ */
+static __attribute__((noinline)) int slb_new_flow(struct __sk_buff *skb, struct slb_scratch4 *s,
+						  __u64 now, bool egress, struct slb_ct_val **ct)
+{
+	const struct slb_ct_key *key = &s->key;
+	const struct slb_pkt *pkt = &s->pkt;
 	struct slb_svc_val *svc;
 	struct slb_backend be;
 	int rc;
@@ -150,31 +174,6 @@ static __attribute__((noinline)) int slb_new_flow(struct __sk_buff *skb,
 	slb_count(SLB_CNT_CT_NEW);
 	slb_ep_conn_open((*ct)->svc_id, (*ct)->ep_idx);
 	return -1;
-}
-
-/*
- * The IPv4 path's packet summary and conntrack key live in a per-CPU scratch slot rather than
- * on the stack: the program's frame plus the deepest call chain (new flow -> endpoint
- * selection, DSR forwarding) must fit the verifier's 512 bytes. A program runs to completion
- * on its CPU, so the slot is never shared.
- */
-struct slb_scratch4 {
-	struct slb_pkt pkt;
-	struct slb_ct_key key;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__type(key, __u32);
-	__type(value, struct slb_scratch4);
-	__uint(max_entries, 1);
-} slb_scratch4 SEC(".maps");
-
-static __always_inline struct slb_scratch4 *slb_scratch4_get(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&slb_scratch4, &zero);
 }
 
 static __always_inline int slb_handle(struct __sk_buff *skb, bool egress)
@@ -232,7 +231,7 @@ static __always_inline int slb_handle(struct __sk_buff *skb, bool egress)
 	if (ct) {
 		slb_count(SLB_CNT_CT_HIT);
 	} else {
-		rc = slb_new_flow(skb, key, pkt, egress, &ct);
+		rc = slb_new_flow(skb, scratch, now, egress, &ct);
 		if (rc >= 0)
 			return rc;
 	}
