@@ -38,6 +38,8 @@ up)
         nsip neigh add "fd00:10:2::$(printf %x "$last")" lladdr "02:00:00:00:01:$(printf %02x "$last")" \
             dev fx1 nud permanent
     done
+    # A routed IPv6 subnet behind fd00:10:2::a: L3 DSR endpoints (IPv6-in-IPv6).
+    nsip -6 route add fd00:10:3::/64 via fd00:10:2::a dev fx1
     ;;
 down)
     ip netns del "$ns" 2>/dev/null || true

@@ -33,6 +33,7 @@ public enum RuleValidator {
         let secondaryVIPs = try secondaryAddresses(entry.secondaryIPs, primary: vip)
         let allowedSources = try sourcePrefixes(entry.allowedSources)
         try checkDSRPorts(mode, endpoints: endpoints, servicePort: port)
+        try checkDSRFamily(mode, vip: vip, endpoints: endpoints)
 
         var normalized = entry
         normalized.serviceArguments.protocol = proto.rawValue

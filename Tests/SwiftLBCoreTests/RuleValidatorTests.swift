@@ -106,6 +106,15 @@ struct RuleValidatorTests {
             $0.serviceArguments.mode = 3
             $0.serviceArguments.sel = 1
         },
+        .init(
+            "mode dsr from an IPv6 VIP to IPv4 endpoints", field: "endpoints[0].endpointIP",
+            says: "between address families"
+        ) {
+            $0.serviceArguments.externalIP = "2001:db8::1"
+            $0.serviceArguments.mode = 3
+            $0.serviceArguments.sel = 1
+            $0.endpoints[0].targetPort = 80
+        },
         .init("mode fullproxy", field: "\(args).mode", says: "fullproxy is not supported") {
             $0.serviceArguments.mode = 4
         },
@@ -284,6 +293,17 @@ struct RuleValidatorTests {
         #expect(rule.mode == .dsr)
         #expect(rule.endpoints == [DatapathEndpoint(address: Fixtures.ip4("10.0.1.1"), port: 80, weight: 1)])
         #expect(rule.datapathService(id: 4).mode == .dsr)
+    }
+
+    @Test("mode dsr is accepted for an IPv6 VIP with IPv6 endpoints, for tcp, udp and sctp")
+    func dsr6Accepted() throws(APIError) {
+        for proto in ["tcp", "udp", "sctp"] {
+            var entry = Fixtures.entry("2001:db8::1", proto: proto, sel: 1, endpoints: [("2001:db8:1::10", 0, 1)])
+            entry.serviceArguments.mode = 3
+            let rule = try RuleValidator.validate(entry)
+            #expect(rule.mode == .dsr)
+            #expect(rule.endpoints == [DatapathEndpoint(address: IPAddress("2001:db8:1::10")!, port: 80, weight: 1)])
+        }
     }
 
     @Test("sctp and icmp rules are accepted; icmp carries port 0")

@@ -13,7 +13,8 @@
  *       ipip tunnel device decapsulates.
  * Only a FWD conntrack entry exists (SLB_NAT_DSR, see ct.h): replies never cross the load
  * balancer, and an endpoint is selected once per flow. loxilb requires the hash selection and
- * an unchanged port for DSR; the control plane enforces both.
+ * an unchanged port for DSR; the control plane enforces both. IPv6 services with IPv6
+ * endpoints take the same decisions in dsr6.h (IPv6-in-IPv6 instead of IPIP).
  *
  * The encapsulation grows the packet by 20 bytes with bpf_skb_adjust_room(BPF_ADJ_ROOM_MAC,
  * BPF_F_ADJ_ROOM_ENCAP_L3_IPV4), which keeps GSO packets consistent (their segments shrink by
@@ -80,17 +81,18 @@ static __always_inline int slb_dsr_outer(struct __sk_buff *skb, const struct slb
 }
 
 /*
- * Whether `pkt` encapsulated would exceed the MTU of device `ifindex` (set in `*mtu`). A GSO
- * packet is checked per segment: gso_size plus its inner headers plus the outer header.
+ * Whether `pkt` encapsulated in an outer header of `hlen` bytes would exceed the MTU of device
+ * `ifindex` (set in `*mtu`). A GSO packet is checked per segment: gso_size plus its inner
+ * headers plus the outer header. dsr6.h uses it with the 40-byte IPv6 header.
  */
 static __always_inline bool slb_dsr_too_big(struct __sk_buff *skb, const struct slb_pkt *pkt,
-					    __u32 ifindex, __u32 *mtu)
+					    __u32 ifindex, __u32 *mtu, __u32 hlen)
 {
-	__u32 hdrs = pkt->l4_off - SLB_L3_OFF + SLB_IPIP_HLEN;
+	__u32 hdrs = pkt->l4_off - SLB_L3_OFF + hlen;
 	__u8 doff;
 
 	*mtu = 0;
-	if (bpf_check_mtu(skb, ifindex, mtu, SLB_IPIP_HLEN, 0))
+	if (bpf_check_mtu(skb, ifindex, mtu, hlen, 0))
 		return true;
 	if (!skb->gso_size)
 		return false;
@@ -153,7 +155,7 @@ static __attribute__((noinline)) int slb_dsr_forward(struct __sk_buff *skb, stru
 		ifa = bpf_map_lookup_elem(&slb_if_addr, &ifindex);
 		if (!ifa || ifa->family != SLB_AF_INET || !ifa->addr[0])
 			goto drop;
-		if (slb_dsr_too_big(skb, pkt, ifindex, &mtu)) {
+		if (slb_dsr_too_big(skb, pkt, ifindex, &mtu, SLB_IPIP_HLEN)) {
 			if (bpf_skb_load_bytes(skb, SLB_L3_OFF + 6, &frag, 2) ||
 			    !(frag & bpf_htons(SLB_IP_DF)) || mtu <= SLB_IPIP_HLEN)
 				goto drop;

@@ -6,7 +6,9 @@
  * bpf_skb_store_bytes; IPv6 has no header checksum, so only the L4 checksum changes: the sum
  * of the address-word differences goes into one bpf_l4_csum_replace with BPF_F_PSEUDO_HDR,
  * the port differences into one without (see nat.h for why this keeps CHECKSUM_PARTIAL and
- * CHECKSUM_COMPLETE packets right). Extension headers stay where they are.
+ * CHECKSUM_COMPLETE packets right). Extension headers stay where they are. SCTP's CRC32c has
+ * no pseudo-header: address changes leave it alone, port changes update it (sctp.h), in NAT66
+ * and NAT64 alike (the SCTP packet's length is the same in both families).
  *
  * NAT64 (slb_xlate64: IPv6 -> IPv4; slb_xlate46: IPv4 -> IPv6). The L4 checksum is fixed
  * first, while the old header is still in place: an IPv4 and an IPv6 pseudo-header carry the
@@ -101,22 +103,33 @@ static __always_inline __u32 slb_port_diff(const struct slb_pkt *old, __be16 spo
 
 /*
  * Applies the address difference `addr_diff` (pseudo-header) and the port change to `to`'s
- * ports to the L4 checksum at `l4_csum`, and writes the ports at `l4_off`. Returns 0 or -1.
+ * ports to the L4 checksum at `l4_csum`, and writes the ports at `l4_off`. SCTP (`len` bytes
+ * from `l4_off`) has no pseudo-header: only a port change touches its CRC32c (sctp.h).
+ * Returns 0 or -1.
  */
 static __always_inline int slb_l4_fix(struct __sk_buff *skb, const struct slb_pkt *pkt,
 				      __u32 l4_off, __u32 addr_diff, bool addr, __be16 sport,
-				      __be16 dport)
+				      __be16 dport, __u32 len)
 {
 	__u32 l4_csum = l4_off + pkt->csum_off;
 	__be16 ports[2] = { sport, dport };
+	bool sctp = pkt->proto == IPPROTO_SCTP;
 
-	if (addr && bpf_l4_csum_replace(skb, l4_csum, 0, addr_diff,
-					slb_l4_csum_flags(pkt, BPF_F_PSEUDO_HDR)))
+	if (addr && !sctp &&
+	    bpf_l4_csum_replace(skb, l4_csum, 0, addr_diff,
+				slb_l4_csum_flags(pkt, BPF_F_PSEUDO_HDR)))
 		return -1;
 	if (sport == pkt->sport && dport == pkt->dport)
 		return 0;
 	if (bpf_skb_store_bytes(skb, l4_off, ports, sizeof(ports), 0))
 		return -1;
+	if (sctp)
+		return len < SLB_SCTP_HDR_LEN ?
+			       -1 :
+			       slb_sctp_crc_xor(skb, l4_off,
+						(__u32)(__u16)(pkt->sport ^ sport) |
+							((__u32)(__u16)(pkt->dport ^ dport) << 16),
+						len);
 	return bpf_l4_csum_replace(skb, l4_csum, 0, slb_port_diff(pkt, sport, dport),
 				   slb_l4_csum_flags(pkt, 0)) ?
 		       -1 :
@@ -145,7 +158,8 @@ static __always_inline int slb_rewrite6(struct __sk_buff *skb, struct slb_pkt6 *
 		return -1;
 	if (addr && bpf_skb_store_bytes(skb, SLB_IP6_SADDR_OFF, t, 8 * sizeof(__be32), 0))
 		return -1;
-	if (slb_l4_fix(skb, &p->base, p->base.l4_off, addr_diff, addr, t->sport, t->dport))
+	if (slb_l4_fix(skb, &p->base, p->base.l4_off, addr_diff, addr, t->sport, t->dport,
+		       SLB_IP6_L4_OFF + p->plen - p->base.l4_off))
 		return -1;
 	__builtin_memcpy(p->saddr, t->saddr, sizeof(p->saddr));
 	__builtin_memcpy(p->daddr, t->daddr, sizeof(p->daddr));
@@ -200,7 +214,7 @@ static __always_inline int slb_xlate64(struct __sk_buff *skb, struct slb_pkt6 *p
 	b->v4d[0] = t->daddr[0];
 	addr_diff =
 		slb_csum_add(slb_csum_diff16(p->saddr, b->v4s), slb_csum_diff16(p->daddr, b->v4d));
-	if (slb_l4_fix(skb, &p->base, SLB_IP6_L4_OFF, addr_diff, true, t->sport, t->dport))
+	if (slb_l4_fix(skb, &p->base, SLB_IP6_L4_OFF, addr_diff, true, t->sport, t->dport, p->plen))
 		return -1;
 	if (bpf_skb_change_proto(skb, bpf_htons(ETH_P_IP), 0))
 		return -1;
@@ -262,7 +276,7 @@ static __always_inline int slb_xlate46(struct __sk_buff *skb, const struct slb_p
 	b->v4d[0] = pkt->daddr;
 	addr_diff =
 		slb_csum_add(slb_csum_diff16(b->v4s, t->saddr), slb_csum_diff16(b->v4d, t->daddr));
-	if (slb_l4_fix(skb, pkt, pkt->l4_off, addr_diff, true, t->sport, t->dport))
+	if (slb_l4_fix(skb, pkt, pkt->l4_off, addr_diff, true, t->sport, t->dport, plen))
 		return -1;
 	if (bpf_skb_change_proto(skb, bpf_htons(ETH_P_IPV6), 0))
 		return -1;

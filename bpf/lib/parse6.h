@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * parse6.h - Ethernet / IPv6 (extension headers) / TCP / UDP / ICMPv6 parsing into struct
- * slb_pkt6.
+ * parse6.h - Ethernet / IPv6 (extension headers) / TCP / UDP / SCTP / ICMPv6 parsing into
+ * struct slb_pkt6.
  *
  * The IPv6 twin of parse.h. Headers are read with bpf_skb_load_bytes, which accepts the
  * variable offsets an extension-header walk produces and works on non-linear packets. The
@@ -14,7 +14,8 @@
  * options (60) are skipped, at most SLB_IP6_MAX_EXT of them (bounded loop). Classification:
  *   not Ethernet+IPv6                                 -> NOT_IP     (pass)
  *   version != 6, payload length beyond the frame,    -> MALFORMED  (drop; the stack would)
- *   truncated extension or L4 header, TCP doff < 5
+ *   truncated extension or L4 header, TCP doff < 5,
+ *   SCTP without a common header and a chunk header
  *   fragment header (44)                              -> FRAGMENT   (pass, untouched)
  *   routing header with segments left, ESP (50), AH   -> SLB_PARSE6_EXT (pass, counted as
  *   (51), mobility (135), HIP (139), shim6 (140),        pass_ipv6_ext): the final destination
@@ -22,6 +23,8 @@
  *   ICMPv6 echo request                               -> SLB_PARSE6_ECHO (answered if to a VIP)
  *   ICMPv6 error (types 1-4)                          -> SLB_PARSE6_ICMP_ERR (icmp6_err.h)
  *   any other upper layer                             -> OTHER_L4   (pass)
+ * SCTP is parsed as in parse.h: its ports form the tuple and the first chunk's type goes into
+ * `base.chunk` for the association state machine (sctp.h).
  * A payload length of 0 on a packet longer than 64 KiB is accepted as IPv6 BIG TCP.
  */
 #ifndef SLB_PARSE6_H
@@ -168,6 +171,18 @@ static __always_inline int slb_parse6(struct __sk_buff *skb, struct slb_pkt6 *p,
 		p->base.sport = uh.source;
 		p->base.dport = uh.dest;
 		p->base.csum_off = offsetof(struct udphdr, check);
+		return SLB_PARSE_OK;
+	}
+	if (nh == IPPROTO_SCTP) {
+		__u8 sh[SLB_SCTP_HDR_LEN + 4];
+
+		/* The common header and the first chunk's type, as parse.h does for IPv4. */
+		if (off + sizeof(sh) > ip_len || bpf_skb_load_bytes(skb, off, sh, sizeof(sh)))
+			return SLB_PARSE_MALFORMED;
+		p->base.sport = *(__be16 *)sh;
+		p->base.dport = *(__be16 *)(sh + 2);
+		p->base.chunk = sh[SLB_SCTP_HDR_LEN];
+		p->base.csum_off = SLB_SCTP_CSUM_OFF;
 		return SLB_PARSE_OK;
 	}
 	if (nh == SLB_NEXTHDR_ICMP6) {

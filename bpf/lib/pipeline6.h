@@ -6,7 +6,9 @@
  * slb_handle6 mirrors slb_handle (pipeline.h), plus ICMPv6 echo to VIPs (icmp6.h) and ICMPv6
  * errors about NAT66 flows (icmp6_err.h): parse (parse6.h) -> conntrack lookup with an
  * IPv6 key -> (new flow: IPv6 service, endpoint, SNAT source (lb6.h), entries (ct6.h)) ->
- * state and counters (ct.h, unchanged) -> route and rewrite -> forward. slb_handle hands it
+ * SCTP verification tags (sctp.h) -> state and counters (ct.h, unchanged) -> route and
+ * rewrite -> forward. Mode 3 flows go to dsr6.h instead (L2 or IPv6-in-IPv6), on ingress
+ * only, as in pipeline.h; the egress program passes them (SLB_CNT_PASS_DSR_EGRESS). slb_handle hands it
  * every frame whose EtherType is IPv6, and hands slb_forward46 the IPv4 packets whose
  * conntrack entry changes the family (the replies of NAT64 flows).
  *
@@ -26,6 +28,7 @@
 #include "ct.h"
 #include "ct6.h"
 #include "ctx.h"
+#include "dsr6.h"
 #include "icmp6.h"
 #include "icmp6_err.h"
 #include "lb6.h"
@@ -64,6 +67,7 @@ struct slb_scratch6 {
 	__be32 snat[4];
 	struct slb_xlate_buf xb;
 	struct slb_icmp6_err err;
+	struct slb_dsr6_buf dsr;
 };
 
 /* Datapath-private (never pinned, never read by Swift): the IPv6 paths' scratch space. */
@@ -243,6 +247,16 @@ static __always_inline int slb_track_new6(struct __sk_buff *skb, struct slb_scra
 	__u32 id = READ_ONCE(svc->id);
 	int rc;
 
+	if (mode == SLB_MODE_DSR) {
+		/* loxilb does not do DSR across families; the control plane refuses it too. */
+		if (be->family != SLB_AF_INET6) {
+			slb_count(SLB_CNT_DROP_DSR);
+			return TC_ACT_SHOT;
+		}
+		if (slb_ct6_create_dsr(&s->key, &s->p, id, be, now, &s->val))
+			goto insert_failed;
+		return -1;
+	}
 	if (be->family == SLB_AF_INET6 && !slb_mode_snat(mode)) {
 		if (slb_ct6_create(&s->key, &s->p, id, be, now, &s->rev, &s->val))
 			goto insert_failed;
@@ -287,6 +301,10 @@ static __always_inline int slb_new_flow6(struct __sk_buff *skb, struct slb_scrat
 	if (p->base.proto == IPPROTO_TCP && (p->base.tcp_flags & SLB_TCP_RST)) {
 		slb_count(SLB_CNT_DROP_TCP_NO_CT);
 		return TC_ACT_SHOT;
+	}
+	if (egress && READ_ONCE(svc->mode) == SLB_MODE_DSR) {
+		slb_count(SLB_CNT_PASS_DSR_EGRESS);
+		return TC_ACT_OK;
 	}
 	if (!slb_source_allowed6(svc, p->saddr)) {
 		slb_count(SLB_CNT_DROP_NOT_ALLOWED);
@@ -342,6 +360,25 @@ drop:
 	return TC_ACT_SHOT;
 }
 
+/*
+ * SCTP verification tags (sctp.h), as slb_sctp_check in pipeline.h: returns true when the
+ * packet carries the wrong tag for its entry `ct`; otherwise learns the tag an INIT or INIT
+ * ACK announces for the other direction (twin key in s->rev, scratch).
+ */
+static __always_inline bool slb_sctp_check6(struct __sk_buff *skb, struct slb_scratch6 *s,
+					    struct slb_ct_val *ct)
+{
+	const struct slb_pkt *pkt = &s->p.base;
+
+	if (slb_sctp_vtag_bad(skb, pkt, ct))
+		return true;
+	if (pkt->chunk == SLB_SCTP_INIT || pkt->chunk == SLB_SCTP_INIT_ACK) {
+		slb_ct_twin_key(&s->rev, &s->key, &ct->nat);
+		slb_sctp_learn(skb, pkt, ct, bpf_map_lookup_elem(&slb_ct, &s->rev));
+	}
+	return false;
+}
+
 /* The IPv6 path; the caller (slb_handle) has counted the packet as received. */
 static __attribute__((noinline)) int slb_handle6(struct __sk_buff *skb, bool egress)
 {
@@ -381,6 +418,11 @@ static __attribute__((noinline)) int slb_handle6(struct __sk_buff *skb, bool egr
 	now = bpf_ktime_get_ns();
 	slb_ct6_key_init(&s->key, &s->p);
 	ct = bpf_map_lookup_elem(&slb_ct, &s->key);
+	if (ct && egress && (READ_ONCE(ct->nat.flags) & SLB_NAT_DSR)) {
+		/* The ingress program's own L2 DSR output (dsr6.h). */
+		slb_count(SLB_CNT_PASS_DSR_EGRESS);
+		return TC_ACT_OK;
+	}
 	if (ct)
 		ct = slb_ct_check(&s->key, ct, &s->p.base, now);
 	if (ct) {
@@ -391,8 +433,14 @@ static __attribute__((noinline)) int slb_handle6(struct __sk_buff *skb, bool egr
 			return rc;
 	}
 
+	if (s->p.base.proto == IPPROTO_SCTP && slb_sctp_check6(skb, s, ct)) {
+		slb_count(SLB_CNT_DROP_SCTP_VTAG);
+		return TC_ACT_SHOT;
+	}
 	slb_ct_track(&s->key, ct, &s->p.base, now);
 	slb_stats_add(ct->svc_id, ct->ep_idx, s->p.base.len);
+	if (READ_ONCE(ct->nat.flags) & SLB_NAT_DSR)
+		return slb_dsr_forward6(skb, &s->p, ct, &s->dsr, egress);
 	return slb_forward6(skb, s, ct, egress);
 }
 

@@ -121,14 +121,30 @@ static __always_inline __u32 slb_crc32c_shifted(__u32 d, __u32 n)
 }
 
 /*
- * Updates the CRC32c of the SCTP packet at `l4_off` whose four port bytes change by the XOR
- * `d` (memory order as a little-endian word: the reflected CRC consumes the lowest byte first,
- * and the stored checksum is the same little-endian word). The SCTP length is taken from the
- * IPv4 total length. Returns 0, or -1 when the packet could not be read or written.
+ * XORs into the CRC32c of the `len`-byte SCTP packet at `l4_off` the change of its first four
+ * bytes by `d` (memory order as a little-endian word: the reflected CRC consumes the lowest
+ * byte first, and the stored checksum is the same little-endian word). Returns 0, or -1 when
+ * the checksum could not be read or written.
+ */
+static __always_inline int slb_sctp_crc_xor(struct __sk_buff *skb, __u32 l4_off, __u32 d, __u32 len)
+{
+	__u32 crc;
+
+	if (bpf_skb_load_bytes(skb, l4_off + SLB_SCTP_CSUM_OFF, &crc, sizeof(crc)))
+		return -1;
+	crc ^= slb_crc32c_shifted(d, len);
+	if (bpf_skb_store_bytes(skb, l4_off + SLB_SCTP_CSUM_OFF, &crc, sizeof(crc), 0))
+		return -1;
+	return 0;
+}
+
+/*
+ * slb_sctp_crc_xor for an IPv4 packet, whose SCTP length is taken from the IPv4 total length.
+ * Returns 0, or -1 when the packet could not be read or written.
  */
 static __always_inline int slb_sctp_crc_update(struct __sk_buff *skb, __u32 l4_off, __u32 d)
 {
-	__u32 crc, len;
+	__u32 len;
 	__be16 tot_len;
 
 	if (!d)
@@ -141,13 +157,7 @@ static __always_inline int slb_sctp_crc_update(struct __sk_buff *skb, __u32 l4_o
 	len = bpf_ntohs(tot_len);
 	if (len < l4_off - SLB_L3_OFF + SLB_SCTP_HDR_LEN)
 		return -1;
-	len -= l4_off - SLB_L3_OFF;
-	if (bpf_skb_load_bytes(skb, l4_off + SLB_SCTP_CSUM_OFF, &crc, sizeof(crc)))
-		return -1;
-	crc ^= slb_crc32c_shifted(d, len);
-	if (bpf_skb_store_bytes(skb, l4_off + SLB_SCTP_CSUM_OFF, &crc, sizeof(crc), 0))
-		return -1;
-	return 0;
+	return slb_sctp_crc_xor(skb, l4_off, d, len - (l4_off - SLB_L3_OFF));
 }
 
 /* The CRC32c update for the ports of `pkt` changing to new_sport/new_dport

@@ -108,6 +108,7 @@ scenario_short() {
     bgp_ecmp) echo gecmp ;;
     bgp_restart) echo grst ;;
     bgp6) echo gbgp6 ;;
+    l4v6) echo l4v6 ;;
     *)
         local s=${1//[^a-z0-9]/}
         echo "${s:0:6}"

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""SCTP endpoints made of crafted packets (scapy), for e2e/l4proto: the kernel here has no
+"""SCTP endpoints made of crafted packets (scapy), for e2e/l4proto and e2e/l4v6 (IPv4 or IPv6,
+as the addresses say): the kernel here has no
 SCTP sockets, so both ends are played by this script.
 
 server --iface IF --port P --name N
@@ -16,7 +17,7 @@ import argparse
 import sys
 import time
 
-from scapy.all import AsyncSniffer, IP, conf, raw, send, sniff  # noqa: E402
+from scapy.all import AsyncSniffer, IP, IPv6, conf, raw, send, sniff  # noqa: E402
 from scapy.layers.sctp import (  # noqa: E402
     SCTP, SCTPChunkCookieAck, SCTPChunkCookieEcho, SCTPChunkData, SCTPChunkInit, SCTPChunkInitAck,
     SCTPChunkParamStateCookie, SCTPChunkSACK, SCTPChunkShutdown, SCTPChunkShutdownAck,
@@ -27,16 +28,34 @@ NAMES = {0: "DATA", 1: "INIT", 2: "INIT_ACK", 3: "SACK", 7: "SHUTDOWN", 8: "SHUT
          10: "COOKIE_ECHO", 11: "COOKIE_ACK", 14: "SHUTDOWN_COMPLETE", 6: "ABORT"}
 
 
+def l3(p):
+    """The IPv4 or IPv6 layer of `p` when it carries SCTP, else None (e2e/l4v6 runs over IPv6)."""
+    if SCTP not in p:
+        return None
+    if IP in p:
+        return p[IP]
+    return p[IPv6] if IPv6 in p else None
+
+
+def l3_class(addr):
+    return IPv6 if ":" in addr else IP
+
+
+def hlen(ip):
+    return ip.ihl * 4 if isinstance(ip, IP) else 40
+
+
 def crc_ok(ip):
     """Whether the SCTP CRC32c of the IP packet `ip` (as received) is right."""
-    data = bytearray(raw(ip)[ip.ihl * 4:ip.len])
+    end = ip.len if isinstance(ip, IP) else 40 + ip.plen
+    data = bytearray(raw(ip)[hlen(ip):end])
     stored = bytes(data[8:12])
     data[8:12] = b"\0\0\0\0"
     return crc32c(bytes(data)).to_bytes(4, "big") == stored
 
 
 def first_chunk(ip):
-    body = raw(ip)[ip.ihl * 4 + 12:]
+    body = raw(ip)[hlen(ip) + 12:]
     return body[0] if body else -1
 
 
@@ -44,7 +63,7 @@ def server(args):
     my_tag = 0x5EED0001
 
     def handle(p):
-        ip = p[IP]
+        ip = l3(p)
         sc = ip[SCTP]
         chunk = first_chunk(ip)
         ok = crc_ok(ip)
@@ -52,7 +71,7 @@ def server(args):
                                                   "ok" if ok else "bad", sc.tag), flush=True)
         if not ok:
             return
-        reply = IP(src=ip.dst, dst=ip.src) / SCTP(sport=sc.dport, dport=sc.sport)
+        reply = l3_class(ip.src)(src=ip.dst, dst=ip.src) / SCTP(sport=sc.dport, dport=sc.sport)
         if chunk == 1:
             init = sc[SCTPChunkInit]
             reply[SCTP].tag = init.init_tag
@@ -86,18 +105,18 @@ def server(args):
     tags = {}
     print("listening port=%d" % args.port, flush=True)
     sniff(iface=args.iface, store=False, prn=handle,
-          lfilter=lambda p: IP in p and p[IP].proto == 132 and SCTP in p and p[SCTP].dport == args.port)
+          lfilter=lambda p: l3(p) is not None and p[SCTP].dport == args.port)
 
 
 def client(args):
     my_tag = 0xC11E0001
-    base = IP(dst=args.vip) / SCTP(sport=args.sport, dport=args.port)
+    base = l3_class(args.vip)(dst=args.vip) / SCTP(sport=args.sport, dport=args.port)
 
     def exchange(pkt, want_chunk, what):
         sniffer = AsyncSniffer(
             iface=args.iface, count=1, timeout=4,
-            lfilter=lambda p: IP in p and p[IP].proto == 132 and SCTP in p
-            and p[SCTP].dport == args.sport and p[IP].src == args.vip)
+            lfilter=lambda p: l3(p) is not None
+            and p[SCTP].dport == args.sport and l3(p).src == args.vip)
         sniffer.start()
         time.sleep(0.3)
         send(pkt)
@@ -105,7 +124,7 @@ def client(args):
         got = sniffer.results
         if not got:
             fail("%s: no answer from %s:%d" % (what, args.vip, args.port))
-        ip = got[0][IP]
+        ip = l3(got[0])
         if ip[SCTP].sport != args.port:
             fail("%s: answer from port %d, want %d" % (what, ip[SCTP].sport, args.port))
         if ip[SCTP].tag != my_tag:
