@@ -29,12 +29,13 @@ NAMES = {0: "DATA", 1: "INIT", 2: "INIT_ACK", 3: "SACK", 7: "SHUTDOWN", 8: "SHUT
 
 
 def l3(p):
-    """The IPv4 or IPv6 layer of `p` when it carries SCTP, else None (e2e/l4v6 runs over IPv6)."""
+    """The IPv4 or IPv6 layer of `p` when it carries SCTP itself, else None (e2e/l4v6 runs over IPv6).
+    An ICMP error quoting an SCTP packet (the kernel here answers SCTP with one) does not count."""
     if SCTP not in p:
         return None
     if IP in p:
-        return p[IP]
-    return p[IPv6] if IPv6 in p else None
+        return p[IP] if p[IP].proto == 132 else None
+    return p[IPv6] if IPv6 in p and p[IPv6].nh == 132 else None
 
 
 def l3_class(addr):
