@@ -41,6 +41,7 @@ public enum PacketCounterNames {
         (SLB_CNT_DROP_SCTP_VTAG, "drop_sctp_vtag"),
         (SLB_CNT_DROP_CT_FULL, "drop_ct_full"),
         (SLB_CNT_TCP_IDLE_RESET, "tcp_idle_reset"),
+        (SLB_CNT_TCP_IDLE_RESET_PEER, "tcp_idle_reset_peer"),
     ]
 
     /// `values` (indexed by `enum slb_counter`, as `EBPFDatapath.globalCounters()` returns them) by
