@@ -25,7 +25,8 @@ struct PrometheusRendererTests {
             RuleStore.RuleMetrics(
                 key: try Self.key("10.0.0.1:80/tcp"), name: "web", counters: Counters(packets: 7, bytes: 700),
                 endpoints: [
-                    try Self.endpoint("10.0.1.2", 8080, 5, 500, open: 3), try Self.endpoint("10.0.1.1", 8080, 2, 200, open: 1),
+                    try Self.endpoint("10.0.1.2", 8080, 5, 500, open: 3),
+                    try Self.endpoint("10.0.1.1", 8080, 2, 200, open: 1),
                 ]),
         ]
         let text = PrometheusRenderer(packets: ["rx": 10, "ct_hit": 7, "drop_no_endpoint": 0], rules: rules).render()

@@ -146,7 +146,8 @@ struct SelectionFixtureTests {
         func send(_ client: [UInt8], sport: UInt16) throws -> UInt8? {
             var packet = Fixture.toVIP6(sport: sport)
             packet.src = client
-            let result = try TestRun.run(try datapath.programs().ingress, packet: packet.bytes, ifindex: Fixture.clientSide)
+            let result = try TestRun.run(
+                try datapath.programs().ingress, packet: packet.bytes, ifindex: Fixture.clientSide)
             return result.verdict == Verdict.redirect ? result.packet[53] : nil
         }
         try await upsert()
@@ -239,7 +240,9 @@ struct SelectionFixtureTests {
         let toServer = Self.rst(
             macs: Fixture.endpointMAC(10) + Fixture.serverSideMAC, src: natSource, dst: [10, 10, 2, 10],
             sport: UInt16(natPort[0]) << 8 | UInt16(natPort[1]), dport: 8080, seq: 7777)
-        let peer = capture.next { $0.count >= 54 && $0[12] == 0x08 && $0[23] == 6 && Array($0[30..<34]) == [10, 10, 2, 10] }
+        let peer = capture.next {
+            $0.count >= 54 && $0[12] == 0x08 && $0[23] == 6 && Array($0[30..<34]) == [10, 10, 2, 10]
+        }
         #expect(peer.map { Array($0.prefix(54)) } == toServer)
         #expect(peer.map { Checksum.valid(Array($0.prefix(54))) } == true)
         #expect(try await datapath.connections().isEmpty)

@@ -52,12 +52,14 @@ import Testing
         #expect(
             SCTPProbePacket.answer(Self.datagram(Self.initAck), sourcePort: 0x8001, destinationPort: 80, tag: 9) == nil)
         #expect(
-            SCTPProbePacket.answer(Self.datagram(Self.initAck), sourcePort: 0x8002, destinationPort: 80, tag: 0x0102_0304)
+            SCTPProbePacket.answer(
+                Self.datagram(Self.initAck), sourcePort: 0x8002, destinationPort: 80, tag: 0x0102_0304)
                 == nil)
         var corrupt = Self.datagram(Self.initAck)
         corrupt[28] ^= 0xff
         #expect(SCTPProbePacket.answer(corrupt, sourcePort: 0x8001, destinationPort: 80, tag: 0x0102_0304) == nil)
-        #expect(SCTPProbePacket.answer(Array(corrupt.prefix(30)), sourcePort: 0x8001, destinationPort: 80, tag: 1) == nil)
+        #expect(
+            SCTPProbePacket.answer(Array(corrupt.prefix(30)), sourcePort: 0x8001, destinationPort: 80, tag: 1) == nil)
     }
 
     @Test func abortWithOurTagOrReflectedTagMeansDown() {

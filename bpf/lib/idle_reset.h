@@ -248,17 +248,18 @@ static __always_inline int slb_write_rst(struct __sk_buff *skb, struct slb_idle_
  * from an ingress FIB lookup.
  * Returns the egress interface, or 0 when the lookup gives no neighbour (no RST is sent).
  */
-static __attribute__((noinline)) __u32 slb_peer_rst(struct __sk_buff *skb,
-						    const struct slb_ct_key *key,
-						    struct slb_idle_scratch *sc)
+static __attribute__((noinline)) __u32
+slb_peer_rst(struct __sk_buff *skb, const struct slb_ct_key *key, struct slb_idle_scratch *sc)
 {
 	const struct slb_nat *nat = &sc->nat;
 	struct bpf_fib_lookup *fib = &sc->fib;
 	struct slb_rst *r = &sc->r;
 	__u8 flags = nat->flags;
 
-	__builtin_memcpy(r->saddr, (flags & SLB_NAT_SRC) ? nat->saddr : key->saddr, sizeof(r->saddr));
-	__builtin_memcpy(r->daddr, (flags & SLB_NAT_DST) ? nat->daddr : key->daddr, sizeof(r->daddr));
+	__builtin_memcpy(r->saddr, (flags & SLB_NAT_SRC) ? nat->saddr : key->saddr,
+			 sizeof(r->saddr));
+	__builtin_memcpy(r->daddr, (flags & SLB_NAT_DST) ? nat->daddr : key->daddr,
+			 sizeof(r->daddr));
 	r->sport = (flags & SLB_NAT_SRC) ? nat->sport : key->sport;
 	r->dport = (flags & SLB_NAT_DST) ? nat->dport : key->dport;
 	r->family = (flags & SLB_NAT_AF) ? nat->family : key->family;
@@ -302,7 +303,8 @@ static __attribute__((noinline)) int slb_idle_rst_both(struct __sk_buff *skb,
 	r = &sc->r;
 	v6 = key->family == SLB_AF_INET6;
 	if (bpf_skb_load_bytes(skb, 0, sc->macs, sizeof(sc->macs)) ||
-	    bpf_skb_load_bytes(skb, v6 ? SLB_IP6_PLEN_OFF : ETH_HLEN + offsetof(struct iphdr, tot_len),
+	    bpf_skb_load_bytes(skb,
+			       v6 ? SLB_IP6_PLEN_OFF : ETH_HLEN + offsetof(struct iphdr, tot_len),
 			       &sc->l3_len, sizeof(sc->l3_len)) ||
 	    bpf_skb_load_bytes(skb, l4_off, &sc->tcp, sizeof(sc->tcp)))
 		return TC_ACT_SHOT;

@@ -164,7 +164,8 @@ enum slb_counter {
 	SLB_CNT_DROP_SCTP_VTAG = 30,   /* SCTP packet with the wrong verification tag */
 	SLB_CNT_DROP_CT_FULL = 31,     /* new flow refused: the conntrack table is full */
 	SLB_CNT_TCP_IDLE_RESET = 32,   /* idle TCP flow past inactiveTimeOut answered with RST */
-	SLB_CNT_TCP_IDLE_RESET_PEER = 33, /* idle reset: RST also sent to the flow's other end */
+	/* idle reset: RST also sent to the flow's other end */
+	SLB_CNT_TCP_IDLE_RESET_PEER = 33,
 	SLB_CNT_MAX = 48,
 };
 
