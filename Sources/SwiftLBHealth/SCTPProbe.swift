@@ -23,14 +23,21 @@ public enum SCTPProbe {
         let fd = socket(AF_INET, Int32(SOCK_RAW.rawValue), 132)
         guard fd >= 0 else { return .failure(reason: "raw SCTP socket: \(DatagramProbe.errnoText())") }
         defer { close(fd) }
-        // ICMP errors about our INIT (port or protocol unreachable) surface as a socket error.
-        var on: Int32 = 1
-        _ = setsockopt(fd, Int32(IPPROTO_IP), IP_RECVERR, &on, socklen_t(MemoryLayout<Int32>.size))
+        // Connected to the endpoint, the socket only sees its packets and only the ICMP errors about packets sent to
+        // it (port or protocol unreachable surface as a socket error): probes of other hosts running at the same time
+        // cannot fail this one.
+        var destination = DatagramProbe.socketAddress(address, port: 0)
+        let connected = withUnsafePointer(to: &destination) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { return .failure(reason: "raw SCTP connect: \(DatagramProbe.errnoText())") }
         let sourcePort = UInt16.random(in: 32768...60999)
         let tag = UInt32.random(in: 1...UInt32.max)
         let start = ContinuousClock.now
         let initPacket = SCTPProbePacket.initPacket(sourcePort: sourcePort, destinationPort: target.port, tag: tag)
-        guard send(fd, initPacket, to: address) else {
+        guard transmit(fd, initPacket) else {
             return .failure(reason: "sending the INIT: \(DatagramProbe.errnoText())")
         }
         let deadline = start + target.timeout
@@ -46,13 +53,13 @@ public enum SCTPProbe {
                 return .failure(reason: "unreachable (\(DatagramProbe.errnoText()))")
             }
             let datagram = Array(buffer[0..<count])
-            guard Array(datagram.count >= 16 ? datagram[12..<16] : []) == address else { continue }
+            guard datagram.count >= 20, Array(datagram[12..<16]) == address else { continue }
             switch SCTPProbePacket.answer(datagram, sourcePort: sourcePort, destinationPort: target.port, tag: tag) {
             case .initAck(let peerTag):
                 let delay = ContinuousClock.now - start
                 let abort = SCTPProbePacket.abortPacket(
                     sourcePort: sourcePort, destinationPort: target.port, peerTag: peerTag)
-                _ = send(fd, abort, to: address)
+                _ = transmit(fd, abort)
                 return .success(delay: delay)
             case .abort:
                 return .failure(reason: "ABORT: nothing listens on sctp port \(target.port)")
@@ -63,19 +70,7 @@ public enum SCTPProbe {
         return .failure(reason: "no matching INIT ACK")
     }
 
-    private static func send(_ packet: [UInt8], to address: [UInt8], fd: Int32) -> Bool {
-        var destination = DatagramProbe.socketAddress(address, port: 0)
-        let sent = packet.withUnsafeBytes { bytes in
-            withUnsafePointer(to: &destination) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    sendto(fd, bytes.baseAddress, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-        }
-        return sent == packet.count
-    }
-
-    private static func send(_ fd: Int32, _ packet: [UInt8], to address: [UInt8]) -> Bool {
-        send(packet, to: address, fd: fd)
+    private static func transmit(_ fd: Int32, _ packet: [UInt8]) -> Bool {
+        packet.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) } == packet.count
     }
 }

@@ -212,6 +212,7 @@ struct SelectionFixtureTests {
         var service = Self.service(.roundRobin, [Self.endpoint(10)], inactiveTimeout: 1)
         service.mode = mode
         try await datapath.upsert(service)
+        try datapath.syncInterfaceAddresses()  // onearm's source: the address of the interface toward the endpoint
         let opened = try send(datapath, sport: 49000)
         #expect(opened.verdict == Verdict.redirect)
         // The flow's translated source (the client for DNAT, the SNAT address and port otherwise).
