@@ -13,17 +13,17 @@ final class FrameCapture {
     /// Opens the capture on `interface` (e.g. "fx1p", the peer of the LB's server side); nil if it cannot.
     init?(interface: String) {
         guard let index = NetworkInterface.index(of: interface) else { return nil }
-        let proto = UInt16(ETH_P_ALL).bigEndian
+        // ETH_P_ALL in network order; Glibc's Swift module has neither it nor struct sockaddr_ll (linux/if_packet.h).
+        let proto = UInt16(0x0003).bigEndian
         let fd = socket(AF_PACKET, Int32(SOCK_RAW.rawValue), Int32(proto))
         guard fd >= 0 else { return nil }
-        var address = sockaddr_ll()
-        address.sll_family = UInt16(AF_PACKET)
-        address.sll_protocol = proto
-        address.sll_ifindex = index
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_ll>.size))
-            }
+        // struct sockaddr_ll: family (u16), protocol (be16), ifindex (i32), then hatype, pkttype, halen, addr[8].
+        var address = [UInt8](repeating: 0, count: 20)
+        withUnsafeBytes(of: UInt16(AF_PACKET)) { address.replaceSubrange(0..<2, with: $0) }
+        withUnsafeBytes(of: proto) { address.replaceSubrange(2..<4, with: $0) }
+        withUnsafeBytes(of: index) { address.replaceSubrange(4..<8, with: $0) }
+        let bound = address.withUnsafeBytes {
+            bind(fd, $0.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t($0.count))
         }
         guard bound == 0 else {
             close(fd)

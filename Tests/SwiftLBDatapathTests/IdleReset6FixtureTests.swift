@@ -18,7 +18,7 @@ struct IdleReset6FixtureTests {
     }
 
     /// A datapath with one IPv6 service (timeout 1 s) to endpoint 10 (IPv4 when `nat64`).
-    func datapath(mode: NATMode, nat64: Bool = false) async throws -> EBPFDatapath {
+    func makeDatapath(mode: NATMode, nat64: Bool = false) async throws -> EBPFDatapath {
         let datapath = try EBPFDatapath(pinRoot: nil)
         try await datapath.upsert(
             DatapathService(
@@ -56,7 +56,7 @@ struct IdleReset6FixtureTests {
 
     @Test(arguments: [NATMode.dnat, .fullNAT])
     func idleNAT66FlowIsResetBothWays(mode: NATMode) async throws {
-        let datapath = try await datapath(mode: mode)
+        let datapath = try await makeDatapath(mode: mode)
         let (source, port) = try establish6(datapath)
         #expect(try await datapath.connections().first?.state == "est")
         let capture = try #require(FrameCapture(interface: "fx1p"), "cannot capture on fx1p")
@@ -83,7 +83,7 @@ struct IdleReset6FixtureTests {
 
     /// NAT64: the IPv4 endpoint sends after the idle time; it gets an IPv4 RST back, the IPv6 client an IPv6 RST.
     @Test func idleNAT64FlowIsResetBothWaysFromTheIPv4Side() async throws {
-        let datapath = try await datapath(mode: .dnat, nat64: true)
+        let datapath = try await makeDatapath(mode: .dnat, nat64: true)
         let out = try run(datapath, Fixture.toVIP6(sport: Self.sport).bytes, on: Fixture.clientSide)
         #expect(out.verdict == Verdict.redirect)
         let lb = Array(out.packet[26..<30]), port = UInt16(out.packet[34]) << 8 | UInt16(out.packet[35])

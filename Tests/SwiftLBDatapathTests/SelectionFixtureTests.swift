@@ -143,7 +143,7 @@ struct SelectionFixtureTests {
         // Two clients whose 32-bit words XOR to the same fold (the packet summary's hash input).
         let clientA = Fixture.client6  // fd00:10:1::2
         let clientB = Fixture.ip6("fd00:10:0:0:1::2")
-        func send(_ client: [UInt8], sport: UInt16) throws -> UInt8? {
+        func pick(_ client: [UInt8], sport: UInt16) throws -> UInt8? {
             var packet = Fixture.toVIP6(sport: sport)
             packet.src = client
             let result = try TestRun.run(
@@ -151,16 +151,16 @@ struct SelectionFixtureTests {
             return result.verdict == Verdict.redirect ? result.packet[53] : nil
         }
         try await upsert()
-        let first = try #require(try send(clientA, sport: 45500))
-        #expect(try (1..<5).map { try send(clientA, sport: 45500 + UInt16($0)) }.allSatisfy { $0 == first })
+        let first = try #require(try pick(clientA, sport: 45500))
+        #expect(try (1..<5).map { try pick(clientA, sport: 45500 + UInt16($0)) }.allSatisfy { $0 == first })
         // A's endpoint goes away: A moves and is remembered there; then its endpoint comes back.
         try await upsert(inactive: first)
-        let moved = try #require(try send(clientA, sport: 45510))
+        let moved = try #require(try pick(clientA, sport: 45510))
         #expect(moved != first)
         try await upsert()
-        #expect(try send(clientA, sport: 45511) == moved, "A keeps the endpoint it was moved to")
+        #expect(try pick(clientA, sport: 45511) == moved, "A keeps the endpoint it was moved to")
         // B, never seen, is not A: it gets the table's pick, not A's remembered endpoint.
-        #expect(try send(clientB, sport: 45520) == first)
+        #expect(try pick(clientB, sport: 45520) == first)
         let keys = try datapath.persistence.keys().filter { $0.svc_id == 9 }
         #expect(keys.count == 2 && keys.allSatisfy { $0.family == UInt8(SLB_AF_INET6) })
         let addresses = Set(keys.map { key in withUnsafeBytes(of: key.addr) { Array($0) } })
