@@ -28,6 +28,7 @@ struct IdleReset6FixtureTests {
                     DatapathEndpoint(
                         address: nat64 ? .v4(0x0a0a_020a) : .v6(Fixture.endpoint6(10)), port: 8080, weight: 1)
                 ]))
+        if nat64 { try datapath.syncInterfaceAddresses() }  // the IPv4 source of NAT64 flows
         return datapath
     }
 

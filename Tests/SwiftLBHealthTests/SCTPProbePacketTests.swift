@@ -3,11 +3,13 @@ import Testing
 
 /// SCTP probe packets against known CRC32c vectors (RFC 3720 B.4, the "123456789" check value) and hand-built bytes.
 @Suite struct SCTPProbePacketTests {
-    @Test(arguments: [
-        (Array("123456789".utf8), UInt32(0xe306_9283)),
+    static let vectors: [([UInt8], UInt32)] = [
+        (Array("123456789".utf8), 0xe306_9283),
         ([UInt8](repeating: 0, count: 32), 0x8a91_36aa),
         ((0..<32).map { UInt8($0) }, 0x46dd_794e),
-    ])
+    ]
+
+    @Test(arguments: vectors)
     func crc32cMatchesKnownVectors(bytes: [UInt8], crc: UInt32) {
         #expect(SCTPProbePacket.crc32c(bytes) == crc)
     }
