@@ -58,7 +58,7 @@ public struct PrometheusRenderer: Sendable {
         let endpoints = rules.flatMap { rule in
             rule.endpoints.sorted { ($0.address, $0.port) < ($1.address, $1.port) }.map { (rule.key, $0) }
         }
-        return Self.units.map { unit in
+        let totals = Self.units.map { unit in
             Family(
                 name: "swiftlb_endpoint_\(unit.name)_total", type: "counter",
                 help: "\(unit.help) of each endpoint of a load-balancer rule, both directions.",
@@ -68,6 +68,15 @@ public struct PrometheusRenderer: Sendable {
                         value: endpoint.counters[keyPath: unit.value])
                 })
         }
+        let open = Family(
+            name: "swiftlb_endpoint_open_flows", type: "gauge",
+            help: "Flows open to each endpoint of a load-balancer rule now, as least-connections (lc) counts them.",
+            samples: endpoints.map { key, endpoint in
+                Sample(
+                    labels: [("service", key.description), ("endpoint", endpoint.text)],
+                    value: endpoint.counters.openFlows)
+            })
+        return totals + [open]
     }
 
     private static let units: [(name: String, help: String, value: KeyPath<Counters, UInt64> & Sendable)] = [

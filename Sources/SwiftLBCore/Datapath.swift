@@ -81,10 +81,14 @@ public struct DatapathService: Hashable, Sendable {
 public struct Counters: Hashable, Sendable {
     public var packets: UInt64
     public var bytes: UInt64
+    /// Flows open to an endpoint now (not closed or expired), as least-connections (lc) counts them; kept for every
+    /// algorithm. A gauge, only meaningful in `endpointCounters(id:count:)` (0 in service counters).
+    public var openFlows: UInt64
 
-    public init(packets: UInt64 = 0, bytes: UInt64 = 0) {
+    public init(packets: UInt64 = 0, bytes: UInt64 = 0, openFlows: UInt64 = 0) {
         self.packets = packets
         self.bytes = bytes
+        self.openFlows = openFlows
     }
 
     public static let zero = Counters()

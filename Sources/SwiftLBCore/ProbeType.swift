@@ -9,7 +9,7 @@ public enum ProbeType: String, Sendable, Hashable, CaseIterable {
     case tcp
     /// UDP request; up on any reply, down on ICMP port unreachable or silence.
     case udp
-    /// SCTP INIT (not implemented yet; refused by validation).
+    /// SCTP INIT over a raw socket; up on INIT ACK (then ABORT), down on ABORT, ICMP unreachable or silence.
     case sctp
     /// HTTP GET of the probe request path; up on status 200 (and the expected text, if any).
     case http
@@ -34,8 +34,8 @@ public enum ProbeType: String, Sendable, Hashable, CaseIterable {
     public var usesPort: Bool { self != .ping && self != .none }
 
     /// Probe types the prober implements.
-    public static let supported: [ProbeType] = [.none, .ping, .tcp, .udp, .http, .https]
+    public static let supported: [ProbeType] = [.none, .ping, .tcp, .udp, .sctp, .http, .https]
 
-    /// "none, ping, tcp, udp, http, https", for error messages.
+    /// "none, ping, tcp, udp, sctp, http, https", for error messages.
     public static var supportedNames: String { supported.map(\.rawValue).joined(separator: ", ") }
 }

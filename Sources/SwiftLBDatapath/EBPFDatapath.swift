@@ -104,11 +104,16 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
     }
 
     /// Counters of the service's endpoints in the canonical order (address, then port), which is
-    /// the order rules list them in; their slots may be in any order (see `SlotLayout`).
+    /// the order rules list them in; their slots may be in any order (see `SlotLayout`). `openFlows`
+    /// is the slot's open-flow count (slb_ep_conns).
     public func endpointCounters(id: UInt32, count: Int) async throws -> [Counters] {
         var result: [Counters] = []
         for slot in try canonicalSlots(id: id).prefix(count) {
-            result.append(sum(try endpointStats.lookup(id * UInt32(SLB_MAX_ENDPOINTS) + UInt32(slot))))
+            let index = id * UInt32(SLB_MAX_ENDPOINTS) + UInt32(slot)
+            var counters = sum(try endpointStats.lookup(index))
+            // Racing decrements may leave a transient negative count; lc reads it as zero too.
+            counters.openFlows = UInt64(max(Int32(bitPattern: try openFlows.lookup(index) ?? 0), 0))
+            result.append(counters)
         }
         return result
     }

@@ -42,6 +42,7 @@ public enum PacketCounterNames {
         (SLB_CNT_DROP_CT_FULL, "drop_ct_full"),
         (SLB_CNT_TCP_IDLE_RESET, "tcp_idle_reset"),
         (SLB_CNT_ICMP6_TOO_BIG, "icmp6_too_big"),
+        (SLB_CNT_TCP_IDLE_RESET_PEER, "tcp_idle_reset_peer"),
     ]
 
     /// `values` (indexed by `enum slb_counter`, as `EBPFDatapath.globalCounters()` returns them) by

@@ -96,7 +96,7 @@ public enum DatagramProbe {
         return .success(delay: ContinuousClock.now - start)
     }
 
-    private static func socketAddress(_ octets: [UInt8], port: UInt16) -> sockaddr_in {
+    static func socketAddress(_ octets: [UInt8], port: UInt16) -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
@@ -104,7 +104,7 @@ public enum DatagramProbe {
         return address
     }
 
-    private static func waitReadable(_ fd: Int32, until deadline: ContinuousClock.Instant) -> Bool {
+    static func waitReadable(_ fd: Int32, until deadline: ContinuousClock.Instant) -> Bool {
         while true {
             let left = deadline - ContinuousClock.now
             guard left > .zero else { return false }
@@ -117,7 +117,7 @@ public enum DatagramProbe {
         }
     }
 
-    private static func errnoText() -> String {
+    static func errnoText() -> String {
         String(cString: strerror(errno))
     }
 }

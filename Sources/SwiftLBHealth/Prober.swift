@@ -8,7 +8,7 @@ public protocol Prober: Sendable {
     func probe(_ target: ProbeTarget) async -> ProbeResult
 }
 
-/// The network prober: ping and udp on plain sockets, tcp, http and https over SwiftNIO.
+/// The network prober: ping and udp on plain sockets, sctp on a raw socket, tcp, http and https over SwiftNIO.
 public struct NetworkProber: Prober {
     let stream: StreamProbe
 
@@ -17,12 +17,13 @@ public struct NetworkProber: Prober {
         self.stream = StreamProbe(group: group)
     }
 
-    /// Probes `target` by its type; `none` and types not implemented count as up.
+    /// Probes `target` by its type; `none` counts as up.
     public func probe(_ target: ProbeTarget) async -> ProbeResult {
         switch target.type {
         case .ping, .udp: return await DatagramProbe.probe(target)
         case .tcp, .http, .https: return await stream.probe(target)
-        case .none, .sctp: return .success(delay: .zero)
+        case .sctp: return await SCTPProbe.probe(target)
+        case .none: return .success(delay: .zero)
         }
     }
 }

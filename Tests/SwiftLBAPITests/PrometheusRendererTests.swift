@@ -7,11 +7,12 @@ import Testing
 struct PrometheusRendererTests {
     static func key(_ text: String) throws -> ServiceKey { try #require(ServiceKey(text: text)) }
 
-    static func endpoint(_ ip: String, _ port: UInt16, _ packets: UInt64, _ bytes: UInt64) throws
+    static func endpoint(_ ip: String, _ port: UInt16, _ packets: UInt64, _ bytes: UInt64, open: UInt64 = 0) throws
         -> RuleStore.EndpointMetrics
     {
         RuleStore.EndpointMetrics(
-            address: try #require(IPAddress(ip)), port: port, counters: Counters(packets: packets, bytes: bytes))
+            address: try #require(IPAddress(ip)), port: port,
+            counters: Counters(packets: packets, bytes: bytes, openFlows: open))
     }
 
     @Test("renders every family in a fixed order, samples sorted, label values escaped")
@@ -23,7 +24,10 @@ struct PrometheusRendererTests {
                 counters: Counters(packets: 3, bytes: 180), endpoints: [try Self.endpoint("10.0.2.1", 53, 3, 180)]),
             RuleStore.RuleMetrics(
                 key: try Self.key("10.0.0.1:80/tcp"), name: "web", counters: Counters(packets: 7, bytes: 700),
-                endpoints: [try Self.endpoint("10.0.1.2", 8080, 5, 500), try Self.endpoint("10.0.1.1", 8080, 2, 200)]),
+                endpoints: [
+                    try Self.endpoint("10.0.1.2", 8080, 5, 500, open: 3),
+                    try Self.endpoint("10.0.1.1", 8080, 2, 200, open: 1),
+                ]),
         ]
         let text = PrometheusRenderer(packets: ["rx": 10, "ct_hit": 7, "drop_no_endpoint": 0], rules: rules).render()
         #expect(
@@ -54,6 +58,11 @@ struct PrometheusRendererTests {
                 swiftlb_endpoint_bytes_total{service="10.0.0.1:80/tcp",endpoint="10.0.1.1:8080"} 200
                 swiftlb_endpoint_bytes_total{service="10.0.0.1:80/tcp",endpoint="10.0.1.2:8080"} 500
                 swiftlb_endpoint_bytes_total{service="10.0.0.2:53/udp",endpoint="10.0.2.1:53"} 180
+                # HELP swiftlb_endpoint_open_flows Flows open to each endpoint of a load-balancer rule now, as least-connections (lc) counts them.
+                # TYPE swiftlb_endpoint_open_flows gauge
+                swiftlb_endpoint_open_flows{service="10.0.0.1:80/tcp",endpoint="10.0.1.1:8080"} 1
+                swiftlb_endpoint_open_flows{service="10.0.0.1:80/tcp",endpoint="10.0.1.2:8080"} 3
+                swiftlb_endpoint_open_flows{service="10.0.0.2:53/udp",endpoint="10.0.2.1:53"} 0
 
                 """#)
     }
@@ -63,8 +72,8 @@ struct PrometheusRendererTests {
         let text = PrometheusRenderer(packets: [:], rules: []).render()
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.last == "")
-        #expect(lines.filter { $0.hasPrefix("# TYPE ") }.count == 6)
-        #expect(lines.filter { $0.hasPrefix("# HELP ") }.count == 6)
+        #expect(lines.filter { $0.hasPrefix("# TYPE ") }.count == 7)
+        #expect(lines.filter { $0.hasPrefix("# HELP ") }.count == 7)
         #expect(lines.filter { !$0.hasPrefix("#") && !$0.isEmpty } == ["swiftlb_services 0"])
     }
 

@@ -172,7 +172,7 @@ import Testing
         let cases: [(EndPointEntry, String)] = [
             (EndPointEntry(hostName: "host.example"), "hostName"),
             (EndPointEntry(hostName: "10.0.0.1", probeType: "smtp"), "probeType"),
-            (EndPointEntry(hostName: "10.0.0.1", probeType: "sctp", probePort: 9), "probeType"),
+            (EndPointEntry(hostName: "10.0.0.1", probeType: "sctp"), "probePort"),
             (EndPointEntry(hostName: "10.0.0.1", probeType: "tcp"), "probePort"),
             (EndPointEntry(hostName: "10.0.0.1", probeType: "tcp", probePort: 65536), "probePort"),
             (EndPointEntry(hostName: "10.0.0.1", probeDuration: -1), "probeDuration"),
@@ -198,7 +198,7 @@ import Testing
     @Test func ruleProbeFieldsAreValidated() async throws {
         let cases: [(ServiceArguments, String)] = [
             (ServiceArguments(monitor: true, probetype: "smtp"), "serviceArguments.probetype"),
-            (ServiceArguments(monitor: true, probetype: "sctp"), "serviceArguments.probetype"),
+            (ServiceArguments(monitor: true, probetype: "ftp"), "serviceArguments.probetype"),
             (ServiceArguments(monitor: true, probeport: 70000), "serviceArguments.probeport"),
             (ServiceArguments(monitor: true, probeTimeout: -5), "serviceArguments.probeTimeout"),
             (ServiceArguments(monitor: true, probeRetries: 1000), "serviceArguments.probeRetries"),

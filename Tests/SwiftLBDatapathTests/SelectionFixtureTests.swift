@@ -128,6 +128,45 @@ struct SelectionFixtureTests {
         }
     }
 
+    @Test func persistRemembersIPv6ClientsByTheirFullAddress() async throws {
+        let datapath = try EBPFDatapath(pinRoot: nil)
+        let vip6 = ServiceKey(vip: .v6(Fixture.vip6), port: 80, proto: .tcp)
+        func endpoint6(_ last: UInt8, active: Bool = true) -> DatapathEndpoint {
+            DatapathEndpoint(address: .v6(Fixture.endpoint6(last)), port: 8080, weight: 1, active: active)
+        }
+        func upsert(inactive: UInt8? = nil) async throws {
+            try await datapath.upsert(
+                DatapathService(
+                    id: 9, key: vip6, selection: .persist, mode: .dnat,
+                    endpoints: [10, 11, 12].map { endpoint6($0, active: $0 != inactive) }))
+        }
+        // Two clients whose 32-bit words XOR to the same fold (the packet summary's hash input).
+        let clientA = Fixture.client6  // fd00:10:1::2
+        let clientB = Fixture.ip6("fd00:10:0:0:1::2")
+        func pick(_ client: [UInt8], sport: UInt16) throws -> UInt8? {
+            var packet = Fixture.toVIP6(sport: sport)
+            packet.src = client
+            let result = try TestRun.run(
+                try datapath.programs().ingress, packet: packet.bytes, ifindex: Fixture.clientSide)
+            return result.verdict == Verdict.redirect ? result.packet[53] : nil
+        }
+        try await upsert()
+        let first = try #require(try pick(clientA, sport: 45500))
+        #expect(try (1..<5).map { try pick(clientA, sport: 45500 + UInt16($0)) }.allSatisfy { $0 == first })
+        // A's endpoint goes away: A moves and is remembered there; then its endpoint comes back.
+        try await upsert(inactive: first)
+        let moved = try #require(try pick(clientA, sport: 45510))
+        #expect(moved != first)
+        try await upsert()
+        #expect(try pick(clientA, sport: 45511) == moved, "A keeps the endpoint it was moved to")
+        // B, never seen, is not A: it gets the table's pick, not A's remembered endpoint.
+        #expect(try pick(clientB, sport: 45520) == first)
+        let keys = try datapath.persistence.keys().filter { $0.svc_id == 9 }
+        #expect(keys.count == 2 && keys.allSatisfy { $0.family == UInt8(SLB_AF_INET6) })
+        let addresses = Set(keys.map { key in withUnsafeBytes(of: key.addr) { Array($0) } })
+        #expect(addresses == [clientA, clientB])
+    }
+
     @Test func leastConnectionsPicksTheEndpointWithFewestOpenFlows() async throws {
         let datapath = try EBPFDatapath(pinRoot: nil)
         try await datapath.upsert(
@@ -167,31 +206,64 @@ struct SelectionFixtureTests {
         #expect(counters.map(\.packets) == [0, 2, 2])
     }
 
-    @Test func idleEstablishedFlowIsAnsweredWithAReset() async throws {
+    @Test(arguments: [NATMode.dnat, .fullNAT, .oneArm])
+    func idleEstablishedFlowIsResetBothWays(mode: NATMode) async throws {
         let datapath = try EBPFDatapath(pinRoot: nil)
-        try await datapath.upsert(Self.service(.roundRobin, [Self.endpoint(10)], inactiveTimeout: 1))
-        #expect(try send(datapath, sport: 49000).verdict == Verdict.redirect)
+        var service = Self.service(.roundRobin, [Self.endpoint(10)], inactiveTimeout: 1)
+        service.mode = mode
+        try await datapath.upsert(service)
+        try datapath.syncInterfaceAddresses()  // onearm's source: the address of the interface toward the endpoint
+        let opened = try send(datapath, sport: 49000)
+        #expect(opened.verdict == Verdict.redirect)
+        // The flow's translated source (the client for DNAT, the SNAT address and port otherwise).
+        let natSource = Array(opened.packet[26..<30]), natPort = Array(opened.packet[34..<36])
         let synAck = Packet(
             srcMAC: Fixture.endpointMAC(10), dstMAC: Fixture.serverSideMAC, src: Fixture.endpoint(10),
-            dst: Fixture.client, sport: 8080, dport: 49000, tcpFlags: TCPFlags.syn | TCPFlags.ack)
+            dst: (natSource[0], natSource[1], natSource[2], natSource[3]), sport: 8080,
+            dport: UInt16(natPort[0]) << 8 | UInt16(natPort[1]), tcpFlags: TCPFlags.syn | TCPFlags.ack)
         _ = try TestRun.run(try datapath.programs().ingress, packet: synAck.bytes, ifindex: Fixture.serverSide)
         #expect(try send(datapath, sport: 49000, flags: TCPFlags.ack).verdict == Verdict.redirect)
         #expect(try await datapath.connections().first?.state == "est")
-        // Within the timeout data flows; after it the next packet is answered with a RST.
+        let capture = try #require(FrameCapture(interface: "fx1p"), "cannot capture on fx1p")
+        // Within the timeout data flows; after it the next packet is answered with a RST to each end.
         try await Task.sleep(for: .milliseconds(2200))
-        let result = try send(datapath, sport: 49000, flags: TCPFlags.ack | TCPFlags.psh)
+        var data = Fixture.toVIP(sport: 49000, flags: TCPFlags.ack | TCPFlags.psh)
+        data.seq = 7777
+        data.payload = Array("late".utf8)
+        let result = try TestRun.run(try datapath.programs().ingress, packet: data.bytes, ifindex: Fixture.clientSide)
         #expect(result.verdict == Verdict.redirect)
-        let rst = result.packet
-        #expect(rst.count == 54)
-        #expect(Array(rst[0..<6]) == Fixture.clientMAC && Array(rst[6..<12]) == Fixture.clientSideMAC)
-        #expect(Array(rst[26..<30]) == [10, 10, 100, 1] && Array(rst[30..<34]) == [10, 10, 1, 2])
-        #expect(Array(rst[34..<38]) == be16(80) + be16(49000))
-        #expect(Array(rst[38..<42]) == be32(5000), "SEQ must be the packet's ACK")
-        #expect(rst[47] == TCPFlags.rst)
-        #expect(Checksum.valid(rst))
+        // To the client: SEQ = the packet's ACK (5000), flags RST, out of the arrival interface.
+        let toClient = Self.rst(
+            macs: Fixture.clientMAC + Fixture.clientSideMAC, src: [10, 10, 100, 1], dst: [10, 10, 1, 2],
+            sport: 80, dport: 49000, seq: 5000)
+        #expect(result.packet == toClient)
+        // To the endpoint: the packet as the flow's NAT translates it, SEQ = the packet's own (7777), out of fx1.
+        let toServer = Self.rst(
+            macs: Fixture.endpointMAC(10) + Fixture.serverSideMAC, src: natSource, dst: [10, 10, 2, 10],
+            sport: UInt16(natPort[0]) << 8 | UInt16(natPort[1]), dport: 8080, seq: 7777)
+        let peer = capture.next {
+            $0.count >= 54 && $0[12] == 0x08 && $0[23] == 6 && Array($0[30..<34]) == [10, 10, 2, 10]
+        }
+        #expect(peer.map { Array($0.prefix(54)) } == toServer)
+        #expect(peer.map { Checksum.valid(Array($0.prefix(54))) } == true)
         #expect(try await datapath.connections().isEmpty)
-        #expect(try datapath.globalCounters()[Int(SLB_CNT_TCP_IDLE_RESET.rawValue)] == 1)
+        let counters = try datapath.globalCounters()
+        #expect(counters[Int(SLB_CNT_TCP_IDLE_RESET.rawValue)] == 1)
+        #expect(counters[Int(SLB_CNT_TCP_IDLE_RESET_PEER.rawValue)] == 1)
         #expect(try datapath.openFlowCounts(serviceID: 7) == [0])
+    }
+
+    /// A 54-byte RST frame (IP ID 0, no DF, TTL 64, window 0) with both checksums computed here.
+    static func rst(macs: [UInt8], src: [UInt8], dst: [UInt8], sport: UInt16, dport: UInt16, seq: UInt32) -> [UInt8] {
+        var tcp = be16(sport) + be16(dport) + be32(seq) + be32(0) + [0x50, TCPFlags.rst] + [0, 0, 0, 0, 0, 0]
+        let sum = Checksum.fold(Checksum.sum(src + dst + [0, 6] + be16(20) + tcp))
+        tcp[16] = UInt8(sum >> 8)
+        tcp[17] = UInt8(sum & 0xff)
+        var frame = RawFrame(
+            srcMAC: Array(macs[6..<12]), dstMAC: Array(macs[0..<6]), src: src, dst: dst, proto: 6, l4: tcp)
+        frame.ipID = 0
+        frame.fragment = 0
+        return frame.bytes
     }
 
     @Test func fullConntrackRefusesNewFlowsAndKeepsTrackedOnes() async throws {

@@ -49,6 +49,7 @@ static __always_inline int slb_select6(const struct slb_svc_val *svc, const stru
 	struct slb_backend be;
 	__u32 id = READ_ONCE(svc->id), slot;
 
+	slb_select_client6(p->saddr);
 	if (slb_select(svc, &p->base, &be))
 		return -1;
 	slot = be.slot;

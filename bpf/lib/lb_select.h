@@ -11,7 +11,8 @@
  *                     endpoints moves about 1/N of the tuples;
  *   SLB_SEL_PRIORITY  the cursor walks the service's smooth weighted sequence (weights honoured
  *                     exactly over any run of flows, interleaved);
- *   SLB_SEL_PERSIST   the client's remembered slot (slb_persist) while it is active and younger
+ *   SLB_SEL_PERSIST   the client's remembered slot (slb_persist, keyed by the full IPv4 or IPv6
+ *                     client address) while it is active and younger
  *                     than the persistence time (the service's inactive_timeout_s, default
  *                     SLB_PERSIST_DEFAULT_S); otherwise the Maglev table indexed by a hash of the
  *                     client address, remembered;
@@ -100,6 +101,11 @@ struct slb_sel_scratch {
 	struct slb_persist_val val;
 	__u32 idx; /* key of the array lookups */
 	__u32 pad;
+	/* An IPv6 caller's full client address (slb_select_client6), taken by the next slb_select:
+	 * slb_pkt carries only a fold of it, which two clients may share. */
+	__be32 client6[4];
+	__u8 client6_set;
+	__u8 pad2[7];
 };
 
 struct {
@@ -229,11 +235,16 @@ static __always_inline int slb_least_conns(struct slb_sel_scratch *scr,
 	return best;
 }
 
-/* persist: the client's remembered slot if usable and fresh, else a table pick, remembered. */
+/*
+ * persist: the client's remembered slot if usable and fresh, else a table pick, remembered. An
+ * IPv6 client (`client6`: its address is in scratch->client6) is remembered by its full address
+ * under family SLB_AF_INET6; its table pick hashes the fold, which is the same for every flow of
+ * the client.
+ */
 static __always_inline int slb_persist_pick(struct slb_sel_scratch *scratch,
 					    const struct slb_svc_val *svc,
 					    const struct slb_ep_set *eps, const struct slb_pkt *pkt,
-					    __u32 id, __u32 n)
+					    __u32 id, __u32 n, bool client6)
 {
 	struct slb_persist_val *old;
 	__u32 timeout_s = READ_ONCE(svc->inactive_timeout_s);
@@ -241,8 +252,13 @@ static __always_inline int slb_persist_pick(struct slb_sel_scratch *scratch,
 	int idx;
 	__builtin_memset(&scratch->key, 0, sizeof(scratch->key));
 	scratch->key.svc_id = id;
-	scratch->key.addr[0] = pkt->saddr;
-	scratch->key.family = SLB_AF_INET;
+	if (client6) {
+		__builtin_memcpy(scratch->key.addr, scratch->client6, sizeof(scratch->key.addr));
+		scratch->key.family = SLB_AF_INET6;
+	} else {
+		scratch->key.addr[0] = pkt->saddr;
+		scratch->key.family = SLB_AF_INET;
+	}
 	if (!timeout_s)
 		timeout_s = SLB_PERSIST_DEFAULT_S;
 	old = bpf_map_lookup_elem(&slb_persist, &scratch->key);
@@ -276,6 +292,7 @@ __attribute__((noinline)) int slb_select(const struct slb_svc_val *svc, const st
 	const struct slb_endpoint *ep;
 	const struct slb_ep_set *eps;
 	__u32 id, n, zero = 0;
+	bool client6;
 	__u8 sel;
 	int idx;
 
@@ -284,6 +301,9 @@ __attribute__((noinline)) int slb_select(const struct slb_svc_val *svc, const st
 	scr = bpf_map_lookup_elem(&slb_sel_scratch, &zero);
 	if (!scr)
 		return -1;
+	/* Consumed here, so an IPv4 flow never sees an earlier IPv6 caller's address. */
+	client6 = scr->client6_set;
+	scr->client6_set = 0;
 	id = READ_ONCE(svc->id);
 	n = READ_ONCE(svc->ep_count);
 	sel = READ_ONCE(svc->sel);
@@ -304,7 +324,7 @@ __attribute__((noinline)) int slb_select(const struct slb_svc_val *svc, const st
 		idx = slb_table_slot(scr, id, slb_cursor_next(scr, id));
 		break;
 	case SLB_SEL_PERSIST:
-		idx = slb_persist_pick(scr, svc, eps, pkt, id, n);
+		idx = slb_persist_pick(scr, svc, eps, pkt, id, n, client6);
 		break;
 	case SLB_SEL_LC:
 		idx = slb_least_conns(scr, eps, id, n);
@@ -328,6 +348,22 @@ __attribute__((noinline)) int slb_select(const struct slb_svc_val *svc, const st
 	if (!out->addr)
 		return -1;
 	return 0;
+}
+
+/*
+ * Hands the full IPv6 client address `saddr` to the next slb_select on this CPU (persist keys
+ * IPv6 clients by it). Call right before slb_select: a program runs to completion on its CPU.
+ */
+static __always_inline void slb_select_client6(const __be32 *saddr)
+{
+	struct slb_sel_scratch *scr;
+	__u32 zero = 0;
+
+	scr = bpf_map_lookup_elem(&slb_sel_scratch, &zero);
+	if (!scr)
+		return;
+	__builtin_memcpy(scr->client6, saddr, sizeof(scr->client6));
+	scr->client6_set = 1;
 }
 
 #endif /* SLB_LB_SELECT_H */

@@ -222,7 +222,7 @@ static __always_inline int slb_handle(struct __sk_buff *skb, bool egress)
 		return TC_ACT_OK;
 	}
 	if (ct) {
-		/* idle_reset.h: an established flow idle past inactiveTimeOut is answered with RST. */
+		/* idle_reset.h: an established flow idle past inactiveTimeOut is reset both ways. */
 		rc = slb_idle_reset(skb, key, ct, pkt, now, egress);
 		if (rc >= 0)
 			return rc;

@@ -31,6 +31,7 @@
 #include "dsr6.h"
 #include "icmp6.h"
 #include "icmp6_err.h"
+#include "idle_reset.h"
 #include "lb6.h"
 #include "maps.h"
 #include "nat6.h"
@@ -423,8 +424,13 @@ static __attribute__((noinline)) int slb_handle6(struct __sk_buff *skb, bool egr
 		slb_count(SLB_CNT_PASS_DSR_EGRESS);
 		return TC_ACT_OK;
 	}
-	if (ct)
+	if (ct) {
+		/* idle_reset.h: an established flow idle past inactiveTimeOut is reset both ways. */
+		rc = slb_idle_reset6(skb, &s->key, ct, &s->p.base, now, egress);
+		if (rc >= 0)
+			return rc;
 		ct = slb_ct_check(&s->key, ct, &s->p.base, now);
+	}
 	if (ct) {
 		slb_count(SLB_CNT_CT_HIT);
 	} else {

@@ -104,6 +104,7 @@ scenario_short() {
     persist) echo apers ;;
     hash_streams) echo ahstr ;;
     idle_reset) echo aidle ;;
+    health_sctp) echo hsctp ;;
     bgp) echo gbgp ;;
     bgp_ecmp) echo gecmp ;;
     bgp_restart) echo grst ;;

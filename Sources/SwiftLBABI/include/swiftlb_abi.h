@@ -165,6 +165,8 @@ enum slb_counter {
 	SLB_CNT_DROP_CT_FULL = 31,     /* new flow refused: the conntrack table is full */
 	SLB_CNT_TCP_IDLE_RESET = 32,   /* idle TCP flow past inactiveTimeOut answered with RST */
 	SLB_CNT_ICMP6_TOO_BIG = 33,    /* IPv6 DSR: too big for IPv6-in-IPv6, packet too big sent */
+	/* idle reset: RST also sent to the flow's other end */
+	SLB_CNT_TCP_IDLE_RESET_PEER = 34,
 	SLB_CNT_MAX = 48,
 };
 

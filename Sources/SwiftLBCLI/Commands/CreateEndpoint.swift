@@ -28,7 +28,7 @@ public struct CreateEndpoint: APICommand {
     public var name = ""
 
     /// Probe type.
-    @Option(name: .customLong("probetype"), help: "Probe type: ping, tcp, udp, http, https or none.")
+    @Option(name: .customLong("probetype"), help: "Probe type: ping, tcp, udp, sctp, http, https or none.")
     public var probeType = "ping"
 
     /// Probe request.
@@ -40,7 +40,7 @@ public struct CreateEndpoint: APICommand {
     public var probeResponse = ""
 
     /// Probe port.
-    @Option(name: .customLong("l4port"), help: "Port to probe (required for tcp and udp).")
+    @Option(name: .customLong("l4port"), help: "Port to probe (required for tcp, udp and sctp).")
     public var port = 0
 
     /// Probe period.

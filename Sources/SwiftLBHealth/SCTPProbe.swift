@@ -1,0 +1,76 @@
+import Dispatch
+import SwiftLBCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The sctp probe: an INIT over a raw IPv4 socket (protocol 132; the daemon runs as root and this kernel has no SCTP
+/// sockets), up on the INIT ACK (then an ABORT tears the half-open association down), down on ABORT, ICMP
+/// unreachable or silence within the timeout. Packets: `SCTPProbePacket`. IPv4 only.
+///
+/// While the raw socket is open the kernel hands it the answer instead of replying "protocol unreachable" itself.
+public enum SCTPProbe {
+    /// Probes `target` (type sctp), on a Dispatch worker thread so that no Swift concurrency thread blocks.
+    public static func probe(_ target: ProbeTarget) async -> ProbeResult {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: run(target)) }
+        }
+    }
+
+    static func run(_ target: ProbeTarget) -> ProbeResult {
+        guard let address = target.host.ipv4Octets else { return .failure(reason: "sctp probes are IPv4 only") }
+        let fd = socket(AF_INET, Int32(SOCK_RAW.rawValue), 132)
+        guard fd >= 0 else { return .failure(reason: "raw SCTP socket: \(DatagramProbe.errnoText())") }
+        defer { close(fd) }
+        // Connected to the endpoint, the socket only sees its packets and only the ICMP errors about packets sent to
+        // it (port or protocol unreachable surface as a socket error): probes of other hosts running at the same time
+        // cannot fail this one.
+        var destination = DatagramProbe.socketAddress(address, port: 0)
+        let connected = withUnsafePointer(to: &destination) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { return .failure(reason: "raw SCTP connect: \(DatagramProbe.errnoText())") }
+        let sourcePort = UInt16.random(in: 32768...60999)
+        let tag = UInt32.random(in: 1...UInt32.max)
+        let start = ContinuousClock.now
+        let initPacket = SCTPProbePacket.initPacket(sourcePort: sourcePort, destinationPort: target.port, tag: tag)
+        guard transmit(fd, initPacket) else {
+            return .failure(reason: "sending the INIT: \(DatagramProbe.errnoText())")
+        }
+        let deadline = start + target.timeout
+        var buffer = [UInt8](repeating: 0, count: 2048)
+        // Every SCTP packet reaching the host arrives on a raw socket: skip those that are not the answer to ours.
+        for _ in 0..<64 {
+            guard DatagramProbe.waitReadable(fd, until: deadline) else {
+                return .failure(reason: "no INIT ACK within the timeout")
+            }
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count < 0 {
+                if errno == EAGAIN || errno == EINTR { continue }
+                return .failure(reason: "unreachable (\(DatagramProbe.errnoText()))")
+            }
+            let datagram = Array(buffer[0..<count])
+            guard datagram.count >= 20, Array(datagram[12..<16]) == address else { continue }
+            switch SCTPProbePacket.answer(datagram, sourcePort: sourcePort, destinationPort: target.port, tag: tag) {
+            case .initAck(let peerTag):
+                let delay = ContinuousClock.now - start
+                let abort = SCTPProbePacket.abortPacket(
+                    sourcePort: sourcePort, destinationPort: target.port, peerTag: peerTag)
+                _ = transmit(fd, abort)
+                return .success(delay: delay)
+            case .abort:
+                return .failure(reason: "ABORT: nothing listens on sctp port \(target.port)")
+            case nil:
+                continue
+            }
+        }
+        return .failure(reason: "no matching INIT ACK")
+    }
+
+    private static func transmit(_ fd: Int32, _ packet: [UInt8]) -> Bool {
+        packet.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) } == packet.count
+    }
+}
