@@ -164,6 +164,8 @@ enum slb_counter {
 	SLB_CNT_DROP_SCTP_VTAG = 30,   /* SCTP packet with the wrong verification tag */
 	SLB_CNT_DROP_CT_FULL = 31,     /* new flow refused: the conntrack table is full */
 	SLB_CNT_TCP_IDLE_RESET = 32,   /* idle TCP flow past inactiveTimeOut answered with RST */
+	SLB_CNT_CT_ICMP46_ERR = 33,    /* ICMPv4 error about a NAT64 flow translated to ICMPv6 */
+	SLB_CNT_DROP_NAT64_BIG = 34,   /* NAT64 reply too big for the client, DF clear */
 	SLB_CNT_MAX = 48,
 };
 
