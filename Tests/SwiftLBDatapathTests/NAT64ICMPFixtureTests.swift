@@ -56,15 +56,19 @@ struct NAT64ICMPFixtureTests {
         return Array(ip.prefix(count ?? ip.count))
     }
 
-    func expectTranslated(_ datapath: EBPFDatapath, _ error: [UInt8], _ expected: [UInt8], count: UInt64 = 1)
-        async throws
-    {
+    /// Sends `error` from the IPv4 side; the output must be `expected`. Returns the output.
+    @discardableResult
+    func expectTranslated(_ datapath: EBPFDatapath, _ error: [UInt8], _ expected: [UInt8]) async throws -> [UInt8] {
         let result = try run(datapath, error, on: Fixture.serverSide)
         #expect(result.verdict == Verdict.redirect)
         #expect(result.packet == expected)
         #expect(Checksum6.valid(result.packet))
-        #expect(try await datapath.packetCounters()["ct_icmp46_error"] == count)
+        #expect(try await datapath.packetCounters()["ct_icmp46_error"] == 1)
+        return result.packet
     }
+
+    /// The packet quoted by the ICMPv6 error `frame`, as an Ethernet frame of its own.
+    func quoted(_ frame: [UInt8]) -> [UInt8] { Array(frame[0..<14]) + Array(frame[62...]) }
 
     func udpQuery() -> Packet6 {
         var query = Fixture.toVIP6(proto: 17, sport: 5353, dport: 80)
@@ -81,9 +85,9 @@ struct NAT64ICMPFixtureTests {
         // The endpoint quotes the whole datagram (as Linux does up to 576 bytes), UDP checksum included.
         let error = error(type: 3, code: 3, from: Array(out[30..<34]), quoting: Array(out[14...]))
         let expected = icmp6(type: 1, code: 4, quoting: clientView(query))
-        try await expectTranslated(datapath, error, expected)
+        let out6 = try await expectTranslated(datapath, error, expected)
         // The quoted datagram is the client's own again: its UDP checksum verifies over the client's addresses.
-        #expect(Checksum6.valid(Array(expected[0..<14]) + clientView(query)))
+        #expect(Checksum6.valid(quoted(out6)))
     }
 
     /// ICMPv4 destination unreachable / time exceeded (type, code) -> ICMPv6 (type, code, second word).
@@ -123,8 +127,8 @@ struct NAT64ICMPFixtureTests {
         let (datapath, out) = try await flow(.tcp, mode: .fullNAT, first: segment)
         let error = error(type: 11, code: 0, from: Self.router, quoting: Array(out[14...]))
         let expected = icmp6(type: 3, code: 0, quoting: clientView(segment))
-        try await expectTranslated(datapath, error, expected)
-        #expect(Checksum6.valid(Array(expected[0..<14]) + clientView(segment)))
+        let out6 = try await expectTranslated(datapath, error, expected)
+        #expect(Checksum6.valid(quoted(out6)))
     }
 
     @Test func untranslatableErrorsPassUntouched() async throws {
