@@ -30,7 +30,9 @@ struct NAT64ICMPFixtureTests {
     }
 
     /// The ICMPv4 error `type`/`code` (`rest` the second word) from `reporter` to the LB quoting `quote`, TOS 0xc0.
-    func error(type: UInt8, code: UInt8, rest: UInt32 = 0, from reporter: [UInt8], quoting quote: [UInt8]) -> [UInt8] {
+    func icmp4Error(type: UInt8, code: UInt8, rest: UInt32 = 0, from reporter: [UInt8], quoting quote: [UInt8])
+        -> [UInt8]
+    {
         var frame = RawFrame(
             srcMAC: Fixture.endpointMAC(10), dstMAC: Fixture.serverSideMAC, src: reporter, dst: Self.lbAddress,
             proto: 1, l4: ICMP.withChecksum([type, code, 0, 0] + be32(rest) + quote))
@@ -83,9 +85,9 @@ struct NAT64ICMPFixtureTests {
         let query = udpQuery()
         let (datapath, out) = try await flow(.udp, mode: mode, first: query)
         // The endpoint quotes the whole datagram (as Linux does up to 576 bytes), UDP checksum included.
-        let error = error(type: 3, code: 3, from: Array(out[30..<34]), quoting: Array(out[14...]))
+        let err4 = icmp4Error(type: 3, code: 3, from: Array(out[30..<34]), quoting: Array(out[14...]))
         let expected = icmp6(type: 1, code: 4, quoting: clientView(query))
-        let out6 = try await expectTranslated(datapath, error, expected)
+        let out6 = try await expectTranslated(datapath, err4, expected)
         // The quoted datagram is the client's own again: its UDP checksum verifies over the client's addresses.
         #expect(Checksum6.valid(quoted(out6)))
     }
@@ -100,9 +102,9 @@ struct NAT64ICMPFixtureTests {
     func typesAndCodesFollowRFC7915(_ map: (UInt8, UInt8, UInt8, UInt8, UInt32)) async throws {
         let query = udpQuery()
         let (datapath, out) = try await flow(.udp, first: query)
-        let error = error(type: map.0, code: map.1, from: Self.router, quoting: Array(out[14...]))
+        let err4 = icmp4Error(type: map.0, code: map.1, from: Self.router, quoting: Array(out[14...]))
         try await expectTranslated(
-            datapath, error, icmp6(type: map.2, code: map.3, rest: map.4, quoting: clientView(query)))
+            datapath, err4, icmp6(type: map.2, code: map.3, rest: map.4, quoting: clientView(query)))
     }
 
     /// Fragmentation needed (next-hop MTU) -> packet too big (MTU): +20, at least 1280, at most the client link's 1500;
@@ -116,32 +118,32 @@ struct NAT64ICMPFixtureTests {
         let (datapath, out) = try await flow(.tcp, first: segment)
         #expect(out.count == 1494)
         // A router quoting the IPv4 header and 8 bytes (RFC 792): the TCP checksum is not quoted.
-        let error = error(type: 3, code: 4, rest: UInt32(mtu.0), from: Self.router, quoting: Array(out[14..<42]))
+        let err4 = icmp4Error(type: 3, code: 4, rest: UInt32(mtu.0), from: Self.router, quoting: Array(out[14..<42]))
         let expected = icmp6(type: 2, code: 0, rest: mtu.1, quoting: clientView(segment, count: 48))
-        try await expectTranslated(datapath, error, expected)
+        try await expectTranslated(datapath, err4, expected)
     }
 
     @Test func timeExceededQuotingTheTCPChecksumRestoresIt() async throws {
         var segment = Fixture.toVIP6(flags: TCPFlags.ack)
         (segment.payload, segment.trafficClass) = (Array("GET / HTTP/1.1\r\n".utf8), 0x10)
         let (datapath, out) = try await flow(.tcp, mode: .fullNAT, first: segment)
-        let error = error(type: 11, code: 0, from: Self.router, quoting: Array(out[14...]))
+        let err4 = icmp4Error(type: 11, code: 0, from: Self.router, quoting: Array(out[14...]))
         let expected = icmp6(type: 3, code: 0, quoting: clientView(segment))
-        let out6 = try await expectTranslated(datapath, error, expected)
+        let out6 = try await expectTranslated(datapath, err4, expected)
         #expect(Checksum6.valid(quoted(out6)))
     }
 
     @Test func untranslatableErrorsPassUntouched() async throws {
         let (datapath, out) = try await flow(.udp, first: udpQuery())
         // Destination unreachable code 14 (precedence cutoff): RFC 7915 drops it; the stack may have it.
-        let cutoff = error(type: 3, code: 14, from: Self.router, quoting: Array(out[14...]))
+        let cutoff = icmp4Error(type: 3, code: 14, from: Self.router, quoting: Array(out[14...]))
         let result = try run(datapath, cutoff, on: Fixture.serverSide)
         #expect(result.verdict == Verdict.ok)
         #expect(result.packet == cutoff)
         // An error about a port the flow never used.
         var other = Array(out[14...])
         (other[20], other[21]) = (0x12, 0x34)
-        let untracked = error(type: 3, code: 3, from: Self.router, quoting: other)
+        let untracked = icmp4Error(type: 3, code: 3, from: Self.router, quoting: other)
         let passed = try run(datapath, untracked, on: Fixture.serverSide)
         #expect(passed.verdict == Verdict.ok)
         #expect(passed.packet == untracked)
