@@ -21,10 +21,11 @@
  * are updated incrementally, and so is a quoted UDP checksum (within the 8 quoted bytes); a
  * quoted TCP or SCTP checksum lies beyond them and is left alone. The translated error goes to the stack,
  * which routes it to the client (SLB_CNT_ICMP_ERR_XLATE). Errors about untracked packets pass
- * untouched. Only quoted headers without IP options are translated.
+ * untouched. Only quoted headers without IP options are translated. Errors about NAT64 flows
+ * (the entry's rewrite changes the family) leave as ICMPv6: icmp46.h, via pipeline6.h.
  *
- * Fragmentation needed: when DSR's IPIP encapsulation would make a packet with DF set
- * larger than the egress MTU, the frame is cut down and rewritten into an ICMP destination
+ * Fragmentation needed: when DSR's IPIP encapsulation (or NAT64's IPv6 header, icmp46.h) would
+ * make a packet with DF set larger than the egress MTU, the frame is cut down and rewritten into an ICMP destination
  * unreachable / fragmentation needed (type 3 code 4) carrying the original IP header and the
  * first 8 bytes of its payload, with the next-hop MTU the client must use (the egress MTU minus
  * the 20 bytes of the outer header); it goes back out of the interface the packet came in on.
@@ -116,8 +117,14 @@ static __always_inline __u16 slb_csum_update(__u16 old, __u32 diff)
 	return ~slb_csum_fold16(slb_csum_add((__u16)~old, diff));
 }
 
+/* ICMP errors about NAT64 flows leave in IPv6 (defined in pipeline6.h, see icmp46.h). */
+static __attribute__((noinline)) int slb_icmp46_error(struct __sk_buff *skb,
+						      const struct slb_pkt *pkt,
+						      const struct slb_ct_val *ct, bool egress);
+
 /* The ICMP error `pkt` about a packet of a tracked flow, translated back; a TC verdict. */
-static __attribute__((noinline)) int slb_icmp_error(struct __sk_buff *skb, struct slb_pkt *pkt)
+static __attribute__((noinline)) int slb_icmp_error(struct __sk_buff *skb, struct slb_pkt *pkt,
+						    bool egress)
 {
 	__u32 in_off = pkt->l4_off + 8, in_l4 = in_off + 20;
 	struct slb_ct_key key;
@@ -148,6 +155,8 @@ static __attribute__((noinline)) int slb_icmp_error(struct __sk_buff *skb, struc
 	ct = bpf_map_lookup_elem(&slb_ct, &key);
 	if (!ct)
 		goto pass;
+	if (READ_ONCE(ct->nat.flags) & SLB_NAT_AF)
+		return slb_icmp46_error(skb, pkt, ct, egress);
 	slb_nat_tuple(&rp, &ct->nat, &t);
 	/* The packet the peer sent, which the error is really about: the translated reply reversed. */
 	in_new.saddr = t.daddr;

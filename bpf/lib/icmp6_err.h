@@ -17,7 +17,7 @@
  * The packet too big MTU is kept (NAT66 does not change sizes). The result is routed and
  * forwarded like a reply (pipeline6.h) and counted as ct_icmp6_error on the way. Errors whose
  * inner packet is not a tracked NAT66 TCP/UDP flow (or carries extension headers) pass
- * untouched (pass_no_match). NAT64 flows' ICMP errors are not translated.
+ * untouched (pass_no_match). ICMPv4 errors about NAT64 flows are icmp46.h's.
  */
 #ifndef SLB_ICMP6_ERR_H
 #define SLB_ICMP6_ERR_H

@@ -203,7 +203,7 @@ static __always_inline int slb_handle(struct __sk_buff *skb, bool egress)
 		if (pkt->chunk == SLB_ICMP_ECHO)
 			return slb_icmp_echo(skb, pkt, egress);
 		if (pkt->chunk == SLB_ICMP_DEST_UNREACH || pkt->chunk == SLB_ICMP_TIME_EXCEEDED)
-			return slb_icmp_error(skb, pkt);
+			return slb_icmp_error(skb, pkt, egress);
 		slb_count(SLB_CNT_PASS_NO_MATCH);
 		return TC_ACT_OK;
 	case SLB_PARSE_OTHER_L4:

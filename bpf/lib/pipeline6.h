@@ -10,7 +10,9 @@
  * rewrite -> forward. Mode 3 flows go to dsr6.h instead (L2 or IPv6-in-IPv6), on ingress
  * only, as in pipeline.h; the egress program passes them (SLB_CNT_PASS_DSR_EGRESS). slb_handle hands it
  * every frame whose EtherType is IPv6, and hands slb_forward46 the IPv4 packets whose
- * conntrack entry changes the family (the replies of NAT64 flows).
+ * conntrack entry changes the family (the replies of NAT64 flows); icmp.h hands
+ * slb_icmp46_error the ICMPv4 errors about NAT64 flows (icmp46.h: translated to ICMPv6, and
+ * the fragmentation needed for replies too big for the client's link).
  *
  * Forwarding follows fwd.h: the translated packet is routed first (bpf_fib_lookup in the
  * family of the translated packet; ingress as received on skb->ifindex, egress as output),
@@ -30,6 +32,7 @@
 #include "ctx.h"
 #include "dsr6.h"
 #include "icmp6.h"
+#include "icmp46.h"
 #include "icmp6_err.h"
 #include "idle_reset.h"
 #include "lb6.h"
@@ -69,6 +72,7 @@ struct slb_scratch6 {
 	struct slb_xlate_buf xb;
 	struct slb_icmp6_err err;
 	struct slb_dsr6_buf dsr;
+	struct slb_icmp46 icmp46;
 };
 
 /* Datapath-private (never pinned, never read by Swift): the IPv6 paths' scratch space. */
@@ -223,6 +227,12 @@ static __attribute__((noinline)) int slb_forward46(struct __sk_buff *skb, struct
 	s->t.dport = READ_ONCE(ct->nat.dport);
 	slb_fwd_plan(skb, &s->plan, &s->fib, SLB_AF_INET6, &s->t, pkt->tos, pkt->proto, pkt->ttl,
 		     egress);
+	/* 20 bytes larger once translated: frag needed or drop when too big (icmp46.h). */
+	if (s->plan.routed && !s->plan.ttl_pass) {
+		rc = slb_nat64_fit(skb, pkt, s->plan.ifindex, egress);
+		if (rc >= 0)
+			return rc;
+	}
 	rc = slb_xlate46(skb, pkt, &s->t, pkt->ttl - slb_plan_dec(&s->plan, egress),
 			 slb_plan_macs(&s->plan), &s->xb);
 	if (rc == SLB_XLATE_UNSUPPORTED) {
@@ -233,6 +243,46 @@ static __attribute__((noinline)) int slb_forward46(struct __sk_buff *skb, struct
 		slb_count(SLB_CNT_DROP_REWRITE);
 		return TC_ACT_SHOT;
 	}
+	return slb_fwd_send(&s->plan);
+}
+
+/*
+ * Translates the ICMPv4 error `pkt` about the NAT64 flow whose reply entry is `ct` (found by
+ * icmp.h from the quoted packet) to ICMPv6 (icmp46.h), routes it to the client and forwards it.
+ * Returns the TC verdict.
+ */
+static __attribute__((noinline)) int slb_icmp46_error(struct __sk_buff *skb,
+						      const struct slb_pkt *pkt,
+						      const struct slb_ct_val *ct, bool egress)
+{
+	struct slb_scratch6 *s = slb_scratch6_get();
+	__u32 mtu = 0;
+	int rc;
+
+	if (!s) {
+		slb_count(SLB_CNT_DROP_REWRITE);
+		return TC_ACT_SHOT;
+	}
+	__builtin_memcpy(s->t.saddr, ct->nat.saddr, sizeof(s->t.saddr));
+	__builtin_memcpy(s->t.daddr, ct->nat.daddr, sizeof(s->t.daddr));
+	s->t.sport = 0;
+	s->t.dport = 0;
+	slb_fwd_plan(skb, &s->plan, &s->fib, SLB_AF_INET6, &s->t, pkt->tos, SLB_NEXTHDR_ICMP6,
+		     pkt->ttl, egress);
+	/* The client-side MTU bounds a packet too big's MTU (RFC 7915 §4.2). */
+	if (s->plan.routed)
+		bpf_check_mtu(skb, s->plan.ifindex, &mtu, 0, 0);
+	rc = slb_icmp46_xlate(skb, pkt, ct, pkt->ttl - slb_plan_dec(&s->plan, egress),
+			      slb_plan_macs(&s->plan), mtu, &s->icmp46);
+	if (rc > 0) {
+		slb_count(SLB_CNT_PASS_NO_MATCH);
+		return TC_ACT_OK;
+	}
+	if (rc) {
+		slb_count(SLB_CNT_DROP_REWRITE);
+		return TC_ACT_SHOT;
+	}
+	slb_count(SLB_CNT_CT_ICMP46_ERR);
 	return slb_fwd_send(&s->plan);
 }
 
