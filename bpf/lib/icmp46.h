@@ -255,7 +255,7 @@ static __always_inline int slb_nat64_fit(struct __sk_buff *skb, const struct slb
 	__be16 frag;
 
 	if (pkt->l4_off != SLB_L3_OFF + sizeof(struct iphdr) ||
-	    !slb_dsr_too_big(skb, pkt, ifindex, &mtu))
+	    !slb_dsr_too_big(skb, pkt, ifindex, &mtu, SLB_NAT64_GROWTH))
 		return -1;
 	if (bpf_skb_load_bytes(skb, SLB_L3_OFF + offsetof(struct iphdr, frag_off), &frag,
 			       sizeof(frag)) ||

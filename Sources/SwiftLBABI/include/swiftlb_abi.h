@@ -167,8 +167,8 @@ enum slb_counter {
 	SLB_CNT_ICMP6_TOO_BIG = 33,    /* IPv6 DSR: too big for IPv6-in-IPv6, packet too big sent */
 	/* idle reset: RST also sent to the flow's other end */
 	SLB_CNT_TCP_IDLE_RESET_PEER = 34,
-	SLB_CNT_CT_ICMP46_ERR = 35,    /* ICMPv4 error about a NAT64 flow translated to ICMPv6 */
-	SLB_CNT_DROP_NAT64_BIG = 36,   /* NAT64 reply too big for the client, DF clear */
+	SLB_CNT_CT_ICMP46_ERR = 35,  /* ICMPv4 error about a NAT64 flow translated to ICMPv6 */
+	SLB_CNT_DROP_NAT64_BIG = 36, /* NAT64 reply too big for the client, DF clear */
 	SLB_CNT_MAX = 48,
 };
 
