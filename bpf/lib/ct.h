@@ -146,16 +146,29 @@ static __always_inline __u64 slb_ct_timeout_ns(__u8 proto, __u8 state, __u32 ina
 	}
 }
 
-/* The service's inactive_timeout_s for the flow of entry `key`/`ct` (0 if gone or unset). */
-static __always_inline __u32 slb_ct_inactive_s(const struct slb_ct_key *key,
-					       const struct slb_ct_val *ct)
+/*
+ * The service timeout of the flow of entry `key`/`ct` (0 if gone or unset), for either family:
+ * the VIP is the forward entry's destination, or the reply entry's rewritten source (whose
+ * family differs from the key's for NAT64). Not inlined: its service key would otherwise add
+ * to the frames of the pipelines, which are near the verifier's 512-byte stack limit.
+ */
+static __attribute__((noinline)) __u32 slb_ct_inactive_s(const struct slb_ct_key *key,
+							 const struct slb_ct_val *ct)
 {
 	const struct slb_svc_val *svc;
+	const __be32 *vip = key->daddr;
+	__be16 port = key->dport;
+	__u8 family = key->family;
 
-	if (ct->dir == SLB_DIR_FWD)
-		svc = slb_svc_find(key->daddr[0], key->dport, key->proto);
+	if (ct->dir != SLB_DIR_FWD) {
+		vip = ct->nat.saddr;
+		port = ct->nat.sport;
+		family = ct->nat.family;
+	}
+	if (family == SLB_AF_INET6)
+		svc = slb_svc_find6(vip, port, key->proto);
 	else
-		svc = slb_svc_find(ct->nat.saddr[0], ct->nat.sport, key->proto);
+		svc = slb_svc_find(vip[0], port, key->proto);
 	return svc ? READ_ONCE(svc->inactive_timeout_s) : 0;
 }
 

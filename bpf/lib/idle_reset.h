@@ -53,31 +53,6 @@ static __always_inline __u16 slb_csum_fold(__u64 sum)
 	return ~sum;
 }
 
-/*
- * The service timeout of the flow of entry `key`/`ct` (0 if gone or unset), for either family:
- * the VIP is the forward entry's destination, or the reply entry's rewritten source (whose
- * family differs from the key's for NAT64).
- */
-static __always_inline __u32 slb_idle_inactive_s(const struct slb_ct_key *key,
-						 const struct slb_ct_val *ct)
-{
-	const struct slb_svc_val *svc;
-	const __be32 *vip = key->daddr;
-	__be16 port = key->dport;
-	__u8 family = key->family;
-
-	if (ct->dir != SLB_DIR_FWD) {
-		vip = ct->nat.saddr;
-		port = ct->nat.sport;
-		family = ct->nat.family;
-	}
-	if (family == SLB_AF_INET6)
-		svc = slb_svc_find6(vip, port, key->proto);
-	else
-		svc = slb_svc_find(vip[0], port, key->proto);
-	return svc ? READ_ONCE(svc->inactive_timeout_s) : 0;
-}
-
 /* Whether `key`/`ct` is an established TCP flow whose service timeout both directions outlived. */
 static __always_inline bool slb_idle_reset_due(const struct slb_ct_key *key,
 					       const struct slb_ct_val *ct,
@@ -94,7 +69,7 @@ static __always_inline bool slb_idle_reset_due(const struct slb_ct_key *key,
 		return false;
 	if (READ_ONCE(ct->state) != SLB_CT_ESTABLISHED)
 		return false;
-	inactive_s = slb_idle_inactive_s(key, ct);
+	inactive_s = slb_ct_inactive_s(key, ct);
 	if (!inactive_s)
 		return false;
 	timeout = (__u64)inactive_s * SLB_NSEC_PER_SEC;

@@ -27,19 +27,6 @@
 #include "maps.h"
 #include "parse6.h"
 
-/* Returns the IPv6 service {vip, port, proto}, or NULL. */
-static __always_inline struct slb_svc_val *slb_svc_find6(const __be32 *vip, __be16 port, __u8 proto)
-{
-	struct slb_svc_key key;
-
-	__builtin_memset(&key, 0, sizeof(key));
-	__builtin_memcpy(key.vip, vip, sizeof(key.vip));
-	key.port = port;
-	key.proto = proto;
-	key.family = SLB_AF_INET6;
-	return bpf_map_lookup_elem(&slb_svc, &key);
-}
-
 /* Picks an endpoint of `svc` for the new flow `p`. Returns 0 and fills `out`, or -1. */
 static __always_inline int slb_select6(const struct slb_svc_val *svc, const struct slb_pkt6 *p,
 				       struct slb_backend6 *out)

@@ -56,6 +56,19 @@ static __always_inline struct slb_svc_val *slb_svc_find(__be32 vip, __be16 port,
 	return bpf_map_lookup_elem(&slb_svc, &key);
 }
 
+/* Returns the IPv6 service {vip, port, proto}, or NULL. */
+static __always_inline struct slb_svc_val *slb_svc_find6(const __be32 *vip, __be16 port, __u8 proto)
+{
+	struct slb_svc_key key;
+
+	__builtin_memset(&key, 0, sizeof(key));
+	__builtin_memcpy(key.vip, vip, sizeof(key.vip));
+	key.port = port;
+	key.proto = proto;
+	key.family = SLB_AF_INET6;
+	return bpf_map_lookup_elem(&slb_svc, &key);
+}
+
 static __always_inline __u32 slb_rol32(__u32 word, unsigned int shift)
 {
 	return (word << shift) | (word >> ((-shift) & 31));
