@@ -173,9 +173,6 @@ struct RuleValidatorTests {
             $0.serviceArguments.inactiveTimeOut = 1 << 32
         },
         .init("oper 3", field: "\(args).oper", says: "not an operation") { $0.serviceArguments.oper = 3 },
-        .init("probetype sctp", field: "\(args).probetype", says: "not supported yet") {
-            $0.serviceArguments.probetype = "sctp"
-        },
         .init("probetype smtp", field: "\(args).probetype", says: "is not a probe type") {
             $0.serviceArguments.probetype = "smtp"
         },
@@ -304,6 +301,24 @@ struct RuleValidatorTests {
             #expect(rule.mode == .dsr)
             #expect(rule.endpoints == [DatapathEndpoint(address: IPAddress("2001:db8:1::10")!, port: 80, weight: 1)])
         }
+    }
+
+    @Test("sctp probes: accepted for IPv4 endpoints, refused with a clear 400 for IPv6 ones")
+    func sctpProbeFamilies() throws {
+        var v4 = Fixtures.entry(proto: "sctp")
+        v4.serviceArguments.monitor = true
+        #expect(try RuleValidator.validate(v4).entry.serviceArguments.monitor)
+        var v6 = Fixtures.entry("2001:db8::1", proto: "sctp", endpoints: [("2001:db8:1::1", 80, 1)])
+        v6.serviceArguments.monitor = true
+        #expect(throws: APIError.self) { try RuleValidator.validate(v6) }
+        do {
+            _ = try RuleValidator.validate(v6)
+        } catch {
+            #expect(error.fields == ["serviceArguments.probetype"])
+            #expect(error.message.contains("sctp probes are IPv4 only"))
+        }
+        v6.serviceArguments.probetype = "ping"
+        #expect(try RuleValidator.validate(v6).key.proto == .sctp)
     }
 
     @Test("sctp and icmp rules are accepted; icmp carries port 0")
