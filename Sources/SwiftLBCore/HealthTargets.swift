@@ -12,7 +12,7 @@ public enum HealthTargets {
     ) -> ProbeTarget? {
         let args = rule.entry.serviceArguments
         guard args.monitor else { return nil }
-        let type = args.probetype.isEmpty ? defaultType(for: rule.key.proto) : ProbeType(name: args.probetype)
+        let type = args.probetype.isEmpty ? ProbeType.defaultType(for: rule.key.proto) : ProbeType(name: args.probetype)
         guard let type, type != .none else { return nil }
         let port = type.usesPort ? (args.probeport != 0 ? UInt16(clamping: args.probeport) : endpoint.port) : 0
         let key = ProbeTarget.key(host: endpoint.address, type: type, port: port)
@@ -39,12 +39,4 @@ public enum HealthTargets {
         return byKey.values.sorted { $0.key < $1.key }
     }
 
-    private static func defaultType(for proto: L4Protocol) -> ProbeType {
-        switch proto {
-        case .tcp: return .tcp
-        case .udp: return .udp
-        case .sctp: return .sctp
-        case .icmp: return .ping
-        }
-    }
 }

@@ -33,6 +33,20 @@ public enum ProbeType: String, Sendable, Hashable, CaseIterable {
     /// Whether the probe needs a port (every type but `ping` and `none`).
     public var usesPort: Bool { self != .ping && self != .none }
 
+    /// Whether the prober can send this probe to IPv4 addresses only (its raw or datagram socket is
+    /// IPv4: ping, udp, sctp); tcp, http and https work for both families.
+    public var isIPv4Only: Bool { self == .ping || self == .udp || self == .sctp }
+
+    /// The probe of a monitored rule without probetype, by the rule's protocol (loxilb's defaults).
+    public static func defaultType(for proto: L4Protocol) -> ProbeType {
+        switch proto {
+        case .tcp: return .tcp
+        case .udp: return .udp
+        case .sctp: return .sctp
+        case .icmp: return .ping
+        }
+    }
+
     /// Probe types the prober implements.
     public static let supported: [ProbeType] = [.none, .ping, .tcp, .udp, .sctp, .http, .https]
 

@@ -18,18 +18,18 @@ extension RuleValidator {
         try checkText(args.proberesp, field: prefix + "proberesp")
     }
 
-    /// sctp probes are sent over a raw IPv4 socket (SCTPProbe): refuse them for IPv6 endpoints rather than mark those
-    /// endpoints down. A monitored sctp rule without probetype would probe with sctp, so it counts too.
+    /// ping, udp and sctp probes go out over IPv4 sockets (SwiftLBHealth): refuse them for IPv6 endpoints rather than
+    /// mark those endpoints down. A monitored rule without probetype probes with its protocol's default type.
     static func checkProbeFamily(_ args: ServiceArguments, proto: L4Protocol, endpoints: [DatapathEndpoint])
         throws(APIError)
     {
         guard args.monitor else { return }
-        let type = args.probetype.isEmpty ? (proto == .sctp ? ProbeType.sctp : nil) : ProbeType(name: args.probetype)
-        guard type == .sctp, let index = endpoints.firstIndex(where: { !$0.address.isV4 }) else { return }
+        let type = args.probetype.isEmpty ? ProbeType.defaultType(for: proto) : ProbeType(name: args.probetype)
+        guard let type, type.isIPv4Only, let index = endpoints.firstIndex(where: { !$0.address.isV4 }) else { return }
         throw .badRequest(
             field: "serviceArguments.probetype",
-            message: "sctp probes are IPv4 only, but endpoints[\(index)].endpointIP \(endpoints[index].address) is "
-                + "IPv6; set probetype to ping, tcp, udp, http, https or none")
+            message: "\(type.rawValue) probes are IPv4 only, but endpoints[\(index)].endpointIP "
+                + "\(endpoints[index].address) is IPv6; set probetype to tcp, http, https or none")
     }
 
     /// Validates a `POST /config/endpoint` body and returns it normalized (name, type, period, retries
@@ -40,10 +40,10 @@ extension RuleValidator {
                 field: "hostName", message: "hostName \"\(entry.hostName)\" is not an IPv4 or IPv6 address")
         }
         let type = entry.probeType.isEmpty ? ProbeType.ping : try probeType(entry.probeType, field: "probeType")
-        if type == .sctp && !host.isV4 {
+        if type.isIPv4Only && !host.isV4 {
             throw .badRequest(
                 field: "probeType",
-                message: "sctp probes are IPv4 only, but hostName \(host) is IPv6; use ping, tcp, udp, http or https")
+                message: "\(type.rawValue) probes are IPv4 only, but hostName \(host) is IPv6; use tcp, http or https")
         }
         try checkRange(entry.probePort, 0...65535, field: "probePort", what: "a port")
         try checkRange(
