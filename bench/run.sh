@@ -6,7 +6,7 @@
 #   options: --servers N (default 3)  --skip-build  --out DIR (default bench/results)
 #   environment: SWIFTLB_BIN_DIR (binaries to use instead of a release build),
 #                BENCH_PREFIX (namespace prefix, default slbbn), BENCH_FIXTURE_NETNS (slbfx-b),
-#                BENCH_ONLY (space-separated parts to run: contender names, scale-NAME, datapath),
+#                BENCH_ONLY (space-separated parts to run: contender names, scale-NAME, datapath, floor),
 #                BENCH_DURATION / BENCH_REPS / BENCH_CONNECTIONS (full run: 3 s, 3, 16)
 #
 # Builds client, LB and N server namespaces joined by veth pairs (e2e/lib/topology.sh), starts
@@ -16,7 +16,8 @@
 # with keep-alive, new connections/s, latency p50/p99 (wrk), TCP throughput and 64-byte UDP
 # packets/s (iperf3) and CPU per request; then the scale run (1..10,000 services) for SwiftLB,
 # iptables and nftables, SwiftLB's control-plane cost, and the per-packet datapath cost through
-# BPF_PROG_TEST_RUN (bench/DatapathBench). Writes bench/results/<date>-<mode>.md (+ .tsv, plots).
+# BPF_PROG_TEST_RUN (bench/DatapathBench) and the platform floor of single operations (bench/floor.sh).
+# Writes bench/results/<date>-<mode>.md (+ .tsv, plots, <date>-floor.md).
 # Every load generator stops by itself; everything started is stopped on exit, even on Ctrl-C.
 set -uo pipefail
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -43,9 +44,9 @@ while [[ $# -gt 0 ]]; do
     shift
 done
 if [[ $MODE == quick ]]; then
-    DUR=1 REPS=1 SCALES=(1 100) DP_ARGS=(--quick)
+    DUR=1 REPS=1 SCALES=(1 100) DP_ARGS=(--quick) FLOOR_ARGS=(--quick)
 else
-    DUR=${BENCH_DURATION:-3} REPS=${BENCH_REPS:-3} SCALES=(1 100 1000 10000) DP_ARGS=()
+    DUR=${BENCH_DURATION:-3} REPS=${BENCH_REPS:-3} SCALES=(1 100 1000 10000) DP_ARGS=() FLOOR_ARGS=()
 fi
 # The main table interleaves contenders: round r measures every contender once, so a burst of
 # load from elsewhere on the machine lands on all of them rather than on one. The scale runs
@@ -191,9 +192,16 @@ if wanted datapath; then
     FIXTURE_NETNS=$FIXTURE_NS "$ROOT/scripts/fixture-netns.sh" down
 fi
 
+FLOOR_MD=$OUT_DIR/$STAMP-floor.md
+if wanted floor; then
+    say "platform floor: single operations (bench/floor.sh)"
+    timeout 300 "$BENCH_DIR/floor.sh" "${FLOOR_ARGS[@]}" --out "$FLOOR_MD" >/dev/null ||
+        echo "warning: the platform floor failed" >&2
+fi
+
 ELAPSED=$(($(date +%s) - START_S))
 say "writing the report (run took ${ELAPSED}s)"
-"$PYTHON" "$TOOLS_DIR/report.py" --tsv "$RESULTS_TSV" --datapath "$DATAPATH_MD" --mode "$MODE" \
+"$PYTHON" "$TOOLS_DIR/report.py" --tsv "$RESULTS_TSV" --datapath "$DATAPATH_MD" --floor "$FLOOR_MD" --mode "$MODE" \
     --servers "$SERVERS" --duration "$DUR" --reps "$REPS interleaved rounds (scale: $SCALE_REPS per size)" --elapsed "$ELAPSED" \
     --out "$OUT_DIR/$STAMP-$MODE.md" --plots "$OUT_DIR/$STAMP-$MODE" || exit 1
 cat "$OUT_DIR/$STAMP-$MODE.md"

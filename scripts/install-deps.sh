@@ -9,6 +9,7 @@ packages=(
     clang-format                                    # formatting of bpf/ (scripts/lint.sh)
     wrk haproxy nginx libnginx-mod-stream           # benchmarks (bench/run.sh): load generator, L4 proxies
     nftables iptables python3-matplotlib            # benchmarks: kube-proxy-style DNAT peers, plots
+    bpftool                                         # benchmarks: bench/floor.sh loads and times its programs
     gobgpd bird2                                    # BGP: the speaker swiftlb --bgp runs; the test router
 )
 missing=()

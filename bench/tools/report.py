@@ -7,7 +7,8 @@ table divides each contender's median by SwiftLB's (DNAT mode) in the same run. 
 matplotlib (Debian's python3-matplotlib); without it the report says so and still completes.
 
 Also: report.py --check REPORT.md  exits 0 when the report's main table is well formed
-(header, separator, one row per contender, the same number of cells in every row).
+(header, separator, one row per contender, the same number of cells in every row) and the
+platform floor table (bench/floor.sh) has at least its noop row.
 """
 import argparse
 import collections
@@ -250,9 +251,11 @@ def check(path):
     numeric = sum(1 for r in rows[2:] for c in r.split("|")[2:-1] if re.match(r"\s*[0-9]", c))
     if numeric == 0:
         problems.append("no measured value at all")
-    for needed in ["## Scale", "## Datapath", "kernel"]:
+    for needed in ["## Scale", "## Datapath", "## Platform floor", "kernel"]:
         if needed not in text:
             problems.append(f"missing {needed}")
+    if not re.search(r"^\|[^|\n]*`noop`[^|\n]*\| [0-9]+ \|", text, re.M):
+        problems.append("no measured noop row in the platform floor table")
     for problem in problems:
         print("check:", problem)
     if not problems:
@@ -265,6 +268,7 @@ def main():
     parser.add_argument("--check")
     parser.add_argument("--tsv")
     parser.add_argument("--datapath")
+    parser.add_argument("--floor")
     parser.add_argument("--mode", default="full")
     parser.add_argument("--servers", default="3")
     parser.add_argument("--duration", default="?")
@@ -282,6 +286,7 @@ def main():
     scale_lines, sizes, names = scale_table(data)
     made, plot_note = plots(data, args.plots, sizes, names) if args.plots else ([], "")
     datapath = open(args.datapath).read() if args.datapath and os.path.exists(args.datapath) else "(not run)\n"
+    floor = open(args.floor).read() if args.floor and os.path.exists(args.floor) else "(not run)\n"
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     out = [f"# SwiftLB benchmark, {args.mode} run, {now}", "",
            f"- machine: {info['cpu']}, {info['memory']}; kernel {info['kernel']}; load average at the end {info['load']}",
@@ -295,7 +300,8 @@ def main():
            "", "### SwiftLB against the best peer (worst standing first)", ""] + verdict_lines + [
            "", "## Scale (traffic to one service among N)", ""] + scale_lines + [
            "", "## Control plane", ""] + control_table(data) + [
-           "", "## Datapath (BPF_PROG_TEST_RUN)", "", datapath.strip(), ""]
+           "", "## Datapath (BPF_PROG_TEST_RUN)", "", datapath.strip(), "",
+           "## Platform floor (single operations, bench/floor.sh)", "", floor.strip(), ""]
     for path in made:
         out += [f"![{os.path.basename(path)}]({os.path.basename(path)})", ""]
     if plot_note:
