@@ -9,7 +9,12 @@ public enum BPFObjects {
     public static var names: [String] { GeneratedBPFObjects.objects.keys.sorted() }
 
     /// The ELF bytes of the object called `name`, or nil when no such program was compiled.
+    /// With SWIFTLB_BPF_OBJECT_DIR set, `<dir>/<name>.bpf.o` is read instead of the embedded copy:
+    /// a developer knob to compare datapath builds (bench A/B runs) without relinking Swift.
     public static func object(named name: String) -> [UInt8]? {
+        if let dir = ProcessInfo.processInfo.environment["SWIFTLB_BPF_OBJECT_DIR"], !dir.isEmpty {
+            return FileManager.default.contents(atPath: "\(dir)/\(name).bpf.o").map { [UInt8]($0) }
+        }
         guard let encoded = GeneratedBPFObjects.objects[name],
             let data = Data(base64Encoded: encoded)
         else { return nil }

@@ -14,8 +14,23 @@
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
 
 #include "compiler.h"
+
+/* skb->ip_summed values (include/linux/skbuff.h). */
+#define SLB_CHECKSUM_NONE 0
+#define SLB_CHECKSUM_UNNECESSARY 1
+#define SLB_CHECKSUM_COMPLETE 2
+#define SLB_CHECKSUM_PARTIAL 3
+
+/* The kernel's view of the context: read-only, but it shows fields __sk_buff does not. */
+extern void *bpf_cast_to_kern_ctx(void *obj) __ksym;
+
+/* The one field of struct sk_buff the datapath reads, located through CO-RE. */
+struct sk_buff___slb {
+	__u8 ip_summed : 2;
+} __attribute__((preserve_access_index));
 
 static __always_inline void *ctx_data(const struct __sk_buff *skb)
 {
@@ -39,6 +54,18 @@ static __always_inline int ctx_pull(struct __sk_buff *skb, __u32 len)
 	if (len > skb->len)
 		return -1;
 	return bpf_skb_pull_data(skb, len) ? -1 : 0;
+}
+
+/*
+ * How the packet's L4 checksum stands (SLB_CHECKSUM_*), which decides how a rewrite must adjust
+ * it: the checksum helpers read the same field. The cast is free (the verifier rewrites it
+ * to a register move) and so is the load.
+ */
+static __always_inline __u8 ctx_ip_summed(struct __sk_buff *skb)
+{
+	struct sk_buff___slb *kskb = bpf_cast_to_kern_ctx(skb);
+
+	return BPF_CORE_READ_BITFIELD(kskb, ip_summed);
 }
 
 #endif /* SLB_CTX_H */

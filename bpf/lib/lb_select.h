@@ -32,6 +32,7 @@
 #ifndef SLB_LB_SELECT_H
 #define SLB_LB_SELECT_H
 
+#include "clock.h"
 #include "compiler.h"
 #include "maps.h"
 #include "parse.h"
@@ -261,7 +262,7 @@ static __always_inline int slb_persist_pick(struct slb_sel_scratch *scratch,
 {
 	struct slb_persist_val *old;
 	__u32 timeout_s = READ_ONCE(svc->inactive_timeout_s);
-	__u64 now = bpf_ktime_get_ns();
+	__u64 now = slb_now_ns();
 	int idx;
 	__builtin_memset(&scratch->key, 0, sizeof(scratch->key));
 	scratch->key.svc_id = id;

@@ -14,6 +14,14 @@
  * (SLB_CNT_DROP_REWRITE) rather than send it half rewritten.
  * SCTP has no pseudo-header checksum: address changes leave its CRC32c alone and port changes
  * update it incrementally (sctp.h).
+ *
+ * The common case skips the helpers altogether (slb_rewrite_direct): a TCP or UDP packet with a
+ * 20-byte IPv4 header whose headers are in the linear area and whose ip_summed is not
+ * CHECKSUM_COMPLETE is rewritten through direct packet access, both checksums computed here
+ * exactly as the helpers would for that ip_summed. Only CHECKSUM_COMPLETE needs skb->csum
+ * adjusted, which a program can only do through the helpers; those packets, SCTP and unusual
+ * headers take the helper path. Each helper call costs tens of ns on a mitigated CPU, a
+ * direct store a few.
  */
 #ifndef SLB_NAT_H
 #define SLB_NAT_H
@@ -71,6 +79,42 @@ static __always_inline __u16 slb_csum_apply(__u16 check, __u32 diff)
 	return (__u16)~sum;
 }
 
+/*
+ * The checksum field `check` folded with `diff` without complementing: how a CHECKSUM_PARTIAL
+ * packet's L4 field (the uncomplemented pseudo-header sum) takes a change of addresses, as the
+ * kernel's inet_proto_csum_replace_by_diff does for it.
+ */
+static __always_inline __u16 slb_csum_apply_partial(__u16 check, __u32 diff)
+{
+	__u32 sum = slb_csum_add(diff, check);
+
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (__u16)sum;
+}
+
+/*
+ * The TCP or UDP checksum field `check` after the addresses changed by `addr_diff` and the ports
+ * by `port_diff`, as bpf_l4_csum_replace leaves it for `ip_summed` (never COMPLETE here): a
+ * PARTIAL field holds the pseudo-header sum, which only the addresses enter (the device adds
+ * the ports when it finishes the sum); otherwise it is a full checksum (RFC 1624). A UDP
+ * checksum of 0 means "none" and stays 0; a computed 0 goes out as 0xffff
+ * (BPF_F_MARK_MANGLED_0).
+ */
+static __always_inline __u16 slb_l4_csum_fix(__u16 check, __u8 ip_summed, bool udp, __u32 addr_diff,
+					     __u32 port_diff)
+{
+	if (udp && !check)
+		return 0;
+	if (ip_summed == SLB_CHECKSUM_PARTIAL)
+		check = slb_csum_apply_partial(check, addr_diff);
+	else
+		check = slb_csum_apply(check, slb_csum_add(addr_diff, port_diff));
+	if (udp && !check)
+		check = 0xffff;
+	return check;
+}
+
 /* The tuple of `pkt` after the rewrite `nat` (from a conntrack entry). */
 static __always_inline void slb_nat_tuple(const struct slb_pkt *pkt, const struct slb_nat *nat,
 					  struct slb_tuple *t)
@@ -89,6 +133,49 @@ static __always_inline void slb_nat_tuple(const struct slb_pkt *pkt, const struc
 		t->daddr = READ_ONCE(nat->daddr[0]);
 		t->dport = READ_ONCE(nat->dport);
 	}
+}
+
+/*
+ * The helper-free rewrite (see the top of this file): writes the MACs `macs` (unless NULL), the
+ * TTL `ttl` (when `ttl_dec`), the tuple `t` and both checksums straight into the packet.
+ * Returns false, having written nothing, when the packet is not such a case.
+ */
+static __always_inline bool slb_rewrite_direct(struct __sk_buff *skb, const struct slb_pkt *pkt,
+					       const struct slb_tuple *t, bool ttl_dec, __u8 ttl,
+					       const __u8 *macs, __u32 l3_diff, __u32 addr_diff,
+					       __u32 port_diff)
+{
+	bool udp = pkt->proto == IPPROTO_UDP;
+	void *data, *end;
+	__u16 *l4_check;
+	__u8 summed;
+
+	if (pkt->l4_off != SLB_IP_SADDR_OFF + 2 * sizeof(__be32) ||
+	    (pkt->proto != IPPROTO_TCP && !udp))
+		return false;
+	summed = ctx_ip_summed(skb);
+	if (summed == SLB_CHECKSUM_COMPLETE)
+		return false;
+	data = ctx_data(skb);
+	end = ctx_data_end(skb);
+	l4_check = data + SLB_IP_SADDR_OFF + 2 * sizeof(__be32) +
+		   (udp ? offsetof(struct udphdr, check) : offsetof(struct tcphdr, check));
+	if ((void *)(l4_check + 1) > end)
+		return false;
+
+	if (macs)
+		__builtin_memcpy(data, macs, 2 * ETH_ALEN);
+	if (ttl_dec)
+		*(__u8 *)(data + SLB_IP_TTL_OFF) = ttl;
+	__builtin_memcpy(data + SLB_IP_SADDR_OFF, t, sizeof(*t));
+	if (addr_diff || ttl_dec) {
+		__u16 *ip_check = data + SLB_IP_CSUM_OFF;
+
+		*ip_check = slb_csum_apply(*ip_check, l3_diff);
+	}
+	if (addr_diff || port_diff)
+		*l4_check = slb_l4_csum_fix(*l4_check, summed, udp, addr_diff, port_diff);
+	return true;
 }
 
 /*
@@ -139,6 +226,10 @@ static __always_inline int slb_rewrite(struct __sk_buff *skb, struct slb_pkt *pk
 			l3_diff, slb_csum_diff2(bpf_htons(((__u16)pkt->ttl << 8) | pkt->proto),
 						bpf_htons(((__u16)ttl << 8) | pkt->proto)));
 
+	if (slb_rewrite_direct(skb, pkt, t, ttl_dec, ttl, macs, l3_diff, addr ? addr_diff : 0,
+			       port ? port_diff : 0))
+		goto done;
+
 	data = ctx_data(skb);
 	end = ctx_data_end(skb);
 	if (pkt->l4_off == SLB_IP_SADDR_OFF + 2 * sizeof(__be32) && data + sizeof(hdr) <= end) {
@@ -185,6 +276,7 @@ static __always_inline int slb_rewrite(struct __sk_buff *skb, struct slb_pkt *pk
 		    bpf_l4_csum_replace(skb, l4_csum, 0, port_diff, slb_l4_csum_flags(pkt, 0)))
 			return -1;
 	}
+done:
 	pkt->saddr = t->saddr;
 	pkt->daddr = t->daddr;
 	pkt->sport = t->sport;

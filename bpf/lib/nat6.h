@@ -2,7 +2,8 @@
 /*
  * nat6.h - NAT66 rewriting and NAT64 header translation (RFC 7915), with checksum fix-ups.
  *
- * NAT66 (slb_rewrite6): addresses, ports, hop limit and MACs are written with
+ * NAT66 (slb_rewrite6): addresses, ports, hop limit and MACs are written directly with the
+ * checksum computed here in the common case (slb_rewrite6_direct, see nat.h), otherwise with
  * bpf_skb_store_bytes; IPv6 has no header checksum, so only the L4 checksum changes: the sum
  * of the address-word differences goes into one bpf_l4_csum_replace with BPF_F_PSEUDO_HDR,
  * the port differences into one without (see nat.h for why this keeps CHECKSUM_PARTIAL and
@@ -137,6 +138,46 @@ static __always_inline int slb_l4_fix(struct __sk_buff *skb, const struct slb_pk
 }
 
 /*
+ * The helper-free NAT66 rewrite, as slb_rewrite_direct (nat.h) is for IPv4: a TCP or UDP packet
+ * without extension headers, headers linear, ip_summed not CHECKSUM_COMPLETE, gets the MACs
+ * `macs` (unless NULL), the hop limit `hop` (when `hop_dec`), the tuple `t` and its L4
+ * checksum written directly. Returns false, having written nothing, for any other packet.
+ */
+static __always_inline bool slb_rewrite6_direct(struct __sk_buff *skb, const struct slb_pkt6 *p,
+						const struct slb_tuple6 *t, bool hop_dec, __u8 hop,
+						const __u8 *macs, __u32 addr_diff)
+{
+	bool udp = p->base.proto == IPPROTO_UDP;
+	__u32 port_diff;
+	void *data, *end;
+	__u16 *l4_check;
+	__u8 summed;
+
+	if (p->base.l4_off != SLB_IP6_L4_OFF || (p->base.proto != IPPROTO_TCP && !udp))
+		return false;
+	summed = ctx_ip_summed(skb);
+	if (summed == SLB_CHECKSUM_COMPLETE)
+		return false;
+	data = ctx_data(skb);
+	end = ctx_data_end(skb);
+	l4_check = data + SLB_IP6_L4_OFF +
+		   (udp ? offsetof(struct udphdr, check) : offsetof(struct tcphdr, check));
+	if ((void *)(l4_check + 1) > end)
+		return false;
+
+	if (macs)
+		__builtin_memcpy(data, macs, 2 * ETH_ALEN);
+	if (hop_dec)
+		*(__u8 *)(data + SLB_IP6_HOP_OFF) = hop;
+	__builtin_memcpy(data + SLB_IP6_SADDR_OFF, t, 8 * sizeof(__be32));
+	__builtin_memcpy(data + SLB_IP6_L4_OFF, &t->sport, 2 * sizeof(__be16));
+	port_diff = slb_port_diff(&p->base, t->sport, t->dport);
+	if (addr_diff || port_diff)
+		*l4_check = slb_l4_csum_fix(*l4_check, summed, udp, addr_diff, port_diff);
+	return true;
+}
+
+/*
  * Rewrites the IPv6 packet `p` to the tuple `t` (NAT66), decrementing the hop limit when
  * `hop_dec` and writing the MACs `macs` (destination then source) unless NULL. Returns 0 or -1.
  */
@@ -152,6 +193,8 @@ static __always_inline int slb_rewrite6(struct __sk_buff *skb, struct slb_pkt6 *
 	addr = __builtin_memcmp(p->saddr, t->saddr, sizeof(t->saddr)) ||
 	       __builtin_memcmp(p->daddr, t->daddr, sizeof(t->daddr));
 
+	if (slb_rewrite6_direct(skb, p, t, hop_dec, hop, macs, addr ? addr_diff : 0))
+		goto done;
 	if (macs && bpf_skb_store_bytes(skb, 0, macs, 2 * ETH_ALEN, 0))
 		return -1;
 	if (hop_dec && bpf_skb_store_bytes(skb, SLB_IP6_HOP_OFF, &hop, sizeof(hop), 0))
@@ -161,6 +204,7 @@ static __always_inline int slb_rewrite6(struct __sk_buff *skb, struct slb_pkt6 *
 	if (slb_l4_fix(skb, &p->base, p->base.l4_off, addr_diff, addr, t->sport, t->dport,
 		       SLB_IP6_L4_OFF + p->plen - p->base.l4_off))
 		return -1;
+done:
 	__builtin_memcpy(p->saddr, t->saddr, sizeof(p->saddr));
 	__builtin_memcpy(p->daddr, t->daddr, sizeof(p->daddr));
 	p->base.sport = t->sport;

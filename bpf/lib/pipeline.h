@@ -22,6 +22,7 @@
 #define SLB_PIPELINE_H
 
 #include "acl.h"
+#include "clock.h"
 #include "compiler.h"
 #include "ct.h"
 #include "ctx.h"
@@ -128,7 +129,7 @@ static __always_inline struct slb_scratch4 *slb_scratch4_get(void)
  * forward entry in `*ct` and -1, or a TC verdict (>= 0) when the packet is not load balanced.
  * Not inlined: its locals (service, endpoint, the new entries) get their own stack frame,
  * which keeps the programs under the verifier's 512-byte stack limit. It takes the packet's
- * clock reading rather than reading the clock again (bpf_ktime_get_ns costs tens of ns).
+ * clock reading rather than reading the clock again (each read costs tens of ns).
  */
 static __attribute__((noinline)) int slb_new_flow(struct __sk_buff *skb, struct slb_scratch4 *s,
 						  __u64 now, bool egress, struct slb_ct_val **ct)
@@ -214,7 +215,7 @@ static __always_inline int slb_handle(struct __sk_buff *skb, bool egress)
 		return TC_ACT_SHOT;
 	}
 
-	now = bpf_ktime_get_ns();
+	now = slb_now_ns();
 	slb_ct_key_init(key, pkt);
 	ct = bpf_map_lookup_elem(&slb_ct, key);
 	if (ct && egress && (READ_ONCE(ct->nat.flags) & SLB_NAT_DSR)) {

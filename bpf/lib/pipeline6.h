@@ -26,6 +26,7 @@
 #define SLB_PIPELINE6_H
 
 #include "acl.h"
+#include "clock.h"
 #include "compiler.h"
 #include "ct.h"
 #include "ct6.h"
@@ -466,7 +467,7 @@ static __attribute__((noinline)) int slb_handle6(struct __sk_buff *skb, bool egr
 		return TC_ACT_SHOT;
 	}
 
-	now = bpf_ktime_get_ns();
+	now = slb_now_ns();
 	slb_ct6_key_init(&s->key, &s->p);
 	ct = bpf_map_lookup_elem(&slb_ct, &s->key);
 	if (ct && egress && (READ_ONCE(ct->nat.flags) & SLB_NAT_DSR)) {

@@ -256,7 +256,7 @@ struct slb_nat {
 #define SLB_NH_CACHE_NS 1000000000ULL
 
 struct slb_nexthop {
-	__u64 stamp_ns;	   /* bpf_ktime_get_ns() of the lookup, 0 = empty */
+	__u64 stamp_ns;	   /* CLOCK_MONOTONIC ns (bpf/lib/clock.h) of the lookup, 0 = empty */
 	__u32 in_ifindex;  /* skb->ifindex the lookup was made for */
 	__u32 out_ifindex; /* where to redirect */
 	__u8 dmac[6]; /* next hop's MAC, then the egress device's: the frame's first 12 bytes */
@@ -272,7 +272,7 @@ struct slb_nexthop {
  */
 struct slb_ct_val {
 	struct slb_nat nat;
-	__u64 last_seen_ns; /* bpf_ktime_get_ns() of the last packet */
+	__u64 last_seen_ns; /* CLOCK_MONOTONIC ns (bpf/lib/clock.h) of the last packet */
 	__u64 packets;
 	__u64 bytes;
 	__u32 svc_id;
