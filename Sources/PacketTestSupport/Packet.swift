@@ -16,6 +16,10 @@ public struct Packet: Equatable, Sendable {
     public var tos: UInt8 = 0
     public var seq: UInt32 = 1000
     public var payload: [UInt8] = []
+    /// IPv4 options after the 20-byte header (a multiple of 4 bytes; IHL follows).
+    public var ipOptions: [UInt8] = []
+    /// False sends UDP with a zero checksum ("none", RFC 768).
+    public var udpChecksum = true
 
     public init(
         srcMAC: [UInt8] = [0x02, 0, 0, 0, 0, 0x02], dstMAC: [UInt8] = [0x02, 0, 0, 0, 0, 0x01],
@@ -37,13 +41,15 @@ public struct Packet: Equatable, Sendable {
     /// The packet on the wire.
     public var bytes: [UInt8] {
         let l4 = proto == 6 ? tcpHeader() + payload : udpHeader() + payload
-        var ip: [UInt8] = [0x45, tos]
-        ip += be16(UInt16(20 + l4.count)) + be16(ipID) + [dontFragment ? 0x40 : 0, 0, ttl, proto, 0, 0]
-        ip += [src.0, src.1, src.2, src.3, dst.0, dst.1, dst.2, dst.3]
+        let headerLength = 20 + ipOptions.count
+        var ip: [UInt8] = [0x40 | UInt8(headerLength / 4), tos]
+        ip += be16(UInt16(headerLength + l4.count)) + be16(ipID) + [dontFragment ? 0x40 : 0, 0, ttl, proto, 0, 0]
+        ip += [src.0, src.1, src.2, src.3, dst.0, dst.1, dst.2, dst.3] + ipOptions
         let ipSum = Checksum.fold(Checksum.sum(ip))
         ip[10] = UInt8(ipSum >> 8)
         ip[11] = UInt8(ipSum & 0xff)
         var segment = l4
+        if proto == 17 && !udpChecksum { return dstMAC + srcMAC + [0x08, 0x00] + ip + segment }
         let l4Sum = Checksum.fold(Checksum.sum(pseudoHeader(length: l4.count) + l4))
         let offset = proto == 6 ? 16 : 6
         let value = proto == 17 && l4Sum == 0 ? 0xffff : l4Sum

@@ -54,6 +54,37 @@ struct DNATFixtureTests {
         #expect(Checksum.valid(result.packet))
     }
 
+    /// IPv4 options move the L4 header: the rewrite falls back to the checksum helpers.
+    @Test func tcpWithIPOptionsIsTranslatedThroughTheHelpers() async throws {
+        let datapath = try await Fixture.datapath()
+        var syn = Fixture.toVIP()
+        syn.ipOptions = [1, 1, 1, 0]  // NOP, NOP, NOP, end of options
+        let result = try run(datapath, syn, on: Fixture.clientSide)
+
+        var expected = syn
+        (expected.dst, expected.dport, expected.ttl) = (Fixture.endpoint(10), 8080, 63)
+        (expected.srcMAC, expected.dstMAC) = (Fixture.serverSideMAC, Fixture.endpointMAC(10))
+        #expect(result.verdict == Verdict.redirect)
+        #expect(result.packet == expected.bytes)
+        #expect(Checksum.valid(result.packet))
+    }
+
+    /// A zero UDP checksum means "none" (RFC 768) and must stay zero through the direct rewrite.
+    @Test func udpWithoutChecksumStaysWithout() async throws {
+        let datapath = try await Fixture.datapath(proto: .udp)
+        var query = Fixture.toVIP(proto: 17, sport: 5353, dport: 80)
+        query.payload = Array("hello".utf8)
+        query.udpChecksum = false
+        let out = try run(datapath, query, on: Fixture.clientSide)
+
+        var expected = query
+        (expected.dst, expected.dport, expected.ttl) = (Fixture.endpoint(10), 8080, 63)
+        (expected.srcMAC, expected.dstMAC) = (Fixture.serverSideMAC, Fixture.endpointMAC(10))
+        #expect(out.verdict == Verdict.redirect)
+        #expect(out.packet == expected.bytes)
+        #expect(out.packet[14 + 20 + 6] == 0 && out.packet[14 + 20 + 7] == 0)
+    }
+
     @Test func udpIsTranslatedBothWays() async throws {
         let datapath = try await Fixture.datapath(proto: .udp)
         var query = Fixture.toVIP(proto: 17, sport: 5353, dport: 80)
