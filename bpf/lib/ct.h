@@ -288,6 +288,23 @@ static __always_inline int slb_ct_insert_failed(long err)
 	return -1;
 }
 
+/* Results of slb_ct_create_snat besides 0 (tracked). */
+#define SLB_CT_ERR_INSERT -1
+#define SLB_CT_ERR_NO_PORT -2
+
+/*
+ * The outcome of creating a flow's entries, `rc` (0, SLB_CT_ERR_NO_PORT or another failure), for
+ * the pipelines: -1 when the flow is tracked, otherwise TC_ACT_SHOT after counting why (no free
+ * source port for the translated tuple, or the insert failed).
+ */
+static __always_inline int slb_ct_create_verdict(int rc)
+{
+	if (!rc)
+		return -1;
+	slb_count(rc == SLB_CT_ERR_NO_PORT ? SLB_CNT_DROP_NAT_PORTS : SLB_CNT_DROP_CT_INSERT);
+	return TC_ACT_SHOT;
+}
+
 /* The state a new flow starts in, from its first packet. */
 static __always_inline __u8 slb_ct_initial_state(const struct slb_pkt *pkt)
 {
@@ -364,10 +381,6 @@ static __always_inline int slb_ct_create(const struct slb_ct_key *key, const str
 	}
 	return 0;
 }
-
-/* Results of slb_ct_create_snat besides 0 (tracked). */
-#define SLB_CT_ERR_INSERT -1
-#define SLB_CT_ERR_NO_PORT -2
 
 /*
  * Creates both entries of a new full NAT / onearm flow: the client's packets are rewritten to

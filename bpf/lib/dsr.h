@@ -32,6 +32,7 @@
 #include "compiler.h"
 #include "ct.h"
 #include "ctx.h"
+#include "fwd.h"
 #include "icmp.h"
 #include "maps.h"
 #include "nat.h"
@@ -173,22 +174,12 @@ static __attribute__((noinline)) int slb_dsr_forward(struct __sk_buff *skb, stru
 			goto drop_rewrite;
 		slb_count(SLB_CNT_DSR_IPIP);
 	}
-	if (rc == BPF_FIB_LKUP_RET_SUCCESS) {
-		slb_count(SLB_CNT_FWD_REDIRECT);
-		return bpf_redirect(ifindex, 0);
-	}
-	__builtin_memset(&rn, 0, sizeof(rn));
-	rn.nh_family = SLB_AF_INET;
-	rn.ipv4_nh = fib.ipv4_dst;
-	slb_count(SLB_CNT_FWD_NEIGH);
-	return bpf_redirect_neigh(ifindex, &rn, sizeof(rn), 0);
+	return slb_send(rc, ifindex, SLB_AF_INET, fib.ipv6_dst, &rn);
 
 drop:
-	slb_count(SLB_CNT_DROP_DSR);
-	return TC_ACT_SHOT;
+	return slb_drop(SLB_CNT_DROP_DSR);
 drop_rewrite:
-	slb_count(SLB_CNT_DROP_REWRITE);
-	return TC_ACT_SHOT;
+	return slb_drop(SLB_CNT_DROP_REWRITE);
 }
 
 #endif /* SLB_DSR_H */

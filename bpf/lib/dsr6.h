@@ -208,24 +208,15 @@ static __attribute__((noinline)) int slb_dsr_forward6(struct __sk_buff *skb, str
 	}
 	if (!egress && bpf_skb_store_bytes(skb, SLB_IP6_HOP_OFF, &b->hop, 1, 0))
 		goto drop_rewrite;
-	if (rc == BPF_FIB_LKUP_RET_SUCCESS) {
-		if (bpf_skb_store_bytes(skb, 0, b->macs, sizeof(b->macs), 0))
-			goto drop_rewrite;
-		slb_count(SLB_CNT_FWD_REDIRECT);
-		return bpf_redirect(ifindex, 0);
-	}
-	__builtin_memset(&b->rn, 0, sizeof(b->rn));
-	b->rn.nh_family = SLB_AF_INET6;
-	__builtin_memcpy(b->rn.ipv6_nh, fib->ipv6_dst, sizeof(b->rn.ipv6_nh));
-	slb_count(SLB_CNT_FWD_NEIGH);
-	return bpf_redirect_neigh(ifindex, &b->rn, sizeof(b->rn), 0);
+	if (rc == BPF_FIB_LKUP_RET_SUCCESS &&
+	    bpf_skb_store_bytes(skb, 0, b->macs, sizeof(b->macs), 0))
+		goto drop_rewrite;
+	return slb_send(rc, ifindex, SLB_AF_INET6, fib->ipv6_dst, &b->rn);
 
 drop:
-	slb_count(SLB_CNT_DROP_DSR);
-	return TC_ACT_SHOT;
+	return slb_drop(SLB_CNT_DROP_DSR);
 drop_rewrite:
-	slb_count(SLB_CNT_DROP_REWRITE);
-	return TC_ACT_SHOT;
+	return slb_drop(SLB_CNT_DROP_REWRITE);
 }
 
 #endif /* SLB_DSR6_H */

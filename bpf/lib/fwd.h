@@ -65,6 +65,34 @@ static __always_inline void slb_nh_store(struct __sk_buff *skb, const struct slb
 }
 
 /*
+ * Sends the rewritten packet out of `ifindex`: bpf_redirect when the FIB lookup found the
+ * neighbour (`rc` SUCCESS, MACs already written), otherwise bpf_redirect_neigh, which resolves
+ * the MAC of the next hop `nh` (16 bytes, an IPv4 one in word 0) of `family`. `rn` is the
+ * caller's space for the neighbour argument (the IPv6 paths keep it off the stack). Returns the
+ * TC verdict.
+ */
+static __always_inline int slb_send(long rc, __u32 ifindex, __u8 family, const __u32 *nh,
+				    struct bpf_redir_neigh *rn)
+{
+	if (rc == BPF_FIB_LKUP_RET_SUCCESS) {
+		slb_count(SLB_CNT_FWD_REDIRECT);
+		return bpf_redirect(ifindex, 0);
+	}
+	__builtin_memset(rn, 0, sizeof(*rn));
+	rn->nh_family = family;
+	__builtin_memcpy(rn->ipv6_nh, nh, sizeof(rn->ipv6_nh));
+	slb_count(SLB_CNT_FWD_NEIGH);
+	return bpf_redirect_neigh(ifindex, rn, sizeof(*rn), 0);
+}
+
+/* Counts `counter` and drops the packet. */
+static __always_inline int slb_drop(__u32 counter)
+{
+	slb_count(counter);
+	return TC_ACT_SHOT;
+}
+
+/*
  * Translates the packet `pkt` of conntrack entry `ct` and forwards it; returns the TC verdict.
  * The route of the translated tuple is decided first, so that the NAT rewrite, the TTL
  * decrement and the MAC rewrite happen in one pass (slb_rewrite). The FIB lookup is skipped
@@ -117,20 +145,10 @@ static __attribute__((noinline)) int slb_forward(struct __sk_buff *skb, struct s
 	}
 	if (slb_rewrite(skb, pkt, &t, !egress, rc == BPF_FIB_LKUP_RET_SUCCESS ? macs : NULL))
 		goto drop;
-	if (rc == BPF_FIB_LKUP_RET_SUCCESS) {
-		slb_count(SLB_CNT_FWD_REDIRECT);
-		return bpf_redirect(ifindex, 0);
-	}
-
-	__builtin_memset(&rn, 0, sizeof(rn));
-	rn.nh_family = SLB_AF_INET;
-	rn.ipv4_nh = fib.ipv4_dst;
-	slb_count(SLB_CNT_FWD_NEIGH);
-	return bpf_redirect_neigh(ifindex, &rn, sizeof(rn), 0);
+	return slb_send(rc, ifindex, SLB_AF_INET, fib.ipv6_dst, &rn);
 
 drop:
-	slb_count(SLB_CNT_DROP_REWRITE);
-	return TC_ACT_SHOT;
+	return slb_drop(SLB_CNT_DROP_REWRITE);
 }
 
 #endif /* SLB_FWD_H */

@@ -136,6 +136,31 @@ static __always_inline void slb_nat_tuple(const struct slb_pkt *pkt, const struc
 }
 
 /*
+ * The packet's data for a direct rewrite of everything before byte `len` (through the L4
+ * checksum field), with its ip_summed in `*summed`; NULL when the packet must take the helpers:
+ * CHECKSUM_COMPLETE, or those bytes not linear. Callers write only after this succeeded, so
+ * NULL leaves the packet untouched.
+ */
+static __always_inline void *slb_direct_data(struct __sk_buff *skb, __u32 len, __u8 *summed)
+{
+	void *data;
+
+	*summed = ctx_ip_summed(skb);
+	if (*summed == SLB_CHECKSUM_COMPLETE)
+		return NULL;
+	data = ctx_data(skb);
+	if (data + len > ctx_data_end(skb))
+		return NULL;
+	return data;
+}
+
+/* Offset of the checksum field in a TCP or UDP header. */
+static __always_inline __u32 slb_l4_csum_off(bool udp)
+{
+	return udp ? offsetof(struct udphdr, check) : offsetof(struct tcphdr, check);
+}
+
+/*
  * The helper-free rewrite (see the top of this file): writes the MACs `macs` (unless NULL), the
  * TTL `ttl` (when `ttl_dec`), the tuple `t` and both checksums straight into the packet.
  * Returns false, having written nothing, when the packet is not such a case.
@@ -145,34 +170,27 @@ static __always_inline bool slb_rewrite_direct(struct __sk_buff *skb, const stru
 					       const __u8 *macs, __u32 l3_diff, __u32 addr_diff,
 					       __u32 port_diff)
 {
+	const __u32 l4_off = SLB_IP_SADDR_OFF + 2 * sizeof(__be32);
 	bool udp = pkt->proto == IPPROTO_UDP;
-	void *data, *end;
-	__u16 *l4_check;
+	__u16 *l4_check, *ip_check;
+	void *data;
 	__u8 summed;
 
-	if (pkt->l4_off != SLB_IP_SADDR_OFF + 2 * sizeof(__be32) ||
-	    (pkt->proto != IPPROTO_TCP && !udp))
+	if (pkt->l4_off != l4_off || (pkt->proto != IPPROTO_TCP && !udp))
 		return false;
-	summed = ctx_ip_summed(skb);
-	if (summed == SLB_CHECKSUM_COMPLETE)
+	data = slb_direct_data(skb, l4_off + slb_l4_csum_off(udp) + sizeof(__u16), &summed);
+	if (!data)
 		return false;
-	data = ctx_data(skb);
-	end = ctx_data_end(skb);
-	l4_check = data + SLB_IP_SADDR_OFF + 2 * sizeof(__be32) +
-		   (udp ? offsetof(struct udphdr, check) : offsetof(struct tcphdr, check));
-	if ((void *)(l4_check + 1) > end)
-		return false;
+	l4_check = data + l4_off + slb_l4_csum_off(udp);
+	ip_check = data + SLB_IP_CSUM_OFF;
 
 	if (macs)
 		__builtin_memcpy(data, macs, 2 * ETH_ALEN);
 	if (ttl_dec)
 		*(__u8 *)(data + SLB_IP_TTL_OFF) = ttl;
 	__builtin_memcpy(data + SLB_IP_SADDR_OFF, t, sizeof(*t));
-	if (addr_diff || ttl_dec) {
-		__u16 *ip_check = data + SLB_IP_CSUM_OFF;
-
+	if (addr_diff || ttl_dec)
 		*ip_check = slb_csum_apply(*ip_check, l3_diff);
-	}
 	if (addr_diff || port_diff)
 		*l4_check = slb_l4_csum_fix(*l4_check, summed, udp, addr_diff, port_diff);
 	return true;

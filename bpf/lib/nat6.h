@@ -149,21 +149,16 @@ static __always_inline bool slb_rewrite6_direct(struct __sk_buff *skb, const str
 {
 	bool udp = p->base.proto == IPPROTO_UDP;
 	__u32 port_diff;
-	void *data, *end;
 	__u16 *l4_check;
+	void *data;
 	__u8 summed;
 
 	if (p->base.l4_off != SLB_IP6_L4_OFF || (p->base.proto != IPPROTO_TCP && !udp))
 		return false;
-	summed = ctx_ip_summed(skb);
-	if (summed == SLB_CHECKSUM_COMPLETE)
+	data = slb_direct_data(skb, SLB_IP6_L4_OFF + slb_l4_csum_off(udp) + sizeof(__u16), &summed);
+	if (!data)
 		return false;
-	data = ctx_data(skb);
-	end = ctx_data_end(skb);
-	l4_check = data + SLB_IP6_L4_OFF +
-		   (udp ? offsetof(struct udphdr, check) : offsetof(struct tcphdr, check));
-	if ((void *)(l4_check + 1) > end)
-		return false;
+	l4_check = data + SLB_IP6_L4_OFF + slb_l4_csum_off(udp);
 
 	if (macs)
 		__builtin_memcpy(data, macs, 2 * ETH_ALEN);

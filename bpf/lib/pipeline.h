@@ -50,35 +50,17 @@ static __always_inline int slb_track_new(struct __sk_buff *skb, const struct slb
 	__u8 mode = READ_ONCE(svc->mode);
 	__u32 id = READ_ONCE(svc->id);
 	__be32 snat;
-	int rc;
 
-	if (mode == SLB_MODE_DSR) {
-		if (slb_ct_create_dsr(key, pkt, id, be, now))
-			goto insert_failed;
-		return -1;
-	}
-	if (!slb_mode_snat(mode)) {
-		if (slb_ct_create(key, pkt, id, be, now))
-			goto insert_failed;
-		return -1;
-	}
+	if (mode == SLB_MODE_DSR)
+		return slb_ct_create_verdict(slb_ct_create_dsr(key, pkt, id, be, now));
+	if (!slb_mode_snat(mode))
+		return slb_ct_create_verdict(slb_ct_create(key, pkt, id, be, now));
 	snat = slb_snat_addr(skb, pkt, mode, be, egress);
 	if (!snat) {
 		slb_count(SLB_CNT_PASS_NO_SNAT_ADDR);
 		return TC_ACT_OK;
 	}
-	rc = slb_ct_create_snat(key, pkt, id, be, snat, now);
-	if (rc == SLB_CT_ERR_NO_PORT) {
-		slb_count(SLB_CNT_DROP_NAT_PORTS);
-		return TC_ACT_SHOT;
-	}
-	if (rc)
-		goto insert_failed;
-	return -1;
-
-insert_failed:
-	slb_count(SLB_CNT_DROP_CT_INSERT);
-	return TC_ACT_SHOT;
+	return slb_ct_create_verdict(slb_ct_create_snat(key, pkt, id, be, snat, now));
 }
 
 /*

@@ -165,15 +165,7 @@ static __always_inline int slb_fwd_send(const struct slb_fwd_plan *plan)
 		slb_count(SLB_CNT_PASS_TTL);
 		return TC_ACT_OK;
 	}
-	if (plan->rc == BPF_FIB_LKUP_RET_SUCCESS) {
-		slb_count(SLB_CNT_FWD_REDIRECT);
-		return bpf_redirect(plan->ifindex, 0);
-	}
-	__builtin_memset(&rn, 0, sizeof(rn));
-	rn.nh_family = plan->nh_family;
-	__builtin_memcpy(rn.ipv6_nh, plan->nh, sizeof(rn.ipv6_nh));
-	slb_count(SLB_CNT_FWD_NEIGH);
-	return bpf_redirect_neigh(plan->ifindex, &rn, sizeof(rn), 0);
+	return slb_send(plan->rc, plan->ifindex, plan->nh_family, plan->nh, &rn);
 }
 
 /* Translates and forwards the IPv6 packet `s->p` of entry `ct` (NAT66 or NAT64 forward). */
@@ -209,23 +201,38 @@ drop:
 }
 
 /*
+ * The per-CPU scratch with its tuple `t` set to the rewrite of the NAT64 reply entry `ct`: the
+ * VIP6 and client addresses, and the ports when `ports` (else 0, for ICMP). NULL, counted as a
+ * rewrite drop, if the scratch is missing.
+ */
+static __always_inline struct slb_scratch6 *slb_scratch6_nat46(const struct slb_ct_val *ct,
+							       bool ports)
+{
+	struct slb_scratch6 *s = slb_scratch6_get();
+
+	if (!s) {
+		slb_count(SLB_CNT_DROP_REWRITE);
+		return NULL;
+	}
+	__builtin_memcpy(s->t.saddr, ct->nat.saddr, sizeof(s->t.saddr));
+	__builtin_memcpy(s->t.daddr, ct->nat.daddr, sizeof(s->t.daddr));
+	s->t.sport = ports ? READ_ONCE(ct->nat.sport) : 0;
+	s->t.dport = ports ? READ_ONCE(ct->nat.dport) : 0;
+	return s;
+}
+
+/*
  * Translates the IPv4 packet `pkt` of the NAT64 entry `ct` (a reply from an IPv4 endpoint) to
  * IPv6 and forwards it; returns the TC verdict.
  */
 static __attribute__((noinline)) int slb_forward46(struct __sk_buff *skb, struct slb_pkt *pkt,
 						   struct slb_ct_val *ct, bool egress)
 {
-	struct slb_scratch6 *s = slb_scratch6_get();
+	struct slb_scratch6 *s = slb_scratch6_nat46(ct, true);
 	int rc;
 
-	if (!s) {
-		slb_count(SLB_CNT_DROP_REWRITE);
+	if (!s)
 		return TC_ACT_SHOT;
-	}
-	__builtin_memcpy(s->t.saddr, ct->nat.saddr, sizeof(s->t.saddr));
-	__builtin_memcpy(s->t.daddr, ct->nat.daddr, sizeof(s->t.daddr));
-	s->t.sport = READ_ONCE(ct->nat.sport);
-	s->t.dport = READ_ONCE(ct->nat.dport);
 	slb_fwd_plan(skb, &s->plan, &s->fib, SLB_AF_INET6, &s->t, pkt->tos, pkt->proto, pkt->ttl,
 		     egress);
 	/* 20 bytes larger once translated: frag needed or drop when too big (icmp46.h). */
@@ -256,18 +263,12 @@ static __attribute__((noinline)) int slb_icmp46_error(struct __sk_buff *skb,
 						      const struct slb_pkt *pkt,
 						      const struct slb_ct_val *ct, bool egress)
 {
-	struct slb_scratch6 *s = slb_scratch6_get();
+	struct slb_scratch6 *s = slb_scratch6_nat46(ct, false);
 	__u32 mtu = 0;
 	int rc;
 
-	if (!s) {
-		slb_count(SLB_CNT_DROP_REWRITE);
+	if (!s)
 		return TC_ACT_SHOT;
-	}
-	__builtin_memcpy(s->t.saddr, ct->nat.saddr, sizeof(s->t.saddr));
-	__builtin_memcpy(s->t.daddr, ct->nat.daddr, sizeof(s->t.daddr));
-	s->t.sport = 0;
-	s->t.dport = 0;
 	slb_fwd_plan(skb, &s->plan, &s->fib, SLB_AF_INET6, &s->t, pkt->tos, SLB_NEXTHDR_ICMP6,
 		     pkt->ttl, egress);
 	/* The client-side MTU bounds a packet too big's MTU (RFC 7915 §4.2). */
@@ -297,7 +298,6 @@ static __always_inline int slb_track_new6(struct __sk_buff *skb, struct slb_scra
 	const struct slb_backend6 *be = &s->be;
 	__u8 mode = READ_ONCE(svc->mode);
 	__u32 id = READ_ONCE(svc->id);
-	int rc;
 
 	if (mode == SLB_MODE_DSR) {
 		/* loxilb does not do DSR across families; the control plane refuses it too. */
@@ -305,15 +305,12 @@ static __always_inline int slb_track_new6(struct __sk_buff *skb, struct slb_scra
 			slb_count(SLB_CNT_DROP_DSR);
 			return TC_ACT_SHOT;
 		}
-		if (slb_ct6_create_dsr(&s->key, &s->p, id, be, now, &s->val))
-			goto insert_failed;
-		return -1;
+		return slb_ct_create_verdict(
+			slb_ct6_create_dsr(&s->key, &s->p, id, be, now, &s->val));
 	}
-	if (be->family == SLB_AF_INET6 && !slb_mode_snat(mode)) {
-		if (slb_ct6_create(&s->key, &s->p, id, be, now, &s->rev, &s->val))
-			goto insert_failed;
-		return -1;
-	}
+	if (be->family == SLB_AF_INET6 && !slb_mode_snat(mode))
+		return slb_ct_create_verdict(
+			slb_ct6_create(&s->key, &s->p, id, be, now, &s->rev, &s->val));
 	if (be->family == SLB_AF_INET && s->p.ext) {
 		/* Translation needs the L4 header right after the fixed header. */
 		slb_count(SLB_CNT_DROP_NAT64);
@@ -323,18 +320,8 @@ static __always_inline int slb_track_new6(struct __sk_buff *skb, struct slb_scra
 		slb_count(SLB_CNT_PASS_NO_SNAT_ADDR);
 		return TC_ACT_OK;
 	}
-	rc = slb_ct6_create_snat(&s->key, &s->p, id, be, s->snat, now, &s->rev, &s->val);
-	if (rc == SLB_CT_ERR_NO_PORT) {
-		slb_count(SLB_CNT_DROP_NAT_PORTS);
-		return TC_ACT_SHOT;
-	}
-	if (rc)
-		goto insert_failed;
-	return -1;
-
-insert_failed:
-	slb_count(SLB_CNT_DROP_CT_INSERT);
-	return TC_ACT_SHOT;
+	return slb_ct_create_verdict(
+		slb_ct6_create_snat(&s->key, &s->p, id, be, s->snat, now, &s->rev, &s->val));
 }
 
 /* slb_new_flow for IPv6: returns the new forward entry in `*ct` and -1, or a TC verdict. */
