@@ -140,6 +140,7 @@ contender() {
         record main "$name" 1 failed 1
     else
         REPS=1 measure_http main "$name" 1 "$TARGET_WEB" both
+        REPS=1 measure_paced main "$name" 1 "$TARGET_WEB"
         REPS=1 measure_bulk "$name" "$TARGET_BULK" "$BULK_UDP"
     fi
     "${func}_down"

@@ -68,6 +68,21 @@ measure_http() {
     done
 }
 
+# measure_paced SECTION CONTENDER SERVICES URL: keep-alive requests paced by bench/tools/paced.lua
+# (each of the CONNS connections waits PACED_DELAY_MS after a response), for latency below saturation.
+measure_paced() {
+    local section=$1 contender=$2 services=$3 url=$4 rep out rps p50 p99 requests errors
+    for ((rep = 1; rep <= REPS; rep++)); do
+        out=$LOG_DIR/$section-$contender-$services-paced-${ROUND:-1}-$rep.txt
+        run_wrk "$out" "$url" -s "$TOOLS_DIR/paced.lua"
+        read -r rps p50 p99 requests errors <<<"$("$PYTHON" "$TOOLS_DIR/parse.py" wrk "$out")"
+        record "$section" "$contender" "$services" paced_rps "$rps"
+        record "$section" "$contender" "$services" paced_p50_ms "$p50"
+        record "$section" "$contender" "$services" paced_p99_ms "$p99"
+        record "$section" "$contender" "$services" paced_errors "$errors"
+    done
+}
+
 # measure_bulk CONTENDER HOST [UDP:yes|no]: iperf3 TCP throughput and 64-byte UDP packets/s.
 measure_bulk() {
     local contender=$1 host=$2 udp=${3:-yes} rep out

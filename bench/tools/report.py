@@ -31,6 +31,7 @@ METRICS = [
     ("cps", "new conn/s", True, "{:.0f}"),
     ("p50_ms", "p50 ms", False, "{:.3f}"),
     ("p99_ms", "p99 ms", False, "{:.3f}"),
+    ("paced_p99_ms", "paced p99 ms", False, "{:.3f}"),
     ("tcp_gbps", "TCP Gbit/s", True, "{:.2f}"),
     ("udp_pps", "UDP 64 B pkt/s", True, "{:.0f}"),
     ("host_cpu_us", "host CPU µs/req", False, "{:.1f}"),
@@ -122,6 +123,18 @@ def main_tables(data):
             cells.append(f"{value / base:.2f}×" if base and value is not None else "n/a")
         ratio.append(f"| {contender} | " + " | ".join(cells) + " |")
     return lines, ratio
+
+
+def paced_note(data):
+    """What load the paced run offered: its req/s per contender (set by the pacing, not a contest)."""
+    rates = [(c, median(data, ("main", c, "1", "paced_rps"))) for c in CONTENDERS]
+    rates = [f"{c} {r:.0f}" for c, r in rates if r is not None]
+    if not rates:
+        return []
+    return ["", "paced: the keep-alive run again with every connection waiting "
+            f"{os.environ.get('PACED_DELAY_MS', '2')} ms after each response (bench/tools/paced.lua), "
+            "below every contender's maximum, so its p99 is latency without saturation; req/s it reached: "
+            + ", ".join(rates) + "."]
 
 
 def verdicts(data):
@@ -295,7 +308,7 @@ def main():
            f"- tools: {info['versions']}",
            "- cells: median over repetitions (min–max). The machine is shared (other builds run beside the "
            "benchmark), so compare rows of this run, not runs.", "",
-           "## Contenders", ""] + main_lines + [
+           "## Contenders", ""] + main_lines + paced_note(data) + [
            "", "### Ratio to SwiftLB (DNAT mode), medians", ""] + ratio_lines + [
            "", "### SwiftLB against the best peer (worst standing first)", ""] + verdict_lines + [
            "", "## Scale (traffic to one service among N)", ""] + scale_lines + [
