@@ -57,10 +57,7 @@ public final class BPFObject: @unchecked Sendable {
         let loaded = bpf_object__load(opened)
         guard loaded == 0 else {
             bpf_object__close(opened)
-            let hint =
-                -loaded == EINVAL && pinRoot != nil
-                ? "a pinned map under \(pinRoot!) may have an older layout; run `swiftlb cleanup` to remove it"
-                : nil
+            let hint = Self.loadHint(code: -loaded, pinRoot: pinRoot)
             throw BPFError.from("load BPF object \(name) (verifier log above)", result: loaded, hint: hint)
         }
         self.object = opened
@@ -68,6 +65,19 @@ public final class BPFObject: @unchecked Sendable {
     }
 
     deinit { bpf_object__close(object) }
+
+    /// Advice for a failed object load. As root, EACCES means the verifier refused a program (the
+    /// kernel reports that with the same errno as missing privileges), not a permission problem.
+    static func loadHint(code: Int32, pinRoot: String?) -> String? {
+        switch code {
+        case EINVAL where pinRoot != nil:
+            "a pinned map under \(pinRoot!) may have an older layout; run `swiftlb cleanup` to remove it"
+        case EACCES where geteuid() == 0:
+            "the kernel's verifier refused a program of this object (its log is above): "
+                + "this datapath build does not load on this kernel"
+        default: nil
+        }
+    }
 
     /// The file descriptor of the program called `name`.
     public func program(named name: String) throws(BPFError) -> BPFProgram {
