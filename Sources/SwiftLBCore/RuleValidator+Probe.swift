@@ -18,8 +18,8 @@ extension RuleValidator {
         try checkText(args.proberesp, field: prefix + "proberesp")
     }
 
-    /// ping, udp and sctp probes go out over IPv4 sockets (SwiftLBHealth): refuse them for IPv6 endpoints rather than
-    /// mark those endpoints down. A monitored rule without probetype probes with its protocol's default type.
+    /// sctp probes go out over an IPv4 raw socket (SwiftLBHealth): refuse them for IPv6 endpoints rather than mark
+    /// those endpoints down. A monitored rule without probetype probes with its protocol's default type.
     static func checkProbeFamily(_ args: ServiceArguments, proto: L4Protocol, endpoints: [DatapathEndpoint])
         throws(APIError)
     {
@@ -29,7 +29,7 @@ extension RuleValidator {
         throw .badRequest(
             field: "serviceArguments.probetype",
             message: "\(type.rawValue) probes are IPv4 only, but endpoints[\(index)].endpointIP "
-                + "\(endpoints[index].address) is IPv6; set probetype to tcp, http, https or none")
+                + "\(endpoints[index].address) is IPv6; set probetype to ping, udp, tcp, http, https or none")
     }
 
     /// Validates a `POST /config/endpoint` body and returns it normalized (name, type, period, retries
@@ -43,7 +43,8 @@ extension RuleValidator {
         if type.isIPv4Only && !host.isV4 {
             throw .badRequest(
                 field: "probeType",
-                message: "\(type.rawValue) probes are IPv4 only, but hostName \(host) is IPv6; use tcp, http or https")
+                message: "\(type.rawValue) probes are IPv4 only, but hostName \(host) is IPv6; "
+                    + "use ping, udp, tcp, http or https")
         }
         try checkRange(entry.probePort, 0...65535, field: "probePort", what: "a port")
         try checkRange(

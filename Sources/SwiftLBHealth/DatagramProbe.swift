@@ -5,10 +5,11 @@ import SwiftLBCore
     import Glibc
 #endif
 
-/// Ping (ICMP echo over a raw socket; the daemon runs as root) and UDP probes, on plain sockets.
+/// Ping (ICMP or ICMPv6 echo over a raw socket; the daemon runs as root) and UDP probes, on plain
+/// sockets of the target's family.
 ///
 /// Both wait with `poll` within the target's timeout, on a Dispatch worker thread so that no
-/// Swift concurrency thread blocks. IPv4 only.
+/// Swift concurrency thread blocks.
 public enum DatagramProbe {
     /// Probes `target` (type ping or udp).
     public static func probe(_ target: ProbeTarget) async -> ProbeResult {
@@ -21,30 +22,28 @@ public enum DatagramProbe {
 
     /// ICMP echo: up when a matching echo reply arrives from the host.
     static func ping(_ target: ProbeTarget) -> ProbeResult {
-        guard let address = target.host.ipv4Octets else { return .failure(reason: "ping probes are IPv4 only") }
-        let fd = socket(AF_INET, Int32(SOCK_RAW.rawValue), Int32(IPPROTO_ICMP))
+        let destination = ProbeSocketAddress(target.host, port: 0)
+        let v6 = destination.family == AF_INET6
+        let fd = socket(destination.family, Int32(SOCK_RAW.rawValue), Int32(v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP))
         guard fd >= 0 else { return .failure(reason: "raw ICMP socket: \(errnoText())") }
         defer { close(fd) }
         let identifier = UInt16.random(in: 1...UInt16.max)
         let sequence = UInt16.random(in: 1...UInt16.max)
-        let packet = ICMPEcho.request(identifier: identifier, sequence: sequence, payload: Array("swiftlb".utf8))
+        let packet = ICMPEcho.request(
+            identifier: identifier, sequence: sequence, payload: Array("swiftlb".utf8), v6: v6)
         let start = ContinuousClock.now
-        var destination = socketAddress(address, port: 0)
         let sent = packet.withUnsafeBytes { bytes in
-            withUnsafePointer(to: &destination) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    sendto(fd, bytes.baseAddress, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
+            destination.withSockaddr { sendto(fd, bytes.baseAddress, bytes.count, 0, $0, $1) }
         }
         guard sent == packet.count else { return .failure(reason: "sending the echo request: \(errnoText())") }
         let deadline = start + target.timeout
+        let address = target.host.octets
         var buffer = [UInt8](repeating: 0, count: 1500)
         // Every ICMP packet reaching the host arrives on a raw socket: skip those that are not our reply.
         for _ in 0..<64 {
             guard waitReadable(fd, until: deadline) else { return .failure(reason: "no echo reply within the timeout") }
-            var source = sockaddr_in()
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            var source = sockaddr_storage()
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
             let count = buffer.withUnsafeMutableBytes { bytes in
                 withUnsafeMutablePointer(to: &source) {
                     $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -53,9 +52,8 @@ public enum DatagramProbe {
                 }
             }
             guard count > 0 else { continue }
-            let from = withUnsafeBytes(of: source.sin_addr.s_addr) { Array($0) }
-            if from == address,
-                ICMPEcho.isReply(Array(buffer[0..<count]), identifier: identifier, sequence: sequence)
+            if ProbeSocketAddress.octets(of: source, family: destination.family) == address,
+                ICMPEcho.isReply(Array(buffer[0..<count]), identifier: identifier, sequence: sequence, v6: v6)
             {
                 return .success(delay: ContinuousClock.now - start)
             }
@@ -66,17 +64,13 @@ public enum DatagramProbe {
     /// UDP: sends the request text, up on any reply (containing the expected text, if set); down on ICMP
     /// port unreachable (the connected socket reports ECONNREFUSED) or silence.
     static func udp(_ target: ProbeTarget) -> ProbeResult {
-        guard let address = target.host.ipv4Octets else { return .failure(reason: "udp probes are IPv4 only") }
-        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        let destination = ProbeSocketAddress(target.host, port: target.port)
+        let fd = socket(destination.family, Int32(SOCK_DGRAM.rawValue), 0)
         guard fd >= 0 else { return .failure(reason: "udp socket: \(errnoText())") }
         defer { close(fd) }
-        var destination = socketAddress(address, port: target.port)
-        let connected = withUnsafePointer(to: &destination) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
+        guard destination.withSockaddr({ connect(fd, $0, $1) }) == 0 else {
+            return .failure(reason: "udp connect: \(errnoText())")
         }
-        guard connected == 0 else { return .failure(reason: "udp connect: \(errnoText())") }
         let payload = Array(target.request.utf8)
         let start = ContinuousClock.now
         let sent = payload.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
@@ -94,14 +88,6 @@ public enum DatagramProbe {
             return .failure(reason: "the reply does not contain \"\(target.response)\"")
         }
         return .success(delay: ContinuousClock.now - start)
-    }
-
-    static func socketAddress(_ octets: [UInt8], port: UInt16) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        withUnsafeMutableBytes(of: &address.sin_addr.s_addr) { $0.copyBytes(from: octets) }
-        return address
     }
 
     static func waitReadable(_ fd: Int32, until deadline: ContinuousClock.Instant) -> Bool {
@@ -122,28 +108,37 @@ public enum DatagramProbe {
     }
 }
 
-/// ICMP echo request and reply bytes (RFC 792).
+/// ICMP echo request and reply bytes (RFC 792; ICMPv6, RFC 4443 §4).
 public enum ICMPEcho {
-    /// Type 8 code 0, the identifier, the sequence number and the payload, with the checksum filled in.
-    public static func request(identifier: UInt16, sequence: UInt16, payload: [UInt8]) -> [UInt8] {
+    /// An echo request (type 8, or 128 for ICMPv6) with the identifier, the sequence number and the payload.
+    /// The IPv4 checksum is filled in; an ICMPv6 raw socket's kernel computes the ICMPv6 one (it covers
+    /// the pseudo-header), so it is left 0.
+    public static func request(identifier: UInt16, sequence: UInt16, payload: [UInt8], v6: Bool = false) -> [UInt8] {
         var packet: [UInt8] =
             [
-                8, 0, 0, 0, UInt8(identifier >> 8), UInt8(identifier & 0xff), UInt8(sequence >> 8),
+                v6 ? 128 : 8, 0, 0, 0, UInt8(identifier >> 8), UInt8(identifier & 0xff), UInt8(sequence >> 8),
                 UInt8(sequence & 0xff),
             ] + payload
+        guard !v6 else { return packet }
         let sum = checksum(packet)
         packet[2] = UInt8(sum >> 8)
         packet[3] = UInt8(sum & 0xff)
         return packet
     }
 
-    /// Whether `datagram` (an IPv4 packet as a raw socket delivers it) is the echo reply to ours.
-    public static func isReply(_ datagram: [UInt8], identifier: UInt16, sequence: UInt16) -> Bool {
-        guard datagram.count >= 20 else { return false }
-        let headerLength = Int(datagram[0] & 0x0f) * 4
-        guard datagram.count >= headerLength + 8 else { return false }
-        let icmp = Array(datagram[headerLength...])
-        return icmp[0] == 0 && icmp[1] == 0 && UInt16(icmp[4]) << 8 | UInt16(icmp[5]) == identifier
+    /// Whether `datagram` is the echo reply to ours: an IPv4 packet as a raw ICMP socket delivers
+    /// it (header included), or with `v6` an ICMPv6 message as a raw ICMPv6 socket delivers it
+    /// (no header), type 129.
+    public static func isReply(_ datagram: [UInt8], identifier: UInt16, sequence: UInt16, v6: Bool = false) -> Bool {
+        var icmp = datagram
+        if !v6 {
+            guard datagram.count >= 20 else { return false }
+            let headerLength = Int(datagram[0] & 0x0f) * 4
+            guard datagram.count >= headerLength + 8 else { return false }
+            icmp = Array(datagram[headerLength...])
+        }
+        guard icmp.count >= 8 else { return false }
+        return icmp[0] == (v6 ? 129 : 0) && icmp[1] == 0 && UInt16(icmp[4]) << 8 | UInt16(icmp[5]) == identifier
             && UInt16(icmp[6]) << 8 | UInt16(icmp[7]) == sequence
     }
 

@@ -26,13 +26,10 @@ public enum SCTPProbe {
         // Connected to the endpoint, the socket only sees its packets and only the ICMP errors about packets sent to
         // it (port or protocol unreachable surface as a socket error): probes of other hosts running at the same time
         // cannot fail this one.
-        var destination = DatagramProbe.socketAddress(address, port: 0)
-        let connected = withUnsafePointer(to: &destination) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
+        let destination = ProbeSocketAddress(target.host, port: 0)
+        guard destination.withSockaddr({ connect(fd, $0, $1) }) == 0 else {
+            return .failure(reason: "raw SCTP connect: \(DatagramProbe.errnoText())")
         }
-        guard connected == 0 else { return .failure(reason: "raw SCTP connect: \(DatagramProbe.errnoText())") }
         let sourcePort = UInt16.random(in: 32768...60999)
         let tag = UInt32.random(in: 1...UInt32.max)
         let start = ContinuousClock.now

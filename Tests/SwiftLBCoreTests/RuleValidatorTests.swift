@@ -303,7 +303,7 @@ struct RuleValidatorTests {
         }
     }
 
-    @Test("IPv4-only probes (ping, udp, sctp): accepted for IPv4 endpoints, a clear 400 for IPv6 ones")
+    @Test("sctp probes: accepted for IPv4 endpoints, a clear 400 for IPv6 ones; ping and udp for both")
     func sctpProbeFamilies() throws {
         var v4 = Fixtures.entry(proto: "sctp")
         v4.serviceArguments.monitor = true
@@ -318,7 +318,9 @@ struct RuleValidatorTests {
             #expect(error.message.contains("sctp probes are IPv4 only"))
         }
         v6.serviceArguments.probetype = "udp"
-        #expect(throws: APIError.self) { try RuleValidator.validate(v6) }
+        #expect(try RuleValidator.validate(v6).entry.serviceArguments.probetype == "udp")
+        v6.serviceArguments.probetype = "ping"
+        #expect(try RuleValidator.validate(v6).entry.serviceArguments.probetype == "ping")
         v6.serviceArguments.probetype = "tcp"
         #expect(try RuleValidator.validate(v6).key.proto == .sctp)
     }

@@ -14,9 +14,11 @@ import Testing
     var prober: NetworkProber { NetworkProber(group: group) }
     static let loopback = IPAddress("127.0.0.1")!
 
-    static func target(_ type: ProbeType, port: Int, request: String = "", response: String = "") -> ProbeTarget {
+    static func target(
+        _ type: ProbeType, port: Int, request: String = "", response: String = "", host: IPAddress = loopback
+    ) -> ProbeTarget {
         ProbeTarget(
-            key: "t", host: loopback, type: type, port: UInt16(port), request: request, response: response, interval: 2,
+            key: "t", host: host, type: type, port: UInt16(port), request: request, response: response, interval: 2,
             retries: 1)
     }
 
@@ -92,36 +94,53 @@ import Testing
         }
     }
 
-    @Test func udpProbeIsUpOnAReplyAndDownOnPortUnreachable() async throws {
+    @Test(arguments: ["127.0.0.1", "::1"])
+    func udpProbeIsUpOnAReplyAndDownOnPortUnreachable(host: String) async throws {
+        let address = try #require(IPAddress(host))
         let echo = try await DatagramBootstrap(group: group)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(UDPEcho()) }
             }
-            .bind(host: "127.0.0.1", port: 0).get()
+            .bind(host: host, port: 0).get()
         defer { echo.close(promise: nil) }
         let port = try #require(echo.localAddress?.port)
-        guard case .success = await prober.probe(Self.target(.udp, port: port, request: "ping", response: "ping"))
-        else {
-            Issue.record("an echoed datagram must be up")
+        let echoed = await prober.probe(Self.target(.udp, port: port, request: "ping", response: "ping", host: address))
+        guard case .success = echoed else {
+            Issue.record("an echoed datagram must be up, got \(echoed)")
             return
         }
-        let wrong = await prober.probe(Self.target(.udp, port: port, request: "ping", response: "pong"))
+        let wrong = await prober.probe(Self.target(.udp, port: port, request: "ping", response: "pong", host: address))
         #expect(wrong == .failure(reason: "the reply does not contain \"pong\""))
-        let closed = try await closedUDPPort()
+        let closed = try await closedUDPPort(host)
         #expect(
-            await prober.probe(Self.target(.udp, port: closed, request: "x")) == .failure(reason: "port unreachable"))
+            await prober.probe(Self.target(.udp, port: closed, request: "x", host: address))
+                == .failure(reason: "port unreachable"))
+    }
+
+    @Test(.enabled(if: geteuid() == 0, "raw ICMP sockets need root"), arguments: ["127.0.0.1", "::1"])
+    func pingProbeIsUpOnLoopback(host: String) async throws {
+        let result = await prober.probe(Self.target(.ping, port: 0, host: try #require(IPAddress(host))))
+        guard case .success = result else {
+            Issue.record("\(host) answers echo requests, got \(result)")
+            return
+        }
     }
 
     @Test(.enabled(if: geteuid() == 0, "raw ICMP sockets need root"))
-    func pingProbeIsUpOnLoopback() async throws {
-        guard case .success = await prober.probe(Self.target(.ping, port: 0)) else {
-            Issue.record("127.0.0.1 answers echo requests")
+    func pingOfAnUnusedAddressTimesOut() async throws {
+        // 2001:db8::/32 is documentation space: routed nowhere here, so no reply comes.
+        let target = ProbeTarget(
+            key: "t", host: IPAddress("2001:db8::7")!, type: .ping, port: 0, request: "", response: "", interval: 1,
+            retries: 1)
+        let result = await prober.probe(target)
+        guard case .failure = result else {
+            Issue.record("nothing answers 2001:db8::7, got \(result)")
             return
         }
     }
 
-    func closedUDPPort() async throws -> Int {
-        let channel = try await DatagramBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get()
+    func closedUDPPort(_ host: String = "127.0.0.1") async throws -> Int {
+        let channel = try await DatagramBootstrap(group: group).bind(host: host, port: 0).get()
         let port = try #require(channel.localAddress?.port)
         try await channel.close()
         return port
