@@ -33,10 +33,6 @@ public enum ProbeType: String, Sendable, Hashable, CaseIterable {
     /// Whether the probe needs a port (every type but `ping` and `none`).
     public var usesPort: Bool { self != .ping && self != .none }
 
-    /// Whether the prober can send this probe to IPv4 addresses only: sctp (its raw socket parses
-    /// IPv4 replies); ping, udp, tcp, http and https work for both families.
-    public var isIPv4Only: Bool { self == .sctp }
-
     /// The probe of a monitored rule without probetype, by the rule's protocol (loxilb's defaults).
     public static func defaultType(for proto: L4Protocol) -> ProbeType {
         switch proto {

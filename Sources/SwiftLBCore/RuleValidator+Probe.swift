@@ -18,20 +18,6 @@ extension RuleValidator {
         try checkText(args.proberesp, field: prefix + "proberesp")
     }
 
-    /// sctp probes go out over an IPv4 raw socket (SwiftLBHealth): refuse them for IPv6 endpoints rather than mark
-    /// those endpoints down. A monitored rule without probetype probes with its protocol's default type.
-    static func checkProbeFamily(_ args: ServiceArguments, proto: L4Protocol, endpoints: [DatapathEndpoint])
-        throws(APIError)
-    {
-        guard args.monitor else { return }
-        let type = args.probetype.isEmpty ? ProbeType.defaultType(for: proto) : ProbeType(name: args.probetype)
-        guard let type, type.isIPv4Only, let index = endpoints.firstIndex(where: { !$0.address.isV4 }) else { return }
-        throw .badRequest(
-            field: "serviceArguments.probetype",
-            message: "\(type.rawValue) probes are IPv4 only, but endpoints[\(index)].endpointIP "
-                + "\(endpoints[index].address) is IPv6; set probetype to ping, udp, tcp, http, https or none")
-    }
-
     /// Validates a `POST /config/endpoint` body and returns it normalized (name, type, period, retries
     /// and port filled in with their defaults) together with the target it describes.
     public static func validate(_ entry: EndPointEntry) throws(APIError) -> (EndPointEntry, ProbeTarget) {
@@ -40,12 +26,6 @@ extension RuleValidator {
                 field: "hostName", message: "hostName \"\(entry.hostName)\" is not an IPv4 or IPv6 address")
         }
         let type = entry.probeType.isEmpty ? ProbeType.ping : try probeType(entry.probeType, field: "probeType")
-        if type.isIPv4Only && !host.isV4 {
-            throw .badRequest(
-                field: "probeType",
-                message: "\(type.rawValue) probes are IPv4 only, but hostName \(host) is IPv6; "
-                    + "use ping, udp, tcp, http or https")
-        }
         try checkRange(entry.probePort, 0...65535, field: "probePort", what: "a port")
         try checkRange(
             entry.probeDuration, 0...ProbeTarget.maxInterval, field: "probeDuration",

@@ -34,7 +34,6 @@ public enum RuleValidator {
         let allowedSources = try sourcePrefixes(entry.allowedSources)
         try checkDSRPorts(mode, endpoints: endpoints, servicePort: port)
         try checkDSRFamily(mode, vip: vip, endpoints: endpoints)
-        try checkProbeFamily(args, proto: proto, endpoints: endpoints)
 
         var normalized = entry
         normalized.serviceArguments.protocol = proto.rawValue

@@ -5,9 +5,10 @@ import SwiftLBCore
     import Glibc
 #endif
 
-/// The sctp probe: an INIT over a raw IPv4 socket (protocol 132; the daemon runs as root and this kernel has no SCTP
-/// sockets), up on the INIT ACK (then an ABORT tears the half-open association down), down on ABORT, ICMP
-/// unreachable or silence within the timeout. Packets: `SCTPProbePacket`. IPv4 only.
+/// The sctp probe: an INIT over a raw IPv4 or IPv6 socket (protocol 132; the daemon runs as root and this kernel has
+/// no SCTP sockets), up on the INIT ACK (then an ABORT tears the half-open association down), down on ABORT, ICMP
+/// unreachable or silence within the timeout. Packets: `SCTPProbePacket`. A raw IPv4 socket delivers the IP header
+/// with each packet, a raw IPv6 socket does not.
 ///
 /// While the raw socket is open the kernel hands it the answer instead of replying "protocol unreachable" itself.
 public enum SCTPProbe {
@@ -19,14 +20,15 @@ public enum SCTPProbe {
     }
 
     static func run(_ target: ProbeTarget) -> ProbeResult {
-        guard let address = target.host.ipv4Octets else { return .failure(reason: "sctp probes are IPv4 only") }
-        let fd = socket(AF_INET, Int32(SOCK_RAW.rawValue), 132)
+        let destination = ProbeSocketAddress(target.host, port: 0)
+        let v6 = destination.family == AF_INET6
+        let address = target.host.octets
+        let fd = socket(destination.family, Int32(SOCK_RAW.rawValue), 132)
         guard fd >= 0 else { return .failure(reason: "raw SCTP socket: \(DatagramProbe.errnoText())") }
         defer { close(fd) }
         // Connected to the endpoint, the socket only sees its packets and only the ICMP errors about packets sent to
         // it (port or protocol unreachable surface as a socket error): probes of other hosts running at the same time
         // cannot fail this one.
-        let destination = ProbeSocketAddress(target.host, port: 0)
         guard destination.withSockaddr({ connect(fd, $0, $1) }) == 0 else {
             return .failure(reason: "raw SCTP connect: \(DatagramProbe.errnoText())")
         }
@@ -50,8 +52,17 @@ public enum SCTPProbe {
                 return .failure(reason: "unreachable (\(DatagramProbe.errnoText()))")
             }
             let datagram = Array(buffer[0..<count])
-            guard datagram.count >= 20, Array(datagram[12..<16]) == address else { continue }
-            switch SCTPProbePacket.answer(datagram, sourcePort: sourcePort, destinationPort: target.port, tag: tag) {
+            let answer: SCTPProbePacket.Answer?
+            if v6 {
+                // The connected IPv6 socket only receives packets from the endpoint.
+                answer = SCTPProbePacket.answer(
+                    sctp: datagram, sourcePort: sourcePort, destinationPort: target.port, tag: tag)
+            } else {
+                guard datagram.count >= 20, Array(datagram[12..<16]) == address else { continue }
+                answer = SCTPProbePacket.answer(
+                    datagram, sourcePort: sourcePort, destinationPort: target.port, tag: tag)
+            }
+            switch answer {
             case .initAck(let peerTag):
                 let delay = ContinuousClock.now - start
                 let abort = SCTPProbePacket.abortPacket(

@@ -1,5 +1,5 @@
 /// The SCTP packets of an sctp health probe (RFC 9260), built and parsed by hand: this kernel has no SCTP sockets,
-/// so the probe speaks SCTP over a raw IPv4 socket.
+/// so the probe speaks SCTP over a raw IPv4 or IPv6 socket.
 ///
 /// The probe sends an INIT from a random port with a random initiate tag; an INIT ACK (from the probed port, carrying
 /// our tag as its verification tag) means a listener is there, and is answered with an ABORT (carrying the peer's
@@ -31,14 +31,20 @@ public enum SCTPProbePacket {
         withChecksum(be16(sourcePort) + be16(destinationPort) + be32(peerTag) + be32(0) + [abortChunk, 0] + be16(4))
     }
 
-    /// The answer to our INIT (from `destinationPort` to `sourcePort`, verification tag `tag`) in `datagram`, an
-    /// IPv4 packet as a raw socket delivers it; nil for anything else (another association, a bad CRC32c, a
-    /// truncated packet).
+    /// The answer to our INIT in `datagram`, an IPv4 packet as a raw IPv4 socket delivers it (header
+    /// included); see `answer(sctp:sourcePort:destinationPort:tag:)`.
     public static func answer(_ datagram: [UInt8], sourcePort: UInt16, destinationPort: UInt16, tag: UInt32)
         -> Answer?
     {
         guard datagram.count >= 20, datagram[0] >> 4 == 4, datagram[9] == 132 else { return nil }
         let sctp = Array(datagram[(Int(datagram[0] & 0x0f) * 4)...])
+        return answer(sctp: sctp, sourcePort: sourcePort, destinationPort: destinationPort, tag: tag)
+    }
+
+    /// The answer to our INIT (from `destinationPort` to `sourcePort`, verification tag `tag`) in `sctp`, an SCTP
+    /// packet without IP header (as a raw IPv6 socket delivers it); nil for anything else (another association, a
+    /// bad CRC32c, a truncated packet).
+    public static func answer(sctp: [UInt8], sourcePort: UInt16, destinationPort: UInt16, tag: UInt32) -> Answer? {
         guard sctp.count >= 16, u16(sctp, 0) == destinationPort, u16(sctp, 2) == sourcePort else { return nil }
         guard u32(sctp, 8) == crc32c(Array(sctp[0..<8]) + [0, 0, 0, 0] + Array(sctp[12...])).byteSwapped else {
             return nil

@@ -303,26 +303,18 @@ struct RuleValidatorTests {
         }
     }
 
-    @Test("sctp probes: accepted for IPv4 endpoints, a clear 400 for IPv6 ones; ping and udp for both")
-    func sctpProbeFamilies() throws {
-        var v4 = Fixtures.entry(proto: "sctp")
-        v4.serviceArguments.monitor = true
-        #expect(try RuleValidator.validate(v4).entry.serviceArguments.monitor)
-        var v6 = Fixtures.entry("2001:db8::1", proto: "sctp", endpoints: [("2001:db8:1::1", 80, 1)])
-        v6.serviceArguments.monitor = true
-        #expect(throws: APIError.self) { try RuleValidator.validate(v6) }
-        do {
-            _ = try RuleValidator.validate(v6)
-        } catch {
-            #expect(error.fields == ["serviceArguments.probetype"])
-            #expect(error.message.contains("sctp probes are IPv4 only"))
+    @Test("every probe type is accepted for IPv4 and IPv6 endpoints")
+    func probeFamilies() throws {
+        for (vip, endpoint) in [("10.0.0.1", "10.0.1.1"), ("2001:db8::1", "2001:db8:1::1")] {
+            for type in ["sctp", "udp", "ping", "tcp", ""] {
+                var entry = Fixtures.entry(vip, proto: "sctp", endpoints: [(endpoint, 80, 1)])
+                entry.serviceArguments.monitor = true
+                entry.serviceArguments.probetype = type
+                let rule = try RuleValidator.validate(entry)
+                #expect(rule.entry.serviceArguments.monitor)
+                #expect(rule.key.proto == .sctp)
+            }
         }
-        v6.serviceArguments.probetype = "udp"
-        #expect(try RuleValidator.validate(v6).entry.serviceArguments.probetype == "udp")
-        v6.serviceArguments.probetype = "ping"
-        #expect(try RuleValidator.validate(v6).entry.serviceArguments.probetype == "ping")
-        v6.serviceArguments.probetype = "tcp"
-        #expect(try RuleValidator.validate(v6).key.proto == .sctp)
     }
 
     @Test("sctp and icmp rules are accepted; icmp carries port 0")
