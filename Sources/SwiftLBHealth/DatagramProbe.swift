@@ -22,7 +22,9 @@ public enum DatagramProbe {
 
     /// ICMP echo: up when a matching echo reply arrives from the host.
     static func ping(_ target: ProbeTarget) -> ProbeResult {
-        let destination = ProbeSocketAddress(target.host, port: 0)
+        guard let destination = ProbeSocketAddress(target.host, port: 0) else {
+            return .failure(reason: "\(target.host) is not a socket address")
+        }
         let v6 = destination.family == AF_INET6
         let fd = socket(destination.family, Int32(SOCK_RAW.rawValue), Int32(v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP))
         guard fd >= 0 else { return .failure(reason: "raw ICMP socket: \(errnoText())") }
@@ -64,7 +66,9 @@ public enum DatagramProbe {
     /// UDP: sends the request text, up on any reply (containing the expected text, if set); down on ICMP
     /// port unreachable (the connected socket reports ECONNREFUSED) or silence.
     static func udp(_ target: ProbeTarget) -> ProbeResult {
-        let destination = ProbeSocketAddress(target.host, port: target.port)
+        guard let destination = ProbeSocketAddress(target.host, port: target.port) else {
+            return .failure(reason: "\(target.host) is not a socket address")
+        }
         let fd = socket(destination.family, Int32(SOCK_DGRAM.rawValue), 0)
         guard fd >= 0 else { return .failure(reason: "udp socket: \(errnoText())") }
         defer { close(fd) }

@@ -1,43 +1,26 @@
+import NIOCore
 import SwiftLBCore
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// A socket address of either family for the datagram and raw-socket probes.
+/// The address of a datagram or raw-socket probe's target, of either family: NIO's `SocketAddress`
+/// builds the `sockaddr`, this adds the family and reads the source address `recvfrom` returns.
 struct ProbeSocketAddress {
-    private var storage = sockaddr_storage()
+    private let address: SocketAddress
     let family: Int32
-    let length: socklen_t
 
-    init(_ host: IPAddress, port: UInt16) {
-        let octets = host.octets
-        if host.isV4 {
-            family = AF_INET
-            length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            withUnsafeMutableBytes(of: &storage) { raw in
-                let address = raw.baseAddress!.assumingMemoryBound(to: sockaddr_in.self)
-                address.pointee.sin_family = sa_family_t(AF_INET)
-                address.pointee.sin_port = port.bigEndian
-                withUnsafeMutableBytes(of: &address.pointee.sin_addr) { $0.copyBytes(from: octets) }
-            }
-        } else {
-            family = AF_INET6
-            length = socklen_t(MemoryLayout<sockaddr_in6>.size)
-            withUnsafeMutableBytes(of: &storage) { raw in
-                let address = raw.baseAddress!.assumingMemoryBound(to: sockaddr_in6.self)
-                address.pointee.sin6_family = sa_family_t(AF_INET6)
-                address.pointee.sin6_port = port.bigEndian
-                withUnsafeMutableBytes(of: &address.pointee.sin6_addr) { $0.copyBytes(from: octets) }
-            }
-        }
+    /// Nil only if `host` is not an address the sockets API accepts (an `IPAddress` always is).
+    init?(_ host: IPAddress, port: UInt16) {
+        guard let address = try? SocketAddress(ipAddress: host.description, port: Int(port)) else { return nil }
+        self.address = address
+        family = address.protocol.rawValue
     }
 
     /// Calls `body` with the address as the sockets API takes it.
     func withSockaddr<T>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> T) -> T {
-        withUnsafeBytes(of: storage) { raw in
-            body(raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), length)
-        }
+        address.withSockAddr { body($0, socklen_t($1)) }
     }
 
     /// The address bytes of a source filled in by `recvfrom` into `source` (family `family`).

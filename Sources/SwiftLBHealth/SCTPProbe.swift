@@ -20,7 +20,9 @@ public enum SCTPProbe {
     }
 
     static func run(_ target: ProbeTarget) -> ProbeResult {
-        let destination = ProbeSocketAddress(target.host, port: 0)
+        guard let destination = ProbeSocketAddress(target.host, port: 0) else {
+            return .failure(reason: "\(target.host) is not a socket address")
+        }
         let v6 = destination.family == AF_INET6
         let address = target.host.octets
         let fd = socket(destination.family, Int32(SOCK_RAW.rawValue), 132)
