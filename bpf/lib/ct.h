@@ -14,8 +14,10 @@
  * so either entry finds its twin. A translated packet's tuple is never a key itself, which
  * keeps the programs idempotent when a packet crosses a second hook.
  *
- * Creation inserts FWD with BPF_NOEXIST: if another CPU created the flow first, its entry
- * (and so its endpoint) wins. REV is inserted with BPF_NOEXIST; a stale entry holding the key
+ * The entries live in slb_ct, the open-addressing table of ct_table.h, whose slb_ct_find,
+ * slb_ct_add (BPF_NOEXIST), slb_ct_put (BPF_ANY) and slb_ct_del behave as the hash map calls.
+ * Creation adds FWD: if another CPU created the flow first, its entry (and so its endpoint)
+ * wins. REV is added the same way; a stale entry holding the key
  * is replaced, but one that belongs to another live flow is kept and the new flow refused
  * (see slb_ct_rev_taken). If REV cannot be written FWD is removed again.
  *
@@ -34,8 +36,9 @@
  * Expiry is lazy, on lookup: an entry expires when neither it nor its twin has seen a packet
  * for the timeout of the flow's state (slb_cfg, zero = default; for TCP ESTABLISHED the
  * service's inactive_timeout_s when set). Checking the twin keeps one-way streams alive
- * (a silent direction does not expire while the other is busy). The map is not an LRU: when
- * it is full new flows are refused (counted) and tracked ones stay; the control plane sweeps.
+ * (a silent direction does not expire while the other is busy). The table is not an LRU: when
+ * a new key's window is full the flow is refused (counted) and tracked ones stay; the control
+ * plane sweeps.
  * A flow leaving the open states (RST, both FINs, expiry) gives back its endpoint's open-flow
  * count (slb_ep_conn_close, lb_select.h).
  */
@@ -45,6 +48,7 @@
 #include <linux/errno.h>
 
 #include "compiler.h"
+#include "ct_table.h"
 #include "lb_select.h"
 #include "maps.h"
 #include "parse.h"
@@ -187,8 +191,8 @@ static __always_inline void slb_ct_delete_flow(const struct slb_ct_key *key,
 	struct slb_ct_key twin;
 
 	slb_ct_twin_key(&twin, key, &ct->nat);
-	bpf_map_delete_elem(&slb_ct, &twin);
-	bpf_map_delete_elem(&slb_ct, key);
+	slb_ct_del(&twin);
+	slb_ct_del(key);
 }
 
 /*
@@ -240,15 +244,15 @@ static __always_inline struct slb_ct_val *slb_ct_check(const struct slb_ct_key *
 		return ct;
 
 	slb_ct_twin_key(&twin_key, key, &ct->nat);
-	twin = bpf_map_lookup_elem(&slb_ct, &twin_key);
+	twin = slb_ct_find(&twin_key);
 	if (twin && slb_ct_live(&twin_key, twin, now))
 		return ct;
 
 	slb_count(SLB_CNT_CT_EXPIRED);
 	if (slb_ct_state_open(state))
 		slb_ep_conn_close(ct->svc_id, ct->ep_idx);
-	bpf_map_delete_elem(&slb_ct, &twin_key);
-	bpf_map_delete_elem(&slb_ct, key);
+	slb_ct_del(&twin_key);
+	slb_ct_del(key);
 	return NULL;
 }
 
@@ -265,21 +269,22 @@ static __always_inline bool slb_ct_rev_taken(const struct slb_ct_key *rev_key,
 	struct slb_ct_val *old, *old_fwd;
 	struct slb_ct_key old_fwd_key;
 
-	old = bpf_map_lookup_elem(&slb_ct, rev_key);
+	old = slb_ct_find(rev_key);
 	if (!old)
 		return false;
 	slb_ct_twin_key(&old_fwd_key, rev_key, &old->nat);
 	if (slb_ct_key_eq(&old_fwd_key, fwd_key))
 		return false;
-	old_fwd = bpf_map_lookup_elem(&slb_ct, &old_fwd_key);
+	old_fwd = slb_ct_find(&old_fwd_key);
 	if (!old_fwd)
 		return false;
 	return slb_ct_live(&old_fwd_key, old_fwd, now) || slb_ct_live(rev_key, old, now);
 }
 
 /*
- * Counts why an insert failed: -E2BIG means the table is full (SLB_CNT_DROP_CT_FULL; the caller
- * refuses the new flow and counts SLB_CNT_DROP_CT_INSERT too). Returns -1.
+ * Counts why an insert failed: -E2BIG means the key's window of the table is full
+ * (SLB_CNT_DROP_CT_FULL; the caller refuses the new flow and counts SLB_CNT_DROP_CT_INSERT too;
+ * -EBUSY, another CPU taking the free slot first, only the latter). Returns -1.
  */
 static __always_inline int slb_ct_insert_failed(long err)
 {
@@ -356,7 +361,7 @@ static __always_inline int slb_ct_create(const struct slb_ct_key *key, const str
 	slb_ct_val_init(&val, pkt, svc_id, be, now);
 	slb_ct_set_nat(&val, SLB_DIR_FWD, SLB_NAT_DST, 0, 0, be->addr, be->port);
 
-	err = bpf_map_update_elem(&slb_ct, key, &val, BPF_NOEXIST);
+	err = slb_ct_add(key, &val);
 	if (err == -EEXIST)
 		return 0;
 	if (err)
@@ -372,11 +377,11 @@ static __always_inline int slb_ct_create(const struct slb_ct_key *key, const str
 
 	slb_ct_set_nat(&val, SLB_DIR_REV, SLB_NAT_SRC, pkt->daddr, pkt->dport, 0, 0);
 
-	err = bpf_map_update_elem(&slb_ct, &rev_key, &val, BPF_NOEXIST);
+	err = slb_ct_add(&rev_key, &val);
 	if (err == -EEXIST && !slb_ct_rev_taken(&rev_key, key, now))
-		err = bpf_map_update_elem(&slb_ct, &rev_key, &val, BPF_ANY);
+		err = slb_ct_put(&rev_key, &val);
 	if (err) {
-		bpf_map_delete_elem(&slb_ct, key);
+		slb_ct_del(key);
 		return slb_ct_insert_failed(err);
 	}
 	return 0;
@@ -391,7 +396,7 @@ static __always_inline int slb_ct_create(const struct slb_ct_key *key, const str
  * (endpoint -> snat:port) can be inserted with BPF_NOEXIST is taken. The forward entry goes in
  * last, also with BPF_NOEXIST: a CPU that created the flow first wins and the reply entry made
  * here is removed again. A port held by an idle or expired flow counts as taken (it is freed
- * by lazy expiry, the garbage collector or LRU eviction), so a new flow never steals a reply
+ * by lazy expiry or the garbage collector), so a new flow never steals a reply
  * key. Returns 0 when the flow is tracked afterwards, SLB_CT_ERR_NO_PORT when every tried port
  * was taken, SLB_CT_ERR_INSERT when a map update failed.
  */
@@ -422,7 +427,7 @@ static __always_inline int slb_ct_create_snat(const struct slb_ct_key *key,
 		range;
 	for (i = 0; i < SLB_NAT_PORT_TRIES; i++) {
 		rev_key.dport = bpf_htons(SLB_NAT_PORT_MIN + (start + i) % range);
-		err = bpf_map_update_elem(&slb_ct, &rev_key, &val, BPF_NOEXIST);
+		err = slb_ct_add(&rev_key, &val);
 		if (!err) {
 			port = rev_key.dport;
 			break;
@@ -438,9 +443,9 @@ static __always_inline int slb_ct_create_snat(const struct slb_ct_key *key,
 	slb_ct_set_nat(&val, SLB_DIR_FWD, SLB_NAT_SRC | SLB_NAT_DST, snat, port, be->addr,
 		       be->port);
 
-	err = bpf_map_update_elem(&slb_ct, key, &val, BPF_NOEXIST);
+	err = slb_ct_add(key, &val);
 	if (err)
-		bpf_map_delete_elem(&slb_ct, &rev_key);
+		slb_ct_del(&rev_key);
 	if (err && err != -EEXIST) {
 		slb_ct_insert_failed(err);
 		return SLB_CT_ERR_INSERT;
@@ -504,7 +509,7 @@ static __always_inline void slb_ct_track(const struct slb_ct_key *key, struct sl
 	WRITE_ONCE(ct->state, next);
 	WRITE_ONCE(ct->fin_dirs, next_fin);
 	slb_ct_twin_key(&twin_key, key, &ct->nat);
-	twin = bpf_map_lookup_elem(&slb_ct, &twin_key);
+	twin = slb_ct_find(&twin_key);
 	if (twin) {
 		WRITE_ONCE(twin->state, next);
 		WRITE_ONCE(twin->fin_dirs, next_fin);

@@ -89,7 +89,7 @@ static __always_inline int slb_ct6_create(const struct slb_ct_key *key, const st
 
 	slb_ct6_val_init(val, p, svc_id, be->slot, now);
 	slb_ct6_set_nat(val, SLB_DIR_FWD, SLB_NAT_DST, NULL, 0, be->addr, be->port, SLB_AF_INET6);
-	err = bpf_map_update_elem(&slb_ct, key, val, BPF_NOEXIST);
+	err = slb_ct_add(key, val);
 	if (err == -EEXIST)
 		return 0;
 	if (err)
@@ -105,11 +105,11 @@ static __always_inline int slb_ct6_create(const struct slb_ct_key *key, const st
 	slb_ct6_set_nat(val, SLB_DIR_REV, SLB_NAT_SRC, p->daddr, p->base.dport, NULL, 0,
 			SLB_AF_INET6);
 
-	err = bpf_map_update_elem(&slb_ct, rev, val, BPF_NOEXIST);
+	err = slb_ct_add(rev, val);
 	if (err == -EEXIST && !slb_ct_rev_taken(rev, key, now))
-		err = bpf_map_update_elem(&slb_ct, rev, val, BPF_ANY);
+		err = slb_ct_put(rev, val);
 	if (err) {
-		bpf_map_delete_elem(&slb_ct, key);
+		slb_ct_del(key);
 		return -1;
 	}
 	return 0;
@@ -151,7 +151,7 @@ static __always_inline int slb_ct6_create_snat(const struct slb_ct_key *key,
 		range;
 	for (i = 0; i < SLB_NAT_PORT_TRIES; i++) {
 		rev->dport = bpf_htons(SLB_NAT_PORT_MIN + (start + i) % range);
-		err = bpf_map_update_elem(&slb_ct, rev, val, BPF_NOEXIST);
+		err = slb_ct_add(rev, val);
 		if (!err) {
 			port = rev->dport;
 			break;
@@ -163,9 +163,9 @@ static __always_inline int slb_ct6_create_snat(const struct slb_ct_key *key,
 		return SLB_CT_ERR_NO_PORT;
 
 	slb_ct6_set_nat(val, SLB_DIR_FWD, flags, snat, port, be->addr, be->port, be->family);
-	err = bpf_map_update_elem(&slb_ct, key, val, BPF_NOEXIST);
+	err = slb_ct_add(key, val);
 	if (err)
-		bpf_map_delete_elem(&slb_ct, rev);
+		slb_ct_del(rev);
 	if (err && err != -EEXIST)
 		return SLB_CT_ERR_INSERT;
 	return 0;

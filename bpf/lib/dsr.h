@@ -52,7 +52,7 @@ static __always_inline int slb_ct_create_dsr(const struct slb_ct_key *key,
 
 	slb_ct_val_init(&val, pkt, svc_id, be, now);
 	slb_ct_set_nat(&val, SLB_DIR_FWD, SLB_NAT_DSR, 0, 0, be->addr, be->port);
-	err = bpf_map_update_elem(&slb_ct, key, &val, BPF_NOEXIST);
+	err = slb_ct_add(key, &val);
 	return err && err != -EEXIST ? -1 : 0;
 }
 

@@ -73,7 +73,7 @@ static __always_inline int slb_ct6_create_dsr(const struct slb_ct_key *key,
 
 	slb_ct6_val_init(val, p, svc_id, be->slot, now);
 	slb_ct6_set_nat(val, SLB_DIR_FWD, SLB_NAT_DSR, NULL, 0, be->addr, be->port, SLB_AF_INET6);
-	err = bpf_map_update_elem(&slb_ct, key, val, BPF_NOEXIST);
+	err = slb_ct_add(key, val);
 	return err && err != -EEXIST ? -1 : 0;
 }
 

@@ -152,7 +152,7 @@ static __attribute__((noinline)) int slb_icmp_error(struct __sk_buff *skb, struc
 	rp.dport = l4[0];
 	rp.proto = inner[9];
 	slb_ct_key_init(&key, &rp);
-	ct = bpf_map_lookup_elem(&slb_ct, &key);
+	ct = slb_ct_find(&key);
 	if (!ct)
 		goto pass;
 	if (READ_ONCE(ct->nat.flags) & SLB_NAT_AF)

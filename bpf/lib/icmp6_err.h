@@ -78,7 +78,7 @@ static __always_inline int slb_icmp6_error_xlate(struct __sk_buff *skb, struct s
 	key->dport = e->old.sport;
 	key->proto = proto;
 	key->family = SLB_AF_INET6;
-	ct = bpf_map_lookup_elem(&slb_ct, key);
+	ct = slb_ct_find(key);
 	if (!ct || ct->dir != SLB_DIR_REV)
 		return 1;
 	flags = READ_ONCE(ct->nat.flags);

@@ -76,7 +76,7 @@ static __always_inline bool slb_idle_reset_due(const struct slb_ct_key *key,
 	if (!slb_ct_idle(ct, now, timeout))
 		return false;
 	slb_ct_twin_key(&twin_key, key, &ct->nat);
-	twin = bpf_map_lookup_elem(&slb_ct, &twin_key);
+	twin = slb_ct_find(&twin_key);
 	return !twin || slb_ct_idle(twin, now, timeout);
 }
 

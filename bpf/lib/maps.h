@@ -15,6 +15,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "swiftlb_abi.h"
+#include "swiftlb_ct_table.h"
 
 /* One slb_ep_stats slot per possible endpoint of every service. */
 #define SLB_EP_STATS_ENTRIES (SLB_MAX_SERVICES * SLB_MAX_ENDPOINTS)
@@ -47,15 +48,18 @@ struct {
 } slb_rr SEC(".maps");
 
 /*
- * Connection tracking: two entries per flow, one per direction (see ct.h). A plain hash, not an
- * LRU: when it is full a new flow is refused (SLB_CNT_DROP_CT_FULL) and no tracked flow is ever
- * evicted to make room; expired entries are freed on lookup and by the daemon's sweeps.
+ * Connection tracking: two entries per flow, one per direction (see ct.h), in an
+ * open-addressing table of SLB_CT_MAX_ENTRIES home slots (layout: swiftlb_ct_table.h; access:
+ * ct_table.h). Not an LRU: when a key's window is full the new flow is refused
+ * (SLB_CNT_DROP_CT_FULL) and no tracked flow is ever evicted to make room; expired entries are
+ * freed on lookup and by the daemon's sweeps. Mmapable so that the daemon sweeps it in place.
  */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__type(key, struct slb_ct_key);
-	__type(value, struct slb_ct_val);
-	__uint(max_entries, SLB_CT_MAX_ENTRIES);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct slb_ct_slot);
+	__uint(max_entries, SLB_CT_MAX_ENTRIES + SLB_CT_PROBES);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } slb_ct SEC(".maps");
 

@@ -76,7 +76,7 @@ static __always_inline bool slb_sctp_check(struct __sk_buff *skb, const struct s
 		return true;
 	if (pkt->chunk == SLB_SCTP_INIT || pkt->chunk == SLB_SCTP_INIT_ACK) {
 		slb_ct_twin_key(&twin_key, key, &ct->nat);
-		slb_sctp_learn(skb, pkt, ct, bpf_map_lookup_elem(&slb_ct, &twin_key));
+		slb_sctp_learn(skb, pkt, ct, slb_ct_find(&twin_key));
 	}
 	return false;
 }
@@ -149,7 +149,7 @@ static __attribute__((noinline)) int slb_new_flow(struct __sk_buff *skb, struct 
 	rc = slb_track_new(skb, key, pkt, svc, &be, now, egress);
 	if (rc >= 0)
 		return rc;
-	*ct = bpf_map_lookup_elem(&slb_ct, key);
+	*ct = slb_ct_find(key);
 	if (!*ct) {
 		slb_count(SLB_CNT_DROP_CT_INSERT);
 		return TC_ACT_SHOT;
@@ -199,7 +199,7 @@ static __always_inline int slb_handle(struct __sk_buff *skb, bool egress)
 
 	now = slb_now_ns();
 	slb_ct_key_init(key, pkt);
-	ct = bpf_map_lookup_elem(&slb_ct, key);
+	ct = slb_ct_find(key);
 	if (ct && egress && (READ_ONCE(ct->nat.flags) & SLB_NAT_DSR)) {
 		slb_count(SLB_CNT_PASS_DSR_EGRESS);
 		return TC_ACT_OK;

@@ -359,7 +359,7 @@ static __always_inline int slb_new_flow6(struct __sk_buff *skb, struct slb_scrat
 	rc = slb_track_new6(skb, s, svc, now, egress);
 	if (rc >= 0)
 		return rc;
-	*ct = bpf_map_lookup_elem(&slb_ct, &s->key);
+	*ct = slb_ct_find(&s->key);
 	if (!*ct) {
 		slb_count(SLB_CNT_DROP_CT_INSERT);
 		return TC_ACT_SHOT;
@@ -413,7 +413,7 @@ static __always_inline bool slb_sctp_check6(struct __sk_buff *skb, struct slb_sc
 		return true;
 	if (pkt->chunk == SLB_SCTP_INIT || pkt->chunk == SLB_SCTP_INIT_ACK) {
 		slb_ct_twin_key(&s->rev, &s->key, &ct->nat);
-		slb_sctp_learn(skb, pkt, ct, bpf_map_lookup_elem(&slb_ct, &s->rev));
+		slb_sctp_learn(skb, pkt, ct, slb_ct_find(&s->rev));
 	}
 	return false;
 }
@@ -456,7 +456,7 @@ static __attribute__((noinline)) int slb_handle6(struct __sk_buff *skb, bool egr
 
 	now = slb_now_ns();
 	slb_ct6_key_init(&s->key, &s->p);
-	ct = bpf_map_lookup_elem(&slb_ct, &s->key);
+	ct = slb_ct_find(&s->key);
 	if (ct && egress && (READ_ONCE(ct->nat.flags) & SLB_NAT_DSR)) {
 		/* The ingress program's own L2 DSR output (dsr6.h). */
 		slb_count(SLB_CNT_PASS_DSR_EGRESS);
