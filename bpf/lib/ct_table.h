@@ -119,8 +119,9 @@ __attribute__((noinline)) long slb_ct_del(const struct slb_ct_key *key)
  * with -EEXIST when an earlier slot of the window holds the same key or is being written for
  * its hash (another CPU added it at the same time and wins), otherwise returns 0.
  */
-static __always_inline long slb_ct_add_settle(struct slb_ct_slot *mine, __u32 mine_index, __u64 live,
-					      __u32 home, __u32 hash, const struct slb_ct_key *key)
+static __always_inline long slb_ct_add_settle(struct slb_ct_slot *mine, __u32 mine_index,
+					      __u64 live, __u32 home, __u32 hash,
+					      const struct slb_ct_key *key)
 {
 	struct slb_ct_slot *slot;
 	__u32 i;
@@ -145,7 +146,8 @@ static __always_inline long slb_ct_add_settle(struct slb_ct_slot *mine, __u32 mi
  * entry (or is being added by another CPU); -E2BIG when its window has no free slot (the
  * table is full there); -EBUSY when another CPU took the free slot first.
  */
-__attribute__((noinline)) long slb_ct_add(const struct slb_ct_key *key, const struct slb_ct_val *val)
+__attribute__((noinline)) long slb_ct_add(const struct slb_ct_key *key,
+					  const struct slb_ct_val *val)
 {
 	const struct slb_ct_head *head = slb_ct_head_get();
 	struct slb_ct_slot *slot;
@@ -185,7 +187,8 @@ __attribute__((noinline)) long slb_ct_add(const struct slb_ct_key *key, const st
 }
 
 /* bpf_map_update_elem(BPF_ANY): overwrites the entry of `key` in place, or adds it. */
-__attribute__((noinline)) long slb_ct_put(const struct slb_ct_key *key, const struct slb_ct_val *val)
+__attribute__((noinline)) long slb_ct_put(const struct slb_ct_key *key,
+					  const struct slb_ct_val *val)
 {
 	__u32 index = slb_ct_index(key);
 	struct slb_ct_slot *slot = index ? slb_ct_slot_at(index) : NULL;

@@ -33,6 +33,9 @@
 
 #include "swiftlb_abi.h"
 
+/* Inlined on both sides: the datapath must not pay for a call per hash. */
+#define SLB_CT_INLINE static inline __attribute__((always_inline))
+
 /* Slots a key may occupy: its home slot and the ones after it. */
 #define SLB_CT_PROBES 8
 
@@ -52,9 +55,9 @@
 #define SLB_CT_HEAD_MAGIC 0x534c4243u /* "SLBC" */
 
 struct slb_ct_head {
-	__u32 magic; /* SLB_CT_HEAD_MAGIC once set up; the datapath tracks nothing before */
-	__u32 seed;  /* random per table: flows cannot be aimed at one window */
-	__u32 mask;  /* N - 1 */
+	__u32 magic;  /* SLB_CT_HEAD_MAGIC once set up; the datapath tracks nothing before */
+	__u32 seed;   /* random per table: flows cannot be aimed at one window */
+	__u32 mask;   /* N - 1 */
 	__u32 probes; /* SLB_CT_PROBES of the build that set the table up */
 };
 
@@ -69,29 +72,29 @@ struct slb_ct_slot {
 	};
 };
 
-static inline __attribute__((always_inline)) __u32 slb_ct_slot_state(__u64 ctl)
+SLB_CT_INLINE __u32 slb_ct_slot_state(__u64 ctl)
 {
 	return (__u32)(ctl & SLB_CT_STATE_MASK);
 }
 
-static inline __attribute__((always_inline)) __u32 slb_ct_slot_hash(__u64 ctl)
+SLB_CT_INLINE __u32 slb_ct_slot_hash(__u64 ctl)
 {
 	return (__u32)(ctl >> 32);
 }
 
 /* The control word of a slot claimed for `hash` (BUSY) or published (LIVE), one generation on. */
-static inline __attribute__((always_inline)) __u64 slb_ct_ctl_claim(__u64 old, __u32 hash, __u32 state)
+SLB_CT_INLINE __u64 slb_ct_ctl_claim(__u64 old, __u32 hash, __u32 state)
 {
 	return ((__u64)hash << 32) | ((old + SLB_CT_GEN_STEP) & SLB_CT_GEN_MASK) | state;
 }
 
 /* The same slot and generation in another state. */
-static inline __attribute__((always_inline)) __u64 slb_ct_ctl_with_state(__u64 ctl, __u32 state)
+SLB_CT_INLINE __u64 slb_ct_ctl_with_state(__u64 ctl, __u32 state)
 {
 	return (ctl & ~SLB_CT_STATE_MASK) | state;
 }
 
-static inline __attribute__((always_inline)) int slb_ct_slot_free(__u32 state)
+SLB_CT_INLINE int slb_ct_slot_free(__u32 state)
 {
 	return state == SLB_CT_SLOT_EMPTY || state == SLB_CT_SLOT_DEAD ||
 	       state == SLB_CT_SLOT_DEAD_OLD;
@@ -101,16 +104,16 @@ static inline __attribute__((always_inline)) int slb_ct_slot_free(__u32 state)
  * The hash of a key: each of its ten words mixed in by multiply and shift, then the 32-bit
  * finaliser of MurmurHash3. Both sides compute it with this one function.
  */
-static inline __attribute__((always_inline)) __u32 slb_ct_hash(const struct slb_ct_key *key, __u32 seed)
+SLB_CT_INLINE __u32 slb_ct_hash(const struct slb_ct_key *key, __u32 seed)
 {
 	const __u32 *w = (const __u32 *)key;
 	__u32 h = seed ^ 0x2545f491u;
 
-#define SLB_CT_MIX(i)                \
-	do {                         \
-		h ^= w[i];           \
-		h *= 0x9e3779b1u;    \
-		h ^= h >> 16;        \
+#define SLB_CT_MIX(i)             \
+	do {                      \
+		h ^= w[i];        \
+		h *= 0x9e3779b1u; \
+		h ^= h >> 16;     \
 	} while (0)
 	SLB_CT_MIX(0);
 	SLB_CT_MIX(1);
@@ -132,7 +135,7 @@ static inline __attribute__((always_inline)) __u32 slb_ct_hash(const struct slb_
 }
 
 /* Whether two keys are the same tuple: all ten words (the padding is always zero). */
-static inline __attribute__((always_inline)) int slb_ct_key_same(const struct slb_ct_key *a, const struct slb_ct_key *b)
+SLB_CT_INLINE int slb_ct_key_same(const struct slb_ct_key *a, const struct slb_ct_key *b)
 {
 	const __u32 *x = (const __u32 *)a;
 	const __u32 *y = (const __u32 *)b;
@@ -142,7 +145,7 @@ static inline __attribute__((always_inline)) int slb_ct_key_same(const struct sl
 }
 
 /* The index of the home slot of `hash` in a table whose head is `head`. */
-static inline __attribute__((always_inline)) __u32 slb_ct_home(const struct slb_ct_head *head, __u32 hash)
+SLB_CT_INLINE __u32 slb_ct_home(const struct slb_ct_head *head, __u32 hash)
 {
 	return 1 + (hash & head->mask);
 }
