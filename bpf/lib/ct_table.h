@@ -50,12 +50,8 @@ static __always_inline bool slb_ct_slot_holds(const struct slb_ct_slot *slot, __
 	return state == SLB_CT_SLOT_LIVE && slb_ct_key_same(&slot->entry.key, key);
 }
 
-/*
- * The index of the LIVE slot holding `key`, or 0 (the head's slot) when it has none. A global
- * function: the verifier checks its probe loop once rather than at every caller, which keeps
- * the pipelines within its instruction budget.
- */
-__attribute__((noinline)) __u32 slb_ct_index(const struct slb_ct_key *key)
+/* The index of the LIVE slot holding `key`, or 0 (the head's slot) when it has none. */
+static __always_inline __u32 slb_ct_probe(const struct slb_ct_key *key)
 {
 	const struct slb_ct_head *head = slb_ct_head_get();
 	struct slb_ct_slot *slot;
@@ -80,10 +76,18 @@ __attribute__((noinline)) __u32 slb_ct_index(const struct slb_ct_key *key)
 	return 0;
 }
 
-/* bpf_map_lookup_elem: the entry of `key`, or NULL. */
-static __always_inline struct slb_ct_val *slb_ct_find(const struct slb_ct_key *key)
+/*
+ * slb_ct_probe as a global function: the verifier checks its loop once rather than at every
+ * caller, which keeps the pipelines within its instruction budget.
+ */
+__attribute__((noinline)) __u32 slb_ct_index(const struct slb_ct_key *key)
 {
-	__u32 index = slb_ct_index(key);
+	return slb_ct_probe(key);
+}
+
+/* The entry in slot `index` (from a probe), or NULL for 0. */
+static __always_inline struct slb_ct_val *slb_ct_entry_at(__u32 index)
+{
 	struct slb_ct_slot *slot;
 
 	if (!index)
@@ -94,6 +98,18 @@ static __always_inline struct slb_ct_val *slb_ct_find(const struct slb_ct_key *k
 	/* Keeps clang from offsetting the pointer before its null check (the verifier refuses). */
 	barrier_var(slot);
 	return &slot->entry.val;
+}
+
+/* bpf_map_lookup_elem: the entry of `key`, or NULL. */
+static __always_inline struct slb_ct_val *slb_ct_find(const struct slb_ct_key *key)
+{
+	return slb_ct_entry_at(slb_ct_index(key));
+}
+
+/* slb_ct_find inlined, for the one lookup every packet makes (pipeline.h, pipeline6.h). */
+static __always_inline struct slb_ct_val *slb_ct_find_inline(const struct slb_ct_key *key)
+{
+	return slb_ct_entry_at(slb_ct_probe(key));
 }
 
 /* bpf_map_delete_elem: 0, or -ENOENT when `key` has no entry. */

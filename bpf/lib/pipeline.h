@@ -199,7 +199,7 @@ static __always_inline int slb_handle(struct __sk_buff *skb, bool egress)
 
 	now = slb_now_ns();
 	slb_ct_key_init(key, pkt);
-	ct = slb_ct_find(key);
+	ct = slb_ct_find_inline(key);
 	if (ct && egress && (READ_ONCE(ct->nat.flags) & SLB_NAT_DSR)) {
 		slb_count(SLB_CNT_PASS_DSR_EGRESS);
 		return TC_ACT_OK;

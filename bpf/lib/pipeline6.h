@@ -456,7 +456,7 @@ static __attribute__((noinline)) int slb_handle6(struct __sk_buff *skb, bool egr
 
 	now = slb_now_ns();
 	slb_ct6_key_init(&s->key, &s->p);
-	ct = slb_ct_find(&s->key);
+	ct = slb_ct_find_inline(&s->key);
 	if (ct && egress && (READ_ONCE(ct->nat.flags) & SLB_NAT_DSR)) {
 		/* The ingress program's own L2 DSR output (dsr6.h). */
 		slb_count(SLB_CNT_PASS_DSR_EGRESS);
