@@ -192,8 +192,15 @@ __attribute__((noinline)) long slb_ct_add(const struct slb_ct_key *key,
 	if (!slot)
 		return -E2BIG;
 	busy = slb_ct_ctl_claim(free_ctl, hash, SLB_CT_SLOT_BUSY);
-	if (__sync_val_compare_and_swap(&slot->ctl, free_ctl, busy) != free_ctl)
-		return -EBUSY;
+	ctl = __sync_val_compare_and_swap(&slot->ctl, free_ctl, busy);
+	if (ctl != free_ctl) {
+		/* The daemon's sweep may have aged or emptied the free slot meanwhile: still free. */
+		if (!slb_ct_slot_free(slb_ct_slot_state(ctl)))
+			return -EBUSY;
+		busy = slb_ct_ctl_claim(ctl, hash, SLB_CT_SLOT_BUSY);
+		if (__sync_val_compare_and_swap(&slot->ctl, ctl, busy) != ctl)
+			return -EBUSY;
+	}
 	__builtin_memcpy(&slot->entry.key, key, sizeof(*key));
 	__builtin_memcpy(&slot->entry.val, val, sizeof(*val));
 	/* A full barrier: key and value are visible before the slot reads as LIVE. */
