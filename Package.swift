@@ -106,7 +106,8 @@ let package = Package(
                 "SwiftLBDatapath", "SwiftLBCore", "BPFLoader", "PacketTestSupport", "SwiftLBABI", "BPFObjects",
             ],
             path: "bench/DatapathBench"),
-        .testTarget(name: "SwiftLBCoreTests", dependencies: ["SwiftLBCore"]),
+        // Also the conntrack table protocol of swiftlb_ct_user.h, on slots in ordinary memory.
+        .testTarget(name: "SwiftLBCoreTests", dependencies: ["SwiftLBCore", "SwiftLBABI"]),
         .testTarget(name: "SwiftLBStoreTests", dependencies: ["SwiftLBStore", "SwiftLBCore"]),
         .testTarget(
             name: "SwiftLBAPITests",

@@ -1,5 +1,7 @@
 /* Compile-time checks that the shared structs have the sizes both sides assume. */
 #include "swiftlb_abi.h"
+#include "swiftlb_ct_table.h"
+#include "swiftlb_ct_user.h" /* compiled here so the C compiler checks it too */
 
 _Static_assert(sizeof(struct slb_svc_key) == 20, "slb_svc_key layout");
 _Static_assert(sizeof(struct slb_svc_val) == 16, "slb_svc_val layout");
@@ -17,3 +19,8 @@ _Static_assert(sizeof(struct slb_bench_pkt) == 16 + SLB_BENCH_PKT_MAX, "slb_benc
 _Static_assert(sizeof(struct slb_persist_key) == 24, "slb_persist_key layout");
 _Static_assert(sizeof(struct slb_persist_val) == 16, "slb_persist_val layout");
 _Static_assert(SLB_MAX_ENDPOINTS < SLB_SEL_SLOT_NONE, "selection tables store slots in one byte");
+_Static_assert(sizeof(struct slb_ct_head) == 16, "slb_ct_head layout");
+_Static_assert(sizeof(struct slb_ct_slot) == 160, "slb_ct_slot layout");
+_Static_assert(__builtin_offsetof(struct slb_ct_slot, entry.key) == 8, "slb_ct_slot layout");
+_Static_assert(__builtin_offsetof(struct slb_ct_slot, entry.val) == 48, "slb_ct_slot layout");
+_Static_assert(__builtin_offsetof(struct slb_ct_slot, head) == 8, "slb_ct_slot layout");

@@ -74,10 +74,11 @@ extension EBPFDatapath {
     @discardableResult
     public func recountOpenFlows() throws(BPFError) -> Int {
         var counts: [UInt32: UInt32] = [:]
-        for key in try conntrack.keys(limit: Int(SLB_CT_MAX_ENTRIES)) {
-            guard let value = try conntrack.lookup(key), value.dir == UInt8(SLB_DIR_FWD.rawValue),
-                Self.isOpen(state: value.state), value.svc_id < UInt32(SLB_MAX_SERVICES)
-            else { continue }
+        conntrack.forEachEntry { entry in
+            let value = entry.value
+            guard value.dir == UInt8(SLB_DIR_FWD.rawValue), Self.isOpen(state: value.state),
+                value.svc_id < UInt32(SLB_MAX_SERVICES)
+            else { return }
             counts[
                 value.svc_id * UInt32(SLB_MAX_ENDPOINTS) + UInt32(value.ep_idx % UInt16(SLB_MAX_ENDPOINTS)), default: 0] +=
                 1

@@ -19,7 +19,8 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
     let services: BPFMap<slb_svc_key, slb_svc_val>
     let endpointSets: BPFMap<UInt32, slb_ep_set>
     let roundRobin: BPFMap<UInt32, UInt32>
-    let conntrack: BPFMap<slb_ct_key, slb_ct_val>
+    /// The conntrack table, mapped into memory (slb_ct).
+    public let conntrack: ConntrackTable
     let serviceStats: BPFPerCPUMap<UInt32, slb_stats>
     let endpointStats: BPFPerCPUMap<UInt32, slb_stats>
     let counters: BPFPerCPUMap<UInt32, UInt64>
@@ -40,8 +41,9 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
     /// survives restarts) or pinned there; without it nothing is pinned (tests, benchmarks).
     ///
     /// `fullNATSource` is the source address of IPv4 full NAT flows (the instance's address that
-    /// endpoints route back to); nil keeps the VIP the client used. `conntrackEntries` sizes the
-    /// conntrack map (default SLB_CT_MAX_ENTRIES).
+    /// endpoints route back to); nil keeps the VIP the client used. `conntrackEntries` is the
+    /// conntrack table's number of home slots (default SLB_CT_MAX_ENTRIES), rounded up to a power of
+    /// two; the map has SLB_CT_PROBES elements more (`ConntrackTable.mapElements`).
     public init(
         pinRoot: String?, timeouts: ConntrackTimeouts = ConntrackTimeouts(), fullNATSource: IPAddress? = nil,
         conntrackEntries: UInt32? = nil
@@ -53,11 +55,11 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         }
         object = try BPFObject(
             elf: elf, name: BPFObjects.datapathName, pinRoot: pinRoot,
-            maxEntries: conntrackEntries.map { [SLB_MAP_CONNTRACK: $0] } ?? [:])
+            maxEntries: [SLB_MAP_CONNTRACK: ConntrackTable.mapElements(forEntries: conntrackEntries)])
         services = try object.map(named: SLB_MAP_SERVICES)
         endpointSets = try object.map(named: SLB_MAP_ENDPOINTS)
         roundRobin = try object.map(named: SLB_MAP_RR)
-        conntrack = try object.map(named: SLB_MAP_CONNTRACK)
+        conntrack = try ConntrackTable(fd: object.mapFD(named: SLB_MAP_CONNTRACK))
         serviceStats = try object.perCPUMap(named: SLB_MAP_SVC_STATS)
         endpointStats = try object.perCPUMap(named: SLB_MAP_EP_STATS)
         counters = try object.perCPUMap(named: SLB_MAP_COUNTERS)
@@ -90,7 +92,7 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
 
     public func remove(key: ServiceKey, id: UInt32) async throws {
         try removeNow(key: key, id: id)
-        try flushConnections(serviceID: id)
+        flushConnections(serviceID: id)
         try syncEchoMarker(vip: key.vip)
         try forgetSelectionState(serviceID: id)
     }
@@ -120,11 +122,11 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
 
     public func connections() async throws -> [ConnectionEntry] {
         var result: [ConnectionEntry] = []
-        for key in try conntrack.keys(limit: Int(SLB_CT_MAX_ENTRIES)) {
-            guard let value = try conntrack.lookup(key), value.dir == UInt8(SLB_DIR_FWD.rawValue),
-                let entry = try connectionEntry(key: key, value: value)
-            else { continue }
-            result.append(entry)
+        try conntrack.forEachEntry { (entry) throws(BPFError) in
+            guard entry.value.dir == UInt8(SLB_DIR_FWD.rawValue),
+                let connection = try connectionEntry(key: entry.key, value: entry.value)
+            else { return }
+            result.append(connection)
         }
         return result.sorted {
             ($0.serviceAddress, $0.servicePort, $0.clientAddress, $0.clientPort)
@@ -147,24 +149,25 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         return result
     }
 
-    /// Deletes flows idle longer than their state's timeout; returns how many entries went.
+    /// Deletes flows idle longer than their state's timeout, then runs one compaction pass of the
+    /// table; returns how many entries went.
     ///
     /// Like the datapath, a flow is idle only when neither direction has seen a packet: a one-way
-    /// UDP stream must keep its reply entry. Both directions are deleted together.
+    /// UDP stream must keep its reply entry. Both directions are deleted together, each only if its
+    /// slot still holds what was read, so a flow that reused a slot meanwhile is never deleted.
     @discardableResult
-    public func collectExpiredConnections(limit: Int = Int(SLB_CT_MAX_ENTRIES)) throws(BPFError) -> Int {
+    public func collectExpiredConnections() throws(BPFError) -> Int {
         let now = Self.monotonicNanoseconds()
         var removed = 0
-        for key in try conntrack.keys(limit: limit) {
-            guard let value = try conntrack.lookup(key) else { continue }
-            let replyKey = key.reply(after: value.nat)
-            let reply = try conntrack.lookup(replyKey)
-            let lastSeen = max(value.last_seen_ns, reply?.last_seen_ns ?? 0)
-            let timeout = UInt64(timeouts.seconds(proto: key.proto, state: value.state)) * 1_000_000_000
-            guard now > lastSeen && now - lastSeen > timeout else { continue }
-            if try conntrack.delete(key) { removed += 1 }
-            if reply != nil, try conntrack.delete(replyKey) { removed += 1 }
+        try conntrack.forEachEntry { (entry) throws(BPFError) in
+            let reply = try conntrack.entry(entry.key.reply(after: entry.value.nat))
+            let lastSeen = max(entry.value.last_seen_ns, reply?.value.last_seen_ns ?? 0)
+            let timeout = UInt64(timeouts.seconds(proto: entry.key.proto, state: entry.value.state)) * 1_000_000_000
+            guard now > lastSeen && now - lastSeen > timeout else { return }
+            if conntrack.deleteIfUnchanged(entry) { removed += 1 }
+            if let reply, conntrack.deleteIfUnchanged(reply) { removed += 1 }
         }
+        conntrack.compact()
         return removed
     }
 
@@ -264,9 +267,9 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         }
     }
 
-    private func flushConnections(serviceID: UInt32) throws(BPFError) {
-        for key in try conntrack.keys(limit: Int(SLB_CT_MAX_ENTRIES)) {
-            if let value = try conntrack.lookup(key), value.svc_id == serviceID { try conntrack.delete(key) }
+    private func flushConnections(serviceID: UInt32) {
+        conntrack.forEachEntry { entry in
+            if entry.value.svc_id == serviceID { conntrack.deleteIfUnchanged(entry) }
         }
     }
 

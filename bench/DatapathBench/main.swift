@@ -62,7 +62,7 @@ struct Harness {
     let wrapper: BPFProgram
     let packetSlot: BPFMap<UInt32, slb_bench_pkt>
     let target: BPFMap<UInt32, UInt32>
-    let conntrack: BPFMap<slb_ct_key, slb_ct_val>
+    let conntrack: ConntrackTable
     let ifindex: Int32
     let settings: Settings
 
@@ -76,12 +76,12 @@ struct Harness {
         withUnsafeMutableBytes(of: &slot.data) { $0.copyBytes(from: packet) }
         try packetSlot.update(0, slot)
         let count = newFlows ? settings.newFlowRepeat : settings.repeatCount
-        if newFlows { try emptyConntrack() }
+        if newFlows { emptyConntrack() }
         _ = try TestRun.run(wrapper, packet: packet, ifindex: ifindex, repeat: min(count, 1000))  // warm-up
         var values: [Double] = []
         var lastVerdict: UInt32 = 0
         for _ in 0..<settings.batches {
-            if newFlows { try emptyConntrack() }
+            if newFlows { emptyConntrack() }
             let result = try TestRun.run(wrapper, packet: packet, ifindex: ifindex, repeat: count)
             values.append(Double(result.durationNanoseconds))
             lastVerdict = result.verdict
@@ -89,8 +89,12 @@ struct Harness {
         return Sample(values: values, verdict: lastVerdict, runs: Int(count) * settings.batches + Int(min(count, 1000)))
     }
 
-    func emptyConntrack() throws {
-        for key in try conntrack.keys() { _ = try conntrack.delete(key) }
+    /// Deletes every entry and compacts twice (deleted, aged, emptied): new flows then find the
+    /// table as fresh, not strewn with deleted slots.
+    func emptyConntrack() {
+        conntrack.forEachEntry { conntrack.deleteIfUnchanged($0) }
+        conntrack.compact()
+        conntrack.compact()
     }
 }
 
@@ -109,15 +113,6 @@ func row(_ path: String, _ sample: Sample, floor: Double, target: Double? = nil,
     let names: [UInt32: String] = [0: "ok", 2: "shot", 7: "redirect"]
     return "| \(path) | \(format(sample.median)) | \(format(sample.min))–\(format(sample.max)) | \(format(above)) | "
         + "\(verdict) | \(names[sample.verdict] ?? String(sample.verdict))\(check) |"
-}
-
-/// Memory the kernel charges for map `fd` (fdinfo's memlock line), in bytes.
-func mapMemory(fd: Int32) -> Int? {
-    guard let text = try? String(contentsOfFile: "/proc/self/fdinfo/\(fd)", encoding: .utf8) else { return nil }
-    for line in text.split(separator: "\n") where line.hasPrefix("memlock:") {
-        return Int(line.split(separator: "\t").last?.trimmingCharacters(in: .whitespaces) ?? "")
-    }
-    return nil
 }
 
 let settings = Settings(arguments: Array(CommandLine.arguments.dropFirst()))
@@ -149,7 +144,7 @@ func harness(for datapath: EBPFDatapath, ifindex: Int32) throws -> (Harness, BPF
         wrapper: try object.program(named: SLB_PROG_BENCH_WRAPPER),
         packetSlot: try object.map(named: SLB_MAP_BENCH_PKT),
         target: try object.map(named: SLB_MAP_BENCH_TARGET),
-        conntrack: try datapath.object.map(named: SLB_MAP_CONNTRACK),
+        conntrack: datapath.conntrack,
         ifindex: ifindex, settings: settings)
     return (harness, object)
 }
@@ -251,9 +246,11 @@ func pathTable(ifindex: Int32) async throws {
     print("")
 }
 
-/// Fills a large conntrack map with synthetic flows and times the established path in it.
+/// Fills a large conntrack table with synthetic flows and times the established path in it.
 func conntrackScale(ifindex: Int32) async throws {
-    let capacity = UInt32(max(1 << 20, settings.conntrackFill + settings.conntrackFill / 8).nextPowerOfTwo)
+    // At least twice the fill: a key may only sit in the SLB_CT_PROBES slots from its home slot,
+    // and fuller tables refuse more inserts.
+    let capacity = UInt32(max(1 << 20, 2 * settings.conntrackFill).nextPowerOfTwo)
     var lines: [String] = []
     for (label, entries, fill) in [
         ("default table, 2 entries", nil as UInt32?, 0), ("large table", capacity, settings.conntrackFill),
@@ -265,37 +262,40 @@ func conntrackScale(ifindex: Int32) async throws {
         _ = try TestRun.run(
             ingress, packet: frame(sport: 30000, dst: (10, 10, 100, 1), flags: TCPFlags.syn),
             ifindex: ifindex)
-        let real = try conntrack.keys()
-        guard let template = try real.first.flatMap({ try conntrack.lookup($0) }) else {
+        guard let real = conntrack.entries(limit: 1).first else {
             throw BPFError(operation: "read back the benchmark flow", code: ENOENT)
         }
         let start = Date()
+        var refused = 0
         for index in 0..<fill {  // synthetic clients 11.x.y.z:port -> VIP, one entry each
-            var key = real[0]
+            var key = real.key
             key.saddr.0 = UInt32(0x0b00_0000 | (index >> 6)).bigEndian
             key.sport = UInt16(1024 + index & 63).bigEndian
-            try conntrack.update(key, template)
+            do {
+                try conntrack.update(key, real.value)
+            } catch {
+                guard error.code == E2BIG else { throw error }
+                refused += 1  // the key's window is full
+            }
         }
         let fillSeconds = Date().timeIntervalSince(start)
-        let present = try conntrack.keys().count
+        let present = conntrack.liveCount
         let established = try bench.measure(ingress, frame(sport: 30000, dst: (10, 10, 100, 1), flags: TCPFlags.ack))
         let floor = try bench.measure(
             try datapath.object.program(named: SLB_PROG_NOOP),
             frame(sport: 30000, dst: (10, 10, 100, 1), flags: TCPFlags.ack))
-        let memory = mapMemory(fd: try datapath.object.mapFD(named: SLB_MAP_CONNTRACK))
-        let size = entries ?? UInt32(SLB_CT_MAX_ENTRIES)
-        let mib = memory.map { String(format: "%.1f", Double($0) / 1_048_576) } ?? "?"
-        let perEntry = memory.map { String($0 / Int(size)) } ?? "?"
+        let slots = Int(conntrack.elementCount)
+        let mib = String(format: "%.1f", Double(slots * MemoryLayout<slb_ct_slot>.stride) / 1_048_576)
         lines.append(
-            "| \(label) | \(size) | \(present) | \(format(established.median)) (\(format(established.min))–"
-                + "\(format(established.max))) | \(format(established.median - floor.median)) | \(mib) | \(perEntry) | "
+            "| \(label) | \(slots) | \(present) | \(refused) | \(format(established.median)) (\(format(established.min))–"
+                + "\(format(established.max))) | \(format(established.median - floor.median)) | \(mib) | "
                 + (fill > 0 ? String(format: "%.1f", fillSeconds) : "-") + " |")
         withExtendedLifetime(wrapperObject) {}
     }
     print("### Conntrack at scale (established dnat flow among synthetic entries)")
     print("")
     print(
-        "| table | max entries | entries present | established ns/packet (min–max) | above floor ns | map memory MiB | bytes/entry | fill time s (syscalls) |"
+        "| table | slots | entries present | inserts refused (window full) | established ns/packet (min–max) | above floor ns | table MiB (slots × \(MemoryLayout<slb_ct_slot>.stride) B) | fill time s |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     lines.forEach { print($0) }
