@@ -171,6 +171,21 @@ public final class ConntrackTable: @unchecked Sendable {
         return (Int(done.emptied), Int(done.aged))
     }
 
+    /// The table's hash seed (chosen when the table was created; kept by a pinned table).
+    public var seed: UInt32 { slots[0].head.seed }
+
+    /// The home slot of `key`: the first of the SLB_CT_PROBES slots it may occupy.
+    public func homeSlot(of key: slb_ct_key) -> UInt32 {
+        var key = key
+        return slb_ct_home(&slots[0].head, slb_ct_hash(&key, slots[0].head.seed))
+    }
+
+    /// The state of slot `index` (SLB_CT_SLOT_EMPTY, _LIVE, _DEAD, ...).
+    public func state(ofSlot index: UInt32) -> UInt32 {
+        precondition(index < elementCount, "slot \(index) is outside the table")
+        return slb_ct_slot_state(slb_ct_user_ctl(slots + Int(index)))
+    }
+
     /// How many slots hold a LIVE entry now.
     public var liveCount: Int {
         var count = 0
