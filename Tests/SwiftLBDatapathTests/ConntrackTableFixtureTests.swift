@@ -4,11 +4,11 @@ import SwiftLBABI
 import SwiftLBCore
 import Testing
 
+@testable import SwiftLBDatapath
+
 #if canImport(Glibc)
     import Glibc
 #endif
-
-@testable import SwiftLBDatapath
 
 /// The open-addressing conntrack table (swiftlb_ct_table.h) as the datapath and the daemon share
 /// it: real packets through the programs, slots arranged by the daemon's side.
