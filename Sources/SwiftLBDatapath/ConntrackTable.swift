@@ -33,11 +33,12 @@ public final class ConntrackTable: @unchecked Sendable {
     private let slots: UnsafeMutablePointer<slb_ct_slot>
     private let mappedBytes: Int
 
-    /// The max_entries of a slb_ct map for `entries` home slots (nil: SLB_CT_MAX_ENTRIES), rounded
-    /// up to a power of two (at most 2^31), plus SLB_CT_PROBES.
+    /// The max_entries of a slb_ct map sized for `entries` entries (nil: SLB_CT_MAX_ENTRIES): twice
+    /// as many home slots, rounded up to a power of two (at most 2^31), plus SLB_CT_PROBES. At
+    /// half its home slots used, a bounded window refuses few inserts (swiftlb_ct_table.h).
     public static func mapElements(forEntries entries: UInt32?) -> UInt32 {
-        let wanted = min(max(entries ?? UInt32(SLB_CT_MAX_ENTRIES), 1), 1 << 31)
-        let homes = UInt32(1) << (32 - (wanted - 1).leadingZeroBitCount)
+        let wanted = min(max(2 * UInt64(entries ?? UInt32(SLB_CT_MAX_ENTRIES)), 1), 1 << 31)
+        let homes = UInt32(1) << (64 - (wanted - 1).leadingZeroBitCount)
         return homes + UInt32(SLB_CT_PROBES)
     }
 

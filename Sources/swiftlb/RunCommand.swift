@@ -48,7 +48,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(
         help:
-            "Conntrack table size in entries, two per flow (default 262144), rounded up to a power of two; a pinned table of another size is not reused. An entry may sit in any of the \(ConntrackTable.probes) slots from its home slot, so keep it about twice the expected entries (four per flow)."
+            "Conntrack entries to size the table for, two per flow (default 262144). The table gets twice as many slots, rounded up to a power of two, 160 bytes each (default 80 MiB): an entry may only sit in the \(ConntrackTable.probes) slots from its home slot. A pinned table of another size is not reused."
     )
     var ctEntries: UInt32?
 

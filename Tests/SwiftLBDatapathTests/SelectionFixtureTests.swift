@@ -267,7 +267,7 @@ struct SelectionFixtureTests {
     }
 
     @Test func fullConntrackRefusesNewFlowsAndKeepsTrackedOnes() async throws {
-        // A small table (1,024 home slots), so that filling every slot is quick.
+        // A small table (sized for 1,024 entries: 2,048 home slots), so that filling it is quick.
         let datapath = try EBPFDatapath(pinRoot: nil, conntrackEntries: 1024)
         try await datapath.upsert(Self.service(.roundRobin, [Self.endpoint(10)]))
         #expect(try send(datapath, sport: 50000).verdict == Verdict.redirect)
@@ -279,7 +279,7 @@ struct SelectionFixtureTests {
         var value = slb_ct_val()
         value.state = UInt8(SLB_CT_ESTABLISHED.rawValue)
         var inserted = 0
-        for address in UInt32(0)..<65536 {
+        for address in UInt32(0)..<262_144 {
             filler.saddr.0 = (0xac10_0000 | address).bigEndian
             if (try? datapath.conntrack.update(filler, value)) != nil { inserted += 1 }
         }

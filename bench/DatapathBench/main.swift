@@ -248,9 +248,9 @@ func pathTable(ifindex: Int32) async throws {
 
 /// Fills a large conntrack table with synthetic flows and times the established path in it.
 func conntrackScale(ifindex: Int32) async throws {
-    // At least twice the fill: a key may only sit in the SLB_CT_PROBES slots from its home slot,
-    // and fuller tables refuse more inserts.
-    let capacity = UInt32(max(1 << 20, 2 * settings.conntrackFill).nextPowerOfTwo)
+    // Sized for the fill, as `--ct-entries` would be: twice its entries in home slots
+    // (ConntrackTable.mapElements), since a key may only sit in the SLB_CT_PROBES slots from its home.
+    let capacity = UInt32(max(1 << 19, settings.conntrackFill))
     var lines: [String] = []
     for (label, entries, fill) in [
         ("default table, 2 entries", nil as UInt32?, 0), ("large table", capacity, settings.conntrackFill),
@@ -300,14 +300,6 @@ func conntrackScale(ifindex: Int32) async throws {
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     lines.forEach { print($0) }
     print("")
-}
-
-extension Int {
-    var nextPowerOfTwo: Int {
-        var value = 1
-        while value < self { value <<= 1 }
-        return value
-    }
 }
 
 do {

@@ -106,10 +106,31 @@ static __always_inline struct slb_ct_val *slb_ct_find(const struct slb_ct_key *k
 	return slb_ct_entry_at(slb_ct_index(key));
 }
 
-/* slb_ct_find inlined, for the one lookup every packet makes (pipeline.h, pipeline6.h). */
+/*
+ * slb_ct_find for the one lookup every packet makes (pipeline.h, pipeline6.h): the key's home
+ * slot, where nearly every entry sits, is checked inline; the rest of the window through
+ * slb_ct_index.
+ */
 static __always_inline struct slb_ct_val *slb_ct_find_inline(const struct slb_ct_key *key)
 {
-	return slb_ct_entry_at(slb_ct_probe(key));
+	const struct slb_ct_head *head = slb_ct_head_get();
+	struct slb_ct_slot *slot;
+	__u32 hash, home;
+	__u64 ctl;
+
+	if (!head)
+		return NULL;
+	hash = slb_ct_hash(key, head->seed);
+	home = slb_ct_home(head, hash);
+	slot = slb_ct_slot_at(home);
+	if (!slot)
+		return NULL;
+	ctl = READ_ONCE(slot->ctl);
+	if (slb_ct_slot_state(ctl) == SLB_CT_SLOT_EMPTY)
+		return NULL;
+	if (slb_ct_slot_holds(slot, ctl, hash, key, false))
+		return &slot->entry.val;
+	return slb_ct_find(key);
 }
 
 /* bpf_map_delete_elem: 0, or -ENOENT when `key` has no entry. */

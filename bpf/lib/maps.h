@@ -49,7 +49,7 @@ struct {
 
 /*
  * Connection tracking: two entries per flow, one per direction (see ct.h), in an
- * open-addressing table of SLB_CT_MAX_ENTRIES home slots (layout: swiftlb_ct_table.h; access:
+ * open-addressing table of 2 * SLB_CT_MAX_ENTRIES home slots (layout: swiftlb_ct_table.h; access:
  * ct_table.h). Not an LRU: when a key's window is full the new flow is refused
  * (SLB_CNT_DROP_CT_FULL) and no tracked flow is ever evicted to make room; expired entries are
  * freed on lookup and by the daemon's sweeps. Mmapable so that the daemon sweeps it in place.
@@ -58,7 +58,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__type(key, __u32);
 	__type(value, struct slb_ct_slot);
-	__uint(max_entries, SLB_CT_MAX_ENTRIES + SLB_CT_PROBES);
+	__uint(max_entries, 2 * SLB_CT_MAX_ENTRIES + SLB_CT_PROBES);
 	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } slb_ct SEC(".maps");
