@@ -12,10 +12,7 @@ struct ConntrackFixtureTests {
     let sport: UInt16 = 47000
 
     func client(_ datapath: EBPFDatapath, _ flags: UInt8) throws -> UInt32 {
-        try TestRun.run(
-            try datapath.programs().ingress, packet: Fixture.toVIP(sport: sport, flags: flags).bytes,
-            ifindex: Fixture.clientSide
-        ).verdict
+        try Fixture.clientVerdict(datapath, sport: sport, flags: flags)
     }
 
     func server(_ datapath: EBPFDatapath, _ flags: UInt8) throws -> UInt32 {

@@ -17,10 +17,7 @@ struct ConntrackTableFixtureTests {
     let sport: UInt16 = 47100
 
     func client(_ datapath: EBPFDatapath, _ flags: UInt8) throws -> UInt32 {
-        try TestRun.run(
-            try datapath.programs().ingress, packet: Fixture.toVIP(sport: sport, flags: flags).bytes,
-            ifindex: Fixture.clientSide
-        ).verdict
+        try Fixture.clientVerdict(datapath, sport: sport, flags: flags)
     }
 
     func counter(_ datapath: EBPFDatapath, _ counter: slb_counter) throws -> UInt64 {

@@ -82,6 +82,13 @@ enum Fixture {
             srcMAC: clientMAC, dstMAC: clientSideMAC, src: client, dst: vip, proto: proto, sport: sport,
             dport: dport, tcpFlags: flags)
     }
+
+    /// The ingress program's verdict on a TCP packet from the client's port `sport` to VIP:80.
+    static func clientVerdict(_ datapath: EBPFDatapath, sport: UInt16, flags: UInt8) throws -> UInt32 {
+        try TestRun.run(
+            try datapath.programs().ingress, packet: toVIP(sport: sport, flags: flags).bytes, ifindex: clientSide
+        ).verdict
+    }
 }
 
 /// TC verdicts.
