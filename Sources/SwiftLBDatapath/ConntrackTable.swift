@@ -140,8 +140,8 @@ public final class ConntrackTable: @unchecked Sendable {
         case -E2BIG:
             throw BPFError(
                 operation: "insert a flow into conntrack table \(name)", code: E2BIG,
-                hint: "all \(SLB_CT_PROBES) slots from the key's home slot are taken; "
-                    + "a table of about twice the expected entries (--ct-entries) makes this rare")
+                hint: "all \(SLB_CT_PROBES) slots from the key's home slot are taken: the table is full "
+                    + "where this key hashes; a larger --ct-entries makes this rare")
         default:
             throw BPFError(
                 operation: "insert a flow into conntrack table \(name)", code: -rc,

@@ -50,19 +50,16 @@ static __always_inline bool slb_ct_slot_holds(const struct slb_ct_slot *slot, __
 	return state == SLB_CT_SLOT_LIVE && slb_ct_key_same(&slot->entry.key, key);
 }
 
-/* The index of the LIVE slot holding `key`, or 0 (the head's slot) when it has none. */
-static __always_inline __u32 slb_ct_probe(const struct slb_ct_key *key)
+/*
+ * The index of the LIVE slot holding `key` (hash `hash`, home slot `home`) within its window,
+ * or 0 (the head's slot) when it has none.
+ */
+static __always_inline __u32 slb_ct_probe(const struct slb_ct_key *key, __u32 hash, __u32 home)
 {
-	const struct slb_ct_head *head = slb_ct_head_get();
 	struct slb_ct_slot *slot;
-	__u32 hash, home, i;
 	__u64 ctl;
+	__u32 i;
 
-	/* Arguments of global functions may be NULL as far as the verifier knows. */
-	if (!head || !key)
-		return 0;
-	hash = slb_ct_hash(key, head->seed);
-	home = slb_ct_home(head, hash);
 	for (i = 0; i < SLB_CT_PROBES; i++) {
 		slot = slb_ct_slot_at(home + i);
 		if (!slot)
@@ -77,12 +74,28 @@ static __always_inline __u32 slb_ct_probe(const struct slb_ct_key *key)
 }
 
 /*
- * slb_ct_probe as a global function: the verifier checks its loop once rather than at every
- * caller, which keeps the pipelines within its instruction budget.
+ * The probes below are global functions: the verifier checks their loop once rather than at
+ * every caller, which keeps the pipelines within its instruction budget. Arguments of global
+ * functions may be NULL as far as the verifier knows.
  */
+
+/* slb_ct_probe for a key whose hash and home slot the caller has already computed. */
+__attribute__((noinline)) __u32 slb_ct_index_at(const struct slb_ct_key *key, __u32 hash,
+						__u32 home)
+{
+	return key ? slb_ct_probe(key, hash, home) : 0;
+}
+
+/* The index of the LIVE slot holding `key`, or 0 when it has none. */
 __attribute__((noinline)) __u32 slb_ct_index(const struct slb_ct_key *key)
 {
-	return slb_ct_probe(key);
+	const struct slb_ct_head *head = slb_ct_head_get();
+	__u32 hash;
+
+	if (!head || !key)
+		return 0;
+	hash = slb_ct_hash(key, head->seed);
+	return slb_ct_probe(key, hash, slb_ct_home(head, hash));
 }
 
 /* The entry in slot `index` (from a probe), or NULL for 0. */
@@ -108,8 +121,8 @@ static __always_inline struct slb_ct_val *slb_ct_find(const struct slb_ct_key *k
 
 /*
  * slb_ct_find for the one lookup every packet makes (pipeline.h, pipeline6.h): the key's home
- * slot, where nearly every entry sits, is checked inline; the rest of the window through
- * slb_ct_index.
+ * slot, where most entries sit, is checked inline; the rest of the window through
+ * slb_ct_index_at, with the hash already computed.
  */
 static __always_inline struct slb_ct_val *slb_ct_find_inline(const struct slb_ct_key *key)
 {
@@ -130,7 +143,7 @@ static __always_inline struct slb_ct_val *slb_ct_find_inline(const struct slb_ct
 		return NULL;
 	if (slb_ct_slot_holds(slot, ctl, hash, key, false))
 		return &slot->entry.val;
-	return slb_ct_find(key);
+	return slb_ct_entry_at(slb_ct_index_at(key, hash, home));
 }
 
 /* bpf_map_delete_elem: 0, or -ENOENT when `key` has no entry. */
