@@ -24,12 +24,13 @@ enum Fixture {
     static var clientSide: Int32 { NetworkInterface.index(of: "fx0") ?? 0 }
     static var serverSide: Int32 { NetworkInterface.index(of: "fx1") ?? 0 }
 
-    /// A fresh, unpinned datapath with one service VIP:80/proto (in NAT `mode`) -> endpoints .10, .11, .12 port 8080.
+    /// A fresh, unpinned datapath with one service VIP:80/proto (in NAT `mode`) -> endpoints .10, .11, .12 port 8080;
+    /// its conntrack table sized for `conntrackEntries` (nil: the default).
     static func datapath(
         proto: L4Protocol = .tcp, selection: SelectionAlgorithm = .roundRobin, mode: NATMode = .dnat,
-        endpoints: [UInt8] = [10, 11, 12]
+        endpoints: [UInt8] = [10, 11, 12], conntrackEntries: UInt32? = nil
     ) async throws -> EBPFDatapath {
-        let datapath = try EBPFDatapath(pinRoot: nil)
+        let datapath = try EBPFDatapath(pinRoot: nil, conntrackEntries: conntrackEntries)
         let service = DatapathService(
             id: 7, key: ServiceKey(vip: .v4(0x0a0a_6401), port: 80, proto: proto), selection: selection, mode: mode,
             endpoints: endpoints.map { DatapathEndpoint(address: .v4(0x0a0a_0200 | UInt32($0)), port: 8080, weight: 1) }
