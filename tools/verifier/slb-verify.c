@@ -17,6 +17,7 @@
  * the object again without the programs already refused, until every program has a verdict.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,11 +41,55 @@ struct result {
 
 static char *logs[MAX_PROGS];
 
+/*
+ * libbpf's first warning of the current load attempt: when the object fails before any
+ * program reaches the verifier (a kfunc or map type the kernel lacks), it is the reason.
+ */
+static char first_warning[200];
+
 static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list args)
 {
-	if (level == LIBBPF_WARN && getenv("SLB_VERIFY_DEBUG"))
-		return vfprintf(stderr, fmt, args);
+	if (level != LIBBPF_WARN)
+		return 0;
+	if (getenv("SLB_VERIFY_DEBUG")) {
+		va_list copy;
+
+		va_copy(copy, args);
+		vfprintf(stderr, fmt, copy);
+		va_end(copy);
+	}
+	if (!first_warning[0]) {
+		vsnprintf(first_warning, sizeof(first_warning), fmt, args);
+		first_warning[strcspn(first_warning, "\n")] = 0;
+	}
 	return 0;
+}
+
+/*
+ * Newer kernels print "stack depth max N" and then one line per subprogram ending in
+ * "stack S" instead of "stack depth S0+S1+...": joins the S in the older form.
+ */
+static void parse_subprog_stacks(const char *p, char *out, size_t size)
+{
+	size_t used = 0;
+
+	out[0] = 0;
+	while ((p = strstr(p, "\nsubprog "))) {
+		const char *eol = strchr(p + 1, '\n');
+		const char *s = p + 1, *last = NULL;
+		int depth;
+
+		while ((s = strstr(s, " stack ")) && (!eol || s < eol))
+			last = s++;
+		p++;
+		if (!last || sscanf(last, " stack %d", &depth) != 1)
+			continue;
+		used += (size_t)snprintf(out + used, size - used, "%s%d", used ? "+" : "", depth);
+		if (used >= size - 1) {
+			out[size - 1] = 0;
+			break;
+		}
+	}
 }
 
 /* Reads the statistics lines of a log-level-4 verifier log into `r`. */
@@ -61,7 +106,9 @@ static void parse_log(const char *log, struct result *r)
 	if (p)
 		sscanf(p, "verification time %ld usec", &r->usec);
 	p = strstr(log, "stack depth ");
-	if (p)
+	if (p && !strncmp(p, "stack depth max ", 16))
+		parse_subprog_stacks(p, r->stack, sizeof(r->stack));
+	else if (p)
 		sscanf(p, "stack depth %63[0-9+]", r->stack);
 	if (!r->loaded) {
 		/* The complaint is the last non-statistics line before "processed". */
@@ -69,7 +116,8 @@ static void parse_log(const char *log, struct result *r)
 		const char *line = log, *best = NULL;
 
 		while (line && *line && (!end || line < end)) {
-			if (strncmp(line, "verification time", 17) && strncmp(line, "stack depth", 11))
+			if (strncmp(line, "verification time", 17) &&
+			    strncmp(line, "stack depth", 11) && strncmp(line, "subprog ", 8))
 				best = line;
 			line = strchr(line, '\n');
 			if (line)
@@ -78,6 +126,29 @@ static void parse_log(const char *log, struct result *r)
 		if (best)
 			sscanf(best, "%159[^\n]", r->error);
 	}
+}
+
+/*
+ * Whether a verifier log says more than the statistics (the lines "verification time",
+ * "stack depth", "subprog" and "processed" of a program that passed), or has no statistics:
+ * then the kernel refused the program.
+ */
+static int log_has_complaint(const char *log)
+{
+	const char *line = log;
+
+	if (!strstr(log, "processed "))
+		return 1;
+	while (line && *line) {
+		if (*line != '\n' && strncmp(line, "verification time", 17) &&
+		    strncmp(line, "stack depth", 11) && strncmp(line, "subprog ", 8) &&
+		    strncmp(line, "processed ", 10))
+			return 1;
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return 0;
 }
 
 /* Maps are private to this run: no pins, a small conntrack table. */
@@ -100,7 +171,7 @@ static struct bpf_object *load_once(const char *path, struct result *res, int *c
 {
 	struct bpf_program *prog;
 	struct bpf_object *obj;
-	int i = 0, err;
+	int i = 0, err, last;
 
 	obj = bpf_object__open_file(path, NULL);
 	if (!obj) {
@@ -122,7 +193,18 @@ static struct bpf_object *load_once(const char *path, struct result *res, int *c
 		i++;
 	}
 	*count = i;
+	first_warning[0] = 0;
 	err = bpf_object__load(obj);
+	/*
+	 * libbpf loads the programs in order, stops at the first the kernel refuses and then
+	 * unloads the ones before it: after a failed load no fd tells who passed. The refused one
+	 * is the last program with a log, if that log has a complaint; the ones before it passed.
+	 */
+	last = -1;
+	for (i = 0; i < *count; i++) {
+		if (!skip[i] && logs[i][0])
+			last = i;
+	}
 	i = 0;
 	bpf_object__for_each_program(prog, obj) {
 		if (i >= MAX_PROGS)
@@ -130,7 +212,10 @@ static struct bpf_object *load_once(const char *path, struct result *res, int *c
 		if (!skip[i] && logs[i][0]) {
 			struct result *r = &res[i];
 
-			r->loaded = bpf_program__fd(prog) >= 0;
+			if (err)
+				r->loaded = !(i == last && log_has_complaint(logs[i]));
+			else
+				r->loaded = bpf_program__fd(prog) >= 0;
 			parse_log(logs[i], r);
 			if (!r->loaded)
 				skip[i] = 1;
@@ -149,7 +234,7 @@ static int check_object(const char *path, long limit, int packet)
 	struct result res[MAX_PROGS];
 	int skip[MAX_PROGS] = { 0 };
 	struct bpf_object *obj = NULL;
-	int count = 0, attempt, i, bad = 0, refused;
+	int count = 0, attempt, i, bad = 0, refused, refusals = 0, packet_bad = 0;
 
 	for (i = 0; i < MAX_PROGS; i++) {
 		memset(&res[i], 0, sizeof(res[i]));
@@ -182,18 +267,25 @@ static int check_object(const char *path, long limit, int packet)
 			printf("    %s\n", r->error);
 		if (r->loaded != 1 || r->insns > limit)
 			bad++;
+		if (r->loaded == 0)
+			refusals++;
 	}
 	refused = !obj;
-	if (refused)
+	if (refused) {
 		printf("%s: the object as a whole did not load%s\n", path,
-		       bad ? "" : " (no program was refused: maps or relocations)");
-	if (obj && packet && slb_packet_test(obj))
-		bad++;
+		       refusals ? "" : " (no program was refused: maps, relocations or kfuncs)");
+		if (first_warning[0])
+			printf("    %s\n", first_warning);
+	}
+	if (obj && packet)
+		packet_bad = slb_packet_test(obj) != 0;
+	else if (packet)
+		printf("packet: not run: the object did not load\n");
 	if (obj)
 		bpf_object__close(obj);
 	printf("%s: %d of %d programs within %ld processed instructions\n", path, count - bad,
 	       count, limit);
-	return bad || refused;
+	return bad || refused || packet_bad;
 }
 
 int main(int argc, char **argv)
