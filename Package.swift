@@ -29,6 +29,8 @@ let package = Package(
         .systemLibrary(name: "CLibBPF", path: "Sources/CLibBPF"),
         // The compiled BPF object, embedded by the build-tool plugin.
         .target(name: "BPFObjects", plugins: [.plugin(name: "BPFCompilerPlugin")]),
+        // Benchmark-only BPF objects (bpf/bench), kept out of the daemon's.
+        .target(name: "BPFBenchObjects", dependencies: ["BPFObjects"], plugins: [.plugin(name: "BPFCompilerPlugin")]),
         .plugin(name: "BPFCompilerPlugin", capability: .buildTool()),
         // The only importer of libbpf.
         .target(name: "BPFLoader", dependencies: ["CLibBPF"]),
@@ -104,6 +106,7 @@ let package = Package(
             name: "swiftlb-bench",
             dependencies: [
                 "SwiftLBDatapath", "SwiftLBCore", "BPFLoader", "PacketTestSupport", "SwiftLBABI", "BPFObjects",
+                "BPFBenchObjects",
             ],
             path: "bench/DatapathBench"),
         // Also the conntrack table protocol of swiftlb_ct_user.h, on slots in ordinary memory.

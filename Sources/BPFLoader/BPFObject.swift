@@ -17,7 +17,14 @@ public final class BPFObject: @unchecked Sendable {
 
     /// Opens `elf` and loads it into the kernel. `maxEntries` resizes the named maps before
     /// loading (a pinned map of another size is then not reused: load fails with EINVAL).
-    public init(elf: [UInt8], name: String, pinRoot: String?, maxEntries: [String: UInt32] = [:]) throws(BPFError) {
+    /// `sections` gives read-only data sections (such as `.rodata.features`) their contents
+    /// before loading: the verifier treats them as constants and removes code they switch off.
+    /// A section the object lacks is skipped (objects of older builds, for A/B benchmarks); one
+    /// of another size is an error.
+    public init(
+        elf: [UInt8], name: String, pinRoot: String?, maxEntries: [String: UInt32] = [:],
+        sections: [String: [UInt8]] = [:]
+    ) throws(BPFError) {
         LibBPFLog.installed
         if let pinRoot { try BPFFilesystem.prepare(pinRoot: pinRoot) }
         // Zeroed memory: libbpf rejects non-zero bytes past the fields it knows.
@@ -54,6 +61,14 @@ public final class BPFObject: @unchecked Sendable {
                 throw BPFError.from("set max_entries of \(mapName) to \(entries)", result: rc)
             }
         }
+        for (section, bytes) in sections.sorted(by: { $0.key < $1.key }) {
+            do throws(BPFError) {
+                try Self.setContents(of: section, in: opened, to: bytes)
+            } catch {
+                bpf_object__close(opened)
+                throw error
+            }
+        }
         let loaded = bpf_object__load(opened)
         guard loaded == 0 else {
             bpf_object__close(opened)
@@ -65,6 +80,23 @@ public final class BPFObject: @unchecked Sendable {
     }
 
     deinit { bpf_object__close(object) }
+
+    /// Overwrites the initial contents of the data section `section` of an opened object.
+    private static func setContents(of section: String, in object: OpaquePointer, to bytes: [UInt8])
+        throws(BPFError)
+    {
+        guard let map = bpf_object__find_map_by_name(object, section) else { return }
+        var size = 0
+        guard let data = bpf_map__initial_value(map, &size), size == bytes.count else {
+            throw BPFError(
+                operation: "set data section \(section) (\(bytes.count) bytes; the object has \(size))",
+                code: EINVAL)
+        }
+        // libbpf 1.1 hands out the section's buffer as const; it is ours to fill until load.
+        bytes.withUnsafeBytes {
+            UnsafeMutableRawPointer(mutating: data).copyMemory(from: $0.baseAddress!, byteCount: bytes.count)
+        }
+    }
 
     /// Advice for a failed object load. As root, EACCES means the verifier refused a program (the
     /// kernel reports that with the same errno as missing privileges), not a permission problem.

@@ -12,10 +12,16 @@ public enum BPFObjects {
     /// With SWIFTLB_BPF_OBJECT_DIR set, `<dir>/<name>.bpf.o` is read instead of the embedded copy:
     /// a developer knob to compare datapath builds (bench A/B runs) without relinking Swift.
     public static func object(named name: String) -> [UInt8]? {
+        object(named: name, in: GeneratedBPFObjects.objects)
+    }
+
+    /// The object called `name` from `table` (name -> base64 ELF, as the plugin generates it),
+    /// or from SWIFTLB_BPF_OBJECT_DIR when set.
+    public static func object(named name: String, in table: [String: String]) -> [UInt8]? {
         if let dir = ProcessInfo.processInfo.environment["SWIFTLB_BPF_OBJECT_DIR"], !dir.isEmpty {
             return FileManager.default.contents(atPath: "\(dir)/\(name).bpf.o").map { [UInt8]($0) }
         }
-        guard let encoded = GeneratedBPFObjects.objects[name],
+        guard let encoded = table[name],
             let data = Data(base64Encoded: encoded)
         else { return nil }
         return [UInt8](data)

@@ -1,6 +1,7 @@
 /* Umbrella header for libbpf (Debian: libbpf-dev). */
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 #include <net/if.h>

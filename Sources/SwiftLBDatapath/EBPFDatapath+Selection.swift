@@ -84,8 +84,10 @@ extension EBPFDatapath {
                 1
         }
         var corrected = 0
-        for abiKey in try services.keys(limit: Int(SLB_MAX_SERVICES)) {
-            guard let service = try services.lookup(abiKey) else { continue }
+        // Every key of the map: ranges and secondary VIPs give a service several.
+        for abiKey in try services.keys(limit: Int(SLB_MAX_SERVICE_KEYS)) {
+            // ICMPv6 echo markers (id SLB_MAX_SERVICES) index nothing.
+            guard let service = try services.lookup(abiKey), service.id < UInt32(SLB_MAX_SERVICES) else { continue }
             for slot in 0..<UInt32(SLB_MAX_ENDPOINTS) {
                 let index = service.id * UInt32(SLB_MAX_ENDPOINTS) + slot
                 let want = counts[index] ?? 0

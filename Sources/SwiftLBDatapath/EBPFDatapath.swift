@@ -55,7 +55,8 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         }
         object = try BPFObject(
             elf: elf, name: BPFObjects.datapathName, pinRoot: pinRoot,
-            maxEntries: [SLB_MAP_CONNTRACK: ConntrackTable.mapElements(forEntries: conntrackEntries)])
+            maxEntries: [SLB_MAP_CONNTRACK: ConntrackTable.mapElements(forEntries: conntrackEntries)],
+            sections: [DatapathFeatures.section: DatapathFeatures.sectionBytes(DatapathFeatures.detect())])
         services = try object.map(named: SLB_MAP_SERVICES)
         endpointSets = try object.map(named: SLB_MAP_ENDPOINTS)
         roundRobin = try object.map(named: SLB_MAP_RR)

@@ -45,6 +45,7 @@ public enum PacketCounterNames {
         (SLB_CNT_TCP_IDLE_RESET_PEER, "tcp_idle_reset_peer"),
         (SLB_CNT_CT_ICMP46_ERR, "ct_icmp46_error"),
         (SLB_CNT_DROP_NAT64_BIG, "drop_nat64_too_big"),
+        (SLB_CNT_PASS_NO_STAGE, "pass_no_stage"),
     ]
 
     /// `values` (indexed by `enum slb_counter`, as `EBPFDatapath.globalCounters()` returns them) by

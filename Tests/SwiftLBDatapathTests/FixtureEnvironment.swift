@@ -53,11 +53,12 @@ enum Fixture {
     /// A fresh, unpinned datapath with one IPv6 service [VIP6]:80/proto in NAT `mode` -> endpoints port 8080:
     /// fd00:10:2::`last` (NAT66), or 10.10.2.`last` when `nat64`.
     static func datapath6(
-        proto: L4Protocol = .tcp, mode: NATMode = .dnat, endpoints: [UInt8] = [10, 11, 12], nat64: Bool = false
+        proto: L4Protocol = .tcp, mode: NATMode = .dnat, endpoints: [UInt8] = [10, 11, 12], nat64: Bool = false,
+        selection: SelectionAlgorithm = .roundRobin
     ) async throws -> EBPFDatapath {
         let datapath = try EBPFDatapath(pinRoot: nil)
         let service = DatapathService(
-            id: 9, key: ServiceKey(vip: .v6(vip6), port: 80, proto: proto), selection: .roundRobin, mode: mode,
+            id: 9, key: ServiceKey(vip: .v6(vip6), port: 80, proto: proto), selection: selection, mode: mode,
             endpoints: endpoints.map {
                 DatapathEndpoint(
                     address: nat64 ? .v4(0x0a0a_0200 | UInt32($0)) : .v6(endpoint6($0)), port: 8080, weight: 1)

@@ -190,6 +190,28 @@ struct SelectionFixtureTests {
         #expect(try datapath.openFlowCounts(serviceID: 7) == [2, 2, 2])
     }
 
+    /// The same over IPv6: new IPv6 flows raise their endpoint's open-flow count too (they once did not, and
+    /// lc chose from counts that only the garbage collector's recount repaired).
+    @Test func leastConnectionsCountsIPv6Flows() async throws {
+        let datapath = try await Fixture.datapath6(selection: .leastConnections)
+        func open(_ sport: UInt16, flags: UInt8 = TCPFlags.syn) throws -> UInt8? {
+            let result = try TestRun.run(
+                try datapath.programs().ingress, packet: Fixture.toVIP6(sport: sport, flags: flags).bytes,
+                ifindex: Fixture.clientSide)
+            return result.verdict == Verdict.redirect && result.packet.count > 53 ? result.packet[53] : nil
+        }
+        let opened = try (0..<6).map { try open(47300 + UInt16($0)) }
+        #expect(tally(opened) == [10: 2, 11: 2, 12: 2])
+        #expect(try datapath.openFlowCounts(serviceID: 9) == [2, 2, 2])
+        for (index, endpoint) in opened.enumerated() where endpoint == 11 {
+            _ = try open(47300 + UInt16(index), flags: TCPFlags.rst | TCPFlags.ack)
+        }
+        #expect(try datapath.openFlowCounts(serviceID: 9) == [2, 0, 2])
+        let next = try (0..<2).map { try open(47400 + UInt16($0)) }
+        #expect(next == [11, 11])
+        #expect(try datapath.recountOpenFlows() == 0)
+    }
+
     @Test func attachAndDetachKeepSlotsAndFlows() async throws {
         let datapath = try EBPFDatapath(pinRoot: nil)
         try await datapath.upsert(Self.service(.roundRobin, [Self.endpoint(10), Self.endpoint(11), Self.endpoint(12)]))

@@ -1,3 +1,4 @@
+import BPFBenchObjects
 import BPFLoader
 import BPFObjects
 import Foundation
@@ -136,7 +137,7 @@ func makeDatapath(conntrackEntries: UInt32? = nil) async throws -> EBPFDatapath 
 }
 
 func harness(for datapath: EBPFDatapath, ifindex: Int32) throws -> (Harness, BPFObject) {
-    guard let elf = BPFObjects.object(named: SLB_BENCH_OBJECT) else {
+    guard let elf = BPFBenchObjects.object(named: SLB_BENCH_OBJECT) else {
         throw BPFError(operation: "find the embedded \(SLB_BENCH_OBJECT) object", code: ENOENT)
     }
     let object = try BPFObject(elf: elf, name: SLB_BENCH_OBJECT, pinRoot: nil)
@@ -153,7 +154,7 @@ func pathTable(ifindex: Int32) async throws {
     let datapath = try await makeDatapath()
     let (bench, wrapperObject) = try harness(for: datapath, ifindex: ifindex)
     let ingress = try datapath.programs().ingress
-    let noop = try datapath.object.program(named: SLB_PROG_NOOP)
+    let noop = try wrapperObject.program(named: SLB_PROG_NOOP)
     let established = { (last: UInt8) in frame(sport: 30000, dst: (10, 10, 100, last), flags: TCPFlags.ack) }
     for vip in vips {  // open one flow per mode for the established rows
         _ = try TestRun.run(
@@ -282,7 +283,7 @@ func conntrackScale(ifindex: Int32) async throws {
         let present = conntrack.liveCount
         let established = try bench.measure(ingress, frame(sport: 30000, dst: (10, 10, 100, 1), flags: TCPFlags.ack))
         let floor = try bench.measure(
-            try datapath.object.program(named: SLB_PROG_NOOP),
+            try wrapperObject.program(named: SLB_PROG_NOOP),
             frame(sport: 30000, dst: (10, 10, 100, 1), flags: TCPFlags.ack))
         let slots = Int(conntrack.elementCount)
         let mib = String(format: "%.1f", Double(slots * MemoryLayout<slb_ct_slot>.stride) / 1_048_576)

@@ -24,8 +24,18 @@
 #define SLB_CHECKSUM_COMPLETE 2
 #define SLB_CHECKSUM_PARTIAL 3
 
-/* The kernel's view of the context: read-only, but it shows fields __sk_buff does not. */
-extern void *bpf_cast_to_kern_ctx(void *obj) __ksym;
+#include "swiftlb_abi.h"
+
+/*
+ * The kernel's view of the context: read-only, but it shows fields __sk_buff does not. Weak:
+ * the kfunc exists from Linux 6.2 on, and an object that needs it would not load on 6.1. The
+ * loader sets slb_features.kern_ctx when the kernel has it; otherwise the call is dead code,
+ * which the verifier removes.
+ */
+extern void *bpf_cast_to_kern_ctx(void *obj) __ksym __weak;
+
+/* Set by the loader before load (swiftlb_abi.h); in its own section so loaders find it by name. */
+const volatile struct slb_features slb_features SEC(".rodata.features") = {};
 
 /* The one field of struct sk_buff the datapath reads, located through CO-RE. */
 struct sk_buff___slb {
@@ -59,12 +69,17 @@ static __always_inline int ctx_pull(struct __sk_buff *skb, __u32 len)
 /*
  * How the packet's L4 checksum stands (SLB_CHECKSUM_*), which decides how a rewrite must adjust
  * it: the checksum helpers read the same field. The cast is free (the verifier rewrites it
- * to a register move) and so is the load.
+ * to a register move) and so is the load. Without the kfunc this says CHECKSUM_COMPLETE, the
+ * one state callers never rewrite directly: they take the checksum helpers, which handle
+ * every state themselves (a few tens of ns slower per packet, never wrong).
  */
 static __always_inline __u8 ctx_ip_summed(struct __sk_buff *skb)
 {
-	struct sk_buff___slb *kskb = bpf_cast_to_kern_ctx(skb);
+	struct sk_buff___slb *kskb;
 
+	if (!slb_features.kern_ctx)
+		return SLB_CHECKSUM_COMPLETE;
+	kskb = bpf_cast_to_kern_ctx(skb);
 	return BPF_CORE_READ_BITFIELD(kskb, ip_summed);
 }
 

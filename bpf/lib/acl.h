@@ -22,31 +22,25 @@ static __always_inline bool slb_allow_lookup(struct slb_allow_key *key,
 	return bpf_map_lookup_elem(&slb_allow, key) != NULL;
 }
 
-/* True when the IPv4 source of `pkt` may open a flow to the service `svc`. */
-static __always_inline bool slb_source_allowed(const struct slb_svc_val *svc,
-					       const struct slb_pkt *pkt)
+/*
+ * True when the source `saddr` of family `family` (IPv4: word 0 only is read) may open a flow
+ * to the service `svc`.
+ */
+static __always_inline bool slb_source_allowed(const struct slb_svc_val *svc, __u8 family,
+					       const __be32 *saddr)
 {
 	struct slb_allow_key key;
 
 	if (!(READ_ONCE(svc->flags) & SLB_SVC_F_ALLOWLIST))
 		return true;
 	__builtin_memset(&key, 0, sizeof(key));
-	key.family = SLB_AF_INET;
-	key.addr[0] = pkt->saddr;
+	key.family = family;
+	if (family == SLB_AF_INET6) {
+		__builtin_memcpy(key.addr, saddr, sizeof(key.addr));
+		return slb_allow_lookup(&key, svc, 128);
+	}
+	key.addr[0] = saddr[0];
 	return slb_allow_lookup(&key, svc, 32);
-}
-
-/* True when the IPv6 source `saddr` may open a flow to the service `svc`. */
-static __always_inline bool slb_source_allowed6(const struct slb_svc_val *svc, const __be32 *saddr)
-{
-	struct slb_allow_key key;
-
-	if (!(READ_ONCE(svc->flags) & SLB_SVC_F_ALLOWLIST))
-		return true;
-	__builtin_memset(&key, 0, sizeof(key));
-	key.family = SLB_AF_INET6;
-	__builtin_memcpy(key.addr, saddr, sizeof(key.addr));
-	return slb_allow_lookup(&key, svc, 128);
 }
 
 #endif /* SLB_ACL_H */

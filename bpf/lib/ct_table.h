@@ -122,15 +122,19 @@ static __always_inline struct slb_ct_val *slb_ct_find(const struct slb_ct_key *k
 /*
  * slb_ct_find for the one lookup every packet makes (pipeline.h, pipeline6.h): the key's home
  * slot, where most entries sit, is checked inline; the rest of the window through
- * slb_ct_index_at, with the hash already computed.
+ * slb_ct_index_at, with the hash already computed. Also returns the entry's slot index in
+ * `*index` (0 when not found), which later stages of the packet (stages.h) use to reach the
+ * entry again without another probe.
  */
-static __always_inline struct slb_ct_val *slb_ct_find_inline(const struct slb_ct_key *key)
+static __always_inline struct slb_ct_val *slb_ct_find_inline(const struct slb_ct_key *key,
+							     __u32 *index)
 {
 	const struct slb_ct_head *head = slb_ct_head_get();
 	struct slb_ct_slot *slot;
 	__u32 hash, home;
 	__u64 ctl;
 
+	*index = 0;
 	if (!head)
 		return NULL;
 	hash = slb_ct_hash(key, head->seed);
@@ -141,9 +145,12 @@ static __always_inline struct slb_ct_val *slb_ct_find_inline(const struct slb_ct
 	ctl = READ_ONCE(slot->ctl);
 	if (slb_ct_slot_state(ctl) == SLB_CT_SLOT_EMPTY)
 		return NULL;
-	if (slb_ct_slot_holds(slot, ctl, hash, key, false))
+	if (slb_ct_slot_holds(slot, ctl, hash, key, false)) {
+		*index = home;
 		return &slot->entry.val;
-	return slb_ct_entry_at(slb_ct_index_at(key, hash, home));
+	}
+	*index = slb_ct_index_at(key, hash, home);
+	return slb_ct_entry_at(*index);
 }
 
 /* bpf_map_delete_elem: 0, or -ENOENT when `key` has no entry. */

@@ -117,14 +117,15 @@ static __always_inline __u16 slb_csum_update(__u16 old, __u32 diff)
 	return ~slb_csum_fold16(slb_csum_add((__u16)~old, diff));
 }
 
-/* ICMP errors about NAT64 flows leave in IPv6 (defined in pipeline6.h, see icmp46.h). */
-static __attribute__((noinline)) int slb_icmp46_error(struct __sk_buff *skb,
-						      const struct slb_pkt *pkt,
-						      const struct slb_ct_val *ct, bool egress);
+/* slb_icmp_error: the error is about a NAT64 flow, whose errors leave as ICMPv6 (icmp46.h). */
+#define SLB_ICMP_ERR_NAT46 -1
 
-/* The ICMP error `pkt` about a packet of a tracked flow, translated back; a TC verdict. */
+/*
+ * The ICMP error `pkt` about a packet of a tracked flow, translated back; a TC verdict, or
+ * SLB_ICMP_ERR_NAT46 with the slot of the flow's reply entry in `*nat46_index`.
+ */
 static __attribute__((noinline)) int slb_icmp_error(struct __sk_buff *skb, struct slb_pkt *pkt,
-						    bool egress)
+						    __u32 *nat46_index, bool egress)
 {
 	__u32 in_off = pkt->l4_off + 8, in_l4 = in_off + 20;
 	struct slb_ct_key key;
@@ -152,11 +153,12 @@ static __attribute__((noinline)) int slb_icmp_error(struct __sk_buff *skb, struc
 	rp.dport = l4[0];
 	rp.proto = inner[9];
 	slb_ct_key_init(&key, &rp);
-	ct = slb_ct_find(&key);
+	*nat46_index = slb_ct_index(&key);
+	ct = slb_ct_entry_at(*nat46_index);
 	if (!ct)
 		goto pass;
 	if (READ_ONCE(ct->nat.flags) & SLB_NAT_AF)
-		return slb_icmp46_error(skb, pkt, ct, egress);
+		return SLB_ICMP_ERR_NAT46;
 	slb_nat_tuple(&rp, &ct->nat, &t);
 	/* The packet the peer sent, which the error is really about: the translated reply reversed. */
 	in_new.saddr = t.daddr;

@@ -313,6 +313,18 @@ static __attribute__((noinline)) int slb_idle_rst_both(struct __sk_buff *skb,
 }
 
 /*
+ * Whether slb_idle_reset_at would reset the flow: due (slb_idle_reset_due) and the TCP header
+ * at `l4_off_plain`, right after an L3 header without options or extensions.
+ */
+static __always_inline bool slb_idle_reset_wanted(const struct slb_ct_key *key,
+						  const struct slb_ct_val *ct,
+						  const struct slb_pkt *pkt, __u64 now,
+						  __u32 l4_off_plain)
+{
+	return pkt->l4_off == l4_off_plain && slb_idle_reset_due(key, ct, pkt, now);
+}
+
+/*
  * Resets the flow `key`/`ct` of `pkt` (TCP header at `l4_off`, `l4_off_plain` when the L3
  * header has no options or extensions) if it idled past its service's timeout: forgets both
  * directions and resets both ends (slb_idle_rst_both). Returns the TC verdict, or -1 when the
@@ -325,7 +337,7 @@ static __always_inline int slb_idle_reset_at(struct __sk_buff *skb, const struct
 	struct slb_idle_scratch *sc;
 	__u32 zero = 0;
 
-	if (pkt->l4_off != l4_off_plain || !slb_idle_reset_due(key, ct, pkt, now))
+	if (!slb_idle_reset_wanted(key, ct, pkt, now, l4_off_plain))
 		return -1;
 	sc = bpf_map_lookup_elem(&slb_idle_scratch, &zero);
 	if (!sc)

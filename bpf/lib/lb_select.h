@@ -143,11 +143,16 @@ static __always_inline bool slb_ep_usable(const struct slb_ep_set *eps, __u32 id
 	return ep->family && !(ep->flags & SLB_EP_F_INACTIVE);
 }
 
-/* The first usable slot at or after `start` (mod n), or -1. */
-static __always_inline int slb_next_usable(const struct slb_ep_set *eps, __u32 start, __u32 n)
+/*
+ * The first usable slot at or after `start` (mod n), or -1. Global, so that its loop is
+ * verified once rather than at each of the call sites of slb_select.
+ */
+__attribute__((noinline)) int slb_next_usable(const struct slb_ep_set *eps, __u32 start, __u32 n)
 {
 	__u32 i, idx;
 
+	if (!eps)
+		return -1;
 	for (i = 0; i < SLB_MAX_ENDPOINTS; i++) {
 		if (i >= n)
 			break;
@@ -227,26 +232,45 @@ static __always_inline bool slb_ct_state_open(__u8 state)
 	return state != SLB_CT_TIME_WAIT && state != SLB_CT_CLOSED && state != SLB_CT_NONE;
 }
 
+/*
+ * lc's measure of slot `idx` of service `id`, scanned at position `pos`: its open flows above,
+ * the position below, so that the smallest score names the least loaded slot and, among equal
+ * ones, the first scanned; all ones when the slot takes no new flows. A
+ * global function: the verifier checks its branches once, and the loop in slb_least_conns
+ * forks only on the comparison (per-slot branches inside that loop multiplied into 290,000
+ * processed instructions).
+ */
+__attribute__((noinline)) __u64 slb_lc_score(const struct slb_ep_set *eps, __u32 id, __u32 idx,
+					     __u32 pos)
+{
+	struct slb_sel_scratch *scr;
+	__u32 zero = 0;
+
+	if (!eps || !slb_ep_usable(eps, idx))
+		return ~0ULL;
+	scr = bpf_map_lookup_elem(&slb_sel_scratch, &zero);
+	if (!scr)
+		return ~0ULL;
+	return ((__u64)slb_ep_conns_read(scr, id, idx) << 32) | pos;
+}
+
 /* lc: the usable slot with the fewest open flows, scanning from a rotating start. */
 static __always_inline int slb_least_conns(struct slb_sel_scratch *scr,
 					   const struct slb_ep_set *eps, __u32 id, __u32 n)
 {
-	__u32 start = slb_cursor_next(scr, id), best_count = 0xffffffff, count, i, idx;
-	int best = -1;
+	__u32 start = slb_cursor_next(scr, id), i;
+	__u64 best = ~0ULL, score;
 
 	for (i = 0; i < SLB_MAX_ENDPOINTS; i++) {
 		if (i >= n)
 			break;
-		idx = (start + i) % n;
-		if (!slb_ep_usable(eps, idx))
-			continue;
-		count = slb_ep_conns_read(scr, id, idx);
-		if (count < best_count) {
-			best_count = count;
-			best = idx;
-		}
+		score = slb_lc_score(eps, id, (start + i) % n, i);
+		if (score < best)
+			best = score;
 	}
-	return best;
+	if (best == ~0ULL)
+		return -1;
+	return (start + (__u32)best) % n;
 }
 
 /*

@@ -26,8 +26,7 @@
  * between equal-length messages). crc0(D || 0^(L-4)) is D multiplied by x^(8L)
  * modulo the CRC32c polynomial: one multiplication by a precomputed x^(8 * 2^k)
  * per set bit k of L (at most 17 of 32 steps each, the method zlib uses to
- * combine CRCs), run by bpf_loop so that the verifier checks the arithmetic
- * once per call site instead of simulating every step. The packet length costs
+ * combine CRCs), in a global function that the verifier checks once. The packet length costs
  * nothing, so GSO-sized and 9000-byte packets are handled alike.
  */
 #ifndef SLB_SCTP_H
@@ -54,14 +53,26 @@
 #define SLB_CRC32C_POLY 0x82f63b78u
 
 /*
- * The CRC arithmetic below is branch-free (masks instead of conditionals), so
- * the verifier walks each bounded loop once instead of forking at every bit.
+ * The CRC arithmetic below is unrolled straight-line code without selects: a bit chooses a
+ * term by multiplying it by 0 or 1, never through a mask -(bit) or a branch. Clang lowers a
+ * mask to "shift left, arithmetic shift right by 31, and", and since Linux 6.19 (and in some
+ * stable builds before) the verifier forks its state at every such "and" to follow both
+ * values: 544 of them made 2^n paths and got the datapath refused. The bit is hidden from
+ * clang (barrier_var) so that it cannot turn the multiplication back into a select; the
+ * verifier sees a plain multiplication by [0, 1] and walks each instruction once.
  */
+
+/* `v` if `bit` (0 or 1) is set, else 0. */
+static __always_inline __u32 slb_crc_pick(__u32 v, __u32 bit)
+{
+	barrier_var(bit);
+	return v * bit;
+}
 
 /* b * x modulo the polynomial (reflected form). */
 static __always_inline __u32 slb_crc_mulx(__u32 b)
 {
-	return (b >> 1) ^ (SLB_CRC32C_POLY & -(b & 1));
+	return (b >> 1) ^ slb_crc_pick(SLB_CRC32C_POLY, b & 1);
 }
 
 /* a * b modulo the polynomial, both in reflected form (bit 31 = x^0). */
@@ -70,9 +81,9 @@ static __always_inline __u32 slb_crc_mulmod(__u32 a, __u32 b)
 	__u32 p = 0;
 	int i;
 
-#pragma clang loop unroll(disable)
+#pragma clang loop unroll(full)
 	for (i = 0; i < 32; i++) {
-		p ^= b & -((a >> (31 - i)) & 1);
+		p ^= slb_crc_pick(b, (a >> (31 - i)) & 1);
 		b = slb_crc_mulx(b);
 	}
 	return p;
@@ -86,38 +97,22 @@ static const __u32 slb_crc_x8pow[17] = {
 	0x35d73a62, 0x28461564, 0xbf455269, 0xe2ea32dc, 0xfe7740e6,
 };
 
-/* State of slb_crc32c_shifted's bpf_loop: the CRC so far and the byte count. */
-struct slb_crc_shift {
-	__u32 c;
-	__u32 n;
-};
-
-/* Bit `k` of the byte count: when set, multiply by x^(8 * 2^k). */
-static long slb_crc_shift_step(__u64 k, void *arg)
-{
-	struct slb_crc_shift *s = arg;
-	__u32 mask, pow;
-
-	if (k >= 17)
-		return 1;
-	pow = slb_crc_x8pow[k];
-	mask = -((s->n >> k) & 1);
-	s->c = (slb_crc_mulmod(pow, s->c) & mask) | (s->c & ~mask);
-	return 0;
-}
-
 /*
- * crc0(D || 0^(n-4)) for the first four bytes D of an n-byte message (`d`: D in
- * memory order as a little-endian word), i.e. D times x^(8n). One bit of n per
- * bpf_loop iteration, so the verifier checks the arithmetic once rather than
- * simulating 17 x 32 steps at every call.
+ * crc0(D || 0^(n-4)) for the first four bytes D of an n-byte message (`d`: D in memory order
+ * as a little-endian word), i.e. D times x^(8n): one multiplication per bit of n, kept where the bit is set. A global
+ * function, so the verifier checks it once, on its own, however many paths of however many
+ * programs reach an SCTP port rewrite (a bpf_loop callback or inlined loops are re-verified at
+ * every one of them, which pushed the programs over the verifier's limit on some kernels).
  */
-static __always_inline __u32 slb_crc32c_shifted(__u32 d, __u32 n)
+__attribute__((noinline)) __u32 slb_crc32c_shifted(__u32 d, __u32 n)
 {
-	struct slb_crc_shift s = { .c = d, .n = n };
+	__u32 c = d;
+	int k;
 
-	bpf_loop(17, slb_crc_shift_step, &s, 0);
-	return s.c;
+#pragma clang loop unroll(full)
+	for (k = 0; k < 17; k++)
+		c ^= slb_crc_pick(slb_crc_mulmod(slb_crc_x8pow[k], c) ^ c, (n >> k) & 1);
+	return c;
 }
 
 /*

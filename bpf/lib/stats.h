@@ -23,6 +23,13 @@ static __always_inline void slb_count(__u32 idx)
 		*v += 1;
 }
 
+/* Counts `idx` and returns `verdict`: a packet's outcome and its reason in one statement. */
+static __always_inline int slb_counted(__u32 idx, int verdict)
+{
+	slb_count(idx);
+	return verdict;
+}
+
 static __always_inline void slb_stats_add_one(void *map, __u32 idx, __u32 bytes)
 {
 	struct slb_stats *s = bpf_map_lookup_elem(map, &idx);

@@ -2,28 +2,33 @@
 /*
  * swiftlb.bpf.c - the TC programs of the SwiftLB datapath.
  *
- * slb_tc_ingress and slb_tc_egress run the same pipeline (lib/pipeline.h) and differ only in
- * how a translated packet is forwarded. slb_tc_noop passes everything: it is the floor the
- * benchmarks compare against.
+ * slb_tc_ingress and slb_tc_egress are the programs attached to the hooks; every other program
+ * is a stage they reach by tail call (lib/stages.h). Each stage has an ingress and an egress
+ * program: the two differ only in how a translated packet is forwarded.
  */
+#include "flow.h"
 #include "pipeline.h"
+#include "pipeline6.h"
 
-SEC("tc")
-int slb_tc_ingress(struct __sk_buff *skb)
-{
-	return slb_handle(skb, false);
-}
+#define SLB_STAGE_DEFINE(in, eg, body)          \
+	SEC("tc") int in(struct __sk_buff *skb) \
+	{                                       \
+		return body(skb, false);        \
+	}                                       \
+	SEC("tc") int eg(struct __sk_buff *skb) \
+	{                                       \
+		return body(skb, true);         \
+	}
 
-SEC("tc")
-int slb_tc_egress(struct __sk_buff *skb)
-{
-	return slb_handle(skb, true);
-}
-
-SEC("tc")
-int slb_tc_noop(struct __sk_buff *skb)
-{
-	return TC_ACT_OK;
-}
+SLB_STAGE_DEFINE(slb_tc_ingress, slb_tc_egress, slb_entry)
+SLB_STAGE_DEFINE(slb_new4_in, slb_new4_eg, slb_new4)
+SLB_STAGE_DEFINE(slb_icmp4_in, slb_icmp4_eg, slb_icmp4)
+SLB_STAGE_DEFINE(slb_nat46_in, slb_nat46_eg, slb_nat46)
+SLB_STAGE_DEFINE(slb_dsr4_in, slb_dsr4_eg, slb_dsr4)
+SLB_STAGE_DEFINE(slb_idle_in, slb_idle_eg, slb_idle)
+SLB_STAGE_DEFINE(slb_v6_in, slb_v6_eg, slb_v6)
+SLB_STAGE_DEFINE(slb_new6_in, slb_new6_eg, slb_new6)
+SLB_STAGE_DEFINE(slb_icmp6_in, slb_icmp6_eg, slb_icmp6)
+SLB_STAGE_DEFINE(slb_dsr6_in, slb_dsr6_eg, slb_dsr6)
 
 char LICENSE[] SEC("license") = "GPL";

@@ -26,7 +26,8 @@
 
 #include "slb-verify.h"
 
-#define LOG_SIZE (1 << 20)
+/* Room for the statistics, or a debug logs tail (SLB_VERIFY_LOG_LEVEL). */
+#define LOG_SIZE (64 << 20)
 #define MAX_PROGS 64
 
 struct result {
@@ -129,6 +130,33 @@ static void parse_log(const char *log, struct result *r)
 }
 
 /*
+ * Debugging only: SLB_VERIFY_LOG_LEVEL=2 SLB_VERIFY_LOG_PROG=NAME asks for the whole log of
+ * one program (slow, large); SLB_VERIFY_LOG_DIR=DIR saves every program's log.
+ */
+static int debug_level(const char *name)
+{
+	const char *level = getenv("SLB_VERIFY_LOG_LEVEL"), *only = getenv("SLB_VERIFY_LOG_PROG");
+
+	if (!level || (only && strcmp(only, name)))
+		return 0;
+	return atoi(level);
+}
+
+/* Writes a program's verifier log to DIR/NAME.log (SLB_VERIFY_LOG_DIR, for debugging). */
+static void save_log(const char *dir, const char *name, const char *log)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.log", dir, name);
+	f = fopen(path, "w");
+	if (!f)
+		return;
+	fputs(log, f);
+	fclose(f);
+}
+
+/*
  * Whether a verifier log says more than the statistics (the lines "verification time",
  * "stack depth", "subprog" and "processed" of a program that passed), or has no statistics:
  * then the kernel refused the program.
@@ -188,7 +216,7 @@ static struct bpf_object *load_once(const char *path, struct result *res, int *c
 		} else {
 			logs[i][0] = 0;
 			bpf_program__set_log_buf(prog, logs[i], LOG_SIZE);
-			bpf_program__set_log_level(prog, 4);
+			bpf_program__set_log_level(prog, debug_level(res[i].name) | 4);
 		}
 		i++;
 	}
@@ -217,6 +245,8 @@ static struct bpf_object *load_once(const char *path, struct result *res, int *c
 			else
 				r->loaded = bpf_program__fd(prog) >= 0;
 			parse_log(logs[i], r);
+			if (getenv("SLB_VERIFY_LOG_DIR"))
+				save_log(getenv("SLB_VERIFY_LOG_DIR"), r->name, logs[i]);
 			if (!r->loaded)
 				skip[i] = 1;
 		}

@@ -38,6 +38,23 @@
 #define SLB_MAP_SEL_TABLE "slb_sel_tbl"
 #define SLB_MAP_PERSIST "slb_persist"
 #define SLB_MAP_EP_CONNS "slb_ep_conns"
+/* The datapath's stage programs (bpf/lib/stages.h), a program array libbpf fills at load. */
+#define SLB_MAP_STAGES "slb_stages"
+/* Slots of slb_stages: two per stage (ingress, egress); the size is fixed so a pinned array of
+ * an older build with fewer stages is still reused. */
+#define SLB_STAGE_SLOTS 32
+
+/*
+ * Kernel features the datapath uses when present (`.rodata` variable slb_features, set by the
+ * loader before load; all zero = the portable paths). A struct of flags rather than separate
+ * variables so that loaders find it by one name.
+ */
+#define SLB_FEATURES_VAR "slb_features"
+struct slb_features {
+	/* the kfunc bpf_cast_to_kern_ctx exists (Linux 6.2+): checksum state read directly */
+	__u32 kern_ctx;
+	__u32 pad;
+};
 
 /*
  * Endpoint selection tables (slb_sel_tbl, docs/algorithms.md). A service using hash, priority or
@@ -68,6 +85,7 @@
 /* Program names in the object file. */
 #define SLB_PROG_INGRESS "slb_tc_ingress"
 #define SLB_PROG_EGRESS "slb_tc_egress"
+/* The benchmarks' no-op floor, in the benchmark-only object (bpf/bench), not the datapath's. */
 #define SLB_PROG_NOOP "slb_tc_noop"
 
 /* Address families as stored in keys (values of AF_INET / AF_INET6). */
@@ -169,6 +187,8 @@ enum slb_counter {
 	SLB_CNT_TCP_IDLE_RESET_PEER = 34,
 	SLB_CNT_CT_ICMP46_ERR = 35,  /* ICMPv4 error about a NAT64 flow translated to ICMPv6 */
 	SLB_CNT_DROP_NAT64_BIG = 36, /* NAT64 reply too big for the client, DF clear */
+	/* a stage program (bpf/lib/stages.h) was missing from slb_stages: passed untouched */
+	SLB_CNT_PASS_NO_STAGE = 37,
 	SLB_CNT_MAX = 48,
 };
 
@@ -326,7 +346,7 @@ struct slb_if_addr {
 };
 
 /*
- * Benchmark only (bpf/progs/bench_wrapper.bpf.c, bench/DatapathBench): the packet the wrapper
+ * Benchmark only (bpf/bench/bench_wrapper.bpf.c, bench/DatapathBench): the packet the wrapper
  * program writes back before every run of BPF_PROG_TEST_RUN's `repeat` loop, so each run of the
  * program under test sees the original bytes. Not loaded by the daemon.
  */

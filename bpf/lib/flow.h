@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * flow.h - a packet that no conntrack entry knows: the NEW4 and NEW6 stages (stages.h).
+ *
+ * Both families take the same steps, in one implementation where the step is the same:
+ *   slb_flow_admit    the service (looked up by the caller in its family), a RST that opens
+ *                     nothing, DSR services on the egress hook, the source allow-list (acl.h)
+ *   selection         lb_select.h (IPv6: lb6.h adds the full client address and endpoint)
+ *   entries           ct.h / ct6.h, DSR in dsr.h / dsr6.h; full NAT and onearm sources in
+ *                     snat.h / lb6.h
+ *   slb_flow_tracked  the forward entry found again, counted, and the endpoint's open-flow
+ *                     count raised (lc, lb_select.h)
+ * then the stage hands the packet back to its family's first stage (ENTRY or V6) with
+ * SLB_REENTRY_NEW_FLOW, which accounts and forwards it as a packet of an established flow: the
+ * forwarding code is verified once, in the program that forwards every other packet.
+ * Packets that match no service leave exactly as they came, and so do packets of new onearm
+ * flows when no source address is known.
+ */
+#ifndef SLB_FLOW_H
+#define SLB_FLOW_H
+
+#include "acl.h"
+#include "compiler.h"
+#include "ct.h"
+#include "ct6.h"
+#include "ctx.h"
+#include "dsr.h"
+#include "dsr6.h"
+#include "lb6.h"
+#include "lb_select.h"
+#include "maps.h"
+#include "snat.h"
+#include "stages.h"
+#include "stats.h"
+
+/*
+ * Whether the new flow of `pkt` (source `saddr` of `family`) to service `svc` (NULL: none) may
+ * go on to endpoint selection. Returns -1 if so, otherwise its TC verdict after counting why.
+ */
+static __always_inline int slb_flow_admit(const struct slb_svc_val *svc, const struct slb_pkt *pkt,
+					  __u8 family, const __be32 *saddr, bool egress)
+{
+	if (!svc)
+		return slb_counted(SLB_CNT_PASS_NO_MATCH, TC_ACT_OK);
+	if (pkt->proto == IPPROTO_TCP && (pkt->tcp_flags & SLB_TCP_RST))
+		return slb_counted(SLB_CNT_DROP_TCP_NO_CT, TC_ACT_SHOT);
+	if (egress && READ_ONCE(svc->mode) == SLB_MODE_DSR)
+		return slb_counted(SLB_CNT_PASS_DSR_EGRESS, TC_ACT_OK);
+	if (!slb_source_allowed(svc, family, saddr))
+		return slb_counted(SLB_CNT_DROP_NOT_ALLOWED, TC_ACT_SHOT);
+	return -1;
+}
+
+/*
+ * After the entries of the new flow `key` were created (here or by a CPU that won the race):
+ * stores the forward entry's slot in `*index`, counts the flow and raises its endpoint's
+ * open-flow count. Returns -1, or TC_ACT_SHOT when the entry is gone (counted).
+ */
+static __always_inline int slb_flow_tracked(const struct slb_ct_key *key, __u32 *index)
+{
+	struct slb_ct_val *ct;
+
+	*index = slb_ct_index(key);
+	ct = slb_ct_entry_at(*index);
+	if (!ct)
+		return slb_counted(SLB_CNT_DROP_CT_INSERT, TC_ACT_SHOT);
+	slb_count(SLB_CNT_CT_NEW);
+	slb_ep_conn_open(ct->svc_id, ct->ep_idx);
+	return -1;
+}
+
+/*
+ * Creates the conntrack entries of a new IPv4 flow of service `svc` to endpoint `be`: DNAT
+ * only, DSR, or with a translated source for full NAT and onearm. Returns -1 when the flow is
+ * tracked, otherwise its TC verdict (after counting why).
+ */
+static __always_inline int slb_track_new4(struct __sk_buff *skb, const struct slb_ct_key *key,
+					  const struct slb_pkt *pkt, const struct slb_svc_val *svc,
+					  const struct slb_backend *be, __u64 now, bool egress)
+{
+	__u8 mode = READ_ONCE(svc->mode);
+	__u32 id = READ_ONCE(svc->id);
+	__be32 snat;
+
+	if (mode == SLB_MODE_DSR)
+		return slb_ct_create_verdict(slb_ct_create_dsr(key, pkt, id, be, now));
+	if (!slb_mode_snat(mode))
+		return slb_ct_create_verdict(slb_ct_create(key, pkt, id, be, now));
+	snat = slb_snat_addr(skb, pkt, mode, be, egress);
+	if (!snat)
+		return slb_counted(SLB_CNT_PASS_NO_SNAT_ADDR, TC_ACT_OK);
+	return slb_ct_create_verdict(slb_ct_create_snat(key, pkt, id, be, snat, now));
+}
+
+/*
+ * The entries of the new IPv6 flow `s->p` (key `s->key`) of service `svc` to `s->be`, which
+ * may be an IPv4 endpoint (NAT64). Returns -1 when the flow is tracked, otherwise its verdict.
+ */
+static __always_inline int slb_track_new6(struct __sk_buff *skb, struct slb_scratch6 *s,
+					  const struct slb_svc_val *svc, bool egress)
+{
+	const struct slb_backend6 *be = &s->be;
+	__u8 mode = READ_ONCE(svc->mode);
+	__u32 id = READ_ONCE(svc->id);
+
+	if (mode == SLB_MODE_DSR) {
+		/* loxilb does not do DSR across families; the control plane refuses it too. */
+		if (be->family != SLB_AF_INET6)
+			return slb_counted(SLB_CNT_DROP_DSR, TC_ACT_SHOT);
+		return slb_ct_create_verdict(
+			slb_ct6_create_dsr(&s->key, &s->p, id, be, s->now, &s->val));
+	}
+	if (be->family == SLB_AF_INET6 && !slb_mode_snat(mode))
+		return slb_ct_create_verdict(
+			slb_ct6_create(&s->key, &s->p, id, be, s->now, &s->rev, &s->val));
+	/* NAT64 translation needs the L4 header right after the fixed header. */
+	if (be->family == SLB_AF_INET && s->p.ext)
+		return slb_counted(SLB_CNT_DROP_NAT64, TC_ACT_SHOT);
+	if (slb_snat6_addr(skb, &s->p, mode, be, egress, s->snat, &s->fib))
+		return slb_counted(SLB_CNT_PASS_NO_SNAT_ADDR, TC_ACT_OK);
+	return slb_ct_create_verdict(
+		slb_ct6_create_snat(&s->key, &s->p, id, be, s->snat, s->now, &s->rev, &s->val));
+}
+
+/* The NEW4 stage: sets up the flow of the IPv4 packet in the scratch, then back to ENTRY. */
+static __always_inline int slb_new4(struct __sk_buff *skb, bool egress)
+{
+	struct slb_scratch4 *s = slb_scratch4_get();
+	struct slb_svc_val *svc;
+	struct slb_backend be;
+	struct slb_pkt *pkt;
+	int rc;
+
+	if (!s)
+		return TC_ACT_OK;
+	pkt = &s->pkt;
+	svc = slb_svc_find(pkt->daddr, pkt->dport, pkt->proto);
+	rc = slb_flow_admit(svc, pkt, SLB_AF_INET, &pkt->saddr, egress);
+	if (rc >= 0)
+		return rc;
+	if (slb_select(svc, pkt, &be))
+		return slb_counted(SLB_CNT_DROP_NO_ENDPOINT, TC_ACT_SHOT);
+	/* Port ranges: an endpoint port of 0 keeps the port the client asked for. */
+	if (!be.port)
+		be.port = pkt->dport;
+	rc = slb_track_new4(skb, &s->key, pkt, svc, &be, s->now, egress);
+	if (rc >= 0)
+		return rc;
+	rc = slb_flow_tracked(&s->key, &s->ct_index);
+	if (rc >= 0)
+		return rc;
+	s->reentry = SLB_REENTRY_NEW_FLOW;
+	rc = slb_stage_go(skb, SLB_STAGE_ENTRY, egress);
+	s->reentry = 0;
+	return rc;
+}
+
+/* The NEW6 stage: sets up the flow of the IPv6 packet in the scratch, then back to V6. */
+static __always_inline int slb_new6(struct __sk_buff *skb, bool egress)
+{
+	struct slb_scratch6 *s = slb_scratch6_get();
+	struct slb_svc_val *svc;
+	int rc;
+
+	if (!s)
+		return TC_ACT_OK;
+	svc = slb_svc_find6(s->p.daddr, s->p.base.dport, s->p.base.proto);
+	rc = slb_flow_admit(svc, &s->p.base, SLB_AF_INET6, s->p.saddr, egress);
+	if (rc >= 0)
+		return rc;
+	if (slb_select6(svc, &s->p, &s->be))
+		return slb_counted(SLB_CNT_DROP_NO_ENDPOINT, TC_ACT_SHOT);
+	if (!s->be.port)
+		s->be.port = s->p.base.dport;
+	rc = slb_track_new6(skb, s, svc, egress);
+	if (rc >= 0)
+		return rc;
+	rc = slb_flow_tracked(&s->key, &s->ct_index);
+	if (rc >= 0)
+		return rc;
+	s->reentry = SLB_REENTRY_NEW_FLOW;
+	rc = slb_stage_go(skb, SLB_STAGE_V6, egress);
+	s->reentry = 0;
+	return rc;
+}
+
+#endif /* SLB_FLOW_H */

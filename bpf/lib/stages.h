@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * stages.h - one packet's work split over several programs joined by tail calls.
+ *
+ * The verifier checks every program on its own and walks every path through it, so one
+ * program that does everything costs the sum of all its paths and sat at the edge of the
+ * kernel's 1,000,000-instruction budget (where the kernel build decided whether it loaded).
+ * Split, each program pays only for its own paths. The entry program of each hook
+ * (slb_tc_ingress, slb_tc_egress) parses the packet and forwards the packets of established
+ * IPv4 TCP and UDP flows itself: the fast path makes no tail call. Everything else continues in
+ * a stage program, reached through the program array slb_stages:
+ *   ENTRY  the entry program itself: a stage that created a flow hands the packet back to it
+ *          (SLB_REENTRY), and the entry forwards it like any packet of an established flow
+ *   NEW4   IPv4 packet without an entry: service, allow-list, endpoint, entries (flow.h)
+ *   ICMP4  ICMPv4 echo to a VIP, ICMPv4 errors about tracked flows (icmp.h)
+ *   NAT46  NAT64 flows back to IPv6: IPv4 replies and ICMPv4 errors about them (nat46 stage)
+ *   DSR4   forwarding of an IPv4 DSR flow (dsr.h)
+ *   IDLE   resetting a TCP flow idle past its service's inactiveTimeOut (idle_reset.h)
+ *   V6     the IPv6 path: parse, lookup, established NAT66 / NAT64 forwarding (pipeline6.h)
+ *   NEW6   IPv6 packet without an entry (flow.h), then back to V6
+ *   ICMP6  ICMPv6 echo to a VIP and errors about NAT66 flows
+ *   DSR6   forwarding of an IPv6 DSR flow (dsr6.h)
+ * Each stage has an ingress and an egress program, in slots 2 * stage and 2 * stage + 1, so
+ * that the direction stays a compile-time constant inside every program. What one stage
+ * learned (parsed packet, conntrack key, the entry's slot, the clock reading) waits for the
+ * next in the per-CPU scratch: a tail call never returns and nothing else runs on the CPU in
+ * between. A tail call that fails (a slot left empty) passes the packet untouched and counts
+ * SLB_CNT_PASS_NO_STAGE. The array is pinned like the maps: after the daemon exits, the
+ * attached programs keep reaching their stages; a new daemon's load refills the slots.
+ * Stages are reached only from a program's main function, never from a BPF-to-BPF call, so
+ * the kernel's 256-byte frame limit for subprograms in tail-call chains does not apply.
+ *
+ * Headers below this one never tail-call: they return a verdict or ask their caller to
+ * continue in a stage, which keeps each header's dependencies pointing downward.
+ */
+#ifndef SLB_STAGES_H
+#define SLB_STAGES_H
+
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf_helpers.h>
+
+#include "compiler.h"
+#include "ct.h"
+#include "ct6.h"
+#include "dsr6.h"
+#include "fwd6.h"
+#include "icmp46.h"
+#include "icmp6_err.h"
+#include "lb6.h"
+#include "nat6.h"
+#include "parse.h"
+#include "parse6.h"
+#include "stats.h"
+
+enum slb_stage {
+	SLB_STAGE_ENTRY = 0,
+	SLB_STAGE_NEW4 = 1,
+	SLB_STAGE_ICMP4 = 2,
+	SLB_STAGE_NAT46 = 3,
+	SLB_STAGE_DSR4 = 4,
+	SLB_STAGE_IDLE = 5,
+	SLB_STAGE_V6 = 6,
+	SLB_STAGE_NEW6 = 7,
+	SLB_STAGE_ICMP6 = 8,
+	SLB_STAGE_DSR6 = 9,
+	SLB_STAGE_COUNT = 10,
+};
+
+_Static_assert(2 * SLB_STAGE_COUNT <= SLB_STAGE_SLOTS, "slb_stages has a slot per stage and hook");
+
+/* The stage programs (progs/swiftlb.bpf.c), named <stage>_in / <stage>_eg. */
+#define SLB_STAGE_PROGS(X)                                \
+	X(slb_tc_ingress, slb_tc_egress, SLB_STAGE_ENTRY) \
+	X(slb_new4_in, slb_new4_eg, SLB_STAGE_NEW4)       \
+	X(slb_icmp4_in, slb_icmp4_eg, SLB_STAGE_ICMP4)    \
+	X(slb_nat46_in, slb_nat46_eg, SLB_STAGE_NAT46)    \
+	X(slb_dsr4_in, slb_dsr4_eg, SLB_STAGE_DSR4)       \
+	X(slb_idle_in, slb_idle_eg, SLB_STAGE_IDLE)       \
+	X(slb_v6_in, slb_v6_eg, SLB_STAGE_V6)             \
+	X(slb_new6_in, slb_new6_eg, SLB_STAGE_NEW6)       \
+	X(slb_icmp6_in, slb_icmp6_eg, SLB_STAGE_ICMP6)    \
+	X(slb_dsr6_in, slb_dsr6_eg, SLB_STAGE_DSR6)
+
+#define SLB_STAGE_DECLARE(in, eg, stage) \
+	int in(struct __sk_buff *skb);   \
+	int eg(struct __sk_buff *skb);
+SLB_STAGE_PROGS(SLB_STAGE_DECLARE)
+
+/* Designated initializers of both slots of a stage (helper macros keep clang-format on C). */
+#define SLB_STAGE_AT(slot) [slot]
+#define SLB_STAGE_SLOT(in, eg, stage) \
+	SLB_STAGE_AT(2 * (stage)) = (void *)&in, SLB_STAGE_AT(2 * (stage) + 1) = (void *)&eg,
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, SLB_STAGE_SLOTS);
+	/* A size, not a BTF type: the kernel takes no BTF for program arrays. */
+	__uint(key_size, sizeof(__u32));
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+	__array(values, int(struct __sk_buff *));
+} slb_stages SEC(".maps") = {
+	.values = { SLB_STAGE_PROGS(SLB_STAGE_SLOT) },
+};
+
+_Static_assert(__builtin_strcmp("slb_stages", SLB_MAP_STAGES) == 0, "slb_stages pin name");
+
+/*
+ * Continues the packet in `stage` of this hook. Returns only when the stage is missing: then
+ * the packet passes untouched (counted), as a packet the datapath does not handle.
+ */
+static __always_inline int slb_stage_go(struct __sk_buff *skb, __u32 stage, bool egress)
+{
+	bpf_tail_call(skb, &slb_stages, 2 * stage + (egress ? 1 : 0));
+	slb_count(SLB_CNT_PASS_NO_STAGE);
+	return TC_ACT_OK;
+}
+
+/* SLB_REENTRY: how a stage hands a packet back (flags of the scratch's `reentry`). */
+#define SLB_REENTRY_NEW_FLOW 1	   /* the flow was just created: forward it as established */
+#define SLB_REENTRY_IDLE_CHECKED 2 /* IDLE found the flow not due after all: go on as usual */
+
+/*
+ * What the IPv4 stages share, per CPU (a program runs to completion on its CPU). Also keeps the
+ * large values off the 512-byte stack.
+ */
+struct slb_scratch4 {
+	struct slb_pkt pkt;
+	struct slb_ct_key key;
+	__u64 now;	/* the packet's clock reading (each read costs tens of ns) */
+	__u32 ct_index; /* slot of the packet's conntrack entry (ct_table.h), 0 = none */
+	__u8 reentry;	/* SLB_REENTRY_* when a stage handed the packet back to the entry */
+	__u8 pad[3];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct slb_scratch4);
+	__uint(max_entries, 1);
+} slb_scratch4 SEC(".maps");
+
+static __always_inline struct slb_scratch4 *slb_scratch4_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&slb_scratch4, &zero);
+}
+
+/*
+ * What the IPv6 stages (and NAT46) share, and everything large they need: per CPU, off the
+ * 512-byte stack (DESIGN §6). A TC program runs to completion on one CPU, so no two packets
+ * share it.
+ */
+struct slb_scratch6 {
+	struct slb_pkt6 p;
+	struct ipv6hdr ip6;
+	struct slb_ct_key key;
+	struct slb_ct_key rev;
+	struct slb_ct_val val;
+	struct bpf_fib_lookup fib;
+	struct slb_fwd_plan plan;
+	struct slb_tuple6 t;
+	struct slb_backend6 be;
+	__be32 snat[4];
+	struct slb_xlate_buf xb;
+	struct slb_icmp6_err err;
+	struct slb_dsr6_buf dsr;
+	struct slb_icmp46 icmp46;
+	__u64 now;	/* the packet's clock reading */
+	__u32 ct_index; /* slot of the packet's conntrack entry (ct_table.h), 0 = none */
+	__u8 reentry;	/* SLB_REENTRY_* when a stage handed the packet back to V6 */
+	__u8 parsed;	/* what slb_parse6 made of the packet (for the ICMP6 stage) */
+	__u8 pad[2];
+};
+
+/* Datapath-private (never pinned, never read by Swift): the IPv6 paths' scratch space. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct slb_scratch6);
+	__uint(max_entries, 1);
+} slb_scratch6 SEC(".maps");
+
+static __always_inline struct slb_scratch6 *slb_scratch6_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&slb_scratch6, &zero);
+}
+
+#endif /* SLB_STAGES_H */
