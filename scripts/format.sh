@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift format --in-place --recursive --parallel Package.swift Plugins Sources Tests bench
-find bpf Sources/SwiftLBABI bench/floor \( -name '*.c' -o -name '*.h' \) -print0 | xargs -0 -r clang-format -i
+find bpf Sources/SwiftLBABI bench/floor tools \( -name '*.c' -o -name '*.h' \) -print0 | xargs -0 -r clang-format -i

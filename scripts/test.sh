@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test level (DESIGN §4): pure unit tests, datapath fixtures through BPF_PROG_TEST_RUN
 # in a prepared namespace, and scenarios with the real daemon in network namespaces.
-# Usage: scripts/test.sh [unit|datapath|e2e|bench]...   (default: all; datapath, e2e, bench need root)
+# Usage: scripts/test.sh [unit|budget|datapath|e2e|bench|kernels]...
+#   (default: all; every stage but unit needs root)
+# budget runs scripts/verifier-budget.sh: every program of every embedded BPF object loads on this
+# kernel within half the verifier's limit, and packets pass through the loaded datapath.
+# kernels runs scripts/kernel-matrix.sh --quick: the same on Debian 12's 6.1 kernel and the newest
+# kernel Debian offers, booted in QEMU (the full matrix: scripts/kernel-matrix.sh).
 # bench runs `bench/run.sh --quick` as a smoke test of the benchmark harness: it passes when the
 # run completes and its report table is well formed (no timing is asserted).
 # Ends with one line "tests: N passed, N failed" counting every test of every level.
@@ -9,7 +14,7 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(unit datapath e2e bench)
+[ ${#stages[@]} -gt 0 ] || stages=(unit budget datapath e2e bench kernels)
 logdir=$(mktemp -d /tmp/swiftlb-test.XXXXXX)
 passed=0 failed=0 broken=()
 
@@ -40,6 +45,26 @@ for stage in "${stages[@]}"; do
         swift test --skip-build --skip SwiftLBDatapathTests 2>&1 | tee "$logdir/unit.log"
         [ "${PIPESTATUS[0]}" = 0 ] || broken+=(unit)
         count_swift_tests "$logdir/unit.log" "unit tests"
+        ;;
+    budget | kernels)
+        if [ "$(id -u)" != 0 ]; then echo "==> $stage needs root: skipped"; broken+=("$stage-needs-root"); continue; fi
+        if [ "$stage" = budget ]; then
+            echo "==> verifier budget (every program of every BPF object, on this kernel)"
+            scripts/verifier-budget.sh 2>&1 | tee "$logdir/$stage.log"
+            summary='^verifier budget: '
+        else
+            echo "==> kernel matrix (scripts/kernel-matrix.sh --quick: Debian 12's kernel and the newest, in QEMU)"
+            scripts/kernel-matrix.sh --quick 2>&1 | tee "$logdir/$stage.log"
+            summary='^kernel-matrix: '
+        fi
+        [ "${PIPESTATUS[0]}" = 0 ] || broken+=("$stage")
+        line=$(grep -aE "$summary[0-9]+ passed, [0-9]+ failed" "$logdir/$stage.log" | tail -1)
+        if [ -n "$line" ]; then
+            read -r p f <<<"$(sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/' <<<"$line")"
+            passed=$((passed + p)) failed=$((failed + f))
+        else
+            failed=$((failed + 1))
+        fi
         ;;
     datapath)
         if [ "$(id -u)" != 0 ]; then echo "==> datapath fixtures need root: skipped"; broken+=(datapath-needs-root); continue; fi
@@ -81,7 +106,7 @@ for stage in "${stages[@]}"; do
         fi
         ;;
     *)
-        echo "unknown stage $stage (use unit, datapath, e2e, bench)" >&2
+        echo "unknown stage $stage (use unit, budget, datapath, e2e, bench, kernels)" >&2
         exit 2
         ;;
     esac

@@ -22,21 +22,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
+
+#include "swiftlb_abi.h"
 
 #include "slb-verify.h"
 
-/* Room for the statistics, or a debug logs tail (SLB_VERIFY_LOG_LEVEL). */
-#define LOG_SIZE (64 << 20)
+/* Room for the statistics (1 MiB), or for a debug log's tail (SLB_VERIFY_LOG_LEVEL: 64 MiB). */
+static size_t log_size = 1 << 20;
 #define MAX_PROGS 64
 
 struct result {
 	char name[64];
-	int loaded;       /* 1 loaded, 0 refused, -1 not attempted */
-	long insns;       /* processed instructions, -1 unknown */
+	int loaded;	  /* 1 loaded, 0 refused, -1 not attempted */
+	long insns;	  /* processed instructions, -1 unknown */
 	long peak_states; /* peak states, -1 unknown */
-	char stack[64];   /* "stack depth" as the verifier prints it */
-	long usec;        /* verification time */
+	char stack[64];	  /* "stack depth" as the verifier prints it */
+	long usec;	  /* verification time */
 	char error[160];  /* first line of the verifier's complaint */
 };
 
@@ -100,8 +103,9 @@ static void parse_log(const char *log, struct result *r)
 
 	p = strstr(log, "processed ");
 	if (p)
-		sscanf(p, "processed %ld insns (limit %*d) max_states_per_insn %*d total_states %*d "
-			  "peak_states %ld",
+		sscanf(p,
+		       "processed %ld insns (limit %*d) max_states_per_insn %*d total_states %*d "
+		       "peak_states %ld",
 		       &r->insns, &r->peak_states);
 	p = strstr(log, "verification time ");
 	if (p)
@@ -179,12 +183,38 @@ static int log_has_complaint(const char *log)
 	return 0;
 }
 
+/*
+ * The kernel features the daemon would switch on (Sources/SwiftLBDatapath/DatapathFeatures.swift
+ * does the same from the same BTF), so that the verifier checks the code the daemon loads.
+ */
+static void set_features(struct bpf_object *obj)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, ".rodata.features");
+	struct slb_features *features;
+	struct btf *vmlinux;
+	size_t size = 0;
+
+	if (!map)
+		return;
+	features = (struct slb_features *)bpf_map__initial_value(map, &size);
+	if (!features || size != sizeof(*features))
+		return;
+	vmlinux = btf__load_vmlinux_btf();
+	if (libbpf_get_error(vmlinux))
+		return;
+	features->kern_ctx =
+		btf__find_by_name_kind(vmlinux, "bpf_cast_to_kern_ctx", BTF_KIND_FUNC) > 0;
+	btf__free(vmlinux);
+}
+
 /* Maps are private to this run: no pins, a small conntrack table. */
 static void prepare_maps(struct bpf_object *obj)
 {
 	struct bpf_map *map;
 
-	bpf_object__for_each_map(map, obj) {
+	set_features(obj);
+	bpf_object__for_each_map(map, obj)
+	{
 		bpf_map__set_pin_path(map, NULL);
 		if (!strcmp(bpf_map__name(map), "slb_ct"))
 			bpf_map__set_max_entries(map, SLB_VERIFY_CT_SLOTS);
@@ -207,7 +237,8 @@ static struct bpf_object *load_once(const char *path, struct result *res, int *c
 		return NULL;
 	}
 	prepare_maps(obj);
-	bpf_object__for_each_program(prog, obj) {
+	bpf_object__for_each_program(prog, obj)
+	{
 		if (i >= MAX_PROGS)
 			break;
 		snprintf(res[i].name, sizeof(res[i].name), "%s", bpf_program__name(prog));
@@ -215,7 +246,7 @@ static struct bpf_object *load_once(const char *path, struct result *res, int *c
 			bpf_program__set_autoload(prog, false);
 		} else {
 			logs[i][0] = 0;
-			bpf_program__set_log_buf(prog, logs[i], LOG_SIZE);
+			bpf_program__set_log_buf(prog, logs[i], log_size);
 			bpf_program__set_log_level(prog, debug_level(res[i].name) | 4);
 		}
 		i++;
@@ -234,7 +265,8 @@ static struct bpf_object *load_once(const char *path, struct result *res, int *c
 			last = i;
 	}
 	i = 0;
-	bpf_object__for_each_program(prog, obj) {
+	bpf_object__for_each_program(prog, obj)
+	{
 		if (i >= MAX_PROGS)
 			break;
 		if (!skip[i] && logs[i][0]) {
@@ -257,6 +289,32 @@ static struct bpf_object *load_once(const char *path, struct result *res, int *c
 		return NULL;
 	}
 	return obj;
+}
+
+/*
+ * The verifier prints one stack depth per function ("168+24+280"). Shown as the main program's
+ * frame and the largest other frame ("168/280"): the chain of frames must fit 512 bytes, and
+ * the verifier has checked that; the table shows where the stack goes.
+ */
+static void stack_summary(const char *depths, char *out, size_t size)
+{
+	long first = -1, largest = 0, v;
+	char *end;
+
+	while (*depths) {
+		v = strtol(depths, &end, 10);
+		if (end == depths)
+			break;
+		if (first < 0)
+			first = v;
+		else if (v > largest)
+			largest = v;
+		depths = *end == '+' ? end + 1 : end;
+	}
+	if (first < 0)
+		snprintf(out, size, "-");
+	else
+		snprintf(out, size, "%ld/%ld", first, largest);
 }
 
 static int check_object(const char *path, long limit, int packet)
@@ -283,16 +341,20 @@ static int check_object(const char *path, long limit, int packet)
 		if (!obj && after == before)
 			break;
 	}
-	printf("%-28s %-10s %12s %8s %10s %10s\n", "program", "verdict", "processed", "peak", "stack",
-	       "verify ms");
+	printf("%-28s %-10s %12s %8s %10s %10s\n", "program", "verdict", "processed", "peak",
+	       "stack", "verify ms");
 	for (i = 0; i < count; i++) {
 		struct result *r = &res[i];
-		const char *verdict = r->loaded == 1 ? "ok" : r->loaded == 0 ? "REFUSED" : "not loaded";
+		char stack[48];
+		const char *verdict = r->loaded == 1 ? "ok" :
+				      r->loaded == 0 ? "REFUSED" :
+						       "not loaded";
 
 		if (r->loaded == 1 && r->insns > limit)
 			verdict = "OVER";
+		stack_summary(r->stack, stack, sizeof(stack));
 		printf("%-28s %-10s %12ld %8ld %10s %10.1f\n", r->name, verdict, r->insns,
-		       r->peak_states, r->stack[0] ? r->stack : "-", r->usec / 1000.0);
+		       r->peak_states, stack, r->usec / 1000.0);
 		if (r->loaded == 0 && r->error[0])
 			printf("    %s\n", r->error);
 		if (r->loaded != 1 || r->insns > limit)
@@ -325,7 +387,9 @@ int main(int argc, char **argv)
 
 	libbpf_set_print(quiet_print);
 	for (i = 0; i < MAX_PROGS; i++) {
-		logs[i] = malloc(LOG_SIZE);
+		if (getenv("SLB_VERIFY_LOG_LEVEL"))
+			log_size = 64 << 20;
+		logs[i] = malloc(log_size);
 		if (!logs[i])
 			return 2;
 	}
@@ -335,7 +399,8 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--packet")) {
 			packet = 1;
 		} else if (argv[i][0] == '-') {
-			fprintf(stderr, "usage: slb-verify [--limit N] [--packet] OBJECT.bpf.o...\n");
+			fprintf(stderr,
+				"usage: slb-verify [--limit N] [--packet] OBJECT.bpf.o...\n");
 			return 2;
 		} else {
 			objects++;
