@@ -162,6 +162,11 @@ bg_start() {
     local name=$1 ns=$2
     shift 2
     local log=$STATE_DIR/$name.log
+    # One process per name: a second would hide the first from bg_stop and outlive teardown.
+    if bg_alive "$name"; then
+        echo "bg_start: $name already runs (pid $(bg_pid "$name")); not starting another" >&2
+        return 1
+    fi
     if [[ "$ns" == - ]]; then
         "$@" >>"$log" 2>&1 </dev/null &
     else
@@ -276,16 +281,18 @@ servers_start_http() {
     done
 }
 
-# servers_start_stream [PORT]: stream.py echo servers on PORT in srv1..3.
+# servers_start_stream [PORT]: stream.py echo servers on PORT in srv1..3 (named streamsrvK: a
+# check's client streams may be called streamK, and two processes under one name would leave
+# one of them running after teardown).
 servers_start_stream() {
     local port=${1:-$STREAM_PORT} k
     for ((k = 1; k <= TOPO_SERVERS; k++)); do
-        bg_start "stream$k" "${NS_SRV[k]}" "$PYTHON" "$E2E_DIR/tools/stream.py" server --port "$port"
+        bg_start "streamsrv$k" "${NS_SRV[k]}" "$PYTHON" "$E2E_DIR/tools/stream.py" server --port "$port"
     done
     for ((k = 1; k <= TOPO_SERVERS; k++)); do
         wait_tcp "${NS_SRV[k]}" 127.0.0.1 "$port" || {
             echo "stream server $k did not listen on :$port; its log:"
-            tail -n 20 "$STATE_DIR/stream$k.log"
+            tail -n 20 "$STATE_DIR/streamsrv$k.log"
             return 1
         }
     done
