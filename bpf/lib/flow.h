@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * flow.h - a packet that no conntrack entry knows: the NEW4 and NEW6 stages (stages.h).
+ * flow.h - a packet that no conntrack entry knows: what the NEW4 and NEW6 stages (stages.h)
+ * do before the packet is forwarded like any other.
  *
  * Both families take the same steps, in one implementation where the step is the same:
  *   slb_flow_admit    the service (looked up by the caller in its family), a RST that opens
@@ -10,9 +11,8 @@
  *                     snat.h / lb6.h
  *   slb_flow_tracked  the forward entry found again, counted, and the endpoint's open-flow
  *                     count raised (lc, lb_select.h)
- * then the stage hands the packet back to its family's first stage (ENTRY or V6) with
- * SLB_REENTRY_NEW_FLOW, which accounts and forwards it as a packet of an established flow: the
- * forwarding code is verified once, in the program that forwards every other packet.
+ * then the stage accounts and forwards the packet with the same code as the packets of
+ * established flows (slb_established4 in pipeline.h, slb_established6 in pipeline6.h).
  * Packets that match no service leave exactly as they came, and so do packets of new onearm
  * flows when no source address is known.
  */
@@ -53,19 +53,18 @@ static __always_inline int slb_flow_admit(const struct slb_svc_val *svc, const s
 
 /*
  * After the entries of the new flow `key` were created (here or by a CPU that won the race):
- * stores the forward entry's slot in `*index`, counts the flow and raises its endpoint's
- * open-flow count. Returns -1, or TC_ACT_SHOT when the entry is gone (counted).
+ * finds the forward entry (`*ct`, its slot in `*index`), counts the flow and raises its
+ * endpoint's open-flow count. Returns -1, or TC_ACT_SHOT when the entry is gone (counted).
  */
-static __always_inline int slb_flow_tracked(const struct slb_ct_key *key, __u32 *index)
+static __always_inline int slb_flow_tracked(const struct slb_ct_key *key, __u32 *index,
+					    struct slb_ct_val **ct)
 {
-	struct slb_ct_val *ct;
-
 	*index = slb_ct_index(key);
-	ct = slb_ct_entry_at(*index);
-	if (!ct)
+	*ct = slb_ct_entry_at(*index);
+	if (!*ct)
 		return slb_counted(SLB_CNT_DROP_CT_INSERT, TC_ACT_SHOT);
 	slb_count(SLB_CNT_CT_NEW);
-	slb_ep_conn_open(ct->svc_id, ct->ep_idx);
+	slb_ep_conn_open((*ct)->svc_id, (*ct)->ep_idx);
 	return -1;
 }
 
@@ -122,18 +121,18 @@ static __always_inline int slb_track_new6(struct __sk_buff *skb, struct slb_scra
 		slb_ct6_create_snat(&s->key, &s->p, id, be, s->snat, s->now, &s->rev, &s->val));
 }
 
-/* The NEW4 stage: sets up the flow of the IPv4 packet in the scratch, then back to ENTRY. */
-static __always_inline int slb_new4(struct __sk_buff *skb, bool egress)
+/*
+ * Sets up the flow of the IPv4 packet in the scratch (NEW4). Returns -1 with its forward entry
+ * in `*ct` (slot in s->ct_index), or the packet's TC verdict.
+ */
+static __always_inline int slb_flow_new4(struct __sk_buff *skb, struct slb_scratch4 *s, bool egress,
+					 struct slb_ct_val **ct)
 {
-	struct slb_scratch4 *s = slb_scratch4_get();
+	struct slb_pkt *pkt = &s->pkt;
 	struct slb_svc_val *svc;
 	struct slb_backend be;
-	struct slb_pkt *pkt;
 	int rc;
 
-	if (!s)
-		return TC_ACT_OK;
-	pkt = &s->pkt;
 	svc = slb_svc_find(pkt->daddr, pkt->dport, pkt->proto);
 	rc = slb_flow_admit(svc, pkt, SLB_AF_INET, &pkt->saddr, egress);
 	if (rc >= 0)
@@ -146,24 +145,16 @@ static __always_inline int slb_new4(struct __sk_buff *skb, bool egress)
 	rc = slb_track_new4(skb, &s->key, pkt, svc, &be, s->now, egress);
 	if (rc >= 0)
 		return rc;
-	rc = slb_flow_tracked(&s->key, &s->ct_index);
-	if (rc >= 0)
-		return rc;
-	s->reentry = SLB_REENTRY_NEW_FLOW;
-	rc = slb_stage_go(skb, SLB_STAGE_ENTRY, egress);
-	s->reentry = 0;
-	return rc;
+	return slb_flow_tracked(&s->key, &s->ct_index, ct);
 }
 
-/* The NEW6 stage: sets up the flow of the IPv6 packet in the scratch, then back to V6. */
-static __always_inline int slb_new6(struct __sk_buff *skb, bool egress)
+/* slb_flow_new4 for the IPv6 packet in the scratch (NEW6), whose endpoint may be IPv4 (NAT64). */
+static __always_inline int slb_flow_new6(struct __sk_buff *skb, struct slb_scratch6 *s, bool egress,
+					 struct slb_ct_val **ct)
 {
-	struct slb_scratch6 *s = slb_scratch6_get();
 	struct slb_svc_val *svc;
 	int rc;
 
-	if (!s)
-		return TC_ACT_OK;
 	svc = slb_svc_find6(s->p.daddr, s->p.base.dport, s->p.base.proto);
 	rc = slb_flow_admit(svc, &s->p.base, SLB_AF_INET6, s->p.saddr, egress);
 	if (rc >= 0)
@@ -175,13 +166,7 @@ static __always_inline int slb_new6(struct __sk_buff *skb, bool egress)
 	rc = slb_track_new6(skb, s, svc, egress);
 	if (rc >= 0)
 		return rc;
-	rc = slb_flow_tracked(&s->key, &s->ct_index);
-	if (rc >= 0)
-		return rc;
-	s->reentry = SLB_REENTRY_NEW_FLOW;
-	rc = slb_stage_go(skb, SLB_STAGE_V6, egress);
-	s->reentry = 0;
-	return rc;
+	return slb_flow_tracked(&s->key, &s->ct_index, ct);
 }
 
 #endif /* SLB_FLOW_H */

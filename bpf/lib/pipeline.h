@@ -4,8 +4,8 @@
  *
  * Entry (both hooks): parse -> conntrack lookup -> state and counters -> rewrite -> forward,
  * for the packets of established flows. It continues elsewhere for everything else: IPv6
- * (V6, pipeline6.h), ICMP (ICMP4), a packet without a live entry (NEW4, flow.h, which hands
- * the packet back once its flow exists), an established flow idle past its service's
+ * (V6, pipeline6.h), ICMP (ICMP4), a packet without a live entry (NEW4: flow.h, then forwarded
+ * like the packets of established flows), an established flow idle past its service's
  * inactiveTimeOut (IDLE), DSR flows (DSR4) and the IPv4 replies of NAT64 flows (NAT46,
  * pipeline6.h). Packets that match neither a conntrack entry nor a service leave exactly as
  * they came (only headers too broken for the stack to accept are dropped, see parse.h). The
@@ -26,6 +26,7 @@
 #include "ct.h"
 #include "ctx.h"
 #include "dsr.h"
+#include "flow.h"
 #include "fwd.h"
 #include "icmp.h"
 #include "idle_reset.h"
@@ -54,12 +55,12 @@ static __always_inline bool slb_sctp_check(struct __sk_buff *skb, const struct s
 }
 
 /*
- * Parses the packet into `s` and looks its flow up. Returns its live entry (slot in
+ * Looks the flow of the packet parsed into `s` up. Returns its live entry (slot in
  * s->ct_index), or NULL with `*rc` set: a verdict, or -1 for a packet that opens a new flow.
- * An established flow idle past its timeout goes to IDLE first, unless IDLE sent it back.
+ * An established flow idle past its timeout goes to IDLE instead.
  */
 static __always_inline struct slb_ct_val *
-slb_entry_lookup(struct __sk_buff *skb, struct slb_scratch4 *s, __u8 reentry, bool egress, int *rc)
+slb_entry_lookup(struct __sk_buff *skb, struct slb_scratch4 *s, bool egress, int *rc)
 {
 	struct slb_ct_key *key = &s->key;
 	struct slb_pkt *pkt = &s->pkt;
@@ -75,8 +76,7 @@ slb_entry_lookup(struct __sk_buff *skb, struct slb_scratch4 *s, __u8 reentry, bo
 		*rc = slb_counted(SLB_CNT_PASS_DSR_EGRESS, TC_ACT_OK);
 		return NULL;
 	}
-	if (!egress && reentry != SLB_REENTRY_IDLE_CHECKED &&
-	    slb_idle_reset_wanted(key, ct, pkt, s->now, SLB_RST_TCP_OFF)) {
+	if (!egress && slb_idle_reset_wanted(key, ct, pkt, s->now, SLB_RST_TCP_OFF)) {
 		*rc = slb_stage_go(skb, SLB_STAGE_IDLE, egress);
 		return NULL;
 	}
@@ -86,46 +86,16 @@ slb_entry_lookup(struct __sk_buff *skb, struct slb_scratch4 *s, __u8 reentry, bo
 	return ct;
 }
 
-/* The entry program of either hook (stages.h: ENTRY). */
-static __always_inline int slb_entry(struct __sk_buff *skb, bool egress)
+/*
+ * The packet in `s` of the live entry `ct` (slot in s->ct_index): SCTP verification tags,
+ * state and counters, then the rewrite and forwarding, in this program (fwd.h) or, for DSR
+ * and NAT64 flows, in their stages. For packets of established flows (ENTRY) and for the first
+ * packet of a flow (NEW4) alike.
+ */
+static __always_inline int slb_established4(struct __sk_buff *skb, struct slb_scratch4 *s,
+					    struct slb_ct_val *ct, bool egress)
 {
-	struct slb_scratch4 *s = slb_scratch4_get();
-	struct slb_ct_val *ct;
-	struct slb_pkt *pkt;
-	__u8 reentry;
-	int rc;
-
-	if (!s)
-		return TC_ACT_OK;
-	pkt = &s->pkt;
-	reentry = s->reentry;
-	s->reentry = 0;
-	if (reentry == SLB_REENTRY_NEW_FLOW) {
-		/* NEW4 created the flow of the packet already parsed into the scratch. */
-		ct = slb_ct_entry_at(s->ct_index);
-		if (!ct)
-			return slb_counted(SLB_CNT_DROP_CT_INSERT, TC_ACT_SHOT);
-	} else {
-		if (!reentry)
-			slb_count(SLB_CNT_RX);
-		switch (slb_parse(skb, pkt)) {
-		case SLB_PARSE_OK:
-			break;
-		case SLB_PARSE_NOT_IP:
-			return slb_stage_go(skb, SLB_STAGE_V6, egress);
-		case SLB_PARSE_FRAGMENT:
-			return slb_counted(SLB_CNT_PASS_FRAGMENT, TC_ACT_OK);
-		case SLB_PARSE_ICMP:
-			return slb_stage_go(skb, SLB_STAGE_ICMP4, egress);
-		case SLB_PARSE_OTHER_L4:
-			return slb_counted(SLB_CNT_PASS_NO_MATCH, TC_ACT_OK);
-		default:
-			return slb_counted(SLB_CNT_DROP_MALFORMED, TC_ACT_SHOT);
-		}
-		ct = slb_entry_lookup(skb, s, reentry, egress, &rc);
-		if (!ct)
-			return rc >= 0 ? rc : slb_stage_go(skb, SLB_STAGE_NEW4, egress);
-	}
+	struct slb_pkt *pkt = &s->pkt;
 
 	if (pkt->proto == IPPROTO_SCTP && slb_sctp_check(skb, pkt, &s->key, ct))
 		return slb_counted(SLB_CNT_DROP_SCTP_VTAG, TC_ACT_SHOT);
@@ -136,6 +106,51 @@ static __always_inline int slb_entry(struct __sk_buff *skb, bool egress)
 	if (READ_ONCE(ct->nat.flags) & SLB_NAT_DSR)
 		return slb_stage_go(skb, SLB_STAGE_DSR4, egress);
 	return slb_forward(skb, pkt, ct, s->now, egress);
+}
+
+/* The entry program of either hook (stages.h: ENTRY). */
+static __always_inline int slb_entry(struct __sk_buff *skb, bool egress)
+{
+	struct slb_scratch4 *s = slb_scratch4_get();
+	struct slb_ct_val *ct;
+	int rc;
+
+	if (!s)
+		return TC_ACT_OK;
+	slb_count(SLB_CNT_RX);
+	switch (slb_parse(skb, &s->pkt)) {
+	case SLB_PARSE_OK:
+		break;
+	case SLB_PARSE_NOT_IP:
+		return slb_stage_go(skb, SLB_STAGE_V6, egress);
+	case SLB_PARSE_FRAGMENT:
+		return slb_counted(SLB_CNT_PASS_FRAGMENT, TC_ACT_OK);
+	case SLB_PARSE_ICMP:
+		return slb_stage_go(skb, SLB_STAGE_ICMP4, egress);
+	case SLB_PARSE_OTHER_L4:
+		return slb_counted(SLB_CNT_PASS_NO_MATCH, TC_ACT_OK);
+	default:
+		return slb_counted(SLB_CNT_DROP_MALFORMED, TC_ACT_SHOT);
+	}
+	ct = slb_entry_lookup(skb, s, egress, &rc);
+	if (!ct)
+		return rc >= 0 ? rc : slb_stage_go(skb, SLB_STAGE_NEW4, egress);
+	return slb_established4(skb, s, ct, egress);
+}
+
+/* The NEW4 stage: sets up the flow of the packet in the scratch (flow.h) and forwards it. */
+static __always_inline int slb_new4(struct __sk_buff *skb, bool egress)
+{
+	struct slb_scratch4 *s = slb_scratch4_get();
+	struct slb_ct_val *ct;
+	int rc;
+
+	if (!s)
+		return TC_ACT_OK;
+	rc = slb_flow_new4(skb, s, egress, &ct);
+	if (rc >= 0)
+		return rc;
+	return slb_established4(skb, s, ct, egress);
 }
 
 /* The ICMP4 stage: echo to a VIP answered, errors about tracked flows translated back. */
@@ -170,7 +185,7 @@ static __always_inline int slb_dsr4(struct __sk_buff *skb, bool egress)
 
 /*
  * The IDLE stage (ingress only): resets the idle flow of the packet in the scratch. A flow that
- * turned out not to be due (another CPU saw a packet meanwhile) goes back to the entry.
+ * turned out not to be due (another CPU saw a packet meanwhile) goes on as in the entry.
  */
 static __always_inline int slb_idle(struct __sk_buff *skb, bool egress)
 {
@@ -183,10 +198,11 @@ static __always_inline int slb_idle(struct __sk_buff *skb, bool egress)
 	rc = slb_idle_reset_at(skb, &s->key, ct, &s->pkt, s->now, SLB_RST_TCP_OFF);
 	if (rc >= 0)
 		return rc;
-	s->reentry = SLB_REENTRY_IDLE_CHECKED;
-	rc = slb_stage_go(skb, SLB_STAGE_ENTRY, egress);
-	s->reentry = 0;
-	return rc;
+	ct = slb_ct_check(&s->key, ct, &s->pkt, s->now);
+	if (!ct)
+		return slb_stage_go(skb, SLB_STAGE_NEW4, egress);
+	slb_count(SLB_CNT_CT_HIT);
+	return slb_established4(skb, s, ct, egress);
 }
 
 #endif /* SLB_PIPELINE_H */

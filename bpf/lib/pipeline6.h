@@ -6,8 +6,8 @@
  * V6 mirrors the IPv4 entry (pipeline.h): parse (parse6.h) -> conntrack lookup with an IPv6
  * key -> SCTP verification tags (sctp.h) -> state and counters (ct.h, shared) -> route and
  * rewrite (fwd6.h) -> forward, for NAT66 flows and the forward direction of NAT64 flows. A
- * packet without a live entry continues in NEW6 (flow.h), which hands it back once its flow
- * exists; ICMPv6 echo to a VIP (icmp6.h) and ICMPv6 errors about NAT66 flows (icmp6_err.h)
+ * packet without a live entry continues in NEW6 (flow.h), which forwards it as V6 would;
+ * ICMPv6 echo to a VIP (icmp6.h) and ICMPv6 errors about NAT66 flows (icmp6_err.h)
  * continue in ICMP6, mode 3 flows in DSR6 (dsr6.h: L2 or IPv6-in-IPv6, ingress only; the
  * egress program passes them, SLB_CNT_PASS_DSR_EGRESS). An established TCP flow idle past its
  * service's inactiveTimeOut is reset both ways (idle_reset.h).
@@ -24,6 +24,7 @@
 #include "ct6.h"
 #include "ctx.h"
 #include "dsr6.h"
+#include "flow.h"
 #include "fwd6.h"
 #include "icmp46.h"
 #include "icmp6.h"
@@ -234,47 +235,13 @@ slb_v6_lookup(struct __sk_buff *skb, struct slb_scratch6 *s, bool egress, int *r
 	return ct;
 }
 
-/* The V6 stage: every IPv6 frame (the entry counted it as received). */
-static __always_inline int slb_v6(struct __sk_buff *skb, bool egress)
+/*
+ * The IPv6 packet in `s` of the live entry `ct` (slot in s->ct_index): verification tags, state
+ * and counters, then DSR6 or the translation and forwarding. For V6 and NEW6 alike.
+ */
+static __always_inline int slb_established6(struct __sk_buff *skb, struct slb_scratch6 *s,
+					    struct slb_ct_val *ct, bool egress)
 {
-	struct slb_scratch6 *s = slb_scratch6_get();
-	struct slb_ct_val *ct;
-	__u8 reentry;
-	int rc;
-
-	if (!s)
-		return slb_counted(SLB_CNT_PASS_NOT_IP, TC_ACT_OK);
-	reentry = s->reentry;
-	s->reentry = 0;
-	if (reentry == SLB_REENTRY_NEW_FLOW) {
-		/* NEW6 created the flow of the packet already parsed into the scratch. */
-		ct = slb_ct_entry_at(s->ct_index);
-		if (!ct)
-			return slb_counted(SLB_CNT_DROP_CT_INSERT, TC_ACT_SHOT);
-	} else {
-		s->parsed = slb_parse6(skb, &s->p, &s->ip6);
-		switch (s->parsed) {
-		case SLB_PARSE_OK:
-			break;
-		case SLB_PARSE_NOT_IP:
-			return slb_counted(SLB_CNT_PASS_NOT_IP, TC_ACT_OK);
-		case SLB_PARSE_FRAGMENT:
-			return slb_counted(SLB_CNT_PASS_FRAGMENT, TC_ACT_OK);
-		case SLB_PARSE6_EXT:
-			return slb_counted(SLB_CNT_PASS_IPV6_EXT, TC_ACT_OK);
-		case SLB_PARSE6_ECHO:
-		case SLB_PARSE6_ICMP_ERR:
-			return slb_stage_go(skb, SLB_STAGE_ICMP6, egress);
-		case SLB_PARSE_OTHER_L4:
-			return slb_counted(SLB_CNT_PASS_NO_MATCH, TC_ACT_OK);
-		default:
-			return slb_counted(SLB_CNT_DROP_MALFORMED, TC_ACT_SHOT);
-		}
-		ct = slb_v6_lookup(skb, s, egress, &rc);
-		if (!ct)
-			return rc >= 0 ? rc : slb_stage_go(skb, SLB_STAGE_NEW6, egress);
-	}
-
 	if (s->p.base.proto == IPPROTO_SCTP && slb_sctp_check6(skb, s, ct))
 		return slb_counted(SLB_CNT_DROP_SCTP_VTAG, TC_ACT_SHOT);
 	slb_ct_track(&s->key, ct, &s->p.base, s->now);
@@ -282,6 +249,54 @@ static __always_inline int slb_v6(struct __sk_buff *skb, bool egress)
 	if (READ_ONCE(ct->nat.flags) & SLB_NAT_DSR)
 		return slb_stage_go(skb, SLB_STAGE_DSR6, egress);
 	return slb_forward6(skb, s, ct, egress);
+}
+
+/* The V6 stage: every IPv6 frame (the entry counted it as received). */
+static __always_inline int slb_v6(struct __sk_buff *skb, bool egress)
+{
+	struct slb_scratch6 *s = slb_scratch6_get();
+	struct slb_ct_val *ct;
+	int rc;
+
+	if (!s)
+		return slb_counted(SLB_CNT_PASS_NOT_IP, TC_ACT_OK);
+	s->parsed = slb_parse6(skb, &s->p, &s->ip6);
+	switch (s->parsed) {
+	case SLB_PARSE_OK:
+		break;
+	case SLB_PARSE_NOT_IP:
+		return slb_counted(SLB_CNT_PASS_NOT_IP, TC_ACT_OK);
+	case SLB_PARSE_FRAGMENT:
+		return slb_counted(SLB_CNT_PASS_FRAGMENT, TC_ACT_OK);
+	case SLB_PARSE6_EXT:
+		return slb_counted(SLB_CNT_PASS_IPV6_EXT, TC_ACT_OK);
+	case SLB_PARSE6_ECHO:
+	case SLB_PARSE6_ICMP_ERR:
+		return slb_stage_go(skb, SLB_STAGE_ICMP6, egress);
+	case SLB_PARSE_OTHER_L4:
+		return slb_counted(SLB_CNT_PASS_NO_MATCH, TC_ACT_OK);
+	default:
+		return slb_counted(SLB_CNT_DROP_MALFORMED, TC_ACT_SHOT);
+	}
+	ct = slb_v6_lookup(skb, s, egress, &rc);
+	if (!ct)
+		return rc >= 0 ? rc : slb_stage_go(skb, SLB_STAGE_NEW6, egress);
+	return slb_established6(skb, s, ct, egress);
+}
+
+/* The NEW6 stage: sets up the flow of the IPv6 packet in the scratch (flow.h) and forwards it. */
+static __always_inline int slb_new6(struct __sk_buff *skb, bool egress)
+{
+	struct slb_scratch6 *s = slb_scratch6_get();
+	struct slb_ct_val *ct;
+	int rc;
+
+	if (!s)
+		return TC_ACT_OK;
+	rc = slb_flow_new6(skb, s, egress, &ct);
+	if (rc >= 0)
+		return rc;
+	return slb_established6(skb, s, ct, egress);
 }
 
 /* The ICMP6 stage: ICMPv6 echo to a VIP, or an ICMPv6 error about a NAT66 flow. */

@@ -9,15 +9,16 @@
  * (slb_tc_ingress, slb_tc_egress) parses the packet and forwards the packets of established
  * IPv4 TCP and UDP flows itself: the fast path makes no tail call. Everything else continues in
  * a stage program, reached through the program array slb_stages:
- *   ENTRY  the entry program itself: a stage that created a flow hands the packet back to it
- *          (SLB_REENTRY), and the entry forwards it like any packet of an established flow
- *   NEW4   IPv4 packet without an entry: service, allow-list, endpoint, entries (flow.h)
+ *   ENTRY  the entry program
+ *   NEW4   IPv4 packet without an entry: service, allow-list, endpoint, entries (flow.h); then
+ *          accounted and forwarded with the entry's own code (slb_established4)
  *   ICMP4  ICMPv4 echo to a VIP, ICMPv4 errors about tracked flows (icmp.h)
  *   NAT46  NAT64 flows back to IPv6: IPv4 replies and ICMPv4 errors about them (nat46 stage)
  *   DSR4   forwarding of an IPv4 DSR flow (dsr.h)
- *   IDLE   resetting a TCP flow idle past its service's inactiveTimeOut (idle_reset.h)
+ *   IDLE   resetting a TCP flow idle past its service's inactiveTimeOut (idle_reset.h); a flow
+ *          not due after all (another CPU saw a packet) is forwarded as the entry would
  *   V6     the IPv6 path: parse, lookup, established NAT66 / NAT64 forwarding (pipeline6.h)
- *   NEW6   IPv6 packet without an entry (flow.h), then back to V6
+ *   NEW6   IPv6 packet without an entry (flow.h), then forwarded as V6 would
  *   ICMP6  ICMPv6 echo to a VIP and errors about NAT66 flows
  *   DSR6   forwarding of an IPv6 DSR flow (dsr6.h)
  * Each stage has an ingress and an egress program, in slots 2 * stage and 2 * stage + 1, so
@@ -116,10 +117,6 @@ static __always_inline int slb_stage_go(struct __sk_buff *skb, __u32 stage, bool
 	return TC_ACT_OK;
 }
 
-/* SLB_REENTRY: how a stage hands a packet back (flags of the scratch's `reentry`). */
-#define SLB_REENTRY_NEW_FLOW 1	   /* the flow was just created: forward it as established */
-#define SLB_REENTRY_IDLE_CHECKED 2 /* IDLE found the flow not due after all: go on as usual */
-
 /*
  * What the IPv4 stages share, per CPU (a program runs to completion on its CPU). Also keeps the
  * large values off the 512-byte stack.
@@ -129,8 +126,6 @@ struct slb_scratch4 {
 	struct slb_ct_key key;
 	__u64 now;	/* the packet's clock reading (each read costs tens of ns) */
 	__u32 ct_index; /* slot of the packet's conntrack entry (ct_table.h), 0 = none */
-	__u8 reentry;	/* SLB_REENTRY_* when a stage handed the packet back to the entry */
-	__u8 pad[3];
 };
 
 struct {
@@ -169,9 +164,8 @@ struct slb_scratch6 {
 	struct slb_icmp46 icmp46;
 	__u64 now;	/* the packet's clock reading */
 	__u32 ct_index; /* slot of the packet's conntrack entry (ct_table.h), 0 = none */
-	__u8 reentry;	/* SLB_REENTRY_* when a stage handed the packet back to V6 */
 	__u8 parsed;	/* what slb_parse6 made of the packet (for the ICMP6 stage) */
-	__u8 pad[2];
+	__u8 pad[3];
 };
 
 /* Datapath-private (never pinned, never read by Swift): the IPv6 paths' scratch space. */
