@@ -214,7 +214,8 @@ func pathTable(ifindex: Int32) async throws {
     _ = try TestRun.run(ingress, packet: frame6(sport: 30000, flags: TCPFlags.syn), ifindex: ifindex)
     rows.append(
         row(
-            "established TCP flow, IPv6 dnat (NAT66)", try bench.measure(ingress, frame6(sport: 30000, flags: TCPFlags.ack)),
+            "established TCP flow, IPv6 dnat (NAT66)",
+            try bench.measure(ingress, frame6(sport: 30000, flags: TCPFlags.ack)),
             floor: floor.median))
     for vip in vips {
         let syn = frame(sport: 1024, dst: (10, 10, 100, vip.last), flags: TCPFlags.syn)
