@@ -130,7 +130,8 @@ static __always_inline int slb_flow_new4(struct __sk_buff *skb, struct slb_scrat
 {
 	struct slb_pkt *pkt = &s->pkt;
 	struct slb_svc_val *svc;
-	struct slb_backend be;
+	/* Zeroed: older verifiers (6.1) refuse uninitialized stack passed to a global function. */
+	struct slb_backend be = {};
 	int rc;
 
 	svc = slb_svc_find(pkt->daddr, pkt->dport, pkt->proto);

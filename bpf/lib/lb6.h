@@ -33,7 +33,7 @@ static __always_inline int slb_select6(const struct slb_svc_val *svc, const stru
 {
 	const struct slb_endpoint *ep;
 	const struct slb_ep_set *eps;
-	struct slb_backend be;
+	struct slb_backend be = {}; /* zeroed for 6.1, as in flow.h */
 	__u32 id = READ_ONCE(svc->id), slot;
 
 	slb_select_client6(p->saddr);
