@@ -119,6 +119,17 @@ public final class BPFObject: @unchecked Sendable {
         return BPFProgram(name: name, fd: bpf_program__fd(program))
     }
 
+    /// Pins the map called `name` at `path`, replacing whatever was pinned there: the previous
+    /// pin's map loses that reference (a program array with no other user is then emptied).
+    public func pinMap(named name: String, at path: String) throws(BPFError) {
+        let fd = try mapFD(named: name)
+        if unlink(path) != 0 && errno != ENOENT {
+            throw BPFError.from("remove the old pin \(path)", result: -errno)
+        }
+        let rc = bpf_obj_pin(fd, path)
+        guard rc == 0 else { throw BPFError.from("pin map \(name) at \(path)", result: rc) }
+    }
+
     /// The file descriptor of the map called `name`.
     public func mapFD(named name: String) throws(BPFError) -> Int32 {
         guard let map = bpf_object__find_map_by_name(object, name) else {

@@ -84,6 +84,13 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         (try object.program(named: SLB_PROG_INGRESS), try object.program(named: SLB_PROG_EGRESS))
     }
 
+    /// Pins this object's stage program array (bpf/lib/stages.h) under `pinRoot`, replacing the
+    /// previous daemon's. Call once the programs are attached: from then on they reach their own
+    /// stages after this process exits, and the previous object's stages are released.
+    public func publishStages(pinRoot: String) throws(BPFError) {
+        try object.pinMap(named: SLB_MAP_STAGES, at: pinRoot + "/" + SLB_MAP_STAGES)
+    }
+
     // MARK: Datapath
 
     public func upsert(_ service: DatapathService) async throws {

@@ -113,6 +113,11 @@ struct RunCommand: AsyncParsableCommand {
                 "requested interface not present yet; will attach when it appears", metadata: ["interface": "\(name)"])
         }
         attacher.sync()
+        do {
+            try kernel.publishStages(pinRoot: datapath.bpffs)
+        } catch {
+            throw ValidationError("cannot pin the datapath's stage programs: \(error)")
+        }
         let watcher = InterfaceWatchService(attacher: attacher, datapath: kernel, logger: logger)
         watcher.syncAddresses()
         let bgpSubsystem = try await bgp.makeSubsystem(config: config, configDb: configDb, store: store, logger: logger)

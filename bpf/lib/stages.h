@@ -26,8 +26,12 @@
  * learned (parsed packet, conntrack key, the entry's slot, the clock reading) waits for the
  * next in the per-CPU scratch: a tail call never returns and nothing else runs on the CPU in
  * between. A tail call that fails (a slot left empty) passes the packet untouched and counts
- * SLB_CNT_PASS_NO_STAGE. The array is pinned like the maps: after the daemon exits, the
- * attached programs keep reaching their stages; a new daemon's load refills the slots.
+ * SLB_CNT_PASS_NO_STAGE. Each loaded object has its own array, filled by libbpf at load, so an
+ * entry program only ever reaches stages of its own build, which share its per-CPU scratch
+ * maps (those are not pinned: a shared array would hand a packet from an old entry to a new
+ * stage that reads another scratch map while a restarted daemon re-attaches). The daemon pins
+ * the array once its entry programs are attached, replacing the previous daemon's pin, so that
+ * attached programs keep reaching their stages after the daemon exits.
  * Stages are reached only from a program's main function, never from a BPF-to-BPF call, so
  * the kernel's 256-byte frame limit for subprograms in tail-call chains does not apply.
  *
@@ -98,7 +102,6 @@ struct {
 	__uint(max_entries, SLB_STAGE_SLOTS);
 	/* A size, not a BTF type: the kernel takes no BTF for program arrays. */
 	__uint(key_size, sizeof(__u32));
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
 	__array(values, int(struct __sk_buff *));
 } slb_stages SEC(".maps") = {
 	.values = { SLB_STAGE_PROGS(SLB_STAGE_SLOT) },
