@@ -130,6 +130,11 @@ public final class BPFObject: @unchecked Sendable {
         guard rc == 0 else { throw BPFError.from("pin map \(name) at \(path)", result: rc) }
     }
 
+    /// Whether the object declares a map called `name`.
+    public func hasMap(named name: String) -> Bool {
+        bpf_object__find_map_by_name(object, name) != nil
+    }
+
     /// The file descriptor of the map called `name`.
     public func mapFD(named name: String) throws(BPFError) -> Int32 {
         guard let map = bpf_object__find_map_by_name(object, name) else {

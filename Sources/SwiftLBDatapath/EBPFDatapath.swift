@@ -87,7 +87,10 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
     /// Pins this object's stage program array (bpf/lib/stages.h) under `pinRoot`, replacing the
     /// previous daemon's. Call once the programs are attached: from then on they reach their own
     /// stages after this process exits, and the previous object's stages are released.
+    /// An object without stages (an older build loaded through SWIFTLB_BPF_OBJECT_DIR for an A/B
+    /// benchmark) has nothing to pin.
     public func publishStages(pinRoot: String) throws(BPFError) {
+        guard object.hasMap(named: SLB_MAP_STAGES) else { return }
         try object.pinMap(named: SLB_MAP_STAGES, at: pinRoot + "/" + SLB_MAP_STAGES)
     }
 
