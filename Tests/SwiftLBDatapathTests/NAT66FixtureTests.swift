@@ -228,7 +228,8 @@ struct NAT66FixtureTests {
 
     @Test func packetTooBigAboutAFullNATFlowReachesTheClient() async throws {
         let datapath = try await Fixture.datapath6(mode: .fullNAT)
-        let syn = Fixture.toVIP6()
+        // A client port outside the allocation range, so that the LB's port differs and must be translated back.
+        let syn = Fixture.toVIP6(sport: 20000)
         let out = try run(datapath, syn, on: Fixture.clientSide)
         let port = sourcePort(out.packet)
         // The endpoint's link cannot take the SYN's size: it tells the LB's VIP:port.
@@ -239,7 +240,7 @@ struct NAT66FixtureTests {
         quoted.hopLimit = 63  // as the LB forwarded it
         var expected = icmpError(type: 2, word: 1400, from: Fixture.vip6, to: Fixture.client6, quoting: quoted.bytes)
         (expected.srcMAC, expected.dstMAC, expected.hopLimit) = (Fixture.clientSideMAC, Fixture.clientMAC, 63)
-        #expect(port != 40000)
+        #expect(port != 20000)
         #expect(result.verdict == Verdict.redirect)
         #expect(result.packet == expected.bytes)
         #expect(Checksum6.valid(result.packet))

@@ -98,6 +98,28 @@ struct NATModeFixtureTests {
         #expect(try await datapath.connections().count == 4)
     }
 
+    /// The first client keeps its own port (the endpoint then sees one four-tuple per client port, whose TCP
+    /// timestamps only grow, so a SYN on a tuple it holds in TIME_WAIT is accepted); the others, and a client
+    /// port outside the allocation range, get other ports; a client reconnecting from its port after its flow
+    /// closed gets that port again.
+    @Test func fullNATStartsAtTheClientsOwnPort() async throws {
+        let datapath = try await Fixture.datapath(mode: .fullNAT, endpoints: [10])
+        func open(_ last: UInt8, _ sport: UInt16, _ flags: UInt8 = TCPFlags.syn) throws -> UInt16 {
+            var syn = Fixture.toVIP(sport: sport, flags: flags)
+            syn.src = (10, 10, 1, last)
+            let result = try run(datapath, syn, on: Fixture.clientSide)
+            #expect(result.verdict == Verdict.redirect)
+            return sourcePort(result.packet)
+        }
+        #expect(try open(2, 40000) == 40000)
+        #expect(try open(3, 40000) == 40001)  // the next port of the window
+        let outside = try open(2, 1024)
+        #expect(Self.portRange.contains(outside) && outside != 40000 && outside != 40001)
+        // The first client's flow ends (RST) and the same client port connects again: same port.
+        _ = try open(2, 40000, TCPFlags.rst | TCPFlags.ack)
+        #expect(try open(2, 40000) == 40000)
+    }
+
     @Test func fullNATUDPIsTranslatedBothWays() async throws {
         let datapath = try await Fixture.datapath(proto: .udp, mode: .fullNAT)
         var query = Fixture.toVIP(proto: 17, sport: 5353, dport: 80)

@@ -146,9 +146,10 @@ static __always_inline int slb_ct6_create_snat(const struct slb_ct_key *key,
 	rev->proto = p->base.proto;
 	rev->family = be->family;
 
-	start = slb_jhash_3words(p->base.saddr, slb_addr6_fold(be->addr),
-				 ((__u32)p->base.sport << 16) | p->base.dport, p->base.proto) %
-		range;
+	start = slb_nat_port_start(p->base.sport,
+				   slb_jhash_3words(p->base.saddr, slb_addr6_fold(be->addr),
+						    ((__u32)p->base.sport << 16) | p->base.dport,
+						    p->base.proto));
 	for (i = 0; i < SLB_NAT_PORT_TRIES; i++) {
 		rev->dport = bpf_htons(SLB_NAT_PORT_MIN + (start + i) % range);
 		err = slb_ct_add(rev, val);
