@@ -519,26 +519,25 @@ echo
 echo "Kernel matrix: processed instructions per program (limit $limit; OVER = loaded but over"
 echo "the limit, REFUSED = rejected by the verifier, not loaded = the object failed before)"
 echo
-printf '%-28s' "program"
-for k in "${!releases[@]}"; do printf ' %-*s' $col "${releases[$k]}"; done
-echo
-printf '%-28s' "(selected as)"
-for k in "${!releases[@]}"; do printf ' %-*s' $col "${labels[$k]} (${origins[$k]})"; done
-echo
-for prog in "${programs[@]}"; do
-    printf '%-28s' "$prog"
-    for k in "${!releases[@]}"; do printf ' %-*s' $col "${cell["$k|$prog"]:--}"; done
+# row LABEL VALUE...: one line of the table, a column per kernel.
+row() {
+    printf '%-28s' "$1"
+    shift
+    printf " %-${col}s" "$@"
     echo
+}
+selected=()
+for k in "${!releases[@]}"; do selected+=("${labels[$k]} (${origins[$k]})"); done
+row "program" "${releases[@]}"
+row "(selected as)" "${selected[@]}"
+for prog in "${programs[@]}"; do
+    cells=()
+    for k in "${!releases[@]}"; do cells+=("${cell["$k|$prog"]:--}"); done
+    row "$prog" "${cells[@]}"
 done
-printf '%-28s' "packet test"
-for k in "${!releases[@]}"; do printf ' %-*s' $col "${packets[$k]}"; done
-echo
-printf '%-28s' "seconds boot+check (check)"
-for k in "${!releases[@]}"; do printf ' %-*s' $col "${seconds[$k]}"; done
-echo
-printf '%-28s' "result"
-for k in "${!releases[@]}"; do printf ' %-*s' $col "${results[$k]}"; done
-echo
+row "packet test" "${packets[@]}"
+row "seconds boot+check (check)" "${seconds[@]}"
+row "result" "${results[@]}"
 for k in "${!releases[@]}"; do
     [ -n "${notes[$k]}" ] && echo "  ${releases[$k]}: ${notes[$k]}"
 done
