@@ -350,7 +350,7 @@ static __always_inline void slb_ct_set_nat(struct slb_ct_val *val, __u8 dir, __u
  * pkt->daddr:pkt->dport, to endpoint `be`. Returns 0 when the forward entry exists afterwards
  * (created here or by a CPU that won the race), -1 when the flow could not be tracked.
  */
-/* Inlined into slb_new_flow (pipeline.h), whose frame holds the new entries. */
+/* Inlined into the NEW4 stage (flow.h), whose frame holds the new entries. */
 static __always_inline int slb_ct_create(const struct slb_ct_key *key, const struct slb_pkt *pkt,
 					 __u32 svc_id, const struct slb_backend *be, __u64 now)
 {
