@@ -214,9 +214,9 @@ static __attribute__((noinline)) int slb_dsr_forward6(struct __sk_buff *skb, str
 	return slb_send(rc, ifindex, SLB_AF_INET6, fib->ipv6_dst, &b->rn);
 
 drop:
-	return slb_drop(SLB_CNT_DROP_DSR);
+	return slb_counted(SLB_CNT_DROP_DSR, TC_ACT_SHOT);
 drop_rewrite:
-	return slb_drop(SLB_CNT_DROP_REWRITE);
+	return slb_counted(SLB_CNT_DROP_REWRITE, TC_ACT_SHOT);
 }
 
 #endif /* SLB_DSR6_H */

@@ -85,13 +85,6 @@ static __always_inline int slb_send(long rc, __u32 ifindex, __u8 family, const _
 	return bpf_redirect_neigh(ifindex, rn, sizeof(*rn), 0);
 }
 
-/* Counts `counter` and drops the packet. */
-static __always_inline int slb_drop(__u32 counter)
-{
-	slb_count(counter);
-	return TC_ACT_SHOT;
-}
-
 /*
  * Translates the packet `pkt` of conntrack entry `ct` and forwards it; returns the TC verdict.
  * The route of the translated tuple is decided first, so that the NAT rewrite, the TTL
@@ -150,7 +143,7 @@ static __always_inline int slb_forward(struct __sk_buff *skb, struct slb_pkt *pk
 	return slb_send(rc, ifindex, SLB_AF_INET, fib.ipv6_dst, &rn);
 
 drop:
-	return slb_drop(SLB_CNT_DROP_REWRITE);
+	return slb_counted(SLB_CNT_DROP_REWRITE, TC_ACT_SHOT);
 }
 
 #endif /* SLB_FWD_H */
