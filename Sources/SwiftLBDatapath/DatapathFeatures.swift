@@ -6,7 +6,7 @@ import SwiftLBABI
 /// portable paths that every supported kernel (Linux 6.1 and later) verifies.
 enum DatapathFeatures {
     /// The section the datapath object keeps its feature flags in.
-    static let section = ".rodata.features"
+    static let section = SLB_FEATURES_SECTION
 
     /// The flags for the running kernel.
     static func detect() -> slb_features {

@@ -35,7 +35,7 @@
 extern void *bpf_cast_to_kern_ctx(void *obj) __ksym __weak;
 
 /* Set by the loader before load (swiftlb_abi.h); in its own section so loaders find it by name. */
-const volatile struct slb_features slb_features SEC(".rodata.features") = {};
+const volatile struct slb_features slb_features SEC(SLB_FEATURES_SECTION) = {};
 
 /* The one field of struct sk_buff the datapath reads, located through CO-RE. */
 struct sk_buff___slb {

@@ -189,7 +189,7 @@ static int log_has_complaint(const char *log)
  */
 static void set_features(struct bpf_object *obj)
 {
-	struct bpf_map *map = bpf_object__find_map_by_name(obj, ".rodata.features");
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, SLB_FEATURES_SECTION);
 	struct slb_features *features;
 	struct btf *vmlinux;
 	size_t size = 0;

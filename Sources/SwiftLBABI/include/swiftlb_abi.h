@@ -40,16 +40,15 @@
 #define SLB_MAP_EP_CONNS "slb_ep_conns"
 /* The datapath's stage programs (bpf/lib/stages.h), a program array libbpf fills at load. */
 #define SLB_MAP_STAGES "slb_stages"
-/* Slots of slb_stages: two per stage (ingress, egress); the size is fixed so a pinned array of
- * an older build with fewer stages is still reused. */
+/* Slots of slb_stages: two per stage (ingress, egress), room for more stages. */
 #define SLB_STAGE_SLOTS 32
 
 /*
- * Kernel features the datapath uses when present (`.rodata` variable slb_features, set by the
- * loader before load; all zero = the portable paths). A struct of flags rather than separate
- * variables so that loaders find it by one name.
+ * Kernel features the datapath uses when present: the only variable of the object's data
+ * section SLB_FEATURES_SECTION, which the loader fills before load (all zero = the portable
+ * paths). A section of its own, so that loaders write it whole by its name.
  */
-#define SLB_FEATURES_VAR "slb_features"
+#define SLB_FEATURES_SECTION ".rodata.features"
 struct slb_features {
 	/* the kfunc bpf_cast_to_kern_ctx exists (Linux 6.2+): checksum state read directly */
 	__u32 kern_ctx;
