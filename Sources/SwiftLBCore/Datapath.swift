@@ -51,11 +51,14 @@ public struct DatapathService: Hashable, Sendable {
     public var secondaryVIPs: [IPAddress]
     /// Source prefixes allowed to open flows; empty means every source.
     public var allowedSources: [IPPrefix]
+    /// The addresses full NAT / onearm flows leave from; nil for the mode's default (the VIP or the
+    /// instance's `--fullnat-source` for fullnat, the egress interface's address for onearm).
+    public var sourcePool: SNATPool?
 
     public init(
         id: UInt32, key: ServiceKey, selection: SelectionAlgorithm, mode: NATMode, inactiveTimeout: UInt32 = 0,
         endpoints: [DatapathEndpoint], portMax: UInt16 = 0, secondaryVIPs: [IPAddress] = [],
-        allowedSources: [IPPrefix] = []
+        allowedSources: [IPPrefix] = [], sourcePool: SNATPool? = nil
     ) {
         self.id = id
         self.key = key
@@ -66,6 +69,7 @@ public struct DatapathService: Hashable, Sendable {
         self.portMax = portMax
         self.secondaryVIPs = secondaryVIPs
         self.allowedSources = allowedSources
+        self.sourcePool = sourcePool
     }
 
     /// The ports the service listens on: `key.port` through `portMax`.

@@ -23,6 +23,8 @@ public struct LBRule: Sendable, Hashable {
     public var secondaryVIPs: [IPAddress] = []
     /// Source prefixes allowed to reach the rule (loxilb's `allowedSources`), sorted; empty means all.
     public var allowedSources: [IPPrefix] = []
+    /// The addresses full NAT / onearm flows leave from (`snatSources`); nil for the mode's default.
+    public var sourcePool: SNATPool?
     /// The entry as stored and echoed back: the request, normalized the same way as the fields above
     /// (protocol lower-cased, endpoints resolved and sorted, read-only endpoint fields cleared).
     public var entry: LoadBalancerEntry
@@ -46,6 +48,7 @@ public struct LBRule: Sendable, Hashable {
     public func datapathService(id: UInt32) -> DatapathService {
         DatapathService(
             id: id, key: key, selection: selection, mode: mode, inactiveTimeout: inactiveTimeout,
-            endpoints: endpoints, portMax: portMax, secondaryVIPs: secondaryVIPs, allowedSources: allowedSources)
+            endpoints: endpoints, portMax: portMax, secondaryVIPs: secondaryVIPs, allowedSources: allowedSources,
+            sourcePool: sourcePool)
     }
 }

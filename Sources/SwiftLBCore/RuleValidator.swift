@@ -34,6 +34,7 @@ public enum RuleValidator {
         let allowedSources = try sourcePrefixes(entry.allowedSources)
         try checkDSRPorts(mode, endpoints: endpoints, servicePort: port)
         try checkDSRFamily(mode, vip: vip, endpoints: endpoints)
+        let sourcePool = try snatSources(args.snatSources, mode: mode, vip: vip)
 
         var normalized = entry
         normalized.serviceArguments.protocol = proto.rawValue
@@ -44,12 +45,14 @@ public enum RuleValidator {
         normalized.serviceArguments.portMax = Int(portMax)
         normalized.secondaryIPs = secondaryVIPs.map { SecondaryIP(secondaryIP: $0.description) }
         normalized.allowedSources = allowedSources.map { AllowedSource(prefix: $0.description) }
+        normalized.serviceArguments.snatSources = sourcePool?.description ?? ""
         var rule = LBRule(
             key: ServiceKey(vip: vip, port: port, proto: proto), name: args.name, selection: selection, mode: mode,
             endpoints: endpoints, managed: args.managed, inactiveTimeout: idleTimeout, entry: normalized)
         rule.portMax = portMax
         rule.secondaryVIPs = secondaryVIPs
         rule.allowedSources = allowedSources
+        rule.sourcePool = sourcePool
         return rule
     }
 

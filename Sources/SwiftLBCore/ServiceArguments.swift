@@ -53,6 +53,9 @@ public struct ServiceArguments: Codable, Sendable, Hashable {
     public var proxyprotocolv2: Bool
     /// Egress (outbound) rule.
     public var egress: Bool
+    /// SwiftLB's extension: the IPv4 addresses full NAT and onearm flows of this rule leave from, as
+    /// one address, a prefix or a range (`SNATPool`); "" for the mode's default.
+    public var snatSources: String
 
     /// Creates arguments; every field defaults to its Go zero value.
     public init(
@@ -61,7 +64,7 @@ public struct ServiceArguments: Codable, Sendable, Hashable {
         probeport: Int = 0, probereq: String = "", proberesp: String = "", probeTimeout: Int = 0,
         probeRetries: Int = 0, inactiveTimeOut: Int = 0, name: String = "", snat: Bool = false,
         managed: Bool = false, security: Int = 0, block: Int = 0, oper: Int = 0, host: String = "",
-        proxyprotocolv2: Bool = false, egress: Bool = false
+        proxyprotocolv2: Bool = false, egress: Bool = false, snatSources: String = ""
     ) {
         self.externalIP = externalIP
         self.privateIP = privateIP
@@ -88,12 +91,13 @@ public struct ServiceArguments: Codable, Sendable, Hashable {
         self.host = host
         self.proxyprotocolv2 = proxyprotocolv2
         self.egress = egress
+        self.snatSources = snatSources
     }
 
     enum CodingKeys: String, CodingKey {
         case externalIP, privateIP, port, portMax, `protocol`, sel, mode, bgp, monitor, probetype, probeport
         case probereq, proberesp, probeTimeout, probeRetries, inactiveTimeOut, name, snat, managed, security
-        case block, oper, host, proxyprotocolv2, egress
+        case block, oper, host, proxyprotocolv2, egress, snatSources
     }
 
     /// Decodes Go-style: keys case-insensitive, unknown keys ignored, missing or `null` fields zero.
@@ -124,6 +128,7 @@ public struct ServiceArguments: Codable, Sendable, Hashable {
         host = try object.decode(.host)
         proxyprotocolv2 = try object.decode(.proxyprotocolv2)
         egress = try object.decode(.egress)
+        snatSources = try object.decode(.snatSources)
     }
 }
 

@@ -125,3 +125,17 @@ enum ConntrackStateName {
         }
     }
 }
+
+extension slb_snat_pool {
+    /// The datapath's form of `pool`: the first address in network order and the count; nil is the
+    /// empty pool (count 0), which leaves the mode's default source.
+    init(_ pool: SNATPool?) {
+        self.init()
+        guard let pool else { return }
+        first = pool.first.bigEndian
+        count = pool.count
+    }
+
+    /// The pool this entry holds, or nil when it is empty.
+    var pool: SNATPool? { count == 0 ? nil : SNATPool(first: UInt32(bigEndian: first), count: count) }
+}

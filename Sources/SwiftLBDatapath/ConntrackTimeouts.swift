@@ -12,6 +12,18 @@ public struct ConntrackTimeouts: Sendable, Equatable {
 
     public init() {}
 
+    /// The timeout for an entry of protocol `proto` (IP number) in `state` whose rewrite has `natFlags`:
+    /// a TCP flow with an allocated source port (full NAT, onearm, NAT64) that both ends closed keeps it
+    /// for the endpoint's TIME_WAIT, SLB_NAT_TIME_WAIT_S, as the datapath does (slb_ct_hold_ns in ct.h).
+    func seconds(proto: UInt8, state: UInt8, natFlags: UInt8) -> UInt32 {
+        let timeout = seconds(proto: proto, state: state)
+        let both = UInt8(SLB_NAT_SRC.rawValue | SLB_NAT_DST.rawValue)
+        guard proto == 6, UInt32(state) == SLB_CT_TIME_WAIT.rawValue, natFlags & both == both,
+            natFlags & UInt8(SLB_NAT_DSR.rawValue) == 0
+        else { return timeout }
+        return max(timeout, UInt32(SLB_NAT_TIME_WAIT_S))
+    }
+
     /// The timeout for an entry of protocol `proto` (IP number) in `state`.
     func seconds(proto: UInt8, state: UInt8) -> UInt32 {
         // SCTP associations follow the TCP states and timeouts (bpf/lib/sctp.h).

@@ -37,6 +37,7 @@ extension EBPFDatapath {
         let newSet = slb_ep_set(endpoints: slots.map { $0?.abiEndpoint ?? slb_endpoint() })
         let table = service.selectionTable(slots: slots, size: Int(SLB_SEL_TABLE_SIZE))
         let previousTable = try selectionTables.lookup(id)
+        let previousPool = try sourcePools.lookup(id)
         do {
             // Endpoints and table first: the program reads at most ep_count slots of the set and
             // falls back to round robin while a service has no table.
@@ -58,6 +59,8 @@ extension EBPFDatapath {
                 }
                 try resetCounters(id: id, fresh: false, slots: changed)
             }
+            // The source pool before the keys that lead new flows to it.
+            try sourcePools.update(id, slb_snat_pool(service.sourcePool))
             // Prefixes before the flag that makes the program consult them; stale ones after it.
             for prefix in service.allowedSources { try allowList.update(slb_allow_key(serviceID: id, prefix), 1) }
             for key in newKeys {
@@ -70,6 +73,7 @@ extension EBPFDatapath {
         } catch {
             if let previousSet { try? endpointSets.update(id, previousSet) }
             if let previousTable { try? selectionTables.update(id, previousTable) }
+            try? sourcePools.update(id, previousPool ?? slb_snat_pool())
             for (key, old) in previousValues {
                 if let old { try? services.update(key.abiKey, old) } else { _ = try? services.delete(key.abiKey) }
             }
@@ -90,6 +94,7 @@ extension EBPFDatapath {
         guard keys.isEmpty || keys.first == key else { return }
         for matchKey in keys.isEmpty ? [key] : keys { _ = try services.delete(matchKey.abiKey) }
         for prefix in allowed { _ = try allowList.delete(slb_allow_key(serviceID: id, prefix)) }
+        try sourcePools.update(id, slb_snat_pool())
         written.withLock {
             $0.keys[id] = nil
             $0.allowed[id] = nil
@@ -124,7 +129,7 @@ extension EBPFDatapath {
                     mode: NATMode(rawValue: Int(value.mode)) ?? .dnat, inactiveTimeout: value.inactive_timeout_s,
                     endpoints: endpoints,
                     portMax: last > first.port ? last : 0, secondaryVIPs: (secondaryVIPs[id] ?? []).sorted(),
-                    allowedSources: (allowed[id] ?? []).sorted()))
+                    allowedSources: (allowed[id] ?? []).sorted(), sourcePool: try sourcePools.lookup(id)?.pool))
         }
         return result.sorted { $0.key < $1.key }
     }

@@ -34,18 +34,20 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
     let selectionTables: BPFByteMap<UInt32>
     let persistence: BPFMap<slb_persist_key, slb_persist_val>
     let openFlows: BPFMap<UInt32, UInt32>
+    /// Each service's own pool of full NAT / onearm source addresses (count 0: none).
+    let sourcePools: BPFMap<UInt32, slb_snat_pool>
     /// The timeouts written to the datapath, used by the garbage collector.
     public let timeouts: ConntrackTimeouts
 
     /// Loads the embedded datapath object. With `pinRoot`, maps are reused from there (conntrack
     /// survives restarts) or pinned there; without it nothing is pinned (tests, benchmarks).
     ///
-    /// `fullNATSource` is the source address of IPv4 full NAT flows (the instance's address that
-    /// endpoints route back to); nil keeps the VIP the client used. `conntrackEntries` is the
+    /// `fullNATSource` is the pool of source addresses of IPv4 full NAT flows whose rule names none
+    /// (the instance's addresses that endpoints route back to); nil keeps the VIP the client used. `conntrackEntries` is the
     /// conntrack table's number of home slots (default SLB_CT_MAX_ENTRIES), rounded up to a power of
     /// two; the map has SLB_CT_PROBES elements more (`ConntrackTable.mapElements`).
     public init(
-        pinRoot: String?, timeouts: ConntrackTimeouts = ConntrackTimeouts(), fullNATSource: IPAddress? = nil,
+        pinRoot: String?, timeouts: ConntrackTimeouts = ConntrackTimeouts(), fullNATSource: SNATPool? = nil,
         conntrackEntries: UInt32? = nil
     ) throws(BPFError) {
         guard let elf = BPFObjects.object(named: BPFObjects.datapathName) else {
@@ -71,9 +73,10 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         selectionTables = try object.byteMap(named: SLB_MAP_SEL_TABLE, valueSize: Int(SLB_SEL_TABLE_SIZE))
         persistence = try object.map(named: SLB_MAP_PERSIST)
         openFlows = try object.map(named: SLB_MAP_EP_CONNS)
+        sourcePools = try object.map(named: SLB_MAP_SNAT_POOL)
         self.timeouts = timeouts
         var settings = timeouts.abiConfig
-        if let fullNATSource, fullNATSource.isV4 { settings.fullnat_saddr4 = fullNATSource.abiWords.0 }
+        settings.fullnat_pool = slb_snat_pool(fullNATSource)
         try config.update(0, settings)
         let found = try readWrittenEntries()
         written.withLock { $0 = found }
@@ -173,7 +176,8 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         try conntrack.forEachEntry { (entry) throws(BPFError) in
             let reply = try conntrack.entry(entry.key.reply(after: entry.value.nat))
             let lastSeen = max(entry.value.last_seen_ns, reply?.value.last_seen_ns ?? 0)
-            let timeout = UInt64(timeouts.seconds(proto: entry.key.proto, state: entry.value.state)) * 1_000_000_000
+            let timeout = UInt64(timeouts.seconds(
+                    proto: entry.key.proto, state: entry.value.state, natFlags: entry.value.nat.flags)) * 1_000_000_000
             guard now > lastSeen && now - lastSeen > timeout else { return }
             if conntrack.deleteIfUnchanged(entry) { removed += 1 }
             if let reply, conntrack.deleteIfUnchanged(reply) { removed += 1 }

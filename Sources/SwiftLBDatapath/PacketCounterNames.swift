@@ -46,6 +46,10 @@ public enum PacketCounterNames {
         (SLB_CNT_CT_ICMP46_ERR, "ct_icmp46_error"),
         (SLB_CNT_DROP_NAT64_BIG, "drop_nat64_too_big"),
         (SLB_CNT_PASS_NO_STAGE, "pass_no_stage"),
+        (SLB_CNT_NAT_PORT_RETRY, "nat_port_retry"),
+        (SLB_CNT_NAT_PORT_HELD, "nat_port_held"),
+        (SLB_CNT_CT_REOPEN, "ct_reopen"),
+        (SLB_CNT_REPLY_NO_FLOW, "reply_no_flow"),
     ]
 
     /// `values` (indexed by `enum slb_counter`, as `EBPFDatapath.globalCounters()` returns them) by

@@ -42,8 +42,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Source address of fullnat flows toward endpoints (an address of this instance that endpoints route back to); default: the service's VIP.",
-            valueName: "ipv4"))
+            "Source addresses of fullnat flows toward endpoints, for rules without their own snatSources: an IPv4 address, a prefix (10.0.9.0/28) or a range (10.0.9.1-10.0.9.8) of this instance that endpoints route back to. Each address carries about 470 new connections per second per endpoint (closed ports are held 60 s for the endpoint's TIME_WAIT); default: the service's VIP.",
+            valueName: "pool"))
     var fullnatSource: String?
 
     @Option(
@@ -64,10 +64,10 @@ struct RunCommand: AsyncParsableCommand {
         }
         guard ctGcInterval >= 1 else { throw ValidationError("--ct-gc-interval must be at least 1 second") }
         if let fullnatSource {
-            guard let address = IPAddress(fullnatSource), address.isV4,
-                RuleValidator.unusableReason(address, allowLoopback: false) == nil
-            else {
-                throw ValidationError("--fullnat-source \(fullnatSource) is not a unicast IPv4 address")
+            do {
+                _ = try SNATPool(parsing: fullnatSource, field: "--fullnat-source")
+            } catch {
+                throw ValidationError(error.description)
             }
         }
         if let ctEntries, !(1024...16_777_216).contains(ctEntries) {
@@ -95,7 +95,7 @@ struct RunCommand: AsyncParsableCommand {
         let kernel: EBPFDatapath
         do {
             kernel = try EBPFDatapath(
-                pinRoot: datapath.bpffs, fullNATSource: fullnatSource.flatMap(IPAddress.init),
+                pinRoot: datapath.bpffs, fullNATSource: fullnatSource.flatMap { try? SNATPool(parsing: $0, field: "--fullnat-source") },
                 conntrackEntries: ctEntries)
         } catch {
             throw ValidationError("cannot load the datapath: \(error)")

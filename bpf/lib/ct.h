@@ -35,7 +35,8 @@
  * Each packet stamps last_seen and adds to packets/bytes of its own direction's entry only.
  * Expiry is lazy, on lookup: an entry expires when neither it nor its twin has seen a packet
  * for the timeout of the flow's state (slb_cfg, zero = default; for TCP ESTABLISHED the
- * service's inactive_timeout_s when set). Checking the twin keeps one-way streams alive
+ * service's inactive_timeout_s when set; a TCP flow with an allocated source port holds it
+ * SLB_NAT_TIME_WAIT_S after both FINs, slb_ct_hold_ns). Checking the twin keeps one-way streams alive
  * (a silent direction does not expire while the other is busy). The table is not an LRU: when
  * a new key's window is full the flow is refused (counted) and tracked ones stay; the control
  * plane sweeps.
@@ -195,6 +196,32 @@ static __always_inline void slb_ct_delete_flow(const struct slb_ct_key *key,
 	slb_ct_del(key);
 }
 
+/* Whether `ct` belongs to a flow with an allocated source port (full NAT, onearm, NAT64). */
+static __always_inline bool slb_ct_nat_port(const struct slb_ct_val *ct)
+{
+	__u8 flags = READ_ONCE(ct->nat.flags);
+
+	return (flags & (SLB_NAT_SRC | SLB_NAT_DST)) == (SLB_NAT_SRC | SLB_NAT_DST) &&
+	       !(flags & SLB_NAT_DSR);
+}
+
+/*
+ * `timeout` (of `state`), raised to SLB_NAT_TIME_WAIT_S for a TCP flow with an allocated
+ * source port that both ends closed: its endpoint may hold the four-tuple in TIME_WAIT that
+ * long, so the port is not given to another client before (slb_ct_create_snat sees it taken).
+ * The Swift garbage collector keeps the same hold (ConntrackTimeouts).
+ */
+static __always_inline __u64 slb_ct_hold_ns(const struct slb_ct_key *key,
+					    const struct slb_ct_val *ct, __u8 state, __u64 timeout)
+{
+	const __u64 hold = (__u64)SLB_NAT_TIME_WAIT_S * SLB_NSEC_PER_SEC;
+
+	if (key->proto == IPPROTO_TCP && state == SLB_CT_TIME_WAIT && timeout < hold &&
+	    slb_ct_nat_port(ct))
+		return hold;
+	return timeout;
+}
+
 /*
  * Whether entry `key`/`ct` has seen a packet within the timeout of its state. Every timeout is
  * a whole number of seconds, at least one, so an entry idle for less is live without the
@@ -210,7 +237,8 @@ static __always_inline bool slb_ct_live(const struct slb_ct_key *key, const stru
 		return true;
 	if (key->proto == IPPROTO_TCP && state == SLB_CT_ESTABLISHED)
 		inactive_s = slb_ct_inactive_s(key, ct);
-	return !slb_ct_idle(ct, now, slb_ct_timeout_ns(key->proto, state, inactive_s));
+	return !slb_ct_idle(ct, now, slb_ct_hold_ns(key, ct, state,
+						    slb_ct_timeout_ns(key->proto, state, inactive_s)));
 }
 
 /* Whether `pkt` opens a connection: a TCP SYN without ACK, or an SCTP INIT. */
@@ -237,6 +265,7 @@ static __always_inline struct slb_ct_val *slb_ct_check(const struct slb_ct_key *
 
 	if (ct->dir == SLB_DIR_FWD && slb_ct_opening(pkt) &&
 	    (state == SLB_CT_TIME_WAIT || state == SLB_CT_CLOSED)) {
+		slb_count(SLB_CNT_CT_REOPEN);
 		slb_ct_delete_flow(key, ct);
 		return NULL;
 	}
@@ -249,6 +278,8 @@ static __always_inline struct slb_ct_val *slb_ct_check(const struct slb_ct_key *
 		return ct;
 
 	slb_count(SLB_CNT_CT_EXPIRED);
+	if (ct->dir == SLB_DIR_REV)
+		slb_count(SLB_CNT_REPLY_NO_FLOW);
 	if (slb_ct_state_open(state))
 		slb_ep_conn_close(ct->svc_id, ct->ep_idx);
 	slb_ct_del(&twin_key);
@@ -410,6 +441,22 @@ static __always_inline __u32 slb_nat_port_start(__be16 sport, __u32 hash)
 }
 
 /*
+ * Counts why the reply key `rev_key` of a source port being tried is taken: held for the
+ * endpoint's TIME_WAIT (SLB_CNT_NAT_PORT_HELD) or in use (SLB_CNT_NAT_PORT_RETRY). A global
+ * function, so the allocation loop's verifier cost does not grow with it.
+ */
+__attribute__((noinline)) int slb_nat_port_taken(const struct slb_ct_key *rev_key)
+{
+	struct slb_ct_val *old = rev_key ? slb_ct_find(rev_key) : NULL;
+
+	if (old && READ_ONCE(old->state) == SLB_CT_TIME_WAIT)
+		slb_count(SLB_CNT_NAT_PORT_HELD);
+	else
+		slb_count(SLB_CNT_NAT_PORT_RETRY);
+	return 0;
+}
+
+/*
  * Creates both entries of a new full NAT / onearm flow: the client's packets are rewritten to
  * `snat`:<port> -> endpoint `be`, the endpoint's replies back to VIP:vport -> client. The port
  * is allocated here so that two clients with the same source port never share a reply key:
@@ -458,6 +505,7 @@ static __always_inline int slb_ct_create_snat(const struct slb_ct_key *key,
 			slb_ct_insert_failed(err);
 			return SLB_CT_ERR_INSERT;
 		}
+		slb_nat_port_taken(&rev_key);
 	}
 	if (!port)
 		return SLB_CT_ERR_NO_PORT;

@@ -159,6 +159,7 @@ static __always_inline int slb_ct6_create_snat(const struct slb_ct_key *key,
 		}
 		if (err != -EEXIST)
 			return SLB_CT_ERR_INSERT;
+		slb_nat_port_taken(rev);
 	}
 	if (!port)
 		return SLB_CT_ERR_NO_PORT;

@@ -85,7 +85,7 @@ static __always_inline int slb_track_new4(struct __sk_buff *skb, const struct sl
 		return slb_ct_create_verdict(slb_ct_create_dsr(key, pkt, id, be, now));
 	if (!slb_mode_snat(mode))
 		return slb_ct_create_verdict(slb_ct_create(key, pkt, id, be, now));
-	snat = slb_snat_addr(skb, pkt, mode, be, egress);
+	snat = slb_snat_addr(skb, pkt, id, mode, be, egress);
 	if (!snat)
 		return slb_counted(SLB_CNT_PASS_NO_SNAT_ADDR, TC_ACT_OK);
 	return slb_ct_create_verdict(slb_ct_create_snat(key, pkt, id, be, snat, now));

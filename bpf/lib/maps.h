@@ -153,6 +153,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } slb_ep_conns SEC(".maps");
 
+/* A rule's own pool of full NAT / onearm source addresses, by service id (count 0: none). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct slb_snat_pool);
+	__uint(max_entries, SLB_MAX_SERVICES);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} slb_snat_pool SEC(".maps");
+
 #define SLB_ASSERT_MAP_NAME(var, name) \
 	_Static_assert(__builtin_strcmp(#var, name) == 0, "map " #var " must be named " name)
 
@@ -170,5 +179,6 @@ SLB_ASSERT_MAP_NAME(slb_if_addr6, SLB_MAP_IF_ADDRS6);
 SLB_ASSERT_MAP_NAME(slb_sel_tbl, SLB_MAP_SEL_TABLE);
 SLB_ASSERT_MAP_NAME(slb_persist, SLB_MAP_PERSIST);
 SLB_ASSERT_MAP_NAME(slb_ep_conns, SLB_MAP_EP_CONNS);
+SLB_ASSERT_MAP_NAME(slb_snat_pool, SLB_MAP_SNAT_POOL);
 
 #endif /* SLB_MAPS_H */

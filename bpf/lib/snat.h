@@ -10,6 +10,11 @@
  *            is asked for the DNATed destination (the same lookup flavour as fwd.h) and the
  *            egress interface's address is read from slb_if_addr, which the control plane
  *            keeps filled with every interface's primary address.
+ * A pool of addresses replaces both: the rule's own (slb_snat_pool, `snatSources`), else for
+ * fullnat the instance's (slb_config.fullnat_pool, `swiftlb --fullnat-source`). Each source
+ * address gives every endpoint 28,232 ports, and a closed TCP flow keeps its port for
+ * SLB_NAT_TIME_WAIT_S (ct.h), so one address carries about 470 new connections per second
+ * per endpoint from distinct client tuples; a pool multiplies that.
  * An onearm flow whose egress interface is unknown (no route) or has no address cannot be
  * translated; its packet goes to the stack untouched (SLB_CNT_PASS_NO_SNAT_ADDR).
  */
@@ -29,24 +34,44 @@ static __always_inline bool slb_mode_snat(__u8 mode)
 }
 
 /*
- * The SNAT source for the new flow `pkt` of a service in `mode` to endpoint `be`, or 0 when
- * there is none (onearm only). Full NAT uses the instance's configured source address
- * (slb_config.fullnat_saddr4, `swiftlb --fullnat-source`) or else the VIP.
+ * The address of `pool` that the client tuple of `pkt` hashes to, or 0 when the pool is empty.
+ * Not the endpoint: a client port reopening its flow then leaves from the same address.
+ */
+static __always_inline __be32 slb_snat_pool_pick(const struct slb_snat_pool *pool,
+						 const struct slb_pkt *pkt)
+{
+	__u32 count = pool ? READ_ONCE(pool->count) : 0;
+	__u32 hash;
+
+	if (!count)
+		return 0;
+	hash = slb_jhash_3words(pkt->saddr, ((__u32)pkt->sport << 16) | pkt->dport, pkt->proto, 0);
+	return bpf_htonl(bpf_ntohl(READ_ONCE(pool->first)) + hash % count);
+}
+
+/*
+ * The SNAT source for the new flow `pkt` of service `svc_id` in `mode` to endpoint `be`, or 0
+ * when there is none (onearm only): the rule's pool, else for fullnat the instance's pool or the
+ * VIP, for onearm the egress interface's address.
  */
 static __always_inline __be32 slb_snat_addr(struct __sk_buff *skb, const struct slb_pkt *pkt,
-					    __u8 mode, const struct slb_backend *be, bool egress)
+					    __u32 svc_id, __u8 mode, const struct slb_backend *be,
+					    bool egress)
 {
 	const struct slb_if_addr *ifa;
 	struct bpf_fib_lookup fib;
-	__u32 ifindex;
+	__u32 ifindex, zero = 0;
+	__be32 pooled;
 	long rc;
 
+	pooled = slb_snat_pool_pick(bpf_map_lookup_elem(&slb_snat_pool, &svc_id), pkt);
+	if (pooled)
+		return pooled;
 	if (mode == SLB_MODE_FULLNAT) {
-		__u32 zero = 0;
 		const struct slb_config *cfg = bpf_map_lookup_elem(&slb_cfg, &zero);
-		__be32 configured = cfg ? READ_ONCE(cfg->fullnat_saddr4) : 0;
 
-		return configured ? configured : pkt->daddr;
+		pooled = slb_snat_pool_pick(cfg ? &cfg->fullnat_pool : NULL, pkt);
+		return pooled ? pooled : pkt->daddr;
 	}
 
 	__builtin_memset(&fib, 0, sizeof(fib));

@@ -38,6 +38,7 @@
 #define SLB_MAP_SEL_TABLE "slb_sel_tbl"
 #define SLB_MAP_PERSIST "slb_persist"
 #define SLB_MAP_EP_CONNS "slb_ep_conns"
+#define SLB_MAP_SNAT_POOL "slb_snat_pool"
 /* The datapath's stage programs (bpf/lib/stages.h), a program array libbpf fills at load. */
 #define SLB_MAP_STAGES "slb_stages"
 /* Slots of slb_stages: two per stage (ingress, egress), room for more stages. */
@@ -80,6 +81,15 @@ struct slb_features {
 #define SLB_NAT_PORT_MIN 32768
 #define SLB_NAT_PORT_MAX 60999
 #define SLB_NAT_PORT_TRIES 16
+/*
+ * Seconds a full NAT / onearm TCP flow closed by both FINs keeps its source port: the endpoint
+ * may hold the connection in TIME_WAIT that long (Linux: TCP_TIMEWAIT_LEN), and a different
+ * client reaching it on the same four-tuple would be refused (PAWS). Only the same client
+ * tuple may take the port over earlier (ct.h).
+ */
+#define SLB_NAT_TIME_WAIT_S 60
+/* Most addresses one source pool (struct slb_snat_pool) may hold: a /16. */
+#define SLB_SNAT_POOL_MAX 65536
 
 /* Program names in the object file. */
 #define SLB_PROG_INGRESS "slb_tc_ingress"
@@ -188,6 +198,14 @@ enum slb_counter {
 	SLB_CNT_DROP_NAT64_BIG = 36, /* NAT64 reply too big for the client, DF clear */
 	/* a stage program (bpf/lib/stages.h) was missing from slb_stages: passed untouched */
 	SLB_CNT_PASS_NO_STAGE = 37,
+	/* fullnat/onearm: a tried source port belonged to a live flow, the next one was tried */
+	SLB_CNT_NAT_PORT_RETRY = 38,
+	/* fullnat/onearm: a tried source port was held for the endpoint's TIME_WAIT, next tried */
+	SLB_CNT_NAT_PORT_HELD = 39,
+	/* a client's SYN reopened its own closed flow (same four-tuple: safe port reuse) */
+	SLB_CNT_CT_REOPEN = 40,
+	/* an endpoint's packet matched a reply entry whose flow had expired: not forwarded as one */
+	SLB_CNT_REPLY_NO_FLOW = 41,
 	SLB_CNT_MAX = 48,
 };
 
@@ -319,6 +337,17 @@ struct slb_allow_key {
 	__be32 addr[4];
 };
 
+/*
+ * A pool of consecutive IPv4 source addresses for full NAT / onearm flows: `first` and the
+ * `count` - 1 addresses after it (count 0: no pool). A flow takes the address its client tuple
+ * hashes to (snat.h), so one client port always leaves from the same address. Value of
+ * slb_snat_pool, indexed by service id (a rule's own pool), and of slb_config.fullnat_pool.
+ */
+struct slb_snat_pool {
+	__be32 first;
+	__u32 count;
+};
+
 /* Datapath-wide settings (array map with one element). Timeouts in seconds. */
 struct slb_config {
 	__u32 tcp_syn_timeout_s;
@@ -328,7 +357,8 @@ struct slb_config {
 	__u32 udp_new_timeout_s;
 	__u32 udp_established_timeout_s;
 	__u32 flags;
-	__be32 fullnat_saddr4; /* source of IPv4 fullnat flows; 0 = the VIP the client used */
+	/* sources of IPv4 fullnat flows (`swiftlb --fullnat-source`); count 0 = the VIP */
+	struct slb_snat_pool fullnat_pool;
 };
 
 /*
