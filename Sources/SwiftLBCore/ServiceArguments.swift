@@ -1,7 +1,8 @@
 /// The `serviceArguments` object of a loxilb load-balancer entry: what the service is and how it behaves.
 ///
-/// Field names and types are loxilb's. Decoding is Go-style (case-insensitive keys, unknown keys
-/// ignored, missing or `null` fields zero); encoding always writes every field.
+/// Field names and types are loxilb's, plus SwiftLB's `snatSources`. Decoding is Go-style
+/// (case-insensitive keys, unknown keys ignored, missing or `null` fields zero); encoding always
+/// writes every loxilb field.
 public struct ServiceArguments: Codable, Sendable, Hashable {
     /// The service's virtual IP (required).
     public var externalIP: String
@@ -129,6 +130,38 @@ public struct ServiceArguments: Codable, Sendable, Hashable {
         proxyprotocolv2 = try object.decode(.proxyprotocolv2)
         egress = try object.decode(.egress)
         snatSources = try object.decode(.snatSources)
+    }
+
+    /// Writes every loxilb field, and SwiftLB's `snatSources` only when set, so that a rule without
+    /// it reads exactly as loxilb's.
+    public func encode(to encoder: any Encoder) throws {
+        var object = encoder.container(keyedBy: CodingKeys.self)
+        try object.encode(externalIP, forKey: .externalIP)
+        try object.encode(privateIP, forKey: .privateIP)
+        try object.encode(port, forKey: .port)
+        try object.encode(portMax, forKey: .portMax)
+        try object.encode(`protocol`, forKey: .protocol)
+        try object.encode(sel, forKey: .sel)
+        try object.encode(mode, forKey: .mode)
+        try object.encode(bgp, forKey: .bgp)
+        try object.encode(monitor, forKey: .monitor)
+        try object.encode(probetype, forKey: .probetype)
+        try object.encode(probeport, forKey: .probeport)
+        try object.encode(probereq, forKey: .probereq)
+        try object.encode(proberesp, forKey: .proberesp)
+        try object.encode(probeTimeout, forKey: .probeTimeout)
+        try object.encode(probeRetries, forKey: .probeRetries)
+        try object.encode(inactiveTimeOut, forKey: .inactiveTimeOut)
+        try object.encode(name, forKey: .name)
+        try object.encode(snat, forKey: .snat)
+        try object.encode(managed, forKey: .managed)
+        try object.encode(security, forKey: .security)
+        try object.encode(block, forKey: .block)
+        try object.encode(oper, forKey: .oper)
+        try object.encode(host, forKey: .host)
+        try object.encode(proxyprotocolv2, forKey: .proxyprotocolv2)
+        try object.encode(egress, forKey: .egress)
+        if !snatSources.isEmpty { try object.encode(snatSources, forKey: .snatSources) }
     }
 }
 

@@ -62,6 +62,16 @@ struct LoxiJSONTests {
                 + #""servName":"web","sourceIP":"192.168.0.5","sourcePort":40000}]}"#)
     }
 
+    @Test("SwiftLB's snatSources is written only when set, and read back")
+    func snatSourcesExtension() throws(APIError) {
+        var entry = Self.fullEntry
+        entry.serviceArguments.snatSources = "10.9.0.0/28"
+        let text = String(decoding: LoxiJSON.encode(entry), as: UTF8.self)
+        #expect(text.contains(#""snat":true,"snatSources":"10.9.0.0/28"}"#))
+        #expect(try LoxiJSON.decode(LoadBalancerEntry.self, from: LoxiJSON.encode(entry)) == entry)
+        #expect(!String(decoding: LoxiJSON.encode(Self.fullEntry), as: UTF8.self).contains("snatSources"))
+    }
+
     @Test("every model survives a round trip")
     func roundTrips() throws(APIError) {
         #expect(try LoxiJSON.decode(LoadBalancerEntry.self, from: LoxiJSON.encode(Self.fullEntry)) == Self.fullEntry)

@@ -1,0 +1,96 @@
+# shellcheck shell=bash
+# e2e/churn: nginx backends, kernel TCP counters (nstat), datapath counters and wrk runs.
+# Sourced by churn's setup, check and teardown after common.sh and scenario_init.
+
+# The three services, one VIP each (all on no interface: the client routes 10.N.100.0/24 to
+# the lb namespace like VIP): full NAT from the instance's pool, onearm from the rule's pool,
+# full NAT from a rule's single address.
+VIP_ONEARM="10.$NET_OCTET.100.2"
+VIP_SINGLE="10.$NET_OCTET.100.3"
+POOL_INSTANCE="10.$NET_OCTET.200.0/28"
+POOL_ONEARM="10.$NET_OCTET.201.0/28"
+SINGLE_SOURCE="10.$NET_OCTET.202.1"
+NGINX_DIR=$STATE_DIR/nginx
+
+# nginx_start: nginx on SRV_IP[k]:HTTP_PORT in every server namespace (2 workers; the same
+# configuration as bench/lib/servers.sh), answering "srvK"; process srvK-nginx (bg_start).
+# Returns 1 if one does not answer within 10 s.
+nginx_start() {
+    local k dir i
+    for ((k = 1; k <= TOPO_SERVERS; k++)); do
+        dir=$NGINX_DIR/srv$k
+        mkdir -p "$dir" || return 1
+        cat >"$dir/nginx.conf" <<CONF
+worker_processes 2;
+daemon off;
+pid $dir/nginx.pid;
+error_log $STATE_DIR/srv$k-nginx-error.log warn;
+events { worker_connections 8192; }
+http {
+    access_log off;
+    keepalive_requests 10000000;
+    keepalive_timeout 60s;
+    client_body_temp_path $dir/body;
+    proxy_temp_path $dir/proxy;
+    fastcgi_temp_path $dir/fastcgi;
+    uwsgi_temp_path $dir/uwsgi;
+    scgi_temp_path $dir/scgi;
+    server {
+        listen ${SRV_IP[k]}:$HTTP_PORT backlog=4096;
+        location / { return 200 "srv$k\n"; }
+    }
+}
+CONF
+        bg_start "srv$k-nginx" "${NS_SRV[k]}" nginx -p "$dir" -e "$STATE_DIR/srv$k-nginx-error.log" \
+            -c "$dir/nginx.conf" || return 1
+    done
+    for ((k = 1; k <= TOPO_SERVERS; k++)); do
+        for ((i = 0; i < 100; i++)); do
+            [[ "$(in_ns "${NS_SRV[k]}" curl -s -m 1 "http://${SRV_IP[k]}:$HTTP_PORT/" 2>/dev/null)" == "srv$k" ]] &&
+                break
+            sleep 0.1
+        done
+        ((i < 100)) || {
+            echo "nginx of srv$k does not answer on ${SRV_IP[k]}:$HTTP_PORT; its logs:"
+            tail -n 5 "$STATE_DIR/srv$k-nginx.log" "$STATE_DIR/srv$k-nginx-error.log" 2>/dev/null
+            return 1
+        }
+    done
+}
+
+# nginx_stop: stops every srvK-nginx master by its recorded PID (QUIT: graceful), then any of
+# its workers that outlived it (by PID, read before the stop), and removes the configuration
+# and temporary directories.
+nginx_stop() {
+    local k pid workers w
+    for ((k = 1; k <= TOPO_SERVERS; k++)); do
+        workers=""
+        if pid=$(bg_pid "srv$k-nginx"); then
+            workers=$(ps -o pid= --ppid "$pid" 2>/dev/null)
+        fi
+        bg_stop "srv$k-nginx" QUIT 5 || warn "nginx of srv$k needed SIGKILL"
+        for w in $workers; do
+            if [[ "$(cat "/proc/$w/comm" 2>/dev/null)" == nginx ]]; then
+                kill -KILL "$w" 2>/dev/null && warn "killed a leftover nginx worker of srv$k ($w)"
+            fi
+        done
+    done
+    rm -rf -- "$NGINX_DIR"
+}
+
+# tcp_counters NS: "NAME VALUE" lines of the namespace's kernel TCP counters (absolute values,
+# nstat's history file neither read nor written).
+tcp_counters() {
+    in_ns "$1" nstat -asz 2>/dev/null | awk 'NF >= 2 && $1 !~ /^#/ {print $1, $2}'
+}
+
+# counter_of FILE NAME: the value of NAME in a tcp_counters snapshot (0 if absent).
+counter_of() {
+    awk -v n="$2" '$1 == n {v = $2} END {print v + 0}' "$1"
+}
+
+# dp_counters: "NAME VALUE" lines of the datapath's counters (swiftlb_packets_total in /metrics).
+dp_counters() {
+    in_ns "$NS_LB" curl -s --max-time 5 "http://127.0.0.1:$SLB_API_PORT/metrics" |
+        sed -n 's/^swiftlb_packets_total{reason="\([a-z0-9_]*\)"} \([0-9]*\)$/\1 \2/p'
+}
