@@ -53,7 +53,8 @@ public struct SNATPool: Hashable, Sendable, CustomStringConvertible {
         guard let pool else { throw SNATPoolError("\(field) \"\(text)\" is not an IPv4 pool; \(example)") }
         for address in [pool.first, pool.last] {
             if let problem = RuleValidator.unusableReason(.v4(address), allowLoopback: false) {
-                throw SNATPoolError("\(field) \"\(text)\" contains \(IPAddress.v4(address)), \(problem); use unicast addresses")
+                throw SNATPoolError(
+                    "\(field) \"\(text)\" contains \(IPAddress.v4(address)), \(problem); use unicast addresses")
             }
         }
         self = pool

@@ -176,8 +176,11 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         try conntrack.forEachEntry { (entry) throws(BPFError) in
             let reply = try conntrack.entry(entry.key.reply(after: entry.value.nat))
             let lastSeen = max(entry.value.last_seen_ns, reply?.value.last_seen_ns ?? 0)
-            let timeout = UInt64(timeouts.seconds(
-                    proto: entry.key.proto, state: entry.value.state, natFlags: entry.value.nat.flags)) * 1_000_000_000
+            let timeout =
+                UInt64(
+                    timeouts.seconds(
+                        proto: entry.key.proto, state: entry.value.state, natFlags: entry.value.nat.flags))
+                * 1_000_000_000
             guard now > lastSeen && now - lastSeen > timeout else { return }
             if conntrack.deleteIfUnchanged(entry) { removed += 1 }
             if let reply, conntrack.deleteIfUnchanged(reply) { removed += 1 }

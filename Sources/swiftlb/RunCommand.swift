@@ -95,7 +95,8 @@ struct RunCommand: AsyncParsableCommand {
         let kernel: EBPFDatapath
         do {
             kernel = try EBPFDatapath(
-                pinRoot: datapath.bpffs, fullNATSource: fullnatSource.flatMap { try? SNATPool(parsing: $0, field: "--fullnat-source") },
+                pinRoot: datapath.bpffs,
+                fullNATSource: fullnatSource.flatMap { try? SNATPool(parsing: $0, field: "--fullnat-source") },
                 conntrackEntries: ctEntries)
         } catch {
             throw ValidationError("cannot load the datapath: \(error)")

@@ -6,16 +6,17 @@ import Testing
 struct SNATPoolTests {
     static let field = "--fullnat-source"
 
-    @Test(arguments: [
-        ("10.9.0.7", 0x0a09_0007, 1, "10.9.0.7"),
-        ("10.9.0.0/28", 0x0a09_0000, 16, "10.9.0.0/28"),
-        ("10.9.0.5/28", 0x0a09_0000, 16, "10.9.0.0/28"),  // any address of the prefix names it
-        ("10.9.0.1-10.9.0.8", 0x0a09_0001, 8, "10.9.0.1-10.9.0.8"),
-        ("10.9.0.16-10.9.0.31", 0x0a09_0010, 16, "10.9.0.16/28"),  // a range that is a prefix prints as one
-        (" 10.9.0.9 ", 0x0a09_0009, 1, "10.9.0.9"),
-        ("10.9.0.0/16", 0x0a09_0000, 65_536, "10.9.0.0/16"),
-        ("10.9.255.255-10.10.0.1", 0x0a09_ffff, 3, "10.9.255.255-10.10.0.1"),
-    ] as [(String, UInt32, UInt32, String)])
+    @Test(
+        arguments: [
+            ("10.9.0.7", 0x0a09_0007, 1, "10.9.0.7"),
+            ("10.9.0.0/28", 0x0a09_0000, 16, "10.9.0.0/28"),
+            ("10.9.0.5/28", 0x0a09_0000, 16, "10.9.0.0/28"),  // any address of the prefix names it
+            ("10.9.0.1-10.9.0.8", 0x0a09_0001, 8, "10.9.0.1-10.9.0.8"),
+            ("10.9.0.16-10.9.0.31", 0x0a09_0010, 16, "10.9.0.16/28"),  // a range that is a prefix prints as one
+            (" 10.9.0.9 ", 0x0a09_0009, 1, "10.9.0.9"),
+            ("10.9.0.0/16", 0x0a09_0000, 65_536, "10.9.0.0/16"),
+            ("10.9.255.255-10.10.0.1", 0x0a09_ffff, 3, "10.9.255.255-10.10.0.1"),
+        ] as [(String, UInt32, UInt32, String)])
     func parses(text: String, first: UInt32, count: UInt32, canonical: String) throws {
         let pool = try SNATPool(parsing: text, field: Self.field)
         #expect(pool.first == first && pool.count == count)

@@ -237,8 +237,9 @@ static __always_inline bool slb_ct_live(const struct slb_ct_key *key, const stru
 		return true;
 	if (key->proto == IPPROTO_TCP && state == SLB_CT_ESTABLISHED)
 		inactive_s = slb_ct_inactive_s(key, ct);
-	return !slb_ct_idle(ct, now, slb_ct_hold_ns(key, ct, state,
-						    slb_ct_timeout_ns(key->proto, state, inactive_s)));
+	return !slb_ct_idle(ct, now,
+			    slb_ct_hold_ns(key, ct, state,
+					   slb_ct_timeout_ns(key->proto, state, inactive_s)));
 }
 
 /* Whether `pkt` opens a connection: a TCP SYN without ACK, or an SCTP INIT. */
