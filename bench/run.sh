@@ -6,8 +6,9 @@
 #   options: --servers N (default 3)  --skip-build  --out DIR (default bench/results)
 #   environment: SWIFTLB_BIN_DIR (binaries to use instead of a release build),
 #                BENCH_PREFIX (namespace prefix, default slbbn), BENCH_FIXTURE_NETNS (slbfx-b),
-#                BENCH_ONLY (space-separated parts to run: contender names, scale-NAME, datapath, floor),
-#                BENCH_DURATION / BENCH_REPS / BENCH_CONNECTIONS (full run: 3 s, 3, 16)
+#                BENCH_ONLY (space-separated parts to run: contender names, scale-NAME, churn, datapath,
+#                floor), BENCH_DURATION / BENCH_REPS / BENCH_CONNECTIONS (full run: 3 s, 3, 16),
+#                BENCH_CHURN_WINDOWS / BENCH_CHURN_SECONDS / BENCH_CHURN_CONNS (full run: 6, 10 s, 64)
 #
 # Builds client, LB and N server namespaces joined by veth pairs (e2e/lib/topology.sh), starts
 # nginx (HTTP :8080) and iperf3 in the servers, then for each contender in turn on a fresh copy
@@ -15,8 +16,10 @@
 # DNAT laid out like kube-proxy, HAProxy (TCP mode) and nginx stream. It measures HTTP requests/s
 # with keep-alive, new connections/s, latency p50/p99 (wrk), TCP throughput and 64-byte UDP
 # packets/s (iperf3) and CPU per request; then the scale run (1..10,000 services) for SwiftLB,
-# iptables and nftables, SwiftLB's control-plane cost, and the per-packet datapath cost through
-# BPF_PROG_TEST_RUN (bench/DatapathBench) and the platform floor of single operations (bench/floor.sh).
+# iptables and nftables, sustained churn (60 s of short connections for each SwiftLB NAT mode,
+# iptables and HAProxy, the rate per 10 s window), SwiftLB's control-plane cost, the per-packet
+# datapath cost through BPF_PROG_TEST_RUN (bench/DatapathBench) and the platform floor of single
+# operations (bench/floor.sh).
 # Writes bench/results/<date>-<mode>.md (+ .tsv, plots, <date>-floor.md).
 # Every load generator stops by itself; everything started is stopped on exit, even on Ctrl-C.
 set -uo pipefail
@@ -38,16 +41,19 @@ while [[ $# -gt 0 ]]; do
     --servers) SERVERS=$2 && shift ;;
     --skip-build) BUILD=no ;;
     --out) OUT_DIR=$2 && shift ;;
-    -h | --help) sed -n '2,20p' "$0" && exit 0 ;;
+    -h | --help) sed -n '2,24p' "$0" && exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2 && exit 2 ;;
     esac
     shift
 done
 if [[ $MODE == quick ]]; then
     DUR=1 REPS=1 SCALES=(1 100) DP_ARGS=(--quick) FLOOR_ARGS=(--quick)
+    CHURN_WINDOWS=${BENCH_CHURN_WINDOWS:-2} CHURN_SECONDS=${BENCH_CHURN_SECONDS:-1}
 else
     DUR=${BENCH_DURATION:-3} REPS=${BENCH_REPS:-3} SCALES=(1 100 1000 10000) DP_ARGS=() FLOOR_ARGS=()
+    CHURN_WINDOWS=${BENCH_CHURN_WINDOWS:-6} CHURN_SECONDS=${BENCH_CHURN_SECONDS:-10}
 fi
+CHURN_CONNS=${BENCH_CHURN_CONNS:-64}
 # The main table interleaves contenders: round r measures every contender once, so a burst of
 # load from elsewhere on the machine lands on all of them rather than on one. The scale runs
 # repeat in place (SCALE_REPS times per size) to keep the run bounded.
@@ -71,7 +77,9 @@ fi
 # wanted PART: whether BENCH_ONLY (default: everything) includes PART.
 wanted() { [[ -z "${BENCH_ONLY:-}" || " $BENCH_ONLY " == *" $1 "* ]]; }
 NEED_BINS=no
-for part in swiftlb-dnat swiftlb-onearm swiftlb-fullnat scale-swiftlb datapath; do wanted "$part" && NEED_BINS=yes; done
+for part in swiftlb-dnat swiftlb-onearm swiftlb-fullnat scale-swiftlb churn datapath; do
+    wanted "$part" && NEED_BINS=yes
+done
 
 # ---------------------------------------------------------------- binaries
 if [[ $NEED_BINS == no ]]; then
@@ -164,6 +172,23 @@ scale() {
     CURRENT=""
 }
 
+# churn NAME FUNC [ARG]: short connections over CHURN_WINDOWS x CHURN_SECONDS on a fresh topology.
+churn() {
+    local name=$1 func=$2 arg=${3:-}
+    wanted churn || return 0
+    say "$name: churn, $CHURN_WINDOWS x ${CHURN_SECONDS}s of short connections"
+    TOPO_READY=no
+    fresh_topology || return 1
+    CURRENT=$func
+    if "${func}_up" $arg; then
+        measure_churn "$name" "$TARGET_WEB"
+    else
+        echo "warning: $name did not start for the churn run" >&2
+    fi
+    "${func}_down"
+    CURRENT=""
+}
+
 say "benchmark ($MODE): $SERVERS servers, ${DUR}s x $REPS per metric, prefix $PREFIX, results $RESULTS_TSV"
 for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
     [[ $ROUNDS -gt 1 ]] && say "round $ROUND of $ROUNDS"
@@ -176,6 +201,12 @@ for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
     contender haproxy haproxy
     contender nginx nginx
 done
+ROUND=churn
+churn swiftlb-dnat swiftlb 0
+churn swiftlb-onearm swiftlb 1
+churn swiftlb-fullnat swiftlb 2
+churn iptables iptables
+churn haproxy haproxy
 ROUND=scale
 scale swiftlb swiftlb 0
 scale iptables iptables

@@ -95,6 +95,11 @@ extension slb_ep_set {
 }
 
 extension slb_ct_key {
+    /// Whether `other` names the same tuple (keys are built zeroed, so their bytes compare).
+    func isSame(as other: slb_ct_key) -> Bool {
+        withUnsafeBytes(of: self) { mine in withUnsafeBytes(of: other) { mine.elementsEqual($0) } }
+    }
+
     /// The key of the opposite direction of a flow whose packets arrive with `self` and are rewritten by `nat`.
     func reply(after nat: slb_nat) -> slb_ct_key {
         var key = slb_ct_key()

@@ -168,13 +168,16 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
     ///
     /// Like the datapath, a flow is idle only when neither direction has seen a packet: a one-way
     /// UDP stream must keep its reply entry. Both directions are deleted together, each only if its
-    /// slot still holds what was read, so a flow that reused a slot meanwhile is never deleted.
+    /// slot still holds what was read, so a flow that reused a slot meanwhile is never deleted. An
+    /// entry whose twin no longer points back (the reply entry a reopened full NAT flow left holding
+    /// its port, ct.h slb_ct_check) ages alone.
     @discardableResult
     public func collectExpiredConnections() throws(BPFError) -> Int {
         let now = Self.monotonicNanoseconds()
         var removed = 0
         try conntrack.forEachEntry { (entry) throws(BPFError) in
-            let reply = try conntrack.entry(entry.key.reply(after: entry.value.nat))
+            let twin = try conntrack.entry(entry.key.reply(after: entry.value.nat))
+            let reply = twin.flatMap { $0.key.reply(after: $0.value.nat).isSame(as: entry.key) ? $0 : nil }
             let lastSeen = max(entry.value.last_seen_ns, reply?.value.last_seen_ns ?? 0)
             let timeout =
                 UInt64(

@@ -27,10 +27,12 @@ struct NATPortHoldFixtureTests {
         return (result.verdict, UInt16(result.packet[34]) << 8 | UInt16(result.packet[35]))
     }
 
-    /// A packet of endpoint .10:8080 to VIP:`port` (full NAT's source address is the VIP).
-    func fromEndpoint(_ datapath: EBPFDatapath, to port: UInt16, flags: UInt8) throws -> TestRun.Result {
+    /// A packet of endpoint .`last`:8080 to VIP:`port` (full NAT's source address is the VIP).
+    func fromEndpoint(_ datapath: EBPFDatapath, _ last: UInt8 = 10, to port: UInt16, flags: UInt8) throws
+        -> TestRun.Result
+    {
         let packet = Packet(
-            srcMAC: Fixture.endpointMAC(10), dstMAC: Fixture.serverSideMAC, src: Fixture.endpoint(10),
+            srcMAC: Fixture.endpointMAC(last), dstMAC: Fixture.serverSideMAC, src: Fixture.endpoint(last),
             dst: Fixture.vip, sport: 8080, dport: port, tcpFlags: flags)
         return try run(datapath, packet, on: Fixture.serverSide)
     }
@@ -76,6 +78,47 @@ struct NATPortHoldFixtureTests {
         #expect(again.verdict == Verdict.redirect && again.port == 40000)
         counters = try await datapath.packetCounters()
         #expect(counters["ct_reopen"] == 1)
+    }
+
+    /// Round robin over .10 and .11: client .2:40000 opens and closes a flow to .10, then opens the same
+    /// tuple again, which goes to .11 while .10 may still hold the first four-tuple in TIME_WAIT.
+    func reopenElsewhere() async throws -> EBPFDatapath {
+        let datapath = try await Fixture.datapath(mode: .fullNAT, endpoints: [10, 11])
+        #expect(try openAndClose(datapath, 2, 40000) == 40000)
+        #expect(try fromClient(datapath, 2, 40000, flags: TCPFlags.syn).port == 40000)
+        #expect(try await datapath.connections().map(\.endpointAddress) == [.v4(0x0a0a_020b)])
+        #expect(try await datapath.packetCounters()["ct_reopen"] == 1)
+        return datapath
+    }
+
+    @Test func aReopenedFlowThatMovesToAnotherEndpointLeavesTheOldPortHeld() async throws {
+        let datapath = try await reopenElsewhere()
+        #expect(try datapath.collectExpiredConnections() == 0)
+        // Another client sent to .10 does not get the held four-tuple ...
+        let other = try fromClient(datapath, 3, 40000, flags: TCPFlags.syn)
+        #expect(other.verdict == Verdict.redirect && other.port != 40000)
+        #expect(try await datapath.packetCounters()["nat_port_held"] == 1)
+        _ = try fromClient(datapath, 4, 40000, flags: TCPFlags.syn)  // to .11: the next one goes to .10
+        // ... but the first client, sent to .10 again, takes its own four-tuple back.
+        _ = try fromClient(datapath, 2, 40000, flags: TCPFlags.rst | TCPFlags.ack)
+        let back = try fromClient(datapath, 2, 40000, flags: TCPFlags.syn)
+        #expect(back.verdict == Verdict.redirect && back.port == 40000)
+        let flows = try await datapath.connections().filter { $0.clientAddress == .v4(0x0a0a_0102) }
+        #expect(flows.map(\.endpointAddress) == [.v4(0x0a0a_020a)])
+        #expect(try await datapath.packetCounters()["nat_port_held"] == 1)
+    }
+
+    @Test func aHeldEntryLeftByAReopenedFlowAgesAlone() async throws {
+        let datapath = try await reopenElsewhere()
+        let now = EBPFDatapath.monotonicNanoseconds()
+        for entry in datapath.conntrack.entries() where entry.value.state == UInt8(SLB_CT_TIME_WAIT.rawValue) {
+            var value = entry.value
+            value.last_seen_ns = now - (UInt64(SLB_NAT_TIME_WAIT_S) + 1) * Self.second
+            try datapath.conntrack.update(entry.key, value)
+        }
+        #expect(try datapath.collectExpiredConnections() == 1)
+        #expect(try await datapath.connections().map(\.endpointAddress) == [.v4(0x0a0a_020b)])
+        #expect(datapath.conntrack.entries().count == 2)
     }
 
     @Test func theHoldEndsAfterTimeWait() async throws {

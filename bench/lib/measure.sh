@@ -100,3 +100,42 @@ measure_bulk() {
         sleep 0.3 # iperf3's server takes a moment before it accepts the next test
     done
 }
+
+# ns_netstat NS NAME: the kernel counter NAME (e.g. TcpExtTCPSynRetrans, as nstat names them) of
+# namespace NS, read from /proc/net/netstat and /proc/net/snmp (header line, then values).
+ns_netstat() {
+    in_ns "$1" cat /proc/net/netstat /proc/net/snmp 2>/dev/null | awk -v want="$2" '
+        $1 == last { for (i = 2; i <= NF; i++) if (prefix name[i] == want) print $i }
+        { last = $1; prefix = substr($1, 1, length($1) - 1); for (i = 2; i <= NF; i++) name[i] = $i }' | head -1
+}
+
+# servers_netstat NAME: NAME summed over the server namespaces.
+servers_netstat() {
+    local k total=0 value
+    for ((k = 1; k <= TOPO_SERVERS; k++)); do
+        value=$(ns_netstat "${NS_SRV[k]}" "$1")
+        total=$((total + ${value:-0}))
+    done
+    echo "$total"
+}
+
+# measure_churn CONTENDER URL: short connections (Connection: close, wrk 2 threads x CHURN_CONNS)
+# for CHURN_WINDOWS back-to-back windows of CHURN_SECONDS, one cps value per window, so a rate
+# that collapses over time shows as falling windows. Over the whole span it also records the
+# client's SYN retransmissions and the servers' PAWS rejections of SYNs meeting TIME_WAIT.
+measure_churn() {
+    local contender=$1 url=$2 w out rps p50 p99 requests errors retrans paws
+    retrans=$(ns_netstat "$NS_CLIENT" TcpExtTCPSynRetrans)
+    paws=$(servers_netstat TcpExtPAWSTimewait)
+    for ((w = 1; w <= CHURN_WINDOWS; w++)); do
+        out=$LOG_DIR/churn-$contender-$w.txt
+        timeout -k 2 $((CHURN_SECONDS + 15)) nsenter --net="/run/netns/$NS_CLIENT" -- \
+            wrk -t2 -c"$CHURN_CONNS" -d"${CHURN_SECONDS}s" --timeout 2s -H "Connection: close" "$url" \
+            >"$out" 2>&1 || true
+        read -r rps p50 p99 requests errors <<<"$("$PYTHON" "$TOOLS_DIR/parse.py" wrk "$out")"
+        record churn "$contender" "$w" cps "$rps"
+        record churn "$contender" "$w" errors "$errors"
+    done
+    record churn "$contender" 0 syn_retrans $(($(ns_netstat "$NS_CLIENT" TcpExtTCPSynRetrans) - ${retrans:-0}))
+    record churn "$contender" 0 paws_timewait $(($(servers_netstat TcpExtPAWSTimewait) - ${paws:-0}))
+}

@@ -2,7 +2,7 @@
 """Creates the benchmark's services in a SwiftLB daemon through its loxilb REST API.
 
 Usage:
-  api_load.py --port P main --net N --servers K --mode M   web service + bulk TCP/UDP services
+  api_load.py --port P main --net N --servers K --mode M [--snat-sources POOL]   web + bulk TCP/UDP services
   api_load.py --port P idle --net N --from A --to B --mode M   idle services A..B-1 (10.N.128.0/17)
 Prints "created C seconds T". One keep-alive HTTP connection; stops at the first error.
 """
@@ -15,9 +15,12 @@ import time
 PATH = "/netlox/v1/config/loadbalancer"
 
 
-def body(vip, port, proto, mode, endpoints):
+def body(vip, port, proto, mode, endpoints, snat_sources=""):
+    arguments = {"externalIP": vip, "port": port, "protocol": proto, "sel": 0, "mode": mode}
+    if snat_sources:
+        arguments["snatSources"] = snat_sources
     return json.dumps({
-        "serviceArguments": {"externalIP": vip, "port": port, "protocol": proto, "sel": 0, "mode": mode},
+        "serviceArguments": arguments,
         "endpoints": [{"endpointIP": ip, "targetPort": p, "weight": 1} for ip, p in endpoints],
     })
 
@@ -46,12 +49,15 @@ def main():
     parser.add_argument("--mode", type=int, default=0)
     parser.add_argument("--from", dest="first", type=int, default=0)
     parser.add_argument("--to", type=int, default=0)
+    parser.add_argument("--snat-sources", default="", help="fullnat/onearm source pool of the main services")
     args = parser.parse_args()
     n = args.net
     if args.what == "main":
         web = [(f"10.{n}.{k + 1}.2", 8080) for k in range(1, args.servers + 1)]
-        requests = [body(f"10.{n}.100.1", 80, "tcp", args.mode, web)]
-        requests += [body(f"10.{n}.100.2", 5201, proto, args.mode, [(f"10.{n}.2.2", 5201)]) for proto in ("tcp", "udp")]
+        pool = args.snat_sources
+        requests = [body(f"10.{n}.100.1", 80, "tcp", args.mode, web, pool)]
+        requests += [body(f"10.{n}.100.2", 5201, proto, args.mode, [(f"10.{n}.2.2", 5201)], pool)
+                     for proto in ("tcp", "udp")]
     else:
         requests = (body(f"10.{n}.{128 + i // 256}.{i % 256}", 80, "tcp", args.mode, [(f"10.{n}.2.2", 8080)])
                     for i in range(args.first, args.to))

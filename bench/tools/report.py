@@ -175,6 +175,38 @@ def scale_table(data):
     return lines, sizes, names
 
 
+CHURN_CONTENDERS = ["swiftlb-dnat", "swiftlb-onearm", "swiftlb-fullnat", "iptables", "haproxy"]
+
+
+def churn_table(data):
+    """New connections per second in each window of the sustained churn run (run.sh churn)."""
+    windows = sorted({int(k[2]) for k in data if k[0] == "churn" and k[3] == "cps" and k[2] != "0"})
+    if not windows:
+        return ["(not run)"]
+    base = [median(data, ("churn", BASE, str(w), "cps")) for w in windows]
+    base_median = statistics.median([v for v in base if v]) if any(base) else None
+    header = "| contender | " + " | ".join(f"window {w}" for w in windows) + \
+        " | last / first | median / SwiftLB DNAT | client SYN retransmits | server PAWS drops | errors |"
+    lines = [header, "|---|" + "---:|" * (len(windows) + 5)]
+    for name in CHURN_CONTENDERS:
+        rates = [median(data, ("churn", name, str(w), "cps")) for w in windows]
+        if not any(rates):
+            continue
+        cells = [f"{r:.0f}" if r is not None else "n/a" for r in rates]
+        first, last = rates[0], rates[-1]
+        trend = f"{last / first:.2f}" if first and last is not None else "n/a"
+        measured = [r for r in rates if r is not None]
+        versus = f"{statistics.median(measured) / base_median:.2f}" if base_median and measured else "n/a"
+        errors = sum(sum(data.get(("churn", name, str(w), "errors"), [])) for w in windows)
+        retrans = cell(data.get(("churn", name, "0", "syn_retrans"), []), "{:.0f}")
+        paws = cell(data.get(("churn", name, "0", "paws_timewait"), []), "{:.0f}")
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {trend} | {versus} | {retrans} | {paws} | {errors:.0f} |")
+    lines += ["", "A rate that falls from window to window (last / first well below 1) is the collapse of issue 21; "
+              "onearm and fullnat rules use a 64-address snatSources pool (bench/lib/contenders/swiftlb.sh). "
+              "Target: onearm and fullnat at 0.90 or more of SwiftLB DNAT, with no SYN retransmits."]
+    return lines
+
+
 def control_table(data):
     lines = ["| SwiftLB control plane | value |", "|---|---:|"]
     idle = data.get(("control", "swiftlb", "0", "idle_rss_mib"), [])
@@ -312,6 +344,7 @@ def main():
            "", "### Ratio to SwiftLB (DNAT mode), medians", ""] + ratio_lines + [
            "", "### SwiftLB against the best peer (worst standing first)", ""] + verdict_lines + [
            "", "## Scale (traffic to one service among N)", ""] + scale_lines + [
+           "", "## Connection churn (short connections, back-to-back windows)", ""] + churn_table(data) + [
            "", "## Control plane", ""] + control_table(data) + [
            "", "## Datapath (BPF_PROG_TEST_RUN)", "", datapath.strip(), "",
            "## Platform floor (single operations, bench/floor.sh)", "", floor.strip(), ""]

@@ -25,7 +25,8 @@
  * ACK from FWD -> ESTABLISHED; FIN marks its direction in fin_dirs (FIN_WAIT), both
  * directions -> TIME_WAIT; RST -> CLOSED. A TCP flow picked up mid-stream starts
  * ESTABLISHED. A SYN (without ACK) from the client on a flow in TIME_WAIT or CLOSED deletes
- * both entries and starts a new flow, with a new endpoint selection. UDP: NEW until a REV
+ * both entries (a full NAT / onearm flow in TIME_WAIT: the forward one, see slb_ct_check) and
+ * starts a new flow, with a new endpoint selection. UDP: NEW until a REV
  * packet, then ESTABLISHED. SCTP follows its first chunk's type (sctp.h) and uses the TCP
  * timeouts; an INIT restarts a closed association as a SYN does.
  * DSR flows (SLB_NAT_DSR, see dsr.h) have only the FWD entry, since replies never pass the
@@ -251,10 +252,37 @@ static __always_inline bool slb_ct_opening(const struct slb_pkt *pkt)
 }
 
 /*
+ * Whether the twin `twin_key` of entry `key` exists and points back to it: 0 when it does not
+ * (gone, or the forward entry of a newer flow of the same client tuple, see slb_ct_check), 1 when
+ * it does but is idle past its timeout, 2 when it is live. A global function: it runs only for
+ * entries idle a second or more, and keeps its key off the pipelines' stack frames.
+ */
+__attribute__((noinline)) int slb_ct_twin_state(const struct slb_ct_key *key,
+						const struct slb_ct_key *twin_key, __u64 now)
+{
+	struct slb_ct_key back;
+	struct slb_ct_val *twin;
+
+	if (!key || !twin_key)
+		return 0;
+	twin = slb_ct_find(twin_key);
+	if (!twin)
+		return 0;
+	slb_ct_twin_key(&back, twin_key, &twin->nat);
+	if (!slb_ct_key_eq(&back, key))
+		return 0;
+	return slb_ct_live(twin_key, twin, now) ? 2 : 1;
+}
+
+/*
  * Decides whether the entry found for `pkt` still describes its flow. Returns `ct` if so;
- * otherwise deletes both directions and returns NULL so that the caller handles the packet as
- * a new flow: when the flow expired, i.e. neither direction is live (counted as
- * SLB_CNT_CT_EXPIRED), or when a SYN from the client reopens a flow in TIME_WAIT or CLOSED.
+ * otherwise deletes it (with its twin when that is still its twin) and returns NULL so that the
+ * caller handles the packet as a new flow: when the flow expired, i.e. neither direction is live
+ * (counted as SLB_CNT_CT_EXPIRED, and SLB_CNT_REPLY_NO_FLOW for an endpoint's packet), or when
+ * a SYN from the client reopens a flow in TIME_WAIT or CLOSED (SLB_CNT_CT_REOPEN). A reopened
+ * flow with an allocated source port loses only its forward entry: the reply entry goes on
+ * holding the port for the endpoint's TIME_WAIT, so that the new flow, if it goes to another
+ * endpoint, leaves the old four-tuple to nobody but this client tuple (slb_nat_port_taken).
  */
 static __always_inline struct slb_ct_val *slb_ct_check(const struct slb_ct_key *key,
 						       struct slb_ct_val *ct,
@@ -262,20 +290,23 @@ static __always_inline struct slb_ct_val *slb_ct_check(const struct slb_ct_key *
 {
 	__u8 state = READ_ONCE(ct->state);
 	struct slb_ct_key twin_key;
-	struct slb_ct_val *twin;
+	int twin;
 
 	if (ct->dir == SLB_DIR_FWD && slb_ct_opening(pkt) &&
 	    (state == SLB_CT_TIME_WAIT || state == SLB_CT_CLOSED)) {
 		slb_count(SLB_CNT_CT_REOPEN);
-		slb_ct_delete_flow(key, ct);
+		if (state == SLB_CT_TIME_WAIT && slb_ct_nat_port(ct))
+			slb_ct_del(key);
+		else
+			slb_ct_delete_flow(key, ct);
 		return NULL;
 	}
 	if (likely(slb_ct_live(key, ct, now)))
 		return ct;
 
 	slb_ct_twin_key(&twin_key, key, &ct->nat);
-	twin = slb_ct_find(&twin_key);
-	if (twin && slb_ct_live(&twin_key, twin, now))
+	twin = slb_ct_twin_state(key, &twin_key, now);
+	if (twin == 2)
 		return ct;
 
 	slb_count(SLB_CNT_CT_EXPIRED);
@@ -283,7 +314,8 @@ static __always_inline struct slb_ct_val *slb_ct_check(const struct slb_ct_key *
 		slb_count(SLB_CNT_REPLY_NO_FLOW);
 	if (slb_ct_state_open(state))
 		slb_ep_conn_close(ct->svc_id, ct->ep_idx);
-	slb_ct_del(&twin_key);
+	if (twin)
+		slb_ct_del(&twin_key);
 	slb_ct_del(key);
 	return NULL;
 }
@@ -442,19 +474,32 @@ static __always_inline __u32 slb_nat_port_start(__be16 sport, __u32 hash)
 }
 
 /*
- * Counts why the reply key `rev_key` of a source port being tried is taken: held for the
- * endpoint's TIME_WAIT (SLB_CNT_NAT_PORT_HELD) or in use (SLB_CNT_NAT_PORT_RETRY). A global
- * function, so the allocation loop's verifier cost does not grow with it.
+ * Whether the new flow `fwd_key` may take the source port whose reply key `rev_key` exists: only
+ * when that entry was left by the same client tuple (its forward twin is `fwd_key`: the client
+ * reopened the four-tuple, and its timestamps only grow). Otherwise counts why the port is
+ * taken: held for the endpoint's TIME_WAIT (SLB_CNT_NAT_PORT_HELD) or in use
+ * (SLB_CNT_NAT_PORT_RETRY). A global function, so the allocation loop's verifier cost does not
+ * grow with it.
  */
-__attribute__((noinline)) int slb_nat_port_taken(const struct slb_ct_key *rev_key)
+__attribute__((noinline)) int slb_nat_port_taken(const struct slb_ct_key *rev_key,
+						 const struct slb_ct_key *fwd_key)
 {
-	struct slb_ct_val *old = rev_key ? slb_ct_find(rev_key) : NULL;
+	struct slb_ct_key owner;
+	struct slb_ct_val *old;
 
+	if (!rev_key || !fwd_key)
+		return 1;
+	old = slb_ct_find(rev_key);
+	if (old) {
+		slb_ct_twin_key(&owner, rev_key, &old->nat);
+		if (slb_ct_key_eq(&owner, fwd_key))
+			return 0;
+	}
 	if (old && READ_ONCE(old->state) == SLB_CT_TIME_WAIT)
 		slb_count(SLB_CNT_NAT_PORT_HELD);
 	else
 		slb_count(SLB_CNT_NAT_PORT_RETRY);
-	return 0;
+	return 1;
 }
 
 /*
@@ -465,9 +510,9 @@ __attribute__((noinline)) int slb_nat_port_taken(const struct slb_ct_key *rev_ke
  * consecutive ports of [SLB_NAT_PORT_MIN, SLB_NAT_PORT_MAX] are tried, and the first whose reply key
  * (endpoint -> snat:port) can be inserted with BPF_NOEXIST is taken. The forward entry goes in
  * last, also with BPF_NOEXIST: a CPU that created the flow first wins and the reply entry made
- * here is removed again. A port held by an idle or expired flow counts as taken (it is freed
- * by lazy expiry or the garbage collector), so a new flow never steals a reply
- * key. Returns 0 when the flow is tracked afterwards, SLB_CT_ERR_NO_PORT when every tried port
+ * here is removed again. A port held by another flow, live, idle, expired or closed within the
+ * endpoint's TIME_WAIT, counts as taken (it is freed by lazy expiry or the garbage collector);
+ * only a reply entry this same client tuple left behind is taken over (slb_nat_port_taken). Returns 0 when the flow is tracked afterwards, SLB_CT_ERR_NO_PORT when every tried port
  * was taken, SLB_CT_ERR_INSERT when a map update failed.
  */
 static __always_inline int slb_ct_create_snat(const struct slb_ct_key *key,
@@ -498,6 +543,8 @@ static __always_inline int slb_ct_create_snat(const struct slb_ct_key *key,
 	for (i = 0; i < SLB_NAT_PORT_TRIES; i++) {
 		rev_key.dport = bpf_htons(SLB_NAT_PORT_MIN + (start + i) % range);
 		err = slb_ct_add(&rev_key, &val);
+		if (err == -EEXIST && !slb_nat_port_taken(&rev_key, key))
+			err = slb_ct_put(&rev_key, &val);
 		if (!err) {
 			port = rev_key.dport;
 			break;
@@ -506,7 +553,6 @@ static __always_inline int slb_ct_create_snat(const struct slb_ct_key *key,
 			slb_ct_insert_failed(err);
 			return SLB_CT_ERR_INSERT;
 		}
-		slb_nat_port_taken(&rev_key);
 	}
 	if (!port)
 		return SLB_CT_ERR_NO_PORT;

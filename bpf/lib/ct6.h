@@ -153,13 +153,14 @@ static __always_inline int slb_ct6_create_snat(const struct slb_ct_key *key,
 	for (i = 0; i < SLB_NAT_PORT_TRIES; i++) {
 		rev->dport = bpf_htons(SLB_NAT_PORT_MIN + (start + i) % range);
 		err = slb_ct_add(rev, val);
+		if (err == -EEXIST && !slb_nat_port_taken(rev, key))
+			err = slb_ct_put(rev, val);
 		if (!err) {
 			port = rev->dport;
 			break;
 		}
 		if (err != -EEXIST)
 			return SLB_CT_ERR_INSERT;
-		slb_nat_port_taken(rev);
 	}
 	if (!port)
 		return SLB_CT_ERR_NO_PORT;

@@ -1,7 +1,10 @@
 # shellcheck shell=bash
 # Contender "swiftlb-MODE": the release swiftlb daemon in the LB namespace (TC programs on every
 # interface), services created through its REST API: the web service VIP:80 -> every server,
-# the bulk service VIP2:5201 TCP and UDP -> server 1. Sourced.
+# the bulk service VIP2:5201 TCP and UDP -> server 1. Onearm and fullnat rules leave from a pool
+# of addresses (snatSources 10.N.64.0/SLB_SNAT_POOL_PREFIX, default /26: 64): a closed flow keeps its
+# port for the endpoint's TIME_WAIT, and one address carries about 470 new connections per second
+# per endpoint (docs/nat-modes.md), below what this machine offers. Sourced.
 SLB_CREATED=0
 
 # swiftlb_up MODE: MODE is loxilb's number (0 default/DNAT, 1 onearm, 2 fullnat).
@@ -12,8 +15,10 @@ swiftlb_up() {
     SLB_LOG_LEVEL=warning daemon_start --detach-on-exit || return 1
     SLB_DAEMON_PID=$(bg_pid daemon)
     record control swiftlb 0 idle_rss_mib "$(rss_mib "$SLB_DAEMON_PID")"
+    local pool=""
+    [[ $mode == 1 || $mode == 2 ]] && pool=10.$NET_OCTET.64.0/${SLB_SNAT_POOL_PREFIX:-26}
     out=$(in_ns "$NS_LB" "$PYTHON" "$TOOLS_DIR/api_load.py" --port "$SLB_API_PORT" main --net "$NET_OCTET" \
-        --servers "$TOPO_SERVERS" --mode "$mode") || return 1
+        --servers "$TOPO_SERVERS" --mode "$mode" --snat-sources "$pool") || return 1
     SLB_CREATED=1
     TARGET_WEB="http://$VIP:80/"
     TARGET_BULK=$VIP_BULK
