@@ -113,6 +113,18 @@ struct CreateCommandTests {
         #expect(sent.allowedSources == [AllowedSource(prefix: "10.0.0.0/8")])
     }
 
+    @Test("--snat-sources is SwiftLB's snatSources")
+    func snatSources() throws {
+        let command = try #require(
+            try parseCommand([
+                "create", "lb", "10.0.0.1", "--tcp=80:8080", "--endpoints=10.0.1.1", "--mode=fullnat",
+                "--snat-sources=10.9.0.0/28",
+            ]) as? CreateLoadBalancer)
+        let request = try #require(try command.requests().first)
+        let arguments = try entry(request).serviceArguments
+        #expect(arguments.snatSources == "10.9.0.0/28" && arguments.mode == 2)
+    }
+
     @Test("--detachEP is oper 2")
     func detach() throws {
         let command = try #require(
