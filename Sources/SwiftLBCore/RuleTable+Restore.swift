@@ -9,8 +9,13 @@ extension RuleTable {
         var ids: [UInt32: ServiceKey] = [:]
         for record in records {
             let rule: LBRule
+            // Older versions stored weights up to 65535; loxilb's (and now SwiftLB's) limit is 255.
+            var entry = record.entry
+            for index in entry.endpoints.indices where entry.endpoints[index].weight > 255 {
+                entry.endpoints[index].weight = 255
+            }
             do {
-                rule = try RuleValidator.validate(record.entry, maxEndpoints: maxEndpoints)
+                rule = try RuleValidator.validate(entry, maxEndpoints: maxEndpoints)
             } catch {
                 throw Self.damaged(record, "its entry no longer validates (\(error.message))")
             }

@@ -48,10 +48,12 @@ extension RuleValidator {
                 message: "\(field).targetPort \(endpoint.targetPort) is out of range; use 1 to 65535, or 0 for the "
                     + "service port")
         }
-        guard (0...65535).contains(endpoint.weight) else {
+        // loxilb's weight is a uint8: a larger one would make every loxicmd listing fail to decode.
+        guard (0...255).contains(endpoint.weight) else {
             throw .badRequest(
                 field: "\(field).weight",
-                message: "\(field).weight \(endpoint.weight) is out of range; use 1 to 65535 (0 counts as 1)")
+                message: "\(field).weight \(endpoint.weight) is out of range; use 1 to 255 (0 counts as 1), "
+                    + "as loxilb's weight is one byte")
         }
         return DatapathEndpoint(
             address: address, port: endpoint.targetPort == 0 ? servicePort : UInt16(endpoint.targetPort),

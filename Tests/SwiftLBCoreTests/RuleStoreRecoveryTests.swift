@@ -124,6 +124,16 @@ struct RuleStoreRecoveryTests {
         #expect(again?.status == 409)
     }
 
+    @Test("a stored weight above 255 (older versions) is restored as 255, not refused")
+    func restoreClampsLegacyWeights() async throws {
+        var entry = try RuleValidator.validate(Fixtures.entry("10.0.0.1")).entry
+        entry.endpoints[0].weight = 300
+        let record = ConfigRecord(key: Fixtures.key("10.0.0.1", 80), serviceID: 0, entry: entry)
+        let harness = Harness(config: InMemoryConfigStore(records: [record]))
+        try await harness.store.restore()
+        #expect(await harness.store.list().first?.endpoints.first?.weight == 255)
+    }
+
     @Test("restore refuses records that no longer validate or clash, naming the record")
     func restoreRefusesDamage() async throws {
         let valid = try RuleValidator.validate(Fixtures.entry("10.0.0.1"))

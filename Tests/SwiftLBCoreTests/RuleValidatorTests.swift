@@ -216,6 +216,8 @@ struct RuleValidatorTests {
             $0.endpoints[0].targetPort = -1
         },
         .init("weight 65536", field: "endpoints[0].weight", says: "out of range") { $0.endpoints[0].weight = 65536 },
+        // loxicmd decodes weight as a uint8: 256 broke every `loxicmd get lb` for every user.
+        .init("weight 256", field: "endpoints[0].weight", says: "use 1 to 255") { $0.endpoints[0].weight = 256 },
         .init("negative weight", field: "endpoints[0].weight", says: "out of range") { $0.endpoints[0].weight = -2 },
         .init("duplicate endpoint", field: "endpoints[1]", says: "listed twice") {
             $0.endpoints.append(LBEndpoint(endpointIP: "10.0.1.1", targetPort: 8080, weight: 5))
