@@ -84,6 +84,18 @@ import Testing
         #expect(services[0].endpoints.count == 3 && services[0].endpoints.allSatisfy { !$0.active })
     }
 
+    /// The BGP advertiser plans from this snapshot: without health in it, a VIP whose endpoints were all
+    /// down stayed announced (issue 14).
+    @Test func theRuleSnapshotCarriesHealthForTheAdvertiser() async throws {
+        try await store.create(Self.monitored())
+        for host in ["10.0.1.1", "10.0.2.1", "10.0.3.1"] {
+            await store.reportProbe(key: "\(host)_http_8080", status: ProbeStatus(up: false))
+        }
+        #expect(await store.ruleSnapshot().first?.endpoints.map(\.active) == [false, false, false])
+        await store.reportProbe(key: "10.0.3.1_http_8080", status: ProbeStatus(up: true))
+        #expect(await store.ruleSnapshot().first?.endpoints.map(\.active) == [false, false, true])
+    }
+
     @Test func updatingARuleKeepsItsEndpointsHealth() async throws {
         try await store.create(Self.monitored())
         await store.reportProbe(key: "10.0.1.1_http_8080", status: ProbeStatus(up: false))
