@@ -53,18 +53,6 @@ public enum TrafficControl {
         throw BPFError.from("detach from ifindex \(ifindex) \(direction.rawValue)", result: rc)
     }
 
-    /// The id of the program SwiftLB has attached at `direction` of `ifindex`, if any.
-    public static func attachedProgramID(ifindex: Int32, direction: Direction) -> UInt32? {
-        let hook = makeHook(ifindex: ifindex, direction: direction)
-        let opts = makeOpts()
-        defer {
-            hook.deallocate()
-            opts.deallocate()
-        }
-        guard bpf_tc_query(hook, opts) == 0 else { return nil }
-        return opts.pointee.prog_id
-    }
-
     // libbpf rejects option structs whose bytes past the last known field are not zero, and a
     // Swift value copy does not preserve padding: build them in zeroed memory and pass pointers.
     private static func makeHook(ifindex: Int32, direction: Direction) -> UnsafeMutablePointer<bpf_tc_hook> {

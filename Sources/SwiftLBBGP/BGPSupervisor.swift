@@ -95,9 +95,6 @@ public actor BGPSupervisor {
         self.policy = policy
     }
 
-    /// The attributes currently applied.
-    public func currentPolicy() -> AdvertisementPolicy { policy }
-
     /// One pass; the service calls it every `interval`.
     public func pass() async {
         guard let settings = await desired.currentSettings() else {

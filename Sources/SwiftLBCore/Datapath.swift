@@ -131,16 +131,14 @@ public struct ConnectionEntry: Hashable, Sendable {
     }
 }
 
-/// Datapath-wide limits, equal to the shared ABI header's (the datapath checks they agree).
+/// Datapath-wide limits, equal to the shared ABI header's (SwiftLBCore does not import it; the test
+/// `LimitsAgreementTests` checks that the numbers agree).
 public enum Limits {
     public static let maxServices = 16384
     /// Entries of the datapath's service match table: every port of a range and every secondary VIP
     /// takes one.
     public static let maxServiceKeys = 65536
-    /// Source prefixes of all rules' allow-lists together.
-    public static let maxAllowedSources = 16384
     public static let maxEndpointsPerService = 32
-    public static let conntrackEntries = 262_144
 }
 
 /// What the reconciler drives: the kernel datapath in production, an in-memory fake in tests.

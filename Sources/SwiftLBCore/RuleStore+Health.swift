@@ -142,11 +142,6 @@ extension RuleStore {
         }
     }
 
-    /// The active flag of each endpoint of rule `key`, in slot order (nil for no such rule).
-    public func endpointActivity(of key: ServiceKey) -> [Bool]? {
-        table.rules[key].map { health.applied(to: $0.rule).map(\.active) }
-    }
-
     private static func hostMark(_ request: EndPointHostState) throws(APIError) -> EndpointHealthBook.HostMark {
         guard let host = IPAddress(request.hostName) else {
             throw .badRequest(

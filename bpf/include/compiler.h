@@ -5,7 +5,7 @@
  * Branch hints, forced inlining and the volatile accessors that every header under bpf/lib
  * uses. Most of the datapath is inlined into the program entry points, so that no BPF-to-BPF
  * call frames eat into the 512-byte stack budget. The exceptions are global functions
- * (non-static, noinline: ct_table.h, lb_select.h, sctp.h), which the verifier checks once on
+ * (non-static, noinline: ct_table.h, ct.h, lb_select.h, sctp.h), which the verifier checks once on
  * their own instead of once per path that reaches them, and a few static noinline helpers that
  * keep a stage's stack frame small.
  */

@@ -2,8 +2,9 @@
 /*
  * ctx.h - the program context (struct __sk_buff) as the datapath sees it.
  *
- * The TC programs are the only entry points today. Every header reaches packet memory through
- * these accessors, so an XDP flavour later only has to provide the same few functions. Packet
+ * The TC programs are the only entry points. Every header reaches packet memory through these
+ * accessors; an XDP flavour would need more than them, since the rewrites use skb-only helpers
+ * (bpf_skb_store_bytes, bpf_l3/l4_csum_replace, bpf_skb_change_proto, bpf_redirect_neigh). Packet
  * pointers obtained here are invalidated by any helper that may move packet data
  * (bpf_skb_pull_data, bpf_skb_store_bytes, the checksum helpers): callers keep offsets, not
  * pointers, across such calls.

@@ -1,0 +1,13 @@
+import SwiftLBABI
+import SwiftLBCore
+import Testing
+
+/// SwiftLBCore states the datapath's limits without importing the ABI header; they must agree with it.
+struct LimitsAgreementTests {
+    @Test func coreLimitsEqualTheABIHeaders() {
+        #expect(Limits.maxServices == Int(SLB_MAX_SERVICES))
+        #expect(Limits.maxServiceKeys == Int(SLB_MAX_SERVICE_KEYS))
+        #expect(Limits.maxEndpointsPerService == Int(SLB_MAX_ENDPOINTS))
+        #expect(SNATPool.maxCount == UInt32(SLB_SNAT_POOL_MAX))
+    }
+}
