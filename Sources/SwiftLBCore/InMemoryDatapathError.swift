@@ -1,5 +1,5 @@
 /// Why `InMemoryDatapath` refused a call.
-public enum InMemoryDatapathError: Error, Sendable, Hashable, CustomStringConvertible {
+public enum InMemoryDatapathError: DatapathFailure, Sendable, Hashable, CustomStringConvertible {
     /// A failure requested with `failNext(_:)`.
     case injected(InMemoryDatapath.Call)
     /// The id is outside `0 ..< Limits.maxServices`.
@@ -10,6 +10,14 @@ public enum InMemoryDatapathError: Error, Sendable, Hashable, CustomStringConver
     case idInUse(UInt32, by: ServiceKey)
     /// Another id holds this key.
     case keyInUse(ServiceKey, byID: UInt32)
+
+    /// Whether the refusal is a limit (the API's 507).
+    public var isLimit: Bool {
+        switch self {
+        case .idOutOfRange, .tooManyEndpoints: true
+        case .injected, .idInUse, .keyInUse: false
+        }
+    }
 
     /// A sentence describing the refusal.
     public var description: String {

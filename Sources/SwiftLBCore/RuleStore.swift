@@ -92,6 +92,10 @@ public actor RuleStore {
             try await datapath.upsert(service(of: new))
         } catch {
             logger.error("datapath upsert failed", metadata: ["rule": "\(new.rule.key)", "error": "\(error)"])
+            if let failure = error as? any DatapathFailure, failure.isLimit {
+                throw .insufficientStorage(
+                    "the datapath has no room for \(new.rule.key) (\(error)); nothing was changed")
+            }
             throw .internalError(
                 "the datapath refused \(new.rule.key) (\(error)); nothing was changed. Check the daemon log and retry")
         }

@@ -54,7 +54,7 @@ extension EBPFDatapath {
             try selectionTables.update(serviceID, bytes)
         } catch {
             guard isNew, error.code == E2BIG else { throw error }
-            throw DatapathError.limit(
+            throw DatapathLimitError(
                 "at most \(SLB_MAX_SEL_TABLES) services can use hash, priority or persist at once; use rr or lc "
                     + "for this one or delete another such rule")
         }

@@ -13,10 +13,10 @@ struct WrittenEntries: Sendable {
 extension EBPFDatapath {
     func upsertNow(_ service: DatapathService) throws {
         guard service.id < UInt32(SLB_MAX_SERVICES) else {
-            throw DatapathError.limit("service id \(service.id) exceeds the datapath's \(SLB_MAX_SERVICES) slots")
+            throw DatapathLimitError("service id \(service.id) exceeds the datapath's \(SLB_MAX_SERVICES) slots")
         }
         guard service.endpoints.count <= Int(SLB_MAX_ENDPOINTS) else {
-            throw DatapathError.limit("\(service.endpoints.count) endpoints exceed the limit of \(SLB_MAX_ENDPOINTS)")
+            throw DatapathLimitError("\(service.endpoints.count) endpoints exceed the limit of \(SLB_MAX_ENDPOINTS)")
         }
         let id = service.id
         let newKeys = service.matchKeys
@@ -32,7 +32,7 @@ extension EBPFDatapath {
             try fresh ? [] : slotLayout(id: id, count: Int(previousService?.ep_count ?? 0))
         let slots = SlotLayout.assign(desired: service.endpoints, previous: previousSlots)
         guard slots.count <= Int(SLB_MAX_ENDPOINTS) else {
-            throw DatapathError.limit("\(slots.count) endpoint slots exceed the limit of \(SLB_MAX_ENDPOINTS)")
+            throw DatapathLimitError("\(slots.count) endpoint slots exceed the limit of \(SLB_MAX_ENDPOINTS)")
         }
         let newSet = slb_ep_set(endpoints: slots.map { $0?.abiEndpoint ?? slb_endpoint() })
         let table = service.selectionTable(slots: slots, size: Int(SLB_SEL_TABLE_SIZE))
@@ -79,6 +79,13 @@ extension EBPFDatapath {
             }
             for prefix in Set(service.allowedSources).subtracting(oldAllowed) {
                 _ = try? allowList.delete(slb_allow_key(serviceID: id, prefix))
+            }
+            // A hash map refuses a new key with E2BIG when it is full.
+            if let failure = error as? BPFError, failure.code == E2BIG {
+                throw DatapathLimitError(
+                    "a datapath table is full (\(failure.operation)): the service match table holds "
+                        + "\(SLB_MAX_SERVICE_KEYS) ports and secondary VIPs, the allow-lists \(SLB_MAX_ALLOWED_SOURCES) "
+                        + "prefixes in all; delete rules or shorten their port ranges and lists")
             }
             throw error
         }

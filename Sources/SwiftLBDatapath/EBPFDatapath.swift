@@ -320,13 +320,3 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
     }
 }
 
-/// A datapath request that cannot be carried out.
-public enum DatapathError: Error, CustomStringConvertible {
-    case limit(String)
-
-    public var description: String {
-        switch self {
-        case .limit(let message): "datapath limit: \(message)"
-        }
-    }
-}

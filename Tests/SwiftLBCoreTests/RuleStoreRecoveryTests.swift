@@ -39,6 +39,23 @@ struct RuleStoreRecoveryTests {
         #expect(try await harness.config.loadAll().map(\.serviceID) == [0, 1, 2])
     }
 
+    @Test("a datapath limit on create is a 507 (not a 500) and changes nothing")
+    func datapathLimitIs507() async throws {
+        // A store that lets through more endpoints than the datapath holds: the datapath's limit answers.
+        let datapath = InMemoryDatapath()
+        let config = InMemoryConfigStore()
+        let store = RuleStore(
+            config: config, datapath: datapath, logger: Fixtures.logger, maxServices: Limits.maxServices,
+            maxEndpoints: Limits.maxEndpointsPerService + 8)
+        let many = (1...(Limits.maxEndpointsPerService + 1)).map { ("10.0.3.\($0)", 8080, 1) }
+        let error = await apiError { try await store.create(Fixtures.entry("10.0.0.7", endpoints: many)) }
+        #expect(error?.status == 507)
+        #expect(error?.message.contains("no room") == true)
+        #expect(await store.list().isEmpty)
+        #expect(try await config.loadAll().isEmpty)
+        #expect(try await datapath.programmedServices().isEmpty)
+    }
+
     @Test("a config failure on create removes the new service from the datapath again")
     func configFailsOnCreate() async throws {
         let harness = try await twoRuleHarness()
