@@ -319,4 +319,3 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         }
     }
 }
-
