@@ -9,4 +9,6 @@ public protocol ConfigStore: Sendable {
     func save(_ record: ConfigRecord) async throws(ConfigStoreError)
     /// Deletes the record with `key`; deleting an absent key is not an error.
     func delete(key: ServiceKey) async throws(ConfigStoreError)
+    /// Deletes the records of every key in one durable write: all of them or none.
+    func delete(keys: [ServiceKey]) async throws(ConfigStoreError)
 }

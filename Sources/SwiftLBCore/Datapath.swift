@@ -141,6 +141,13 @@ public enum Limits {
     public static let maxEndpointsPerService = 32
 }
 
+extension Datapath {
+    /// One `remove(key:id:)` after the other.
+    public func remove(_ services: [(key: ServiceKey, id: UInt32)]) async throws {
+        for service in services { try await remove(key: service.key, id: service.id) }
+    }
+}
+
 /// What the reconciler drives: the kernel datapath in production, an in-memory fake in tests.
 ///
 /// Every call either fully succeeds or throws and leaves the service as it was.
@@ -149,6 +156,9 @@ public protocol Datapath: Sendable {
     func upsert(_ service: DatapathService) async throws
     /// Removes the service with this key and id; removing an absent service is not an error.
     func remove(key: ServiceKey, id: UInt32) async throws
+    /// Removes several services at once (deleting many rules: the kernel datapath sweeps its
+    /// conntrack table once for all of them). On a failure some may be removed already.
+    func remove(_ services: [(key: ServiceKey, id: UInt32)]) async throws
     /// The services currently programmed, sorted by key.
     func programmedServices() async throws -> [DatapathService]
     /// Counters of a service (both directions).

@@ -43,6 +43,13 @@ public actor InMemoryConfigStore: ConfigStore {
         writeCount += 1
     }
 
+    /// Deletes the records of `keys` at once, unless a failure was requested (then none).
+    public func delete(keys: [ServiceKey]) throws(ConfigStoreError) {
+        try consumeFailure("delete \(keys.count) records")
+        for key in keys { records[key] = nil }
+        writeCount += 1
+    }
+
     func consumeFailure(_ operation: String) throws(ConfigStoreError) {
         guard failingWrites > 0 else { return }
         failingWrites -= 1

@@ -76,15 +76,15 @@ public actor RuleStore {
                 "no load-balancer rule \(selector.summary) exists; list the rules with GET "
                     + "/netlox/v1/config/loadbalancer/all")
         }
-        for installed in matches { try await uninstall(installed) }
+        try await uninstall(matches)
     }
 
-    /// Deletes every rule; succeeds when there are none. Stops at the first failure, leaving the rules
-    /// not yet deleted in place.
+    /// Deletes every rule, all at once (one datapath sweep, one durable write); succeeds when there are
+    /// none. On a failure no rule is deleted.
     public func deleteAll() async throws(APIError) {
         await acquire()
         defer { release() }
-        for installed in table.sorted { try await uninstall(installed) }
+        try await uninstall(table.sorted)
     }
 
     func install(_ new: InstalledRule, replacing old: InstalledRule?) async throws(APIError) {
@@ -115,26 +115,40 @@ public actor RuleStore {
             metadata: ["rule": "\(new.rule.key)", "id": "\(new.serviceID)", "name": "\(new.rule.name)"])
     }
 
-    private func uninstall(_ installed: InstalledRule) async throws(APIError) {
-        let key = installed.rule.key
+    /// Removes `rules` from the datapath, then from the config store in one write, then from the table.
+    /// On a failure every one of them is programmed again and stays, so the call changes nothing.
+    private func uninstall(_ rules: [InstalledRule]) async throws(APIError) {
+        guard let first = rules.first else { return }
+        let what = rules.count == 1 ? "\(first.rule.key)" : "\(rules.count) rules"
         do {
-            try await datapath.remove(key: key, id: installed.serviceID)
+            try await datapath.remove(rules.map { (key: $0.rule.key, id: $0.serviceID) })
         } catch {
-            logger.error("datapath remove failed", metadata: ["rule": "\(key)", "error": "\(error)"])
+            logger.error("datapath remove failed", metadata: ["rules": "\(what)", "error": "\(error)"])
+            let undone = await reinstall(rules, after: error)
             throw .internalError(
-                "the datapath could not remove \(key) (\(error)); the rule is unchanged. Check the daemon log and retry"
-            )
+                "the datapath could not remove \(what) (\(error)); \(undone). Check the daemon log and retry")
         }
         do {
-            try await config.delete(key: key)
+            try await config.delete(keys: rules.map(\.rule.key))
         } catch {
-            let undone = await undo(.upsert(service(of: installed)), after: error)
+            let undone = await reinstall(rules, after: error)
             throw .internalError(
-                "deleting \(key) from the config store failed (\(error)); \(undone). Check that the config database "
-                    + "is writable and retry")
+                "deleting \(what) from the config store failed (\(error)); \(undone). Check that the config "
+                    + "database is writable and retry")
         }
-        table.drop(key)
-        logger.info("rule deleted", metadata: ["rule": "\(key)", "id": "\(installed.serviceID)"])
+        for installed in rules {
+            table.drop(installed.rule.key)
+            logger.info("rule deleted", metadata: ["rule": "\(installed.rule.key)", "id": "\(installed.serviceID)"])
+        }
+    }
+
+    /// Programs `rules` again after a failed removal; returns a clause for the error message.
+    private func reinstall(_ rules: [InstalledRule], after failure: any Error) async -> String {
+        for installed in rules {
+            let undone = await undo(.upsert(service(of: installed)), after: failure)
+            guard undone.hasPrefix("the datapath change was rolled back") else { return undone }
+        }
+        return "the datapath change was rolled back, so nothing was changed"
     }
 
     /// Puts the datapath back after a failed config write; returns a clause for the error message.

@@ -40,7 +40,6 @@ extension EBPFDatapath {
     /// clients and open-flow counts, so a new service in the same slot starts clean.
     func forgetSelectionState(serviceID: UInt32) throws(BPFError) {
         try selectionTables.delete(serviceID)
-        try forgetPersistence(serviceID: serviceID)
         for slot in 0..<UInt32(SLB_MAX_ENDPOINTS) {
             try openFlows.update(serviceID * UInt32(SLB_MAX_ENDPOINTS) + slot, 0)
         }
@@ -60,9 +59,9 @@ extension EBPFDatapath {
         }
     }
 
-    /// Forgets every client a persist service remembered.
-    func forgetPersistence(serviceID: UInt32) throws(BPFError) {
-        for key in try persistence.keys(limit: Int(SLB_PERSIST_ENTRIES)) where key.svc_id == serviceID {
+    /// Forgets every client the persist services `serviceIDs` remembered (one pass over the map).
+    func forgetPersistence(serviceIDs: Set<UInt32>) throws(BPFError) {
+        for key in try persistence.keys(limit: Int(SLB_PERSIST_ENTRIES)) where serviceIDs.contains(key.svc_id) {
             try persistence.delete(key)
         }
     }

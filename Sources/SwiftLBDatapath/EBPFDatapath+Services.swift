@@ -49,7 +49,7 @@ extension EBPFDatapath {
             }
             if fresh {
                 try resetCounters(id: id, fresh: true, slots: 0..<Int(SLB_MAX_ENDPOINTS))
-                try forgetPersistence(serviceID: id)
+                try forgetPersistence(serviceIDs: [id])
             } else {
                 // Only slots that changed hands start from zero; endpoints that stay keep theirs.
                 let changed = (0..<Int(SLB_MAX_ENDPOINTS)).filter { slot in

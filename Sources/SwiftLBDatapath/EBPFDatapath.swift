@@ -105,10 +105,21 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
     }
 
     public func remove(key: ServiceKey, id: UInt32) async throws {
-        try removeNow(key: key, id: id)
-        flushConnections(serviceID: id)
-        try syncEchoMarker(vip: key.vip)
-        try forgetSelectionState(serviceID: id)
+        try await remove([(key: key, id: id)])
+    }
+
+    /// Removes the services' map entries, then sweeps the conntrack table once for the flows of all
+    /// of them: a sweep touches every slot (about 5 ms for the default table), one per service made
+    /// deleting 700 rules take 3.5 s.
+    public func remove(_ removed: [(key: ServiceKey, id: UInt32)]) async throws {
+        for service in removed { try removeNow(key: service.key, id: service.id) }
+        let ids = Set(removed.map(\.id))
+        conntrack.forEachEntry { entry in
+            if ids.contains(entry.value.svc_id) { conntrack.deleteIfUnchanged(entry) }
+        }
+        for vip in Set(removed.map(\.key.vip)) { try syncEchoMarker(vip: vip) }
+        try forgetPersistence(serviceIDs: ids)
+        for id in ids { try forgetSelectionState(serviceID: id) }
     }
 
     public func programmedServices() async throws -> [DatapathService] {
@@ -285,12 +296,6 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
             let index = id * UInt32(SLB_MAX_ENDPOINTS) + UInt32(slot)
             try endpointStats.update(index, allCPUs: slb_stats())
             try openFlows.update(index, 0)
-        }
-    }
-
-    private func flushConnections(serviceID: UInt32) {
-        conntrack.forEachEntry { entry in
-            if entry.value.svc_id == serviceID { conntrack.deleteIfUnchanged(entry) }
         }
     }
 

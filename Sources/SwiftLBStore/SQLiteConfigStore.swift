@@ -97,6 +97,19 @@ public final class SQLiteConfigStore: ConfigStore {
         }
     }
 
+    /// Deletes the records of `keys` in one transaction (one fsync): all or none.
+    public func delete(keys: [ServiceKey]) async throws(ConfigStoreError) {
+        let texts = keys.map(\.description)
+        do {
+            try await queue.write { db in
+                for text in texts { try db.execute(sql: "DELETE FROM lb_rule WHERE key = ?", arguments: [text]) }
+            }
+        } catch {
+            throw ConfigStoreError(
+                operation: "deleting \(texts.count) rules from \(path)", reason: Self.describe(error))
+        }
+    }
+
     /// The value of `PRAGMA name` on the store's connection, as text (tests check durability settings).
     func pragma(_ name: String) async throws -> String? {
         try await queue.read { db in

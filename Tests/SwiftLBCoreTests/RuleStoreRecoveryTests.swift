@@ -115,6 +115,22 @@ struct RuleStoreRecoveryTests {
         #expect(await harness.names() == [""])
     }
 
+    @Test("delete all removes every rule in one config write, and a failed write keeps them all")
+    func deleteAllIsOneWrite() async throws {
+        let harness = try await twoRuleHarness()
+        await harness.config.failNextWrites()
+        let error = await apiError { try await harness.store.deleteAll() }
+        #expect(error?.status == 500)
+        #expect(await harness.datapath.dump() == Self.twoRules)
+        #expect(await harness.ips() == ["10.0.0.1", "10.0.0.2"])
+        #expect(try await harness.config.loadAll().count == 2)
+        let writes = await harness.config.writeCount
+        try await harness.store.deleteAll()
+        #expect(await harness.config.writeCount == writes + 1)
+        #expect(await harness.store.list().isEmpty)
+        #expect(try await harness.datapath.programmedServices().isEmpty)
+    }
+
     @Test("a restarted store over the same config lists the same rules and programs the same datapath")
     func restoreAfterRestart() async throws {
         let harness = try await twoRuleHarness()

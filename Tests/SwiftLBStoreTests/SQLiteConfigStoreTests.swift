@@ -54,6 +54,19 @@ struct SQLiteConfigStoreTests {
         #expect(try await store.loadAll() == [web])
     }
 
+    @Test("several keys are deleted in one write, absent ones ignored, and stay deleted after reopening")
+    func deleteMany() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("config.db")
+        let store = try SQLiteConfigStore(path: path)
+        let records = try [("10.0.0.1", 0), ("10.0.0.2", 1), ("10.0.0.3", 2)].map { try Self.record($0.0, id: $0.1) }
+        for record in records { try await store.save(record) }
+        try await store.delete(keys: [records[0].key, records[2].key, records[2].key])
+        #expect(try await store.loadAll() == [records[1]])
+        #expect(try await SQLiteConfigStore(path: path).loadAll() == [records[1]])
+    }
+
     @Test("saving an existing key replaces its record")
     func upsert() async throws {
         let directory = try TemporaryDirectory()

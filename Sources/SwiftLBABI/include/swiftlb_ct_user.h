@@ -169,6 +169,20 @@ static inline __u64 slb_ct_user_read_slot(const struct slb_ct_slot *slots, __u32
 	return __atomic_load_n(&slots[index].ctl, __ATOMIC_RELAXED) == ctl ? ctl : 0;
 }
 
+/*
+ * The first LIVE slot at or after `from` (at least 1), or `count` when there is none. Reads
+ * control words only; the caller copies the slot with slb_ct_user_read_slot, which checks again
+ * that it is LIVE.
+ */
+static inline __u32 slb_ct_user_next_live(const struct slb_ct_slot *slots, __u32 count, __u32 from)
+{
+	for (__u32 i = from ? from : 1; i < count; i++) {
+		if (slb_ct_slot_state(slb_ct_user_ctl(&slots[i])) == SLB_CT_SLOT_LIVE)
+			return i;
+	}
+	return count;
+}
+
 /* The first free slot of the window (its control word in *ctl), 0 when none; -EEXIST if taken. */
 static inline int slb_ct_user_free_slot(const struct slb_ct_slot *slots, __u32 count,
 					const struct slb_ct_key *key, __u32 hash, __u64 *ctl)
