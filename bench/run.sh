@@ -28,6 +28,8 @@ ROOT=$(cd "$BENCH_DIR/.." && pwd)
 TOOLS_DIR=$BENCH_DIR/tools
 # shellcheck source=../e2e/lib/common.sh
 source "$ROOT/e2e/lib/common.sh"
+# shellcheck source=../e2e/lib/nginx.sh
+source "$ROOT/e2e/lib/nginx.sh"
 for f in "$BENCH_DIR"/lib/*.sh "$BENCH_DIR"/lib/contenders/*.sh; do
     # shellcheck disable=SC1090
     source "$f"

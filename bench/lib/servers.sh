@@ -1,36 +1,14 @@
 # shellcheck shell=bash
 # Backends of the benchmark topology: nginx answering a small HTTP body on :8080 in every server
 # namespace (2 workers, keep-alive) and an iperf3 server on :5201 in server 1 (TCP and UDP
-# tests). Started with bg_start (PID files in STATE_DIR), stopped with servers_down. Sourced.
+# tests). Started with bg_start (PID files in STATE_DIR; nginx's configuration from
+# e2e/lib/nginx.sh), stopped with servers_down. Sourced.
 
 # servers_up: starts the backends; returns 1 if one does not answer.
 servers_up() {
-    local k dir
+    local k
     for ((k = 1; k <= TOPO_SERVERS; k++)); do
-        dir=$STATE_DIR/srv$k
-        mkdir -p "$dir"
-        cat >"$dir/nginx.conf" <<CONF
-worker_processes 2;
-daemon off;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events { worker_connections 8192; }
-http {
-    access_log off;
-    keepalive_requests 10000000;
-    keepalive_timeout 60s;
-    client_body_temp_path $dir/body;
-    proxy_temp_path $dir/proxy;
-    fastcgi_temp_path $dir/fastcgi;
-    uwsgi_temp_path $dir/uwsgi;
-    scgi_temp_path $dir/scgi;
-    server {
-        listen ${SRV_IP[k]}:$HTTP_PORT backlog=4096;
-        location / { return 200 "srv$k\n"; }
-    }
-}
-CONF
-        bg_start "srv$k-nginx" "${NS_SRV[k]}" nginx -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf"
+        nginx_srv_start "$k" "$STATE_DIR/srv$k" || return 1
     done
     bg_start srv1-iperf3 "${NS_SRV[1]}" iperf3 -s -B "${SRV_IP[1]}" -p "$BULK_PORT"
     for ((k = 1; k <= TOPO_SERVERS; k++)); do

@@ -1,12 +1,13 @@
-# shellcheck shell=bash
+# shellcheck shell=bash source-path=SCRIPTDIR disable=SC2034 # variables used by the sourcing scripts
 # e2e/churn: addresses, nginx backends, kernel TCP counters (nstat), datapath counters and the
 # servers' TIME_WAIT peers.
 # Sourced by churn's setup, check and teardown after common.sh and scenario_init.
+# shellcheck source=../lib/nginx.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/nginx.sh"
 
 # The three services, one VIP each (all on no interface: the client routes 10.N.100.0/24 to
 # the lb namespace like VIP): full NAT from the instance's pool, onearm from the rule's pool,
 # full NAT from a rule's single address.
-# shellcheck disable=SC2034 # used by the scripts that source this file
 VIP_ONEARM="10.$NET_OCTET.100.2"
 VIP_SINGLE="10.$NET_OCTET.100.3"
 POOL_INSTANCE="10.$NET_OCTET.200.0/28"
@@ -21,37 +22,13 @@ CT_ENTRIES=1048576
 # The client's local ports, as in issue 21 (Linux's default is 32768-60999).
 CLIENT_PORT_RANGE=${SLB_CHURN_PORT_RANGE:-1024 65535}
 
-# nginx_start: nginx on SRV_IP[k]:HTTP_PORT in every server namespace (2 workers; the same
-# configuration as bench/lib/servers.sh), answering "srvK"; process srvK-nginx (bg_start).
-# Returns 1 if one does not answer within 10 s.
+# nginx_start: nginx on SRV_IP[k]:HTTP_PORT in every server namespace (e2e/lib/nginx.sh, as the
+# benchmark's), answering "srvK"; process srvK-nginx (bg_start). Returns 1 if one does not answer
+# within 10 s.
 nginx_start() {
-    local k dir i
+    local k i
     for ((k = 1; k <= TOPO_SERVERS; k++)); do
-        dir=$NGINX_DIR/srv$k
-        mkdir -p "$dir" || return 1
-        cat >"$dir/nginx.conf" <<CONF
-worker_processes 2;
-daemon off;
-pid $dir/nginx.pid;
-error_log $STATE_DIR/srv$k-nginx-error.log warn;
-events { worker_connections 8192; }
-http {
-    access_log off;
-    keepalive_requests 10000000;
-    keepalive_timeout 60s;
-    client_body_temp_path $dir/body;
-    proxy_temp_path $dir/proxy;
-    fastcgi_temp_path $dir/fastcgi;
-    uwsgi_temp_path $dir/uwsgi;
-    scgi_temp_path $dir/scgi;
-    server {
-        listen ${SRV_IP[k]}:$HTTP_PORT backlog=4096;
-        location / { return 200 "srv$k\n"; }
-    }
-}
-CONF
-        bg_start "srv$k-nginx" "${NS_SRV[k]}" nginx -p "$dir" -e "$STATE_DIR/srv$k-nginx-error.log" \
-            -c "$dir/nginx.conf" || return 1
+        nginx_srv_start "$k" "$NGINX_DIR/srv$k" || return 1
     done
     for ((k = 1; k <= TOPO_SERVERS; k++)); do
         for ((i = 0; i < 100; i++)); do
@@ -61,7 +38,7 @@ CONF
         done
         ((i < 100)) || {
             echo "nginx of srv$k does not answer on ${SRV_IP[k]}:$HTTP_PORT; its logs:"
-            tail -n 5 "$STATE_DIR/srv$k-nginx.log" "$STATE_DIR/srv$k-nginx-error.log" 2>/dev/null
+            tail -n 5 "$STATE_DIR/srv$k-nginx.log" "$NGINX_DIR/srv$k/error.log" 2>/dev/null
             return 1
         }
     done
