@@ -10,14 +10,15 @@ public enum RuleSelector: Sendable, Equatable {
 }
 
 extension RuleSelector {
-    /// The keys and names this selector matches, after checking its parameters (400 on bad ones).
-    func matcher() throws(APIError) -> (LBRule) -> Bool {
+    /// The key of the only rule this selector can match (nil when it selects by name), and the test
+    /// a rule must pass, after checking its parameters (400 on bad ones).
+    func matcher() throws(APIError) -> (key: ServiceKey?, matches: (LBRule) -> Bool) {
         switch self {
         case .name(let name):
             guard !name.isEmpty else {
                 throw .badRequest(field: "lb_name", message: "the rule name is empty; give the name to delete")
             }
-            return { $0.name == name }
+            return (nil, { $0.name == name })
         case .service(let externalIP, let port, let portMax, let proto, let hostURL):
             guard let vip = IPAddress(externalIP) else {
                 throw .badRequest(
@@ -35,7 +36,7 @@ extension RuleSelector {
             // The rule's first port identifies it; a range end, when given, must be the rule's.
             let rangeEnd = portMax.flatMap { $0 == 0 || $0 == port ? nil : $0 }
             let anyHost = hostURL == nil || hostURL == "" || hostURL?.lowercased() == "any"
-            return { anyHost && $0.key == key && (rangeEnd == nil || Int($0.portMax) == rangeEnd) }
+            return (key, { anyHost && $0.key == key && (rangeEnd == nil || Int($0.portMax) == rangeEnd) })
         }
     }
 

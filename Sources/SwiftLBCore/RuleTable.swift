@@ -68,9 +68,11 @@ struct RuleTable: Sendable {
         return .replace(old: old, new: InstalledRule(serviceID: old.serviceID, rule: rule))
     }
 
-    /// The rules `selector` matches, sorted by key.
+    /// The rules `selector` matches, sorted by key: one lookup when it names a rule's key, so that
+    /// deleting one rule among 10,000 costs what it costs among 10.
     func matching(_ selector: RuleSelector) throws(APIError) -> [InstalledRule] {
-        let matches = try selector.matcher()
+        let (key, matches) = try selector.matcher()
+        if let key { return rules[key].map { matches($0.rule) ? [$0] : [] } ?? [] }
         return sorted.filter { matches($0.rule) }
     }
 
