@@ -182,7 +182,7 @@ churn() {
     TOPO_READY=no
     fresh_topology || return 1
     CURRENT=$func
-    if "${func}_up" $arg; then
+    if SLB_BENCH_CT_ENTRIES=1048576 "${func}_up" $arg; then
         measure_churn "$name" "$TARGET_WEB"
     else
         echo "warning: $name did not start for the churn run" >&2

@@ -210,7 +210,9 @@ def churn_table(data):
 def control_table(data):
     lines = ["| SwiftLB control plane | value |", "|---|---:|"]
     idle = data.get(("control", "swiftlb", "0", "idle_rss_mib"), [])
-    lines.append(f"| daemon RSS at idle, 0 services (MiB) | {cell(idle, '{:.1f}')} |")
+    maps = data.get(("control", "swiftlb", "0", "bpf_map_rss_mib"), [])
+    lines.append(f"| daemon RSS at idle, 0 services, without mapped BPF maps (MiB) | {cell(idle, '{:.1f}')} |")
+    lines.append(f"| mapped BPF maps resident (the conntrack table; MiB) | {cell(maps, '{:.1f}')} |")
     sizes = sorted({int(k[2]) for k in data if k[0] == "control" and k[1] == "swiftlb" and k[3] == "create_s"})
     total_s, total_n = 0.0, 0
     for size in sizes:
@@ -222,9 +224,12 @@ def control_table(data):
         total_s, total_n = total_s + seconds, total_n + created
         lines.append(f"| grow to {size} services: {created:.0f} POSTs through the API (s, per service ms) | "
                      f"{seconds:.2f} ({seconds / created * 1000:.2f}) |")
-        lines.append(f"| daemon RSS with {size} services (MiB) | {rss:.1f} |")
+        lines.append(f"| daemon RSS with {size} services, without mapped BPF maps (MiB) | {rss:.1f} |")
     if total_n:
         lines.append(f"| all {total_n:.0f} services created (s) | {total_s:.2f} |")
+    for key in sorted((k for k in data if k[:2] == ("control", "swiftlb") and k[3] == "delete_all_s"),
+                      key=lambda k: int(k[2])):
+        lines.append(f"| DELETE all, {key[2]} services, one request (s) | {cell(data[key], '{:.3f}')} |")
     return lines
 
 
