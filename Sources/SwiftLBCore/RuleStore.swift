@@ -38,15 +38,26 @@ public actor RuleStore {
     public func restore() async throws {
         await acquire()
         defer { release() }
+        let clock = ContinuousClock()
+        let start = clock.now
         let records = try await config.loadAll()
+        let loaded = clock.now
         let restored = try RuleTable(records: records, maxServices: table.maxServices, maxEndpoints: maxEndpoints)
+        let validated = clock.now
         let operations = try await Reconciler(datapath: datapath)
             .reconcile(desired: restored.services, reprogramUnchanged: true)
         table = restored
         probeTargetCache = nil  // a new table's version may equal the old one's
+        func ms(_ from: ContinuousClock.Instant, _ to: ContinuousClock.Instant) -> String {
+            "\((to - from).components.attoseconds / 1_000_000_000_000_000 + (to - from).components.seconds * 1000)"
+        }
         logger.info(
             "restored load-balancer rules",
-            metadata: ["rules": "\(restored.rules.count)", "datapath-operations": "\(operations.count)"])
+            metadata: [
+                "rules": "\(restored.rules.count)", "datapath-operations": "\(operations.count)",
+                "load-ms": "\(ms(start, loaded))", "validate-ms": "\(ms(loaded, validated))",
+                "program-ms": "\(ms(validated, clock.now))",
+            ])
     }
 
     /// Validates fully, then programs the datapath and persists; on any failure nothing changes (rollback).
