@@ -171,4 +171,23 @@ public protocol Datapath: Sendable {
     /// snake_case reason name ("rx", "ct_hit", "drop_no_endpoint", ...). Reasons never seen may be
     /// absent or zero; a name always means the same reason across releases.
     func packetCounters() async throws -> [String: UInt64]
+    /// Deletes flows idle past their state's timeout and recounts each endpoint's open flows (lc)
+    /// from what remains: the periodic conntrack sweep.
+    func sweepConnections() async throws -> ConnectionSweep
+    /// Writes the addresses of the namespace's interfaces that translated flows leave from (onearm,
+    /// NAT64) into the datapath.
+    func refreshInterfaceAddresses() async throws
+}
+
+/// What one conntrack sweep changed.
+public struct ConnectionSweep: Sendable, Equatable {
+    /// Entries deleted because their flow was idle past its timeout.
+    public var removed: Int
+    /// Open-flow counts (lc) corrected.
+    public var recounted: Int
+
+    public init(removed: Int, recounted: Int) {
+        self.removed = removed
+        self.recounted = recounted
+    }
 }

@@ -116,6 +116,19 @@ public actor InMemoryDatapath: Datapath {
         return packetCounterValues
     }
 
+    /// Records the sweep; the fake tracks no flows, so nothing is removed or recounted.
+    public func sweepConnections() throws(InMemoryDatapathError) -> ConnectionSweep {
+        try consumeFailure(.read)
+        log.append("sweep")
+        return ConnectionSweep(removed: 0, recounted: 0)
+    }
+
+    /// Records the refresh; the fake has no interfaces.
+    public func refreshInterfaceAddresses() throws(InMemoryDatapathError) {
+        try consumeFailure(.read)
+        log.append("refresh interface addresses")
+    }
+
     /// The programmed state, one line per service sorted by key, e.g.
     /// `svc 3 10.0.0.1:80/tcp sel=rr mode=default eps=[10.0.1.1:8080 w1, 10.0.1.2:8080 w2]`.
     public func dump() -> String {

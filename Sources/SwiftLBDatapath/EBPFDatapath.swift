@@ -122,6 +122,16 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         for id in ids { try forgetSelectionState(serviceID: id) }
     }
 
+    public func sweepConnections() async throws -> ConnectionSweep {
+        let removed = try collectExpiredConnections()
+        // lc reads these counts: recount after the sweep so removed flows give theirs back.
+        return ConnectionSweep(removed: removed, recounted: try recountOpenFlows())
+    }
+
+    public func refreshInterfaceAddresses() async throws {
+        try syncInterfaceAddresses()
+    }
+
     public func programmedServices() async throws -> [DatapathService] {
         try readServices()
     }

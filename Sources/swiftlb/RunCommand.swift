@@ -120,7 +120,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("cannot pin the datapath's stage programs: \(error)")
         }
         let watcher = InterfaceWatchService(attacher: attacher, datapath: kernel, logger: logger)
-        watcher.syncAddresses()
+        await watcher.syncAddresses()
         let bgpSubsystem = try await bgp.makeSubsystem(config: config, configDb: configDb, store: store, logger: logger)
         let app = makeApplication(
             store: store, version: VersionInfo(version: SwiftLBVersion.current), host: apiHost, port: apiPort,
