@@ -503,27 +503,52 @@ __attribute__((noinline)) int slb_nat_port_taken(const struct slb_ct_key *rev_ke
 }
 
 /*
+ * Tries SLB_NAT_PORT_TRIES consecutive source ports from offset `start` of
+ * [SLB_NAT_PORT_MIN, SLB_NAT_PORT_MAX] for the reply entry `rev_key`/`val` of the new flow
+ * `fwd_key`: the first port whose reply key is free (BPF_NOEXIST), or was left behind by this
+ * same client tuple (slb_nat_port_taken), gets the entry. Returns 0 with the port in
+ * rev_key->dport, -EEXIST when every tried port was taken, or the failed update's error. The
+ * search of both families (slb_ct_create_snat, slb_ct6_create_snat).
+ */
+static __always_inline long slb_nat_port_claim(struct slb_ct_key *rev_key,
+					       const struct slb_ct_key *fwd_key,
+					       const struct slb_ct_val *val, __u32 start)
+{
+	const __u32 range = SLB_NAT_PORT_MAX - SLB_NAT_PORT_MIN + 1;
+	long err;
+	__u32 i;
+
+	for (i = 0; i < SLB_NAT_PORT_TRIES; i++) {
+		rev_key->dport = bpf_htons(SLB_NAT_PORT_MIN + (start + i) % range);
+		err = slb_ct_add(rev_key, val);
+		if (err == -EEXIST && !slb_nat_port_taken(rev_key, fwd_key))
+			err = slb_ct_put(rev_key, val);
+		if (err != -EEXIST)
+			return err;
+	}
+	return -EEXIST;
+}
+
+/*
  * Creates both entries of a new full NAT / onearm flow: the client's packets are rewritten to
  * `snat`:<port> -> endpoint `be`, the endpoint's replies back to VIP:vport -> client. The port
  * is allocated here so that two clients with the same source port never share a reply key:
- * starting at the client's own port (slb_nat_port_start), at most SLB_NAT_PORT_TRIES
- * consecutive ports of [SLB_NAT_PORT_MIN, SLB_NAT_PORT_MAX] are tried, and the first whose reply key
- * (endpoint -> snat:port) can be inserted with BPF_NOEXIST is taken. The forward entry goes in
- * last, also with BPF_NOEXIST: a CPU that created the flow first wins and the reply entry made
- * here is removed again. A port held by another flow, live, idle, expired or closed within the
+ * starting at the client's own port (slb_nat_port_start), slb_nat_port_claim takes the first
+ * port whose reply key (endpoint -> snat:port) is free. The forward entry goes in last, also
+ * with BPF_NOEXIST: a CPU that created the flow first wins and the reply entry made here is
+ * removed again. A port held by another flow, live, idle, expired or closed within the
  * endpoint's TIME_WAIT, counts as taken (it is freed by lazy expiry or the garbage collector);
- * only a reply entry this same client tuple left behind is taken over (slb_nat_port_taken). Returns 0 when the flow is tracked afterwards, SLB_CT_ERR_NO_PORT when every tried port
- * was taken, SLB_CT_ERR_INSERT when a map update failed.
+ * only a reply entry this same client tuple left behind is taken over. Returns 0 when the flow
+ * is tracked afterwards, SLB_CT_ERR_NO_PORT when every tried port was taken,
+ * SLB_CT_ERR_INSERT when a map update failed.
  */
 static __always_inline int slb_ct_create_snat(const struct slb_ct_key *key,
 					      const struct slb_pkt *pkt, __u32 svc_id,
 					      const struct slb_backend *be, __be32 snat, __u64 now)
 {
-	const __u32 range = SLB_NAT_PORT_MAX - SLB_NAT_PORT_MIN + 1;
 	struct slb_ct_key rev_key;
 	struct slb_ct_val val;
-	__u32 start, i;
-	__be16 port = 0;
+	__u32 start;
 	long err;
 
 	slb_ct_val_init(&val, pkt, svc_id, be, now);
@@ -540,24 +565,15 @@ static __always_inline int slb_ct_create_snat(const struct slb_ct_key *key,
 	start = slb_nat_port_start(
 		pkt->sport, slb_jhash_3words(pkt->saddr, be->addr,
 					     ((__u32)pkt->sport << 16) | pkt->dport, pkt->proto));
-	for (i = 0; i < SLB_NAT_PORT_TRIES; i++) {
-		rev_key.dport = bpf_htons(SLB_NAT_PORT_MIN + (start + i) % range);
-		err = slb_ct_add(&rev_key, &val);
-		if (err == -EEXIST && !slb_nat_port_taken(&rev_key, key))
-			err = slb_ct_put(&rev_key, &val);
-		if (!err) {
-			port = rev_key.dport;
-			break;
-		}
-		if (err != -EEXIST) {
-			slb_ct_insert_failed(err);
-			return SLB_CT_ERR_INSERT;
-		}
-	}
-	if (!port)
+	err = slb_nat_port_claim(&rev_key, key, &val, start);
+	if (err == -EEXIST)
 		return SLB_CT_ERR_NO_PORT;
+	if (err) {
+		slb_ct_insert_failed(err);
+		return SLB_CT_ERR_INSERT;
+	}
 
-	slb_ct_set_nat(&val, SLB_DIR_FWD, SLB_NAT_SRC | SLB_NAT_DST, snat, port, be->addr,
+	slb_ct_set_nat(&val, SLB_DIR_FWD, SLB_NAT_SRC | SLB_NAT_DST, snat, rev_key.dport, be->addr,
 		       be->port);
 
 	err = slb_ct_add(key, &val);

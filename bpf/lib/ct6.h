@@ -127,10 +127,8 @@ static __always_inline int slb_ct6_create_snat(const struct slb_ct_key *key,
 					       __u64 now, struct slb_ct_key *rev,
 					       struct slb_ct_val *val)
 {
-	const __u32 range = SLB_NAT_PORT_MAX - SLB_NAT_PORT_MIN + 1;
 	__u8 flags = SLB_NAT_SRC | SLB_NAT_DST;
-	__u32 start, i;
-	__be16 port = 0;
+	__u32 start;
 	long err;
 
 	if (be->family != SLB_AF_INET6)
@@ -150,22 +148,13 @@ static __always_inline int slb_ct6_create_snat(const struct slb_ct_key *key,
 				   slb_jhash_3words(p->base.saddr, slb_addr6_fold(be->addr),
 						    ((__u32)p->base.sport << 16) | p->base.dport,
 						    p->base.proto));
-	for (i = 0; i < SLB_NAT_PORT_TRIES; i++) {
-		rev->dport = bpf_htons(SLB_NAT_PORT_MIN + (start + i) % range);
-		err = slb_ct_add(rev, val);
-		if (err == -EEXIST && !slb_nat_port_taken(rev, key))
-			err = slb_ct_put(rev, val);
-		if (!err) {
-			port = rev->dport;
-			break;
-		}
-		if (err != -EEXIST)
-			return SLB_CT_ERR_INSERT;
-	}
-	if (!port)
+	err = slb_nat_port_claim(rev, key, val, start);
+	if (err == -EEXIST)
 		return SLB_CT_ERR_NO_PORT;
+	if (err)
+		return SLB_CT_ERR_INSERT;
 
-	slb_ct6_set_nat(val, SLB_DIR_FWD, flags, snat, port, be->addr, be->port, be->family);
+	slb_ct6_set_nat(val, SLB_DIR_FWD, flags, snat, rev->dport, be->addr, be->port, be->family);
 	err = slb_ct_add(key, val);
 	if (err)
 		slb_ct_del(rev);
