@@ -115,7 +115,7 @@ public actor RuleStore {
         } catch {
             let reversal: ReconcileOperation =
                 old.map { .upsert(service(of: $0)) } ?? .remove(key: new.rule.key, id: new.serviceID)
-            let undone = await undo(reversal, after: error)
+            let undone = await undo([reversal], after: error)
             throw .internalError(
                 "saving \(new.rule.key) to the config store failed (\(error)); \(undone). Check that the config "
                     + "database is writable and retry")
@@ -131,18 +131,19 @@ public actor RuleStore {
     private func uninstall(_ rules: [InstalledRule]) async throws(APIError) {
         guard let first = rules.first else { return }
         let what = rules.count == 1 ? "\(first.rule.key)" : "\(rules.count) rules"
+        let reinstall = rules.map { ReconcileOperation.upsert(service(of: $0)) }
         do {
             try await datapath.remove(rules.map { (key: $0.rule.key, id: $0.serviceID) })
         } catch {
             logger.error("datapath remove failed", metadata: ["rules": "\(what)", "error": "\(error)"])
-            let undone = await reinstall(rules, after: error)
+            let undone = await undo(reinstall, after: error)
             throw .internalError(
                 "the datapath could not remove \(what) (\(error)); \(undone). Check the daemon log and retry")
         }
         do {
             try await config.delete(keys: rules.map(\.rule.key))
         } catch {
-            let undone = await reinstall(rules, after: error)
+            let undone = await undo(reinstall, after: error)
             throw .internalError(
                 "deleting \(what) from the config store failed (\(error)); \(undone). Check that the config "
                     + "database is writable and retry")
@@ -153,29 +154,23 @@ public actor RuleStore {
         }
     }
 
-    /// Programs `rules` again after a failed removal; returns a clause for the error message.
-    private func reinstall(_ rules: [InstalledRule], after failure: any Error) async -> String {
-        for installed in rules {
-            let undone = await undo(.upsert(service(of: installed)), after: failure)
-            guard undone.hasPrefix("the datapath change was rolled back") else { return undone }
+    /// Puts the datapath back after a failed step, one operation after the other, stopping at the first
+    /// that fails; returns a clause for the error message.
+    private func undo(_ operations: [ReconcileOperation], after failure: any Error) async -> String {
+        for operation in operations {
+            do {
+                switch operation {
+                case .upsert(let service): try await datapath.upsert(service)
+                case .remove(let key, let id): try await datapath.remove(key: key, id: id)
+                }
+            } catch {
+                logger.critical(
+                    "rollback failed: the datapath no longer matches the config",
+                    metadata: ["rollback": "\(operation)", "error": "\(error)", "cause": "\(failure)"])
+                return "rolling back the datapath failed too (\(error)), so restart the daemon to resynchronize it"
+            }
         }
         return "the datapath change was rolled back, so nothing was changed"
-    }
-
-    /// Puts the datapath back after a failed config write; returns a clause for the error message.
-    private func undo(_ operation: ReconcileOperation, after failure: any Error) async -> String {
-        do {
-            switch operation {
-            case .upsert(let service): try await datapath.upsert(service)
-            case .remove(let key, let id): try await datapath.remove(key: key, id: id)
-            }
-            return "the datapath change was rolled back, so nothing was changed"
-        } catch {
-            logger.critical(
-                "rollback failed: the datapath no longer matches the config",
-                metadata: ["rollback": "\(operation)", "error": "\(error)", "cause": "\(failure)"])
-            return "rolling back the datapath failed too (\(error)), so restart the daemon to resynchronize it"
-        }
     }
 
     func acquire() async {

@@ -82,9 +82,10 @@ public final class ConntrackTable: @unchecked Sendable {
     /// The LIVE entries, in slot order, at most `limit` of them; one pass, each slot read once.
     public func entries(limit: Int = .max) -> [Entry] {
         var result: [Entry] = []
-        forEachEntry { entry in
-            guard result.count < limit else { return }
-            result.append(entry)
+        var index = slb_ct_user_next_live(slots, elementCount, 1)
+        while index < elementCount && result.count < limit {
+            if let entry = entry(atSlot: index) { result.append(entry) }
+            index = slb_ct_user_next_live(slots, elementCount, index + 1)
         }
         return result
     }

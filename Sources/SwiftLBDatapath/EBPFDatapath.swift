@@ -43,9 +43,10 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
     /// survives restarts) or pinned there; without it nothing is pinned (tests, benchmarks).
     ///
     /// `fullNATSource` is the pool of source addresses of IPv4 full NAT flows whose rule names none
-    /// (the instance's addresses that endpoints route back to); nil keeps the VIP the client used. `conntrackEntries` is the
-    /// conntrack table's number of home slots (default SLB_CT_MAX_ENTRIES), rounded up to a power of
-    /// two; the map has SLB_CT_PROBES elements more (`ConntrackTable.mapElements`).
+    /// (the instance's addresses that endpoints route back to); nil keeps the VIP the client used.
+    /// `conntrackEntries` is the conntrack table's number of home slots (default SLB_CT_MAX_ENTRIES),
+    /// rounded up to a power of two; the map has SLB_CT_PROBES elements more
+    /// (`ConntrackTable.mapElements`).
     public init(
         pinRoot: String?, timeouts: ConntrackTimeouts = ConntrackTimeouts(), fullNATSource: SNATPool? = nil,
         conntrackEntries: UInt32? = nil
