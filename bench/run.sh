@@ -30,6 +30,8 @@ TOOLS_DIR=$BENCH_DIR/tools
 source "$ROOT/e2e/lib/common.sh"
 # shellcheck source=../e2e/lib/nginx.sh
 source "$ROOT/e2e/lib/nginx.sh"
+# shellcheck source=../e2e/lib/netstat.sh
+source "$ROOT/e2e/lib/netstat.sh"
 for f in "$BENCH_DIR"/lib/*.sh "$BENCH_DIR"/lib/contenders/*.sh; do
     # shellcheck disable=SC1090
     source "$f"

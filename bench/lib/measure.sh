@@ -101,13 +101,8 @@ measure_bulk() {
     done
 }
 
-# ns_netstat NS NAME: the kernel counter NAME (e.g. TcpExtTCPSynRetrans, as nstat names them) of
-# namespace NS, read from /proc/net/netstat and /proc/net/snmp (header line, then values).
-ns_netstat() {
-    in_ns "$1" cat /proc/net/netstat /proc/net/snmp 2>/dev/null | awk -v want="$2" '
-        $1 == last { for (i = 2; i <= NF; i++) if (prefix name[i] == want) print $i }
-        { last = $1; prefix = substr($1, 1, length($1) - 1); for (i = 2; i <= NF; i++) name[i] = $i }' | head -1
-}
+# ns_netstat NS NAME: the kernel counter NAME of namespace NS (e2e/lib/netstat.sh).
+ns_netstat() { tcp_counters "$1" | counter_of - "$2"; }
 
 # servers_netstat NAME: NAME summed over the server namespaces.
 servers_netstat() {

@@ -1,9 +1,11 @@
 # shellcheck shell=bash source-path=SCRIPTDIR disable=SC2034 # variables used by the sourcing scripts
-# e2e/churn: addresses, nginx backends, kernel TCP counters (nstat), datapath counters and the
+# e2e/churn: addresses, nginx backends (lib/nginx.sh), datapath counters and the
 # servers' TIME_WAIT peers.
 # Sourced by churn's setup, check and teardown after common.sh and scenario_init.
 # shellcheck source=../lib/nginx.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/nginx.sh"
+# shellcheck source=../lib/netstat.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/netstat.sh"
 
 # The three services, one VIP each (all on no interface: the client routes 10.N.100.0/24 to
 # the lb namespace like VIP): full NAT from the instance's pool, onearm from the rule's pool,
@@ -66,17 +68,6 @@ nginx_stop() {
         done
     done
     rm -rf -- "$NGINX_DIR"
-}
-
-# tcp_counters NS: "NAME VALUE" lines of the namespace's kernel TCP counters (absolute values,
-# nstat's history file neither read nor written).
-tcp_counters() {
-    in_ns "$1" nstat -asz 2>/dev/null | awk 'NF >= 2 && $1 !~ /^#/ {print $1, $2}'
-}
-
-# counter_of FILE NAME: the value of NAME in a tcp_counters snapshot (0 if absent).
-counter_of() {
-    awk -v n="$2" '$1 == n {v = $2} END {print v + 0}' "$1"
 }
 
 # dp_counters: "NAME VALUE" lines of the datapath's counters (swiftlb_packets_total in /metrics).
