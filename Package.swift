@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "swiftlb", targets: ["swiftlb"]),
         .executable(name: "swiftlbctl", targets: ["swiftlbctl"]),
+        .library(name: "SwiftLBCore", targets: ["SwiftLBCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -16,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         // gobgpd's gRPC API (BGP): the generated code in Sources/GoBGPAPI needs these exact versions.
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
         .package(url: "https://github.com/grpc/grpc-swift-2", exact: "2.4.3"),
@@ -52,6 +54,11 @@ let package = Package(
             name: "SwiftLBAPI",
             dependencies: [
                 "SwiftLBCore", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // swiftlbctl's grammar, HTTP client and tables.

@@ -32,13 +32,28 @@ enum APIRoutes {
 /// With `bgp`, the loxilb BGP paths (`/config/bgp/global`, `/config/bgp/neigh`) drive it and
 /// `/metrics` includes its state; without it they answer 503.
 public func makeRouter(
-    store: RuleStore, version: VersionInfo, bgp: (any BGPControl)? = nil
+    store: RuleStore, version: VersionInfo, bgp: (any BGPControl)? = nil, access: APIAccess = APIAccess(tokens: nil)
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
-    // Middleware applies only to routes added after it, so it goes first.
+    // Middleware applies only to routes added after it, so it goes first; errors of the auth and
+    // content-type checks become JSON answers like every other error.
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ErrorMiddleware())
-    let handlers = LoadBalancerHandlers(store: store, versionInfo: version)
+    router.add(middleware: AuthMiddleware(access: access))
+    router.add(middleware: JSONContentTypeMiddleware())
+    let table = routeTable(store: store, version: version, bgp: bgp, access: access)
+    for route in table {
+        router.on(RouterPath(route.path), method: route.method, use: route.handler)
+    }
+    addMethodNotAllowed(to: router, for: table.map { ($0.path, $0.method) })
+    return router
+}
+
+/// Every route `makeRouter` serves, in registration order (what `OpenAPIDocument` must describe).
+func routeTable(
+    store: RuleStore, version: VersionInfo, bgp: (any BGPControl)?, access: APIAccess = APIAccess(tokens: nil)
+) -> [(path: String, method: HTTPRequest.Method, handler: Handler)] {
+    let handlers = LoadBalancerHandlers(store: store, versionInfo: version, bgpEnabled: bgp != nil)
     let metrics = MetricsHandler(store: store, bgp: bgp)
     let lb = APIRoutes.base + "/config/loadbalancer"
     var table: [(path: String, method: HTTPRequest.Method, handler: Handler)] = [
@@ -48,6 +63,7 @@ public func makeRouter(
         (lb + "/name/:lb_name", .delete, handlers.deleteByName),
         (APIRoutes.base + "/config/conntrack/all", .get, handlers.connections),
         (APIRoutes.base + "/version", .get, handlers.version),
+        (APIRoutes.base + "/openapi.json", .get, OpenAPIDocument.serve),
         ("/metrics", .get, metrics.handle),
         (APIRoutes.base + "/metrics", .get, metrics.handle),
     ]
@@ -60,23 +76,8 @@ public func makeRouter(
         (APIRoutes.base + "/config/endpointhoststate", .post, endpoints.hostState),
     ]
     table += BGPHandlers(bgp: bgp).routes
-    for route in table {
-        router.on(RouterPath(route.path), method: route.method, use: route.handler)
-    }
-    addMethodNotAllowed(to: router, for: table.map { ($0.path, $0.method) })
-    return router
-}
-
-/// Builds the HTTP application the daemon runs: `makeRouter` served on `host:port`.
-///
-/// The result is a swift-service-lifecycle `Service`: run it in the daemon's `ServiceGroup`.
-public func makeApplication(
-    store: RuleStore, version: VersionInfo, host: String, port: Int, logger: Logger, bgp: (any BGPControl)? = nil
-) -> some ApplicationProtocol {
-    Application(
-        router: makeRouter(store: store, version: version, bgp: bgp),
-        configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "swiftlb"),
-        logger: logger)
+    table += AuthHandlers(access: access).routes
+    return table
 }
 
 typealias Handler = @Sendable (Request, BasicRequestContext) async throws -> Response

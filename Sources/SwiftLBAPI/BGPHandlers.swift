@@ -26,7 +26,7 @@ struct BGPHandlers: Sendable {
         { [bgp] request, _ in
             let control = try Self.enabled(bgp)
             let body = try await request.body.collect(upTo: APIRoutes.maxBodySize)
-            let config = try LoxiJSON.decode(BGPGlobalConfig.self, from: Data(buffer: body))
+            let config = try LoxiJSON.decodeRequest(BGPGlobalConfig.self, from: Data(buffer: body))
             try await control.setGlobal(config)
             return JSONResponse.make(PostSuccess())
         }
@@ -49,7 +49,7 @@ struct BGPHandlers: Sendable {
         { [bgp] request, _ in
             let control = try Self.enabled(bgp)
             let body = try await request.body.collect(upTo: APIRoutes.maxBodySize)
-            let neighbor = try LoxiJSON.decode(BGPNeighbor.self, from: Data(buffer: body))
+            let neighbor = try LoxiJSON.decodeRequest(BGPNeighbor.self, from: Data(buffer: body))
             try await control.addNeighbor(neighbor)
             return JSONResponse.make(PostSuccess())
         }

@@ -11,7 +11,7 @@ struct EndpointHandlers: Sendable {
     var create: Handler {
         { [store] request, _ in
             let body = try await request.body.collect(upTo: APIRoutes.maxBodySize)
-            let entry = try LoxiJSON.decode(EndPointEntry.self, from: Data(buffer: body))
+            let entry = try LoxiJSON.decodeRequest(EndPointEntry.self, from: Data(buffer: body))
             try await store.createEndpoint(entry)
             return JSONResponse.make(PostSuccess())
         }
@@ -43,7 +43,7 @@ struct EndpointHandlers: Sendable {
     var hostState: Handler {
         { [store] request, _ in
             let body = try await request.body.collect(upTo: APIRoutes.maxBodySize)
-            let state = try LoxiJSON.decode(EndPointHostState.self, from: Data(buffer: body))
+            let state = try LoxiJSON.decodeRequest(EndPointHostState.self, from: Data(buffer: body))
             try await store.setHostState(state)
             return JSONResponse.make(PostSuccess())
         }

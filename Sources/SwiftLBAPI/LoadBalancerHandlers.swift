@@ -6,12 +6,22 @@ import SwiftLBCore
 struct LoadBalancerHandlers: Sendable {
     let store: RuleStore
     let versionInfo: VersionInfo
+    /// False when the daemon runs without BGP: a rule asking to be announced is then refused
+    /// rather than accepted and silently never announced.
+    var bgpEnabled = true
 
     /// `POST /config/loadbalancer`: 200 `{"result":"Success"}` once the rule is programmed and saved.
     var create: Handler {
-        { [store] request, _ in
+        { [store, bgpEnabled] request, _ in
             let body = try await request.body.collect(upTo: APIRoutes.maxBodySize)
-            let entry = try LoxiJSON.decode(LoadBalancerEntry.self, from: Data(buffer: body))
+            let entry = try LoxiJSON.decodeRequest(LoadBalancerEntry.self, from: Data(buffer: body))
+            if entry.serviceArguments.bgp && !bgpEnabled {
+                throw APIError.badRequest(
+                    field: "serviceArguments.bgp",
+                    message:
+                        "bgp is true but this daemon runs without BGP, so the VIP would never be announced; start swiftlb with --bgp or send bgp false"
+                )
+            }
             try await store.create(entry)
             return JSONResponse.make(PostSuccess())
         }

@@ -73,6 +73,9 @@ public actor BGPSupervisor {
     private var nextStart: ContinuousClock.Instant?
     private var installed: Int = 0
     private var lastProblem: String?
+    /// True while reading the kernel's routes fails (logged when it starts and when it ends, not
+    /// every second: under descriptor exhaustion it fails on every pass).
+    private var routeReadFailing = false
 
     /// Creates a supervisor. `rules` returns the current rule set; `makeSpeaker` connects to gobgpd's
     /// API on the given port; `kernel` is nil when learned routes are not installed.
@@ -265,6 +268,10 @@ public actor BGPSupervisor {
     private func installLearned(_ learned: [LearnedRoute], kernel: KernelRouteTable, excluded: Set<String>) {
         do {
             let current = try kernel.installed()
+            if routeReadFailing {
+                routeReadFailing = false
+                logger.notice("reading the kernel routes works again")
+            }
             let plan = KernelRoutePlanner.changes(installed: current, learned: learned, excluded: excluded)
             var count = current.count
             for route in plan.remove {
@@ -289,7 +296,11 @@ public actor BGPSupervisor {
             }
             installed = count
         } catch {
-            logger.warning("could not read the kernel routes", metadata: ["error": "\(error)"])
+            guard !routeReadFailing else { return }
+            routeReadFailing = true
+            logger.warning(
+                "could not read the kernel routes; retrying every pass, logged again when it works",
+                metadata: ["error": "\(error)"])
         }
     }
 

@@ -19,8 +19,14 @@ final class GobgpdProcess: @unchecked Sendable {
         self.pidFile = pidFile
         Self.stopLeftover(pidFile: pidFile)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = Self.arguments(configFile: configFile, apiPort: apiPort)
+        let arguments = Self.arguments(configFile: configFile, apiPort: apiPort)
+        if let setpriv = Self.setpriv {
+            process.executableURL = URL(fileURLWithPath: setpriv)
+            process.arguments = ["--pdeathsig", "KILL", "--", executable] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+        }
         if !FileManager.default.fileExists(atPath: logFile) {
             _ = FileManager.default.createFile(atPath: logFile, contents: nil)
         }
@@ -30,7 +36,7 @@ final class GobgpdProcess: @unchecked Sendable {
         process.standardError = log ?? FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         do {
-            try process.run()
+            try SpawnThread.shared.run { try process.run() }
         } catch {
             try? log?.close()
             throw BGPSupervisorError.launch("\(executable): \(error)")
@@ -42,6 +48,11 @@ final class GobgpdProcess: @unchecked Sendable {
         let record = "\(pid) \(Self.startTime(pid) ?? "")\n"
         try? record.write(toFile: pidFile, atomically: true, encoding: .utf8)
     }
+
+    /// util-linux's setpriv, which sets the child's parent-death signal and then runs gobgpd in
+    /// the same process (so the PID is gobgpd's); without it gobgpd can outlive a killed daemon
+    /// until the next start stops it through the PID file.
+    static let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     /// gobgpd's command line after the executable.
     static func arguments(configFile: String, apiPort: Int) -> [String] {

@@ -35,7 +35,11 @@ public struct APIClient: Sendable {
     /// one, otherwise the start of the body as text.
     static func serverError(_ response: APIResponse) -> CLIError {
         if let model = try? LoxiJSON.decode(ErrorModel.self, from: response.body) {
-            let message = model.message.isEmpty ? model.result : model.message
+            var message = model.message.isEmpty ? model.result : model.message
+            if response.status == 401 {
+                // The usual cause is a user who cannot read the daemon's token file.
+                message += " (HTTP 401; swiftlbctl sends --token, $SWIFTLB_TOKEN or the token file it can read)"
+            }
             if !message.isEmpty {
                 return .server(status: response.status, message: message, fields: model.fields)
             }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import SwiftLBCore
 
 /// loxicmd's global flags, accepted by every command that talks to the API.
 public struct GlobalOptions: ParsableArguments {
@@ -19,8 +21,18 @@ public struct GlobalOptions: ParsableArguments {
     public var timeout: Int = 5
 
     /// Bearer token for the API.
-    @Option(name: .customLong("token"), help: "Bearer token sent to the API server.")
+    @Option(
+        name: .customLong("token"),
+        help: "Token sent to the API server (default: $SWIFTLB_TOKEN, else the first admin token of --token-file).")
     public var token: String?
+
+    /// The daemon's token file.
+    @Option(
+        name: .customLong("token-file"),
+        help: ArgumentHelp(
+            "The daemon's API token file (default: $SWIFTLB_TOKEN_FILE, else \(APITokenFile.defaultPath); then loxicmd's /tmp/loxilbtoken).",
+            valueName: "file"))
+    public var tokenFile: String?
 
     /// Output layout of `get` commands.
     @Option(name: [.customShort("o"), .customLong("output")], help: "Output layout of get commands: wide or json.")
@@ -48,8 +60,20 @@ public struct GlobalOptions: ParsableArguments {
         guard !apiServer.isEmpty, !apiServer.contains("/"), !apiServer.contains(" ") else {
             throw .invalidInput("--apiserver '\(apiServer)' is not a host name or IP address")
         }
-        let bearer = token.flatMap { $0.isEmpty ? nil : $0 }
-        return APIEndpoint(host: apiServer, port: port, timeoutSeconds: timeout, token: bearer)
+        return APIEndpoint(host: apiServer, port: port, timeoutSeconds: timeout, token: resolvedToken())
+    }
+
+    /// The token to send: --token, $SWIFTLB_TOKEN, the token file's first admin token, or the
+    /// token `loxicmd set login` saved; nil when none is found (the server then answers 401).
+    public func resolvedToken(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let token, !token.isEmpty { return token }
+        if let token = environment["SWIFTLB_TOKEN"], !token.isEmpty { return token }
+        let file = tokenFile ?? environment["SWIFTLB_TOKEN_FILE"] ?? APITokenFile.defaultPath
+        if let secret = APITokenFile.adminSecret(path: file) { return secret }
+        if tokenFile != nil { return nil }
+        let saved = (try? String(contentsOfFile: "/tmp/loxilbtoken", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return saved?.isEmpty == false ? saved : nil
     }
 }
 

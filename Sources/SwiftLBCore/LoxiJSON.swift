@@ -17,6 +17,18 @@ public enum LoxiJSON {
         }
     }
 
+    /// Decodes a request body: as `decode`, and a number with a fraction or exponent is refused
+    /// (400 naming its field) even where it is integral, as loxilb's Go server refuses it.
+    public static func decodeRequest<T: Decodable>(_ type: T.Type, from data: Data) throws(APIError) -> T {
+        if let (path, text) = JSONIntegerCheck.firstNonInteger(in: Array(data)) {
+            let field = path.isEmpty ? "body" : path
+            throw APIError.badRequest(
+                field: field,
+                message: "\(field) must be an integer, not \(text); send it without a fraction or exponent")
+        }
+        return try decode(type, from: data)
+    }
+
     /// Encodes `value` with sorted keys and unescaped slashes.
     public static func encode<T: Encodable>(_ value: T) -> Data {
         let encoder = JSONEncoder()

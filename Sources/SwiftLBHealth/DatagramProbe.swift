@@ -27,7 +27,7 @@ public enum DatagramProbe {
         }
         let v6 = destination.family == AF_INET6
         let fd = socket(destination.family, Int32(SOCK_RAW.rawValue), Int32(v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP))
-        guard fd >= 0 else { return .failure(reason: "raw ICMP socket: \(errnoText())") }
+        guard fd >= 0 else { return .socketFailure("raw ICMP socket: \(errnoText())", errno: errno) }
         defer { close(fd) }
         let identifier = UInt16.random(in: 1...UInt16.max)
         let sequence = UInt16.random(in: 1...UInt16.max)
@@ -70,7 +70,7 @@ public enum DatagramProbe {
             return .failure(reason: "\(target.host) is not a socket address")
         }
         let fd = socket(destination.family, Int32(SOCK_DGRAM.rawValue), 0)
-        guard fd >= 0 else { return .failure(reason: "udp socket: \(errnoText())") }
+        guard fd >= 0 else { return .socketFailure("udp socket: \(errnoText())", errno: errno) }
         defer { close(fd) }
         guard destination.withSockaddr({ connect(fd, $0, $1) }) == 0 else {
             return .failure(reason: "udp connect: \(errnoText())")

@@ -43,6 +43,10 @@ public struct EndpointHealthMachine: Sendable, Hashable {
             if delays.count > Self.window { delays.removeFirst(delays.count - Self.window) }
             defer { up = true }
             return up == true ? [] : [.markUp]
+        case .localError(let reason):
+            // Nothing was learnt about the endpoint; only say why this probe did not count.
+            lastError = "probe not sent: \(reason)"
+            return []
         case .failure(let reason):
             failures += 1
             lastError = reason

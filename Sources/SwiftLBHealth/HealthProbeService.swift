@@ -59,10 +59,21 @@ public struct HealthProbeService: Service {
     // Probes one target every `interval` until cancelled, feeding its state machine.
     private func watch(_ target: ProbeTarget) async {
         var machine = EndpointHealthMachine(retries: target.retries)
+        var starved = false
         while !Task.isCancelled {
             let started = ContinuousClock.now
             let result = await limiter.run { await prober.probe(target) }
             guard !Task.isCancelled else { return }
+            // Out of descriptors the probe is not sent at all: say so once, not once a probe.
+            if case .localError(let reason) = result, !starved {
+                starved = true
+                logger.warning(
+                    "probe not sent; endpoint state kept until probes can run again",
+                    metadata: ["endpoint": "\(target.key)", "reason": "\(reason)"])
+            } else if starved, !(result.isLocalError) {
+                starved = false
+                logger.notice("probes run again", metadata: ["endpoint": "\(target.key)"])
+            }
             for action in machine.handle(result) {
                 switch action {
                 case .markDown(let reason):

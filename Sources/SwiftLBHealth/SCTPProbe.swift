@@ -26,7 +26,7 @@ public enum SCTPProbe {
         let v6 = destination.family == AF_INET6
         let address = target.host.octets
         let fd = socket(destination.family, Int32(SOCK_RAW.rawValue), 132)
-        guard fd >= 0 else { return .failure(reason: "raw SCTP socket: \(DatagramProbe.errnoText())") }
+        guard fd >= 0 else { return .socketFailure("raw SCTP socket: \(DatagramProbe.errnoText())", errno: errno) }
         defer { close(fd) }
         // Connected to the endpoint, the socket only sees its packets and only the ICMP errors about packets sent to
         // it (port or protocol unreachable surface as a socket error): probes of other hosts running at the same time

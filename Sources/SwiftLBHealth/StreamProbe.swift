@@ -51,7 +51,8 @@ public struct StreamProbe: Sendable {
             channel = try await bootstrap.connect(host: "\(target.host)", port: Int(target.port)).get()
         } catch {
             exchange?.complete(.success(())) ?? promise.succeed()
-            return .failure(reason: "connect to \(target.host):\(target.port) failed: \(Self.describe(error))")
+            let reason = "connect to \(target.host):\(target.port) failed: \(Self.describe(error))"
+            return ProbeResult.isExhaustion(error) ? .localError(reason: reason) : .failure(reason: reason)
         }
         guard exchange != nil else {
             let delay = ContinuousClock.now - start

@@ -17,12 +17,6 @@ struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Run the load balancer in the foreground (the default command).")
 
-    @Option(help: "Address the REST API listens on.")
-    var apiHost = "127.0.0.1"
-
-    @Option(help: "Port of the REST API (loxilb's is 11111).")
-    var apiPort = 11111
-
     @Option(
         help: ArgumentHelp(
             "Comma-separated interfaces to attach to; default: every non-loopback interface, including ones that appear later.",
@@ -55,10 +49,11 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Detach the datapath from the interfaces when the daemon exits (default: keep forwarding).")
     var detachOnExit = false
 
+    @OptionGroup(title: "REST API") var api: APIOptions
+
     @OptionGroup(title: "BGP") var bgp: BGPOptions
 
     func validate() throws {
-        guard (1...65535).contains(apiPort) else { throw ValidationError("--api-port must be 1...65535") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
@@ -86,6 +81,9 @@ struct RunCommand: AsyncParsableCommand {
         guard geteuid() == 0 else {
             throw ValidationError("swiftlb needs root (it loads BPF programs and attaches them to interfaces)")
         }
+        let apiGate = ConnectionGate(
+            limit: DescriptorBudget.apply(requested: api.apiMaxConnections, logger: logger), logger: logger)
+        let apiSettings = try api.settings(maxConnections: apiGate.limit, logger: logger)
         let config: SQLiteConfigStore
         do {
             config = try SQLiteConfigStore(path: configDb)
@@ -123,22 +121,25 @@ struct RunCommand: AsyncParsableCommand {
         await watcher.syncAddresses()
         let bgpSubsystem = try await bgp.makeSubsystem(config: config, configDb: configDb, store: store, logger: logger)
         let app = makeApplication(
-            store: store, version: VersionInfo(version: SwiftLBVersion.current), host: apiHost, port: apiPort,
+            store: store, version: VersionInfo(version: SwiftLBVersion.current), settings: apiSettings, gate: apiGate,
             logger: logger, bgp: bgpSubsystem?.control)
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [
-                    .init(service: watcher),
-                    .init(service: ConntrackGCService(datapath: kernel, interval: ctGcInterval, logger: logger)),
-                    .init(service: HealthProbeService(store: store, prober: NetworkProber.shared, logger: logger)),
-                    .init(service: app),
-                ] + (bgpSubsystem?.services ?? []),
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [
+                .init(service: watcher),
+                .init(service: ConntrackGCService(datapath: kernel, interval: ctGcInterval, logger: logger)),
+                .init(service: HealthProbeService(store: store, prober: NetworkProber.shared, logger: logger)),
+                .init(service: app),
+            ] + (bgpSubsystem?.services ?? []),
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
+        // A client holding an API connection open must not keep the daemon from exiting.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(10)
+        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        let group = ServiceGroup(configuration: groupConfiguration)
         logger.info(
             "swiftlb started",
             metadata: [
-                "api": "http://\(apiHost):\(apiPort)", "pins": "\(datapath.bpffs)", "config": "\(configDb)",
+                "api": "\(api.url)", "pins": "\(datapath.bpffs)", "config": "\(configDb)",
                 "interfaces": "\(attacher.attachedNames.joined(separator: ","))",
             ])
         try await group.run()

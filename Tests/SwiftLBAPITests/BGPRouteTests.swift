@@ -101,7 +101,9 @@ struct BGPRouteTests {
                 (HTTPRequest.Method.get, "/netlox/v1/config/bgp/neigh/all"), (.post, "/netlox/v1/config/bgp/neigh"),
                 (.post, "/netlox/v1/config/bgp/global"), (.delete, "/netlox/v1/config/bgp/neigh/10.0.0.2"),
             ] {
-                let response = try await client.execute(uri: path, method: method, body: ByteBuffer(string: "{}"))
+                let response = try await client.execute(
+                    uri: path, method: method, headers: [.contentType: "application/json"],
+                    body: ByteBuffer(string: "{}"))
                 #expect(response.status == .serviceUnavailable)
                 #expect(try response.errorModel().message.contains("--bgp"))
             }

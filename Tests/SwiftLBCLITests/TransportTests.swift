@@ -106,3 +106,22 @@ struct TransportTests {
         #expect(output.lines == ["swiftlbctl version \(CLIVersion.current)"])
     }
 }
+
+/// Where swiftlbctl finds its API token when --token is not given.
+@Suite struct TokenResolutionTests {
+    @Test func theFlagWinsThenTheEnvironmentThenTheTokenFile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("slb-cli-tokens-\(UUID())").path
+        try "viewer read rrrrrrrrrrrrrrrrrrrr\nops admin aaaaaaaaaaaaaaaaaaaa\n".write(
+            toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let flag = try GlobalOptions.parse(["--token", "from-flag", "--token-file", path])
+        #expect(flag.resolvedToken(environment: ["SWIFTLB_TOKEN": "from-env"]) == "from-flag")
+        let file = try GlobalOptions.parse(["--token-file", path])
+        #expect(file.resolvedToken(environment: ["SWIFTLB_TOKEN": "from-env"]) == "from-env")
+        #expect(file.resolvedToken(environment: [:]) == "aaaaaaaaaaaaaaaaaaaa")
+        let fromEnvironmentFile = try GlobalOptions.parse([])
+        #expect(fromEnvironmentFile.resolvedToken(environment: ["SWIFTLB_TOKEN_FILE": path]) == "aaaaaaaaaaaaaaaaaaaa")
+        let missing = try GlobalOptions.parse(["--token-file", path + ".missing"])
+        #expect(missing.resolvedToken(environment: [:]) == nil)
+    }
+}

@@ -33,6 +33,16 @@ import Testing
         #expect(machine.up == true && machine.failures == 0)
     }
 
+    @Test func aProbeThatCouldNotBeSentChangesNoState() {
+        let local = ProbeResult.localError(reason: "udp socket: Too many open files")
+        let (up, upActions) = Self.run(retries: 1, [Self.ok, local, local, local])
+        #expect(upActions == [[.markUp], [], [], []])
+        #expect(up.up == true && up.failures == 0 && up.lastError.hasPrefix("probe not sent"))
+        let (down, downActions) = Self.run(retries: 1, [Self.fail(), local, Self.ok])
+        #expect(downActions == [[.markDown(reason: "refused")], [], [.markUp]])
+        #expect(Self.run(retries: 1, [local]).0.up == nil)
+    }
+
     @Test func oneSuccessBringsADownTargetBack() {
         let (machine, actions) = Self.run(retries: 2, [Self.ok, Self.fail(), Self.fail(), Self.ok])
         #expect(actions == [[.markUp], [], [.markDown(reason: "refused")], [.markUp]])

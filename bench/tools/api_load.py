@@ -9,6 +9,7 @@ Prints "created C seconds T". One keep-alive HTTP connection; stops at the first
 import argparse
 import http.client
 import json
+import os
 import sys
 import time
 
@@ -25,11 +26,25 @@ def body(vip, port, proto, mode, endpoints, snat_sources=""):
     })
 
 
+def auth_headers():
+    """The daemon's admin token from SWIFTLB_TOKEN_FILE (NAME SCOPE SECRET lines), if set."""
+    path = os.environ.get("SWIFTLB_TOKEN_FILE")
+    if not path:
+        return {}
+    with open(path) as f:
+        for line in f:
+            fields = line.split()
+            if len(fields) == 3 and fields[1] == "admin":
+                return {"Authorization": "Bearer " + fields[2]}
+    return {}
+
+
 def post_all(port, requests):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Content-Type": "application/json", **auth_headers()}
     start = time.monotonic()
     for count, payload in enumerate(requests):
-        conn.request("POST", PATH, body=payload, headers={"Content-Type": "application/json"})
+        conn.request("POST", PATH, body=payload, headers=headers)
         response = conn.getresponse()
         text = response.read()
         if response.status != 200:

@@ -72,7 +72,7 @@ nginx_stop() {
 
 # dp_counters: "NAME VALUE" lines of the datapath's counters (swiftlb_packets_total in /metrics).
 dp_counters() {
-    in_ns "$NS_LB" curl -s --max-time 5 "http://127.0.0.1:$SLB_API_PORT/metrics" |
+    lb_metrics |
         sed -n 's/^swiftlb_packets_total{reason="\([a-z0-9_]*\)"} \([0-9]*\)$/\1 \2/p'
 }
 

@@ -258,11 +258,11 @@ bgp_daemon2_start() {
     mkdir -p "$LB2_STATE"
     echo "----- e2e: starting swiftlb (lb2) at $(date '+%F %T.%N')" >>"$STATE_DIR/daemon2.log"
     bg_start daemon2 "$NS_LB2" "$SWIFTLB" run --api-host 127.0.0.1 --api-port "$SLB_API_PORT" \
-        --bpffs "$LB2_BPFFS" --config-db "$LB2_STATE/config.db" --log-level "${SLB_LOG_LEVEL:-debug}" --bgp
+        --api-token-file "$API_TOKEN_FILE" --bpffs "$LB2_BPFFS" --config-db "$LB2_STATE/config.db" --log-level "${SLB_LOG_LEVEL:-debug}" --bgp
     local i
     for ((i = 0; i < ${SLB_READY_TRIES:-80}; i++)); do
         bg_alive daemon2 || { tail -n 30 "$STATE_DIR/daemon2.log"; return 1; }
-        if in_ns "$NS_LB2" curl -fsS -o /dev/null --max-time 1 \
+        if in_ns "$NS_LB2" curl -fsS -o /dev/null --max-time 1 "${API_AUTH[@]}" \
             "http://127.0.0.1:$SLB_API_PORT/netlox/v1/version" 2>/dev/null; then
             return 0
         fi

@@ -134,7 +134,25 @@ env_init() {
     BPFFS_DIR=/sys/fs/bpf/$PREFIX
     CONFIG_DB=$STATE_DIR/config.db
     DAEMON_LOG=$STATE_DIR/daemon.log
+    api_token_init "$STATE_DIR/api-tokens"
     ENDPOINTS_HTTP="${SRV_IP[1]}:1,${SRV_IP[2]}:1,${SRV_IP[3]}:1"
+}
+
+# api_token_init FILE: the daemons' token file (one admin token, mode 0600), made here so that
+# scripts know the token before a daemon starts; swiftlbctl finds it through SWIFTLB_TOKEN_FILE
+# and curl sends it with API_AUTH.
+api_token_init() {
+    API_TOKEN_FILE=$1
+    if [[ ! -s "$API_TOKEN_FILE" ]]; then
+        (umask 077 && printf 'admin admin %s\n' "$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')" >"$API_TOKEN_FILE")
+    fi
+    export SWIFTLB_TOKEN_FILE=$API_TOKEN_FILE
+    API_AUTH=(-H "Authorization: Bearer $(awk '$2 == "admin" { print $3; exit }' "$API_TOKEN_FILE")")
+}
+
+# lb_metrics [NS]: GET /metrics of the daemon in NS (default the lb namespace), with the token.
+lb_metrics() {
+    in_ns "${1:-$NS_LB}" curl -s --max-time 5 "${API_AUTH[@]}" "http://127.0.0.1:$SLB_API_PORT/metrics"
 }
 
 # ---------------------------------------------------------------- namespaces and processes
@@ -331,6 +349,7 @@ daemon_start() {
     ensure_bpffs || return 1
     echo "----- e2e: starting swiftlb at $(date '+%F %T.%N')" >>"$DAEMON_LOG"
     bg_start daemon "$NS_LB" "$SWIFTLB" run --api-host 127.0.0.1 --api-port "$SLB_API_PORT" \
+        --api-token-file "$API_TOKEN_FILE" \
         --bpffs "$BPFFS_DIR" --config-db "$CONFIG_DB" --log-level "${SLB_LOG_LEVEL:-debug}" \
         ${SLB_DAEMON_ARGS:-} "$@"
     daemon_wait_ready
@@ -345,7 +364,7 @@ daemon_wait_ready() {
             tail -n 30 "$DAEMON_LOG"
             return 1
         fi
-        if in_ns "$NS_LB" curl -fsS -o /dev/null --max-time 1 \
+        if in_ns "$NS_LB" curl -fsS -o /dev/null --max-time 1 "${API_AUTH[@]}" \
             "http://127.0.0.1:$SLB_API_PORT/netlox/v1/version" 2>/dev/null; then
             return 0
         fi
@@ -396,7 +415,7 @@ ctl() {
 # the response body is in STATE_DIR/api.body (and API_BODY after api_body).
 api() {
     local m=$1 p=$2
-    local args=(-sS -o "$STATE_DIR/api.body" -w '%{http_code}' --max-time 10 -X "$m"
+    local args=(-sS -o "$STATE_DIR/api.body" -w '%{http_code}' --max-time 10 -X "$m" "${API_AUTH[@]}"
         "http://127.0.0.1:$SLB_API_PORT$p")
     if [[ $# -ge 3 ]]; then
         args+=(-H 'Content-Type: application/json' --data-binary "$3")

@@ -54,7 +54,7 @@ swiftlb_down() {
     # DELETE all as one request, timed after the scale run (the main contenders have 3 services).
     if [[ $SLB_CREATED -gt 3 ]]; then
         start=$(date +%s.%N)
-        in_ns "$NS_LB" curl -s -o /dev/null --max-time 120 -X DELETE \
+        in_ns "$NS_LB" curl -s -o /dev/null --max-time 120 -X DELETE "${API_AUTH[@]}" \
             "http://127.0.0.1:$SLB_API_PORT/netlox/v1/config/loadbalancer/all" &&
             end=$(date +%s.%N) &&
             record control swiftlb "$SLB_CREATED" delete_all_s "$(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.3f", b - a}')"
