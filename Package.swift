@@ -64,7 +64,11 @@ let package = Package(
         // swiftlbctl's grammar, HTTP client and tables.
         .target(
             name: "SwiftLBCLI",
-            dependencies: ["SwiftLBCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: [
+                "SwiftLBCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]),
         // Endpoint health probes (ping, tcp, udp, http, https) and the service that schedules them.
         .target(
             name: "SwiftLBHealth",

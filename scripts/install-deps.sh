@@ -12,6 +12,7 @@ packages=(
     bpftool                                         # benchmarks: bench/floor.sh loads and times its programs
     gobgpd bird2                                    # BGP: the speaker swiftlb --bgp runs; the test router
     gcc qemu-system-x86 busybox-static cpio         # verifier budget tool; kernel matrix (Debian kernels in QEMU)
+    openssl util-linux                              # e2e/apisec: test certificates; setpriv (gobgpd dies with swiftlb), prlimit
 )
 missing=()
 for package in "${packages[@]}"; do

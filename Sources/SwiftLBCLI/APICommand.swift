@@ -16,7 +16,9 @@ extension APICommand {
         let output = StandardOutput()
         do throws(CLIError) {
             let endpoint = try global.endpoint()
-            let client = APIClient(transport: URLSessionTransport(endpoint: endpoint))
+            let transport: any HTTPTransport =
+                endpoint.tls ? try HTTPSTransport(endpoint: endpoint) : URLSessionTransport(endpoint: endpoint)
+            let client = APIClient(transport: transport)
             try await execute(in: CLIEnvironment(client: client, output: output, format: global.output))
         } catch {
             output.writeError("Error: \(error)")

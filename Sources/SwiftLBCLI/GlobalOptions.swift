@@ -9,12 +9,20 @@ public struct GlobalOptions: ParsableArguments {
     public var apiServer: String = "127.0.0.1"
 
     /// API server port.
-    @Option(name: [.customShort("p"), .customLong("port")], help: "API server port number.")
-    public var port: Int = 11111
+    @Option(
+        name: [.customShort("p"), .customLong("port")],
+        help: "API server port number (default 11111; 8091 with --protocol https).")
+    public var port: Int?
 
-    /// URL scheme; only http is supported so far.
-    @Option(name: .customLong("protocol"), help: "API server protocol: http (https is not supported yet).")
+    /// URL scheme.
+    @Option(name: .customLong("protocol"), help: "API server protocol: http or https.")
     public var scheme: String = "http"
+
+    /// The CA of an HTTPS API server's certificate.
+    @Option(
+        name: .customLong("cacert"),
+        help: ArgumentHelp("PEM file of the CA that signed the HTTPS server's certificate.", valueName: "file"))
+    public var caFile: String?
 
     /// Request timeout in seconds.
     @Option(name: [.customShort("t"), .customLong("timeout")], help: "Seconds to wait for the API server.")
@@ -43,14 +51,15 @@ public struct GlobalOptions: ParsableArguments {
 
     /// The validated connection settings; https and out-of-range values are errors.
     public func endpoint() throws(CLIError) -> APIEndpoint {
+        let tls: Bool
         switch scheme.lowercased() {
-        case "http":
-            break
-        case "https":
-            throw .unsupported("--protocol https is not supported yet; use http (the default)")
+        case "http": tls = false
+        case "https": tls = true
         default:
             throw .invalidInput("--protocol must be http or https, not '\(scheme)'")
         }
+        if caFile != nil && !tls { throw .invalidInput("--cacert needs --protocol https") }
+        let port = self.port ?? (tls ? 8091 : 11111)
         guard (1...65535).contains(port) else {
             throw .invalidInput("--port must be 1-65535, not \(port)")
         }
@@ -60,7 +69,8 @@ public struct GlobalOptions: ParsableArguments {
         guard !apiServer.isEmpty, !apiServer.contains("/"), !apiServer.contains(" ") else {
             throw .invalidInput("--apiserver '\(apiServer)' is not a host name or IP address")
         }
-        return APIEndpoint(host: apiServer, port: port, timeoutSeconds: timeout, token: resolvedToken())
+        return APIEndpoint(
+            host: apiServer, port: port, timeoutSeconds: timeout, token: resolvedToken(), tls: tls, caFile: caFile)
     }
 
     /// The token to send: --token, $SWIFTLB_TOKEN, the token file's first admin token, or the

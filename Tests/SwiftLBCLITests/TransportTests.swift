@@ -70,11 +70,15 @@ struct TransportTests {
         #expect(APIEndpoint(host: "::1", port: 11111).baseURL == "http://[::1]:11111")
     }
 
-    @Test("https and bad values are refused with clear messages")
+    @Test("https on its own default port; bad values are refused with clear messages")
     func refusedOptions() throws {
-        #expect(throws: CLIError.unsupported("--protocol https is not supported yet; use http (the default)")) {
-            try GlobalOptions.parse(["--protocol", "https"]).endpoint()
+        #expect(try GlobalOptions.parse(["--protocol", "https"]).endpoint().baseURL == "https://127.0.0.1:8091")
+        #expect(throws: CLIError.invalidInput("--cacert needs --protocol https")) {
+            try GlobalOptions.parse(["--cacert", "ca.pem"]).endpoint()
         }
+        let missingCA = try GlobalOptions.parse(["--protocol", "https", "--cacert", "missing.pem"]).endpoint()
+        let error = #expect(throws: CLIError.self) { _ = try HTTPSTransport(endpoint: missingCA) }
+        #expect("\(error.map { "\($0)" } ?? "")".contains("--cacert missing.pem is not a PEM certificate file"))
         #expect(throws: CLIError.invalidInput("--protocol must be http or https, not 'ftp'")) {
             try GlobalOptions.parse(["--protocol", "ftp"]).endpoint()
         }

@@ -216,7 +216,12 @@ bg_stop() {
     if pid=$(bg_pid "$name"); then
         kill -s "$sig" "$pid" 2>/dev/null
         for ((i = 0; i < wait_s * 10; i++)); do
-            bg_alive "$name" || break
+            # Twice in a row: an exiting multi-threaded process can read as gone for a moment
+            # (its first thread already a zombie) and then as running again.
+            if ! bg_alive "$name"; then
+                sleep 0.05
+                bg_alive "$name" || break
+            fi
             sleep 0.1
         done
         if pid=$(bg_pid "$name"); then
