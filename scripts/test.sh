@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test level (DESIGN §4): pure unit tests, datapath fixtures through BPF_PROG_TEST_RUN
 # in a prepared namespace, and scenarios with the real daemon in network namespaces.
-# Usage: scripts/test.sh [unit|budget|datapath|e2e|bench|kernels]...
+# Usage: scripts/test.sh [unit|budget|datapath|e2e|fuzz|bench|kernels]...
 #   (default: all; every stage but unit needs root)
 # budget runs scripts/verifier-budget.sh: every program of every embedded BPF object loads on this
 # kernel within half the verifier's limit, and packets pass through the loaded datapath.
@@ -14,7 +14,7 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(unit budget datapath e2e bench kernels)
+[ ${#stages[@]} -gt 0 ] || stages=(unit budget datapath e2e fuzz bench kernels)
 logdir=$(mktemp -d /tmp/swiftlb-test.XXXXXX)
 passed=0 failed=0 broken=()
 
@@ -89,6 +89,22 @@ for stage in "${stages[@]}"; do
             failed=$((failed + 1))
         fi
         ;;
+    fuzz)
+        # Short runs of the fuzzers (docs/security.md has the long ones): JSON bodies with libFuzzer,
+        # and the API with schemathesis against the daemon's OpenAPI document (root: a namespace).
+        # The datapath fuzzer is part of the datapath fixtures.
+        for fuzzer in json api; do
+            script=scripts/fuzz-$fuzzer.sh
+            [ -x "$script" ] || continue
+            if [ "$fuzzer" = api ] && [ "$(id -u)" != 0 ]; then broken+=(fuzz-api-needs-root); continue; fi
+            echo "==> fuzz: $script (short run)"
+            if timeout 900 "$script" 2>&1 | tee "$logdir/fuzz-$fuzzer.log"; [ "${PIPESTATUS[0]}" = 0 ]; then
+                passed=$((passed + 1))
+            else
+                failed=$((failed + 1)) broken+=("fuzz-$fuzzer")
+            fi
+        done
+        ;;
     bench)
         if [ "$(id -u)" != 0 ]; then echo "==> benchmark smoke test needs root: skipped"; broken+=(bench-needs-root); continue; fi
         echo "==> benchmark harness smoke test (bench/run.sh --quick, debug binaries)"
@@ -106,7 +122,7 @@ for stage in "${stages[@]}"; do
         fi
         ;;
     *)
-        echo "unknown stage $stage (use unit, budget, datapath, e2e, bench, kernels)" >&2
+        echo "unknown stage $stage (use unit, budget, datapath, e2e, fuzz, bench, kernels)" >&2
         exit 2
         ;;
     esac
