@@ -13,8 +13,12 @@ public struct NetworkInterface: Hashable, Sendable, Comparable {
     }
 
     /// Every interface of the calling thread's network namespace, sorted by index.
-    public static func all() -> [NetworkInterface] {
-        guard let list = if_nameindex() else { return [] }
+    public static func all() -> [NetworkInterface] { list() ?? [] }
+
+    /// The interfaces of this network namespace, or nil when they cannot be listed (if_nameindex
+    /// needs a socket: out of descriptors it fails, which must not read as "no interfaces").
+    public static func list() -> [NetworkInterface]? {
+        guard let list = if_nameindex() else { return nil }
         defer { if_freenameindex(list) }
         var result: [NetworkInterface] = []
         var cursor = list

@@ -10,6 +10,8 @@ public final class InterfaceAttacher: @unchecked Sendable {
     private let logger: Logger
     // Touched only from the single task that runs `sync`, and from `detachAll` after it ended.
     private var attached: [Int32: String] = [:]
+    // True while listing the interfaces fails (logged when it starts and when it ends).
+    private var listingFails = false
 
     /// `only` limits attachment to these interface names; nil means all but loopback.
     public init(ingress: BPFProgram, egress: BPFProgram, only: Set<String>?, logger: Logger) {
@@ -26,7 +28,18 @@ public final class InterfaceAttacher: @unchecked Sendable {
     /// Returns the names newly attached. A failure on one interface is logged and retried next time.
     @discardableResult
     public func sync() -> [String] {
-        let present = NetworkInterface.all().filter { !$0.isLoopback && (only?.contains($0.name) ?? true) }
+        guard let listed = NetworkInterface.list() else {
+            if !listingFails {
+                listingFails = true
+                logger.warning("cannot list the interfaces (out of descriptors?); keeping the attached ones")
+            }
+            return []
+        }
+        if listingFails {
+            listingFails = false
+            logger.notice("listing the interfaces works again")
+        }
+        let present = listed.filter { !$0.isLoopback && (only?.contains($0.name) ?? true) }
         let presentIndexes = Set(present.map(\.index))
         for (index, name) in attached where !presentIndexes.contains(index) {
             attached[index] = nil
