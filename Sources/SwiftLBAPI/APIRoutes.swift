@@ -8,6 +8,8 @@ enum APIRoutes {
     static let base = "/netlox/v1"
     /// Larger request bodies are refused with 413.
     static let maxBodySize = 1 << 20
+    /// An imported configuration may be larger: 10,000 rules take about 3 MiB.
+    static let maxImportSize = 64 << 20
 
     /// The loxilb DELETE forms that name a service, relative to `/config/loadbalancer`.
     static let serviceDeletePaths = [
@@ -40,7 +42,9 @@ public func makeRouter(
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: AuthMiddleware(access: access))
-    router.add(middleware: JSONContentTypeMiddleware())
+    // loxilb's clients upload an import as a form; a form needs the token, so only with tokens on.
+    router.add(
+        middleware: JSONContentTypeMiddleware(formPaths: access.isOpen ? [] : [ConfigFileHandlers.importPath]))
     let table = routeTable(store: store, version: version, bgp: bgp, access: access)
     for route in table {
         router.on(RouterPath(route.path), method: route.method, use: route.handler)
@@ -77,6 +81,7 @@ func routeTable(
     ]
     table += BGPHandlers(bgp: bgp).routes
     table += AuthHandlers(access: access).routes
+    table += ConfigFileHandlers(store: store, version: version.version).routes
     return table
 }
 

@@ -47,6 +47,9 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
 /// Writes with a body must say `Content-Type: application/json` (415 otherwise), so a web page
 /// cannot post to the API as a plain form without the browser asking first.
 struct JSONContentTypeMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Paths that also take `multipart/form-data`.
+    var formPaths: Set<String> = []
+
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
@@ -54,7 +57,8 @@ struct JSONContentTypeMiddleware<Context: RequestContext>: RouterMiddleware {
         if writes.contains(request.method), Self.hasBody(request) {
             let type = request.headers[.contentType]?.split(separator: ";").first?
                 .trimmingCharacters(in: .whitespaces).lowercased()
-            guard type == "application/json" else {
+            let form = type == "multipart/form-data" && formPaths.contains(request.uri.path)
+            guard type == "application/json" || form else {
                 throw APIError(
                     status: 415,
                     message: "send the body as JSON with `Content-Type: application/json` (got \(type ?? "none"))",

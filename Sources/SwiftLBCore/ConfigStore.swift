@@ -11,4 +11,6 @@ public protocol ConfigStore: Sendable {
     func delete(key: ServiceKey) async throws(ConfigStoreError)
     /// Deletes the records of every key in one durable write: all of them or none.
     func delete(keys: [ServiceKey]) async throws(ConfigStoreError)
+    /// Replaces every stored record with `records` in one durable write: all of them or none.
+    func replaceAll(with records: [ConfigRecord]) async throws(ConfigStoreError)
 }

@@ -50,6 +50,12 @@ public actor InMemoryConfigStore: ConfigStore {
         writeCount += 1
     }
 
+    public func replaceAll(with records: [ConfigRecord]) throws(ConfigStoreError) {
+        try consumeFailure("replace all with \(records.count) records")
+        self.records = Dictionary(records.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
+        writeCount += 1
+    }
+
     func consumeFailure(_ operation: String) throws(ConfigStoreError) {
         guard failingWrites > 0 else { return }
         failingWrites -= 1

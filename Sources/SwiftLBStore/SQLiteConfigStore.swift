@@ -110,6 +110,32 @@ public final class SQLiteConfigStore: ConfigStore {
         }
     }
 
+    /// Replaces every stored rule with `records` in one transaction: all of them or none.
+    public func replaceAll(with records: [ConfigRecord]) async throws(ConfigStoreError) {
+        let rows = records.map { record in
+            (
+                record.key.description, Int64(record.serviceID),
+                String(decoding: LoxiJSON.encode(record.entry), as: UTF8.self)
+            )
+        }
+        do {
+            try await queue.write { db in
+                try db.execute(sql: "DELETE FROM lb_rule")
+                for (key, serviceID, json) in rows {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO lb_rule (key, service_id, entry_json, updated_at)
+                            VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+                            """,
+                        arguments: [key, serviceID, json])
+                }
+            }
+        } catch {
+            throw ConfigStoreError(
+                operation: "replacing all rules with \(rows.count) in \(path)", reason: Self.describe(error))
+        }
+    }
+
     /// The value of `PRAGMA name` on the store's connection, as text (tests check durability settings).
     func pragma(_ name: String) async throws -> String? {
         try await queue.read { db in
