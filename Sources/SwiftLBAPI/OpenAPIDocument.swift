@@ -14,7 +14,7 @@ public enum OpenAPIDocument {
           "info": {
             "title": "SwiftLB REST API",
             "version": "1",
-            "description": "loxilb's REST API as SwiftLB serves it (port 11111 by default, HTTPS with --api-tls-cert; see docs/api.md). Request bodies are decoded like loxilb's Go server does: keys match case-insensitively, unknown keys are ignored, and a missing key or `null` means the field's zero value, so the constraints below are those of the field's value once decoded. Every answer with a body is JSON except the metrics, which are Prometheus text; every error is loxilb's `ErrorModel` with the HTTP status in `code`. Fields marked nullable are those whose zero value is valid. Numbers anywhere in a body must be written without a fraction or exponent (400 otherwise).\n\nAuthentication: every request but the login carries an API token (`swiftlb run --api-token-file`) in the `Authorization` header, as `Bearer <token>` or the bare token; a missing or unknown token is a 401, a read-only token on anything but GET a 403. POSTs with a body must send `Content-Type: application/json` (415 otherwise). Bodies above 1 MiB are refused with 413; a known path asked with a method it does not serve answers 405 with `Allow`."
+            "description": "loxilb's REST API as SwiftLB serves it (port 11111 by default, HTTPS with --api-tls-cert; see docs/api.md). Request bodies are decoded like loxilb's Go server does: keys match case-insensitively, unknown keys are ignored, and a missing key or `null` means the field's zero value, so the constraints below are those of the field's value once decoded. Every answer with a body is JSON except the metrics, which are Prometheus text; every error is loxilb's `ErrorModel` with the HTTP status in `code`. Fields marked nullable are those whose zero value is valid. Numbers anywhere in a body must be written without a fraction or exponent (400 otherwise).\n\nAuthentication: every request but the login carries an API token (`swiftlb run --api-token-file`) in the `Authorization` header, as `Bearer <token>` or the bare token; a missing or unknown token is a 401, a read-only token on anything but GET a 403. POSTs with a body must send `Content-Type: application/json` (415 otherwise). Bodies above 1 MiB (an import: 64 MiB) are refused with 413; a known path asked with a method it does not serve answers 405 with `Allow`."
           },
           "tags": [
             {
@@ -40,6 +40,10 @@ public enum OpenAPIDocument {
             {
               "name": "auth",
               "description": "loxicmd's login and logout."
+            },
+            {
+              "name": "config",
+              "description": "Export and import of the whole configuration."
             }
           ],
           "security": [
@@ -1096,6 +1100,133 @@ public enum OpenAPIDocument {
                 }
               }
             },
+            "/netlox/v1/config/export": {
+              "get": {
+                "operationId": "exportConfig",
+                "tags": [
+                  "config"
+                ],
+                "summary": "Export every rule as one configuration file",
+                "responses": {
+                  "200": {
+                    "description": "The configuration file.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ConfigExport"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Content-Disposition": {
+                        "description": "`attachment; filename=swiftlb-config-<time>.json`.",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  }
+                }
+              }
+            },
+            "/netlox/v1/config/import": {
+              "post": {
+                "operationId": "importConfig",
+                "tags": [
+                  "config"
+                ],
+                "summary": "Replace every rule with a configuration file's",
+                "description": "All or nothing: every entry is validated as a create would be (errors name `loadbalancer[i]`), then rules not in the file are deleted, changed ones replaced and new ones added in one datapath pass and one config transaction. The answer's `result` counts them: \"Success: N added, N kept, N removed\". The file comes as the JSON body, or (as loxilb's clients send it) as the `configuration` part of a multipart/form-data body, which the daemon accepts only with tokens on. Bodies up to 64 MiB.",
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "nullable": true,
+                        "allOf": [
+                          {
+                            "$ref": "#/components/schemas/ConfigExport"
+                          }
+                        ]
+                      },
+                      "example": {
+                        "loadbalancer": [
+                          {
+                            "serviceArguments": {
+                              "externalIP": "10.100.100.1",
+                              "port": 80,
+                              "protocol": "tcp",
+                              "name": "web"
+                            },
+                            "endpoints": [
+                              {
+                                "endpointIP": "10.100.2.2",
+                                "targetPort": 8080,
+                                "weight": 1
+                              }
+                            ]
+                          }
+                        ]
+                      }
+                    },
+                    "multipart/form-data": {
+                      "schema": {
+                        "type": "object",
+                        "required": [
+                          "configuration"
+                        ],
+                        "properties": {
+                          "configuration": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "The configuration file (JSON)."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "Done: `{\"result\":\"Success\"}`.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/PostSuccess"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Conflict"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/PayloadTooLarge"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/UnsupportedMediaType"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "507": {
+                    "$ref": "#/components/responses/InsufficientStorage"
+                  }
+                }
+              }
+            },
             "/netlox/v1/config/bgp/global": {
               "post": {
                 "operationId": "setBGPGlobal",
@@ -1459,7 +1590,7 @@ public enum OpenAPIDocument {
                 }
               },
               "PayloadTooLarge": {
-                "description": "The body is larger than 1 MiB.",
+                "description": "The body is larger than 1 MiB (64 MiB for an import).",
                 "content": {
                   "application/json": {
                     "schema": {
@@ -2443,6 +2574,51 @@ public enum OpenAPIDocument {
                 "properties": {
                   "token": {
                     "type": "string"
+                  }
+                }
+              },
+              "ConfigExport": {
+                "type": "object",
+                "description": "loxilb's configuration file. An import reads `loadbalancer` only (whole rules: `oper` 0); an export also writes `endpoint` and the empty lists of what SwiftLB does not have.",
+                "properties": {
+                  "timestamp": {
+                    "type": "string",
+                    "nullable": true,
+                    "description": "When it was exported (ISO 8601)."
+                  },
+                  "version": {
+                    "type": "string",
+                    "nullable": true,
+                    "description": "The exporting daemon's version."
+                  },
+                  "loadbalancer": {
+                    "type": "array",
+                    "nullable": true,
+                    "items": {
+                      "$ref": "#/components/schemas/LoadBalancerEntry"
+                    },
+                    "description": "Every rule; an import replaces the rules with these, all or nothing. Each VIP, port and protocol at most once. Missing, `null` or empty (and so a body of `{}` or `null`), it deletes every rule."
+                  },
+                  "endpoint": {
+                    "type": "array",
+                    "nullable": true,
+                    "items": {
+                      "type": "object",
+                      "nullable": true
+                    },
+                    "description": "The monitored hosts, as `EndPointEntry` objects; an import reads only their JSON types and ignores them."
+                  },
+                  "cluster": {
+                    "description": "Written as an empty list; ignored on import, whatever it holds."
+                  },
+                  "firewall": {
+                    "description": "Written as an empty list; ignored on import, whatever it holds."
+                  },
+                  "mirror": {
+                    "description": "Written as an empty list; ignored on import, whatever it holds."
+                  },
+                  "policy": {
+                    "description": "Written as an empty list; ignored on import, whatever it holds."
                   }
                 }
               }
