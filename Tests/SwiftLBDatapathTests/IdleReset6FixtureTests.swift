@@ -75,7 +75,11 @@ struct IdleReset6FixtureTests {
         let expected = Self.rst6(
             macs: Fixture.endpointMAC(10) + Fixture.serverSideMAC, src: source, dst: Fixture.endpoint6(10),
             sport: port, dport: 8080, seq: 7777)
-        let peer = capture.next { $0.count >= 74 && $0[12] == 0x86 && $0[13] == 0xdd && $0[20] == 6 }
+        // Only this flow's frame: other fixtures running at the same time send RSTs through fx1 too.
+        let peer = capture.next {
+            $0.count >= 74 && $0[12] == 0x86 && $0[13] == 0xdd && $0[20] == 6
+                && Array($0[38..<54]) == Fixture.endpoint6(10) && Array($0[54..<58]) == be16(port) + be16(8080)
+        }
         #expect(peer.map { Array($0.prefix(74)) } == expected)
         #expect(peer.map { Checksum6.valid(Array($0.prefix(74))) } == true)
         #expect(try await datapath.connections().isEmpty)
@@ -110,7 +114,10 @@ struct IdleReset6FixtureTests {
         let expected = Self.rst6(
             macs: Fixture.clientMAC + Fixture.clientSideMAC, src: Fixture.vip6, dst: Fixture.client6, sport: 80,
             dport: Self.sport, seq: 8888)
-        let peer = capture.next { $0.count >= 74 && $0[12] == 0x86 && $0[13] == 0xdd && $0[20] == 6 }
+        let peer = capture.next {
+            $0.count >= 74 && $0[12] == 0x86 && $0[13] == 0xdd && $0[20] == 6
+                && Array($0[38..<54]) == Fixture.client6 && Array($0[54..<58]) == be16(80) + be16(Self.sport)
+        }
         #expect(peer.map { Array($0.prefix(74)) } == expected)
         #expect(try await datapath.connections().isEmpty)
         #expect(try datapath.globalCounters()[Int(SLB_CNT_TCP_IDLE_RESET_PEER.rawValue)] == 1)

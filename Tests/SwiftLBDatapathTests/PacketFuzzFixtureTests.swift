@@ -85,11 +85,8 @@ struct PacketFuzzFixtureTests {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         Self.emit(report.summary(seed: settings.seed, seconds: seconds, targets: [roomy, tiny]))
         #expect(report.findings == 0, "replay with SWIFTLB_FUZZ_SEED=0x\(String(settings.seed, radix: 16))")
-        if report.knownFindings > 0 {
-            withKnownIssue("finding 1 of docs/security.md: DSR drops leave the flow's entry") {
-                Issue.record("\(report.knownFindings) inputs hit finding 1")
-            }
-        }
+        // Finding 1 (docs/security.md) is fixed: no input may hit it again.
+        #expect(report.knownFindings == 0, "\(report.knownFindings) inputs left a DSR flow's entry after its drop")
     }
 
     /// Checks one input's outcome, counts it, and reports a finding: printed in full (the first few known ones
@@ -132,7 +129,7 @@ struct PacketFuzzFixtureTests {
 
     /// Finding 1: the first packet of a DSR flow that the DSR forwarding drops (here a 1500-byte UDP datagram without
     /// DF toward an endpoint behind a router: IPIP would take it past the MTU and the datapath does not fragment)
-    /// leaves the conntrack entry NEW4 made for it before forwarding.
+    /// left the conntrack entry NEW4 made for it before forwarding; the DSR4 stage now undoes it (flow.h).
     @Test func droppedFirstPacketOfAnIPIPFlowLeavesNoEntry() async throws {
         let datapath = try await dsrDatapath(
             vip: PacketFuzzServices.vip4, port: 82, proto: .udp, endpoint: PacketFuzzServices.routed4)
@@ -142,13 +139,11 @@ struct PacketFuzzFixtureTests {
         let result = try TestRun.run(try datapath.programs().ingress, packet: frame, ifindex: Fixture.clientSide)
         #expect(result.verdict == Verdict.shot)
         #expect(try await datapath.packetCounters()["drop_dsr"] == 1)
-        withKnownIssue("DSR drops after NEW4 created the flow's entry, which stays (docs/security.md)") {
-            #expect(datapath.conntrack.entries(limit: 8).isEmpty)
-        }
+        #expect(try datapath.conntrack.entries(limit: 8).isEmpty)
     }
 
     /// Finding 1 over IPv6: an IPv6 DSR flow's first packet from a source the route lookup refuses (a multicast
-    /// address) is dropped by the DSR6 forwarding, after NEW6 created its entry, which stays.
+    /// address) is dropped by the DSR6 forwarding, after NEW6 created its entry, which stayed; DSR6 now undoes it.
     @Test func droppedFirstPacketOfAnIPv6DSRFlowLeavesNoEntry() async throws {
         let datapath = try await dsrDatapath(
             vip: PacketFuzzServices.vip6, port: 83, proto: .tcp, endpoint: PacketFuzzServices.routed6)
@@ -158,8 +153,6 @@ struct PacketFuzzFixtureTests {
         let result = try TestRun.run(try datapath.programs().ingress, packet: frame, ifindex: Fixture.clientSide)
         #expect(result.verdict == Verdict.shot)
         #expect(try await datapath.packetCounters()["drop_dsr"] == 1)
-        withKnownIssue("DSR drops after NEW6 created the flow's entry, which stays (docs/security.md)") {
-            #expect(datapath.conntrack.entries(limit: 8).isEmpty)
-        }
+        #expect(try datapath.conntrack.entries(limit: 8).isEmpty)
     }
 }

@@ -264,7 +264,9 @@ struct SelectionFixtureTests {
             macs: Fixture.endpointMAC(10) + Fixture.serverSideMAC, src: natSource, dst: [10, 10, 2, 10],
             sport: UInt16(natPort[0]) << 8 | UInt16(natPort[1]), dport: 8080, seq: 7777)
         let peer = capture.next {
+            // Only this flow's frame: other fixtures running at the same time send RSTs through fx1 too.
             $0.count >= 54 && $0[12] == 0x08 && $0[23] == 6 && Array($0[30..<34]) == [10, 10, 2, 10]
+                && Array($0[34..<38]) == natPort + [0x1f, 0x90]
         }
         #expect(peer.map { Array($0.prefix(54)) } == toServer)
         #expect(peer.map { Checksum.valid(Array($0.prefix(54))) } == true)

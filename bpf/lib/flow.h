@@ -69,6 +69,17 @@ static __always_inline int slb_flow_tracked(const struct slb_ct_key *key, __u32 
 }
 
 /*
+ * Undoes the flow whose first packet the DSR forwarding dropped (no route, too big): its only
+ * entry (DSR keeps no reply entry) and its endpoint's open-flow count, so that a refused packet
+ * leaves nothing behind. Later packets of a flow dropped the same way keep the flow.
+ */
+static __always_inline void slb_flow_undo(const struct slb_ct_key *key, const struct slb_ct_val *ct)
+{
+	slb_ep_conn_close(READ_ONCE(ct->svc_id), READ_ONCE(ct->ep_idx));
+	slb_ct_del(key);
+}
+
+/*
  * Creates the conntrack entries of a new IPv4 flow of service `svc` to endpoint `be`: DNAT
  * only, DSR, or with a translated source for full NAT and onearm. Returns -1 when the flow is
  * tracked, otherwise its TC verdict (after counting why).

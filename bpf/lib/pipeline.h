@@ -68,6 +68,7 @@ slb_entry_lookup(struct __sk_buff *skb, struct slb_scratch4 *s, bool egress, int
 
 	*rc = -1;
 	s->now = slb_now_ns();
+	s->new_flow = 0;
 	slb_ct_key_init(key, pkt);
 	ct = slb_ct_find_inline(key, &s->ct_index);
 	if (!ct)
@@ -150,6 +151,7 @@ static __always_inline int slb_new4(struct __sk_buff *skb, bool egress)
 	rc = slb_flow_new4(skb, s, egress, &ct);
 	if (rc >= 0)
 		return rc;
+	s->new_flow = 1;
 	return slb_established4(skb, s, ct, egress);
 }
 
@@ -178,9 +180,14 @@ static __always_inline int slb_dsr4(struct __sk_buff *skb, bool egress)
 	struct slb_scratch4 *s = slb_scratch4_get();
 	struct slb_ct_val *ct = s ? slb_ct_entry_at(s->ct_index) : NULL;
 
+	int rc;
+
 	if (!s || !ct)
 		return slb_counted(SLB_CNT_DROP_REWRITE, TC_ACT_SHOT);
-	return slb_dsr_forward(skb, &s->pkt, ct, egress);
+	rc = slb_dsr_forward(skb, &s->pkt, ct, egress);
+	if (rc == TC_ACT_SHOT && s->new_flow)
+		slb_flow_undo(&s->key, ct);
+	return rc;
 }
 
 /*

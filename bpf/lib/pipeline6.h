@@ -217,6 +217,7 @@ slb_v6_lookup(struct __sk_buff *skb, struct slb_scratch6 *s, bool egress, int *r
 
 	*rc = -1;
 	s->now = slb_now_ns();
+	s->new_flow = 0;
 	slb_ct6_key_init(&s->key, &s->p);
 	ct = slb_ct_find_inline(&s->key, &s->ct_index);
 	if (!ct)
@@ -296,6 +297,7 @@ static __always_inline int slb_new6(struct __sk_buff *skb, bool egress)
 	rc = slb_flow_new6(skb, s, egress, &ct);
 	if (rc >= 0)
 		return rc;
+	s->new_flow = 1;
 	return slb_established6(skb, s, ct, egress);
 }
 
@@ -317,9 +319,14 @@ static __always_inline int slb_dsr6(struct __sk_buff *skb, bool egress)
 	struct slb_scratch6 *s = slb_scratch6_get();
 	struct slb_ct_val *ct = s ? slb_ct_entry_at(s->ct_index) : NULL;
 
+	int rc;
+
 	if (!s || !ct)
 		return slb_counted(SLB_CNT_DROP_REWRITE, TC_ACT_SHOT);
-	return slb_dsr_forward6(skb, &s->p, ct, &s->dsr, egress);
+	rc = slb_dsr_forward6(skb, &s->p, ct, &s->dsr, egress);
+	if (rc == TC_ACT_SHOT && s->new_flow)
+		slb_flow_undo(&s->key, ct);
+	return rc;
 }
 
 /*

@@ -129,6 +129,7 @@ struct slb_scratch4 {
 	struct slb_ct_key key;
 	__u64 now;	/* the packet's clock reading (each read costs tens of ns) */
 	__u32 ct_index; /* slot of the packet's conntrack entry (ct_table.h), 0 = none */
+	__u32 new_flow; /* 1: this packet created the flow's entries (undone if it is dropped) */
 };
 
 struct {
@@ -168,7 +169,8 @@ struct slb_scratch6 {
 	__u64 now;	/* the packet's clock reading */
 	__u32 ct_index; /* slot of the packet's conntrack entry (ct_table.h), 0 = none */
 	__u8 parsed;	/* what slb_parse6 made of the packet (for the ICMP6 stage) */
-	__u8 pad[3];
+	__u8 new_flow;	/* 1: this packet created the flow's entries (undone if it is dropped) */
+	__u8 pad[2];
 };
 
 /* Datapath-private (never pinned, never read by Swift): the IPv6 paths' scratch space. */
