@@ -20,7 +20,10 @@ enum APIRoutes {
     ]
 
     /// Methods answered 405 (rather than 404) on a known path that does not serve them.
-    static let knownMethods: [HTTPRequest.Method] = [.get, .head, .post, .put, .delete, .patch, .options]
+    /// (QUERY is the IETF's safe method with a body, draft-ietf-httpbis-safe-method-w-body.)
+    static let knownMethods: [HTTPRequest.Method] = [
+        .get, .head, .post, .put, .delete, .patch, .options, .trace, HTTPRequest.Method("QUERY")!,
+    ]
 }
 
 /// Builds the router serving SwiftLB's loxilb-compatible REST API over `store`.

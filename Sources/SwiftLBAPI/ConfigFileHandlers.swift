@@ -32,6 +32,12 @@ struct ConfigFileHandlers {
         let body = Data(buffer: try await request.body.collect(upTo: APIRoutes.maxImportSize))
         let json = try MultipartForm.part(named: "configuration", of: body, contentType: request.headers[.contentType])
         let file = try LoxiJSON.decodeRequest(ConfigExport.self, from: json ?? body)
+        guard file.hasLoadBalancerKey else {
+            throw APIError.badRequest(
+                field: "loadbalancer",
+                message:
+                    "the file has no loadbalancer list; send {\"loadbalancer\": []} to delete every rule on purpose")
+        }
         let summary = try await store.replaceAll(with: file.loadbalancer)
         return JSONResponse.make(
             PostSuccess(result: "Success: \(summary.added) added, \(summary.kept) kept, \(summary.removed) removed"))

@@ -12,6 +12,14 @@ struct EndpointHandlers: Sendable {
         { [store] request, _ in
             let body = try await request.body.collect(upTo: APIRoutes.maxBodySize)
             let entry = try LoxiJSON.decodeRequest(EndPointEntry.self, from: Data(buffer: body))
+            // Checked here, not in the validator that restore also runs: an entry stored by an
+            // older version must not keep the daemon from starting.
+            if let host = IPAddress(entry.hostName),
+                let problem = RuleValidator.unusableReason(host, allowLoopback: true)
+            {
+                throw APIError.badRequest(
+                    field: "hostName", message: "hostName \(entry.hostName) is \(problem); probe a unicast address")
+            }
             try await store.createEndpoint(entry)
             return JSONResponse.make(PostSuccess())
         }

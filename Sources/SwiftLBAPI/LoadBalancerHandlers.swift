@@ -36,7 +36,8 @@ struct LoadBalancerHandlers: Sendable {
 
     /// `DELETE /config/loadbalancer/all`: 204, also when there is nothing to delete.
     var deleteAll: Handler {
-        { [store] _, _ in
+        { [store] request, _ in
+            try DeleteParameters.checkQuery(request.uri.queryParameters)
             try await store.deleteAll()
             return Response(status: .noContent)
         }
@@ -44,7 +45,8 @@ struct LoadBalancerHandlers: Sendable {
 
     /// `DELETE /config/loadbalancer/name/{lb_name}`: 204, or 404 when no rule has that name.
     var deleteByName: Handler {
-        { [store] _, context in
+        { [store] request, context in
+            try DeleteParameters.checkQuery(request.uri.queryParameters)
             let name = try DeleteParameters.text("lb_name", in: context.parameters)
             try await store.delete(.name(name))
             return Response(status: .noContent)

@@ -1145,7 +1145,6 @@ public enum OpenAPIDocument {
                   "content": {
                     "application/json": {
                       "schema": {
-                        "nullable": true,
                         "allOf": [
                           {
                             "$ref": "#/components/schemas/ConfigExport"
@@ -2579,6 +2578,9 @@ public enum OpenAPIDocument {
               },
               "ConfigExport": {
                 "type": "object",
+                "required": [
+                  "loadbalancer"
+                ],
                 "description": "loxilb's configuration file. An import reads `loadbalancer` only (whole rules: `oper` 0); an export also writes `endpoint` and the empty lists of what SwiftLB does not have.",
                 "properties": {
                   "timestamp": {
@@ -2597,7 +2599,7 @@ public enum OpenAPIDocument {
                     "items": {
                       "$ref": "#/components/schemas/LoadBalancerEntry"
                     },
-                    "description": "Every rule; an import replaces the rules with these, all or nothing. Each VIP, port and protocol at most once. Missing, `null` or empty (and so a body of `{}` or `null`), it deletes every rule."
+                    "description": "Every rule; an import replaces the rules with these, all or nothing. Each VIP, port and protocol at most once. An empty list (or `null`) deletes every rule; a file without the key is refused (400), so an empty or cut upload cannot."
                   },
                   "endpoint": {
                     "type": "array",

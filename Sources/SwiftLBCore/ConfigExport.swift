@@ -8,6 +8,9 @@ public struct ConfigExport: Codable, Sendable, Equatable {
     public var version: String
     public var loadbalancer: [LoadBalancerEntry]
     public var endpoint: [EndPointEntry]
+    /// False when a decoded file had no `loadbalancer` key: an empty or cut upload, which an import
+    /// must refuse rather than read as "delete every rule".
+    public var hasLoadBalancerKey = true
 
     public init(timestamp: String, version: String, loadbalancer: [LoadBalancerEntry], endpoint: [EndPointEntry]) {
         self.timestamp = timestamp
@@ -23,6 +26,8 @@ public struct ConfigExport: Codable, Sendable, Equatable {
     /// Go-style: missing keys and `null` read as empty, as loxilb reads its own files.
     public init(from decoder: any Decoder) throws {
         let object = try GoStyleContainer<CodingKeys>(decoder)
+        let keys = (try? decoder.container(keyedBy: AnyCodingKey.self))?.allKeys ?? []
+        hasLoadBalancerKey = keys.contains { $0.stringValue.lowercased() == "loadbalancer" }
         timestamp = try object.decode(.timestamp)
         version = try object.decode(.version)
         loadbalancer = try object.decode(.loadbalancer)

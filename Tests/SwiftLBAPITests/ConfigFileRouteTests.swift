@@ -85,3 +85,42 @@ private actor ExportBox {
     var value = ByteBuffer()
     func set(_ buffer: ByteBuffer) { value = buffer }
 }
+
+/// What the schemathesis run found, each refused now with a clear answer.
+@Suite struct FuzzFindingTests {
+    @Test func anImportWithoutARuleListIsRefusedNotReadAsDeleteAll() async throws {
+        try await APITestHarness().run { client in
+            #expect(try await client.post("/netlox/v1/config/loadbalancer", APITestHarness.body()).status == .ok)
+            for body in ["{}", "null", #"{"version":"x"}"#] {
+                let response = try await client.post("/netlox/v1/config/import", body)
+                #expect(response.status == .badRequest, "\(body)")
+            }
+            #expect(try await client.listed().count == 1)
+            let deliberate = try await client.post("/netlox/v1/config/import", #"{"loadbalancer":[]}"#)
+            #expect(deliberate.status == .ok)
+            #expect(try await client.listed().isEmpty)
+        }
+    }
+
+    @Test func traceOnAKnownPathIs405AndDeleteQueriesAreCheckedEverywhere() async throws {
+        try await APITestHarness().run { client in
+            let trace = try await client.execute(uri: "/netlox/v1/config/loadbalancer/all", method: .trace)
+            #expect(trace.status == .methodNotAllowed)
+            let all = try await client.delete("/netlox/v1/config/loadbalancer/all?block=-58800")
+            #expect(all.status == .badRequest)
+            let named = try await client.delete("/netlox/v1/config/loadbalancer/name/web?block=3")
+            #expect(named.status == .badRequest)
+        }
+    }
+
+    @Test func anEndpointEntryForTheUnspecifiedAddressIsRefused() async throws {
+        try await APITestHarness().run { client in
+            for host in ["0.0.0.0", "::", "224.0.0.1"] {
+                let response = try await client.post(
+                    "/netlox/v1/config/endpoint", #"{"hostName":"\#(host)","probeType":"ping"}"#)
+                #expect(response.status == .badRequest, "\(host)")
+                #expect(try response.errorModel().fields == ["hostName"])
+            }
+        }
+    }
+}
