@@ -19,7 +19,7 @@ E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib/common.sh
 source "$E2E_DIR/lib/common.sh"
 
-ALL=(basic_rr hash restart_stream delete sigkill_restore invalid bulk late_interface fullnat onearm portrange allowsrc fnsrc nat66 nat64 health l4dsr l4proto weighted persist hash_streams idle_reset l4v6 health_sctp churn apisec)
+ALL=(basic_rr hash restart_stream delete sigkill_restore invalid bulk late_interface fullnat onearm portrange allowsrc fnsrc nat66 nat64 health l4dsr l4proto weighted persist hash_streams idle_reset l4v6 health_sctp churn apisec soak)
 ALL+=(bgp bgp_ecmp bgp_restart bgp6)
 
 if [[ "${1:-}" == --list ]]; then
@@ -94,7 +94,10 @@ for s in "${selected[@]}"; do
     current=$s
     printf '%-16s ' "$s"
     t0=$(date +%s)
-    SLB_STATE_DIR=$dir timeout -k 10 "$TIMEOUT" bash -c '"$1/setup" && "$1/check"' _ "$E2E_DIR/$s" \
+    # A scenario that needs longer names its limit in NAME/timeout (SLB_SCENARIO_TIMEOUT wins).
+    limit=$TIMEOUT
+    [[ -n "${SLB_SCENARIO_TIMEOUT:-}" || ! -f "$E2E_DIR/$s/timeout" ]] || limit=$(<"$E2E_DIR/$s/timeout")
+    SLB_STATE_DIR=$dir timeout -k 10 "$limit" bash -c '"$1/setup" && "$1/check"' _ "$E2E_DIR/$s" \
         >"$dir/scenario.log" 2>&1 &
     child=$!
     wait "$child"
@@ -110,7 +113,7 @@ for s in "${selected[@]}"; do
         failed=$((failed + 1))
         failures+=("$s")
         if ((rc == 124 || rc == 137)); then
-            reason="timed out after $TIMEOUT s (last step: $(grep '^==> ' "$dir/scenario.log" | tail -n 1))"
+            reason="timed out after $limit s (last step: $(grep '^==> ' "$dir/scenario.log" | tail -n 1))"
         else
             reason=$(grep '^FAIL: ' "$dir/scenario.log" | tail -n 1 | cut -c7-)
             [[ -n "$reason" ]] || reason="exit $rc without a FAIL line"
