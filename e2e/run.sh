@@ -97,7 +97,7 @@ for s in "${selected[@]}"; do
     # A scenario that needs longer names its limit in NAME/timeout (SLB_SCENARIO_TIMEOUT wins).
     limit=$TIMEOUT
     [[ -n "${SLB_SCENARIO_TIMEOUT:-}" || ! -f "$E2E_DIR/$s/timeout" ]] || limit=$(<"$E2E_DIR/$s/timeout")
-    SLB_STATE_DIR=$dir timeout -k 10 "$limit" bash -c '"$1/setup" && "$1/check"' _ "$E2E_DIR/$s" \
+    SLB_SCENARIO_TIMEOUT=$limit SLB_STATE_DIR=$dir timeout -k 10 "$limit" bash -c '"$1/setup" && "$1/check"' _ "$E2E_DIR/$s" \
         >"$dir/scenario.log" 2>&1 &
     child=$!
     wait "$child"
