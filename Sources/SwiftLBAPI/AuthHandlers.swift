@@ -35,6 +35,6 @@ struct AuthHandlers {
 
     /// Tokens live in the token file, so there is nothing to revoke; loxicmd only needs the 200.
     @Sendable func logout(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        JSONResponse.make(PostSuccess())
+        JSONResponse.success
     }
 }

@@ -28,7 +28,7 @@ struct BGPHandlers: Sendable {
             let body = try await request.body.collect(upTo: APIRoutes.maxBodySize)
             let config = try LoxiJSON.decodeRequest(BGPGlobalConfig.self, from: Data(buffer: body))
             try await control.setGlobal(config)
-            return JSONResponse.make(PostSuccess())
+            return JSONResponse.success
         }
     }
 
@@ -51,7 +51,7 @@ struct BGPHandlers: Sendable {
             let body = try await request.body.collect(upTo: APIRoutes.maxBodySize)
             let neighbor = try LoxiJSON.decodeRequest(BGPNeighbor.self, from: Data(buffer: body))
             try await control.addNeighbor(neighbor)
-            return JSONResponse.make(PostSuccess())
+            return JSONResponse.success
         }
     }
 
@@ -72,7 +72,7 @@ struct BGPHandlers: Sendable {
                 try DeleteParameters.number("remoteAs", text)
             }
             try await control.deleteNeighbor(ipAddress: address, remoteAs: remoteAs)
-            return JSONResponse.make(PostSuccess())
+            return JSONResponse.success
         }
     }
 

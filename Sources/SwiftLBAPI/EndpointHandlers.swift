@@ -21,7 +21,7 @@ struct EndpointHandlers: Sendable {
                     field: "hostName", message: "hostName \(entry.hostName) is \(problem); probe a unicast address")
             }
             try await store.createEndpoint(entry)
-            return JSONResponse.make(PostSuccess())
+            return JSONResponse.success
         }
     }
 
@@ -53,7 +53,7 @@ struct EndpointHandlers: Sendable {
             let body = try await request.body.collect(upTo: APIRoutes.maxBodySize)
             let state = try LoxiJSON.decodeRequest(EndPointHostState.self, from: Data(buffer: body))
             try await store.setHostState(state)
-            return JSONResponse.make(PostSuccess())
+            return JSONResponse.success
         }
     }
 }

@@ -23,7 +23,7 @@ struct LoadBalancerHandlers: Sendable {
                 )
             }
             try await store.create(entry)
-            return JSONResponse.make(PostSuccess())
+            return JSONResponse.success
         }
     }
 

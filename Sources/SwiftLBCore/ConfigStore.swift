@@ -11,6 +11,9 @@ public protocol ConfigStore: Sendable {
     func delete(key: ServiceKey) async throws(ConfigStoreError)
     /// Deletes the records of every key in one durable write: all of them or none.
     func delete(keys: [ServiceKey]) async throws(ConfigStoreError)
+    /// Deletes the records of `deleting`, then inserts or replaces `saving`, in one durable write
+    /// (one transaction, one fsync): all of it or none. Group commit: a batch of API changes.
+    func commit(saving: [ConfigRecord], deleting: [ServiceKey]) async throws(ConfigStoreError)
     /// Replaces every stored record with `records` in one durable write: all of them or none.
     func replaceAll(with records: [ConfigRecord]) async throws(ConfigStoreError)
 }

@@ -152,13 +152,22 @@ extension Datapath {
 ///
 /// Every call either fully succeeds or throws and leaves the service as it was.
 public protocol Datapath: Sendable {
-    /// Programs `service` (creating or replacing the entry with the same key and id).
-    func upsert(_ service: DatapathService) async throws
+    /// Programs `service` (creating or replacing the entry with the same key and id). Runs on the
+    /// caller's executor (a few dozen map writes: cheaper than two thread hops per rule).
+    nonisolated(nonsending) func upsert(_ service: DatapathService) async throws
     /// Removes the service with this key and id; removing an absent service is not an error.
     func remove(key: ServiceKey, id: UInt32) async throws
     /// Removes several services at once (deleting many rules: the kernel datapath sweeps its
     /// conntrack table once for all of them). On a failure some may be removed already.
     func remove(_ services: [(key: ServiceKey, id: UInt32)]) async throws
+    /// Removes the services' entries so that no new flow reaches them, without sweeping conntrack:
+    /// flows they already track go on until `purgeFlows(serviceIDs:)`, and their ids must not be
+    /// given to another service before that (deleting many rules one request at a time shares one
+    /// sweep). On a failure some may be removed already.
+    nonisolated(nonsending) func retire(_ services: [(key: ServiceKey, id: UInt32)]) async throws
+    /// Deletes the tracked flows and per-flow state (persistence, selection) of retired ids: one
+    /// conntrack sweep for all of them.
+    func purgeFlows(serviceIDs: Set<UInt32>) async throws
     /// The services currently programmed, sorted by key.
     func programmedServices() async throws -> [DatapathService]
     /// Counters of a service (both directions).

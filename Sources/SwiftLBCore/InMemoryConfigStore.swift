@@ -8,6 +8,8 @@ public actor InMemoryConfigStore: ConfigStore {
 
     /// The number of successful writes (saves and deletes) so far.
     public internal(set) var writeCount = 0
+    /// The number of successful batch commits (`commit(saving:deleting:)`) so far.
+    public internal(set) var commitCount = 0
 
     /// Creates a store holding `records`.
     public init(records: [ConfigRecord] = []) {
@@ -48,6 +50,23 @@ public actor InMemoryConfigStore: ConfigStore {
         try consumeFailure("delete \(keys.count) records")
         for key in keys { records[key] = nil }
         writeCount += 1
+    }
+
+    /// Applies a batch at once, unless a failure was requested (then none of it).
+    public func commit(saving: [ConfigRecord], deleting: [ServiceKey]) throws(ConfigStoreError) {
+        try consumeFailure("commit \(saving.count) saves and \(deleting.count) deletes")
+        var next = records
+        for key in deleting { next[key] = nil }
+        for record in saving {
+            if let owner = next.values.first(where: { $0.serviceID == record.serviceID && $0.key != record.key }) {
+                throw ConfigStoreError(
+                    operation: "commit \(record.key)", reason: "service id \(record.serviceID) belongs to \(owner.key)")
+            }
+            next[record.key] = record
+        }
+        records = next
+        writeCount += 1
+        commitCount += 1
     }
 
     public func replaceAll(with records: [ConfigRecord]) throws(ConfigStoreError) {

@@ -23,6 +23,9 @@ public actor InMemoryDatapath: Datapath {
     private var packetCounterValues: [String: UInt64] = [:]
     private var pendingFailures: [Call] = []
 
+    /// The ids whose flows `purgeFlows(serviceIDs:)` deleted, in order.
+    public private(set) var purgedIDs: [UInt32] = []
+
     /// Every successful mutating call, in order: "upsert <id> <key>" or "remove <id> <key>".
     public private(set) var log: [String] = []
 
@@ -83,6 +86,25 @@ public actor InMemoryDatapath: Datapath {
         serviceCounterValues[id] = nil
         endpointCounterValues[id] = nil
         log.append("remove \(id) \(key)")
+    }
+
+    /// Removes each service like `remove(key:id:)`; the fake's connections stay until the purge.
+    public func retire(_ services: [(key: ServiceKey, id: UInt32)]) throws(InMemoryDatapathError) {
+        for service in services {
+            try consumeFailure(.remove)
+            guard self.services[service.id]?.key == service.key else { continue }
+            self.services[service.id] = nil
+            serviceCounterValues[service.id] = nil
+            endpointCounterValues[service.id] = nil
+            log.append("remove \(service.id) \(service.key)")
+        }
+    }
+
+    /// Drops the connections of `serviceIDs` and records the purge in `purgedIDs`.
+    public func purgeFlows(serviceIDs: Set<UInt32>) throws(InMemoryDatapathError) {
+        try consumeFailure(.remove)
+        liveConnections.removeAll { serviceIDs.contains($0.serviceID) }
+        purgedIDs.append(contentsOf: serviceIDs.sorted())
     }
 
     /// The programmed services, sorted by key.

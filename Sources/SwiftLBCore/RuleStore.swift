@@ -4,7 +4,8 @@ import Logging
 ///
 /// Every change is validated completely, then programmed into the datapath, then persisted; if a
 /// later step fails the earlier ones are undone, so a failed call changes nothing. Changes run one
-/// at a time (the actor's suspension points would otherwise let two creates pick the same slot).
+/// at a time (the actor's suspension points would otherwise let two creates pick the same slot);
+/// API changes that arrive together share one durable write (RuleStore+Batch).
 public actor RuleStore {
     let config: any ConfigStore
     let datapath: any Datapath
@@ -17,6 +18,14 @@ public actor RuleStore {
     var probeTargetCache: (tableVersion: Int, configured: [String: ProbeTarget], targets: [ProbeTarget])?
     private var busy = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
+    /// API changes waiting for the next batch, and whether a batch is running (RuleStore+Batch).
+    var pending: [PendingChange] = []
+    var draining = false
+    /// Ids of deleted rules whose flows await the shared purge, and whether it is scheduled
+    /// (RuleStore+Purge).
+    var retiredIDs: Set<UInt32> = []
+    var purging = false
+    let purgeDelay: Duration
 
     /// Creates an empty store; call `restore()` before serving requests.
     public init(config: any ConfigStore, datapath: any Datapath, logger: Logger) {
@@ -26,7 +35,11 @@ public actor RuleStore {
     }
 
     /// Creates an empty store with smaller limits (tests).
-    init(config: any ConfigStore, datapath: any Datapath, logger: Logger, maxServices: Int, maxEndpoints: Int) {
+    init(
+        config: any ConfigStore, datapath: any Datapath, logger: Logger, maxServices: Int, maxEndpoints: Int,
+        purgeDelay: Duration = .milliseconds(50)
+    ) {
+        self.purgeDelay = purgeDelay
         self.config = config
         self.datapath = datapath
         self.logger = logger
@@ -48,6 +61,10 @@ public actor RuleStore {
             .reconcile(desired: restored.services, reprogramUnchanged: true)
         table = restored
         probeTargetCache = nil  // a new table's version may equal the old one's
+        // Flows of rules deleted just before a restart may still be tracked; no new rule may inherit them.
+        let used = Set(restored.rules.values.map(\.serviceID))
+        try await datapath.purgeFlows(
+            serviceIDs: Set((0..<UInt32(table.maxServices)).filter { !used.contains($0) }))
         func ms(_ from: ContinuousClock.Instant, _ to: ContinuousClock.Instant) -> String {
             "\((to - from).components.attoseconds / 1_000_000_000_000_000 + (to - from).components.seconds * 1000)"
         }
@@ -63,100 +80,31 @@ public actor RuleStore {
     /// Validates fully, then programs the datapath and persists; on any failure nothing changes (rollback).
     /// `serviceArguments.oper` 1 and 2 attach or detach endpoints of an existing rule instead.
     public func create(_ entry: LoadBalancerEntry) async throws(APIError) {
-        if entry.serviceArguments.oper != 0 { return try await changeEndpoints(entry) }
         let rule = try RuleValidator.validate(entry, maxEndpoints: maxEndpoints)
-        await acquire()
-        defer { release() }
-        switch try table.change(for: rule) {
-        case .unchanged:
-            return
-        case .add(let new):
-            try await install(new, replacing: nil)
-        case .replace(let old, let new):
-            try await install(new, replacing: old)
+        guard entry.serviceArguments.oper != 0 else { return try await submit(.put(rule)) }
+        guard let operation = EndpointOperation(rawValue: entry.serviceArguments.oper) else {
+            throw .badRequest(
+                field: "serviceArguments.oper",
+                message: "serviceArguments.oper \(entry.serviceArguments.oper) is not an operation; use 0 (create), "
+                    + "1 (attach) or 2 (detach)")
         }
+        try await submit(.endpoints(rule, operation))
     }
 
     /// Deletes the matching rules; APIError 404 when nothing matches.
     public func delete(_ selector: RuleSelector) async throws(APIError) {
-        await acquire()
-        defer { release() }
-        let matches = try table.matching(selector)
-        guard !matches.isEmpty else {
-            throw .notFound(
-                "no load-balancer rule \(selector.summary) exists; list the rules with GET "
-                    + "/netlox/v1/config/loadbalancer/all")
-        }
-        try await uninstall(matches)
+        try await submit(.delete(selector))
     }
 
-    /// Deletes every rule, all at once (one datapath sweep, one durable write); succeeds when there are
-    /// none. On a failure no rule is deleted.
+    /// Deletes every rule, all at once (one durable write); succeeds when there are none. On a
+    /// failure no rule is deleted.
     public func deleteAll() async throws(APIError) {
-        await acquire()
-        defer { release() }
-        try await uninstall(table.sorted)
-    }
-
-    func install(_ new: InstalledRule, replacing old: InstalledRule?) async throws(APIError) {
-        do {
-            try await datapath.upsert(service(of: new))
-        } catch {
-            logger.error("datapath upsert failed", metadata: ["rule": "\(new.rule.key)", "error": "\(error)"])
-            if let failure = error as? any DatapathFailure, failure.isLimit {
-                throw .insufficientStorage(
-                    "the datapath has no room for \(new.rule.key) (\(error)); nothing was changed")
-            }
-            throw .internalError(
-                "the datapath refused \(new.rule.key) (\(error)); nothing was changed. Check the daemon log and retry")
-        }
-        do {
-            try await config.save(new.record)
-        } catch {
-            let reversal: ReconcileOperation =
-                old.map { .upsert(service(of: $0)) } ?? .remove(key: new.rule.key, id: new.serviceID)
-            let undone = await undo([reversal], after: error)
-            throw .internalError(
-                "saving \(new.rule.key) to the config store failed (\(error)); \(undone). Check that the config "
-                    + "database is writable and retry")
-        }
-        table.commit(new)
-        logger.info(
-            old == nil ? "rule created" : "rule updated",
-            metadata: ["rule": "\(new.rule.key)", "id": "\(new.serviceID)", "name": "\(new.rule.name)"])
-    }
-
-    /// Removes `rules` from the datapath, then from the config store in one write, then from the table.
-    /// On a failure every one of them is programmed again and stays, so the call changes nothing.
-    private func uninstall(_ rules: [InstalledRule]) async throws(APIError) {
-        guard let first = rules.first else { return }
-        let what = rules.count == 1 ? "\(first.rule.key)" : "\(rules.count) rules"
-        let reinstall = rules.map { ReconcileOperation.upsert(service(of: $0)) }
-        do {
-            try await datapath.remove(rules.map { (key: $0.rule.key, id: $0.serviceID) })
-        } catch {
-            logger.error("datapath remove failed", metadata: ["rules": "\(what)", "error": "\(error)"])
-            let undone = await undo(reinstall, after: error)
-            throw .internalError(
-                "the datapath could not remove \(what) (\(error)); \(undone). Check the daemon log and retry")
-        }
-        do {
-            try await config.delete(keys: rules.map(\.rule.key))
-        } catch {
-            let undone = await undo(reinstall, after: error)
-            throw .internalError(
-                "deleting \(what) from the config store failed (\(error)); \(undone). Check that the config "
-                    + "database is writable and retry")
-        }
-        for installed in rules {
-            table.drop(installed.rule.key)
-            logger.info("rule deleted", metadata: ["rule": "\(installed.rule.key)", "id": "\(installed.serviceID)"])
-        }
+        try await submit(.deleteAll)
     }
 
     /// Puts the datapath back after a failed step, one operation after the other, stopping at the first
     /// that fails; returns a clause for the error message.
-    private func undo(_ operations: [ReconcileOperation], after failure: any Error) async -> String {
+    func undo(_ operations: [ReconcileOperation], after failure: any Error) async -> String {
         for operation in operations {
             do {
                 switch operation {

@@ -23,6 +23,9 @@ struct RuleTable: Sendable {
     private var nameOwners: [String: ServiceKey] = [:]
     /// No id below this one is free (ids are handed out lowest first).
     private var lowestFreeID: UInt32 = 0
+    /// Ids of deleted rules whose tracked flows the datapath still holds: in use until `release`,
+    /// so that no new rule inherits their flows, counters or persistence entries.
+    private(set) var quarantined: Set<UInt32> = []
     /// Grows with every commit and drop, so callers can cache what they derive from the rules.
     private(set) var version = 0
 
@@ -42,18 +45,33 @@ struct RuleTable: Sendable {
         rules[installed.rule.key] = installed
         for matchKey in installed.service.matchKeys { keyOwners[matchKey] = installed.rule.key }
         usedIDs.insert(installed.serviceID)
+        quarantined.remove(installed.serviceID)
         while usedIDs.contains(lowestFreeID) { lowestFreeID += 1 }
         version += 1
         if !installed.rule.name.isEmpty { nameOwners[installed.rule.name] = installed.rule.key }
     }
 
-    mutating func drop(_ key: ServiceKey) {
+    /// Removes the rule of `key`. With `quarantine` its id stays taken until `release` (its flows
+    /// are still tracked); without, it is free at once.
+    mutating func drop(_ key: ServiceKey, quarantine: Bool = false) {
         guard let old = rules.removeValue(forKey: key) else { return }
         for matchKey in old.service.matchKeys { keyOwners[matchKey] = nil }
-        usedIDs.remove(old.serviceID)
-        lowestFreeID = min(lowestFreeID, old.serviceID)
+        if quarantine {
+            quarantined.insert(old.serviceID)
+        } else {
+            usedIDs.remove(old.serviceID)
+            lowestFreeID = min(lowestFreeID, old.serviceID)
+        }
         version += 1
         if nameOwners[old.rule.name] == key { nameOwners[old.rule.name] = nil }
+    }
+
+    /// Frees quarantined ids once the datapath no longer tracks flows of them.
+    mutating func release(_ ids: Set<UInt32>) {
+        for id in ids where quarantined.remove(id) != nil {
+            usedIDs.remove(id)
+            lowestFreeID = min(lowestFreeID, id)
+        }
     }
 
     /// Decides what creating `rule` means: 409 on conflicts, 507 when no slot is free.

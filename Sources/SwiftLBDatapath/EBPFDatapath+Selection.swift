@@ -36,15 +36,6 @@ extension EBPFDatapath {
         return counts
     }
 
-    /// Drops what a removed service leaves behind besides conntrack: its table, remembered
-    /// clients and open-flow counts, so a new service in the same slot starts clean.
-    func forgetSelectionState(serviceID: UInt32) throws(BPFError) {
-        try selectionTables.delete(serviceID)
-        for slot in 0..<UInt32(SLB_MAX_ENDPOINTS) {
-            try openFlows.update(serviceID * UInt32(SLB_MAX_ENDPOINTS) + slot, 0)
-        }
-    }
-
     /// Writes a service's selection table (slots; `UInt16.max` = none). A new table beyond the
     /// map's `SLB_MAX_SEL_TABLES` is refused with an error naming that limit.
     func writeSelectionTable(_ serviceID: UInt32, _ table: [UInt16], isNew: Bool) throws {

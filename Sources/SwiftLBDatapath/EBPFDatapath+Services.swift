@@ -48,8 +48,9 @@ extension EBPFDatapath {
                 try selectionTables.delete(id)
             }
             if fresh {
+                // Persistence entries of an id's previous service went with its flows (purgeFlows),
+                // before the id could be given out again.
                 try resetCounters(id: id, fresh: true, slots: 0..<Int(SLB_MAX_ENDPOINTS))
-                try forgetPersistence(serviceIDs: [id])
             } else {
                 // Only slots that changed hands start from zero; endpoints that stay keep theirs.
                 let changed = (0..<Int(SLB_MAX_ENDPOINTS)).filter { slot in

@@ -100,7 +100,7 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
 
     // MARK: Datapath
 
-    public func upsert(_ service: DatapathService) async throws {
+    nonisolated(nonsending) public func upsert(_ service: DatapathService) async throws {
         try upsertNow(service)
         try syncEchoMarker(vip: service.key.vip)
     }
@@ -110,17 +110,25 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
     }
 
     /// Removes the services' map entries, then sweeps the conntrack table once for the flows of all
-    /// of them: a sweep touches every slot (about 5 ms for the default table), one per service made
-    /// deleting 700 rules take 3.5 s.
+    /// of them (about 5 ms for the default table).
     public func remove(_ removed: [(key: ServiceKey, id: UInt32)]) async throws {
+        try await retire(removed)
+        try await purgeFlows(serviceIDs: Set(removed.map(\.id)))
+    }
+
+    nonisolated(nonsending) public func retire(_ removed: [(key: ServiceKey, id: UInt32)]) async throws {
         for service in removed { try removeNow(key: service.key, id: service.id) }
-        let ids = Set(removed.map(\.id))
+        for vip in Set(removed.map(\.key.vip)) { try syncEchoMarker(vip: vip) }
+    }
+
+    public func purgeFlows(serviceIDs ids: Set<UInt32>) async throws {
+        guard !ids.isEmpty else { return }
         conntrack.forEachEntry { entry in
             if ids.contains(entry.value.svc_id) { conntrack.deleteIfUnchanged(entry) }
         }
-        for vip in Set(removed.map(\.key.vip)) { try syncEchoMarker(vip: vip) }
         try forgetPersistence(serviceIDs: ids)
-        for id in ids { try forgetSelectionState(serviceID: id) }
+        // Open-flow counts and round-robin positions are reset when an id is programmed again.
+        for id in ids { try selectionTables.delete(id) }
     }
 
     public func sweepConnections() async throws -> ConnectionSweep {
@@ -282,8 +290,10 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
     func syncEchoMarker(vip: IPAddress) throws(BPFError) {
         guard !vip.isV4 else { return }
         let marker = Self.echoMarkerKey(vip)
-        let used = try services.keys(limit: Int(SLB_MAX_SERVICES)).contains { key in
-            ServiceKey(abiKey: key)?.vip == vip
+        // From what this process wrote (kept current by every write), not a walk of the map.
+        // The markers themselves (id SLB_MAX_SERVICES, read back at load) do not count.
+        let used = written.withLock { entries in
+            entries.keys.contains { $0.key < UInt32(SLB_MAX_SERVICES) && $0.value.contains { $0.vip == vip } }
         }
         if used {
             if try services.lookup(marker) == nil {
@@ -303,11 +313,9 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
             try serviceStats.update(id, allCPUs: slb_stats())
             try roundRobin.update(id, 0)
         }
-        for slot in slots {
-            let index = id * UInt32(SLB_MAX_ENDPOINTS) + UInt32(slot)
-            try endpointStats.update(index, allCPUs: slb_stats())
-            try openFlows.update(index, 0)
-        }
+        let indexes = slots.map { id * UInt32(SLB_MAX_ENDPOINTS) + UInt32($0) }
+        try endpointStats.update(indexes, allCPUs: slb_stats())
+        try openFlows.update(indexes, 0)
     }
 
     private func connectionEntry(key: slb_ct_key, value: slb_ct_val) throws(BPFError) -> ConnectionEntry? {

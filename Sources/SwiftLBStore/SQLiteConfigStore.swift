@@ -71,14 +71,7 @@ public final class SQLiteConfigStore: ConfigStore {
         let serviceID = Int64(record.serviceID)
         do {
             try await queue.write { db in
-                try db.execute(
-                    sql: """
-                        INSERT INTO lb_rule (key, service_id, entry_json, updated_at)
-                        VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-                        ON CONFLICT (key) DO UPDATE SET service_id = excluded.service_id,
-                            entry_json = excluded.entry_json, updated_at = excluded.updated_at
-                        """,
-                    arguments: [key, serviceID, json])
+                try db.execute(sql: Self.upsertSQL, arguments: [key, serviceID, json])
             }
         } catch {
             throw ConfigStoreError(operation: "saving \(key) to \(path)", reason: Self.describe(error))
@@ -109,6 +102,37 @@ public final class SQLiteConfigStore: ConfigStore {
                 operation: "deleting \(texts.count) rules from \(path)", reason: Self.describe(error))
         }
     }
+
+    /// Deletes `deleting`, then upserts `saving`, in one transaction (one fsync): all or none.
+    public func commit(saving: [ConfigRecord], deleting: [ServiceKey]) async throws(ConfigStoreError) {
+        let rows = saving.map { record in
+            (
+                record.key.description, Int64(record.serviceID),
+                String(decoding: LoxiJSON.encode(record.entry), as: UTF8.self)
+            )
+        }
+        let deleted = deleting.map(\.description)
+        do {
+            try await queue.write { db in
+                for text in deleted { try db.execute(sql: "DELETE FROM lb_rule WHERE key = ?", arguments: [text]) }
+                for (key, serviceID, json) in rows {
+                    try db.execute(sql: Self.upsertSQL, arguments: [key, serviceID, json])
+                }
+            }
+        } catch {
+            throw ConfigStoreError(
+                operation: "saving \(rows.count) and deleting \(deleted.count) rules in \(path)",
+                reason: Self.describe(error))
+        }
+    }
+
+    /// Inserts a row, or replaces the row with the same key.
+    static let upsertSQL = """
+        INSERT INTO lb_rule (key, service_id, entry_json, updated_at)
+        VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        ON CONFLICT (key) DO UPDATE SET service_id = excluded.service_id,
+            entry_json = excluded.entry_json, updated_at = excluded.updated_at
+        """
 
     /// Replaces every stored rule with `records` in one transaction: all of them or none.
     public func replaceAll(with records: [ConfigRecord]) async throws(ConfigStoreError) {

@@ -16,7 +16,7 @@ struct Harness {
         self.datapath = datapath
         store = RuleStore(
             config: config, datapath: datapath, logger: Fixtures.logger, maxServices: maxServices,
-            maxEndpoints: Limits.maxEndpointsPerService)
+            maxEndpoints: Limits.maxEndpointsPerService, purgeDelay: .seconds(3600))
     }
 
     /// A new RuleStore over the same config, as after a daemon restart.
@@ -172,13 +172,21 @@ struct RuleStoreTests {
         #expect(await harness.store.list().isEmpty)
     }
 
-    @Test("ids are the lowest free slot, stable across updates and reused after delete")
+    @Test("ids are the lowest free slot, stable across updates, and reused after delete once their flows are purged")
     func idAllocation() async throws {
         let harness = Harness()
         for host in 1...3 { try await harness.store.create(Fixtures.entry("10.0.0.\(host)")) }
         try await harness.store.delete(
             .service(externalIP: "10.0.0.2", port: 80, portMax: nil, proto: "tcp", hostURL: nil))
         try await harness.store.create(Fixtures.entry("10.0.0.3", endpoints: [("10.0.5.5", 80, 1)]))
+        // Id 1's flows are still tracked: a new rule must not inherit them.
+        try await harness.store.create(Fixtures.entry("10.0.0.5"))
+        #expect(try await harness.config.loadAll().map(\.serviceID) == [0, 2, 3])
+        #expect(await harness.datapath.purgedIDs == [])
+        await harness.store.purgeRetiredNow()
+        #expect(await harness.datapath.purgedIDs == [1])
+        try await harness.store.delete(
+            .service(externalIP: "10.0.0.5", port: 80, portMax: nil, proto: "tcp", hostURL: nil))
         try await harness.store.create(Fixtures.entry("10.0.0.4"))
         #expect(
             await harness.datapath.dump() == """
