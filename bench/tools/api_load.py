@@ -3,14 +3,22 @@
 
 Usage:
   api_load.py --port P main --net N --servers K --mode M [--snat-sources POOL]   web + bulk TCP/UDP services
-  api_load.py --port P idle --net N --from A --to B --mode M   idle services A..B-1 (10.N.128.0/17)
-Prints "created C seconds T". One keep-alive HTTP connection; stops at the first error.
+  api_load.py --port P idle --net N --from A --to B --mode M [--clients C]   idle services A..B-1 (10.N.128.0/17)
+  api_load.py --port P delete --net N --from A --to B [--clients C]   deletes idle services A..B-1, one request each
+Prints "created C seconds T" (main, idle) or "deleted C seconds T" (delete). main uses one keep-alive
+HTTP connection; idle and delete use C (default 8) concurrent keep-alive connections, one process
+each with its own contiguous slice of the services, timed from the moment all are connected to
+the last answer. Any answer other than 200 (204 too for DELETE) or a connection error: the status
+and body on stderr, exit 1 (the other connections stop at their next request).
 """
 import argparse
 import http.client
 import json
+import multiprocessing
 import os
+import queue
 import sys
+import threading
 import time
 
 PATH = "/netlox/v1/config/loadbalancer"
@@ -39,6 +47,10 @@ def auth_headers():
     return {}
 
 
+def idle_vip(net, index):
+    return f"10.{net}.{128 + index // 256}.{index % 256}"
+
+
 def post_all(port, requests):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Content-Type": "application/json", **auth_headers()}
@@ -55,30 +67,114 @@ def post_all(port, requests):
     return elapsed
 
 
+def client(port, requests, barrier, failed, results):
+    """One connection: sends its (method, path, body) requests after the start barrier; puts
+    (ok, monotonic end time) on results."""
+    bare = auth_headers()
+    headers = {"Content-Type": "application/json", **bare}
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    ok = True
+    try:
+        conn.connect()
+        barrier.wait(timeout=30)
+        for method, path, payload in requests:
+            if failed.is_set():
+                ok = False
+                break
+            conn.request(method, path, body=payload, headers=headers if payload else bare)
+            response = conn.getresponse()
+            text = response.read()
+            if response.status not in ((200,) if method == "POST" else (200, 204)):
+                print(f"{method} {path} answered {response.status}: {text[:200]!r}", file=sys.stderr)
+                ok = False
+                break
+    except threading.BrokenBarrierError:  # another connection failed first and said why
+        ok = False
+    except (OSError, http.client.HTTPException) as error:
+        print(f"connection error: {type(error).__name__}: {error}", file=sys.stderr)
+        ok = False
+        barrier.abort()
+    if not ok:
+        failed.set()
+    results.put((ok, time.monotonic()))
+    conn.close()
+
+
+def run_concurrent(port, requests, clients):
+    """Sends requests over `clients` connections (contiguous slices); returns the seconds from
+    all connected to the last answer, or exits 1 if any request failed."""
+    clients = max(1, min(clients, len(requests)))
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(clients + 1)
+    failed = context.Event()
+    results = context.Queue()
+    bounds = [len(requests) * k // clients for k in range(clients + 1)]
+    procs = [context.Process(target=client, args=(port, requests[bounds[k]:bounds[k + 1]], barrier, failed, results))
+             for k in range(clients)]
+    for proc in procs:
+        proc.start()
+    try:
+        barrier.wait(timeout=30)
+    except threading.BrokenBarrierError:
+        failed.set()
+    start = time.monotonic()
+    ends = []
+    while len(ends) < len(procs):
+        try:
+            ends.append(results.get(timeout=1))
+        except queue.Empty:
+            if any(proc.is_alive() for proc in procs):
+                continue
+            try:  # all gone: what they put is in the pipe by now
+                ends.append(results.get(timeout=1))
+            except queue.Empty:
+                print("a client process ended without a result", file=sys.stderr)
+                ends.append((False, time.monotonic()))
+                break
+    for proc in procs:
+        proc.join(timeout=10)
+        if proc.is_alive():
+            proc.kill()
+    if failed.is_set() or not all(ok for ok, _ in ends):
+        sys.exit(1)
+    return max(end for _, end in ends) - start
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=11111)
-    parser.add_argument("what", choices=["main", "idle"])
+    parser.add_argument("what", choices=["main", "idle", "delete"])
     parser.add_argument("--net", type=int, required=True)
     parser.add_argument("--servers", type=int, default=3)
     parser.add_argument("--mode", type=int, default=0)
     parser.add_argument("--from", dest="first", type=int, default=0)
     parser.add_argument("--to", type=int, default=0)
     parser.add_argument("--snat-sources", default="", help="fullnat/onearm source pool of the main services")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent connections of idle and delete")
     args = parser.parse_args()
+    if args.clients < 1:
+        parser.error("--clients must be at least 1")
     n = args.net
-    if args.what == "main":
-        web = [(f"10.{n}.{k + 1}.2", 8080) for k in range(1, args.servers + 1)]
-        pool = args.snat_sources
-        requests = [body(f"10.{n}.100.1", 80, "tcp", args.mode, web, pool)]
-        requests += [body(f"10.{n}.100.2", 5201, proto, args.mode, [(f"10.{n}.2.2", 5201)], pool)
-                     for proto in ("tcp", "udp")]
-    else:
-        requests = (body(f"10.{n}.{128 + i // 256}.{i % 256}", 80, "tcp", args.mode, [(f"10.{n}.2.2", 8080)])
-                    for i in range(args.first, args.to))
+    indices = range(args.first, args.to)
+    if args.what == "idle":
+        requests = [("POST", PATH, body(idle_vip(n, i), 80, "tcp", args.mode, [(f"10.{n}.2.2", 8080)]))
+                    for i in indices]
+        elapsed = run_concurrent(args.port, requests, args.clients) if requests else 0.0
+        print(f"created {len(requests)} seconds {elapsed:.3f}")
+        return
+    if args.what == "delete":
+        requests = [("DELETE", f"{PATH}/externalipaddress/{idle_vip(n, i)}/port/80/protocol/tcp", None)
+                    for i in indices]
+        elapsed = run_concurrent(args.port, requests, args.clients) if requests else 0.0
+        print(f"deleted {len(requests)} seconds {elapsed:.3f}")
+        return
+    web = [(f"10.{n}.{k + 1}.2", 8080) for k in range(1, args.servers + 1)]
+    pool = args.snat_sources
+    requests = [body(f"10.{n}.100.1", 80, "tcp", args.mode, web, pool)]
+    requests += [body(f"10.{n}.100.2", 5201, proto, args.mode, [(f"10.{n}.2.2", 5201)], pool)
+                 for proto in ("tcp", "udp")]
     elapsed = post_all(args.port, requests)
-    count = 3 if args.what == "main" else max(0, args.to - args.first)
-    print(f"created {count} seconds {elapsed:.3f}")
+    print(f"created {len(requests)} seconds {elapsed:.3f}")
 
 
 if __name__ == "__main__":

@@ -227,9 +227,26 @@ def control_table(data):
         lines.append(f"| daemon RSS with {size} services, without mapped BPF maps (MiB) | {rss:.1f} |")
     if total_n:
         lines.append(f"| all {total_n:.0f} services created (s) | {total_s:.2f} |")
+    clients = [v for k, values in data.items() if k[:2] == ("control", "swiftlb") and k[3] == "clients"
+               for v in values]
+    if clients:
+        value = f"{clients[0]:.0f}" if len(set(clients)) == 1 else cell(clients, "{:.0f}")
+        lines.append(f"| concurrent API connections of those POSTs | {value} |")
+    for key in sorted((k for k in data if k[:2] == ("control", "swiftlb") and k[3] == "delete_each_s"),
+                      key=lambda k: int(k[2])):
+        seconds = median(data, key)
+        deleted = median(data, key[:3] + ("deleted",))
+        conns = median(data, key[:3] + ("delete_clients",))
+        if seconds is None or not deleted:
+            continue
+        over = f" over {conns:.0f} connections" if conns else ""
+        lines.append(f"| DELETE one by one, {deleted:.0f} of {key[2]} services{over} (s, per delete ms) | "
+                     f"{seconds:.2f} ({seconds / deleted * 1000:.2f}) |")
     for key in sorted((k for k in data if k[:2] == ("control", "swiftlb") and k[3] == "delete_all_s"),
                       key=lambda k: int(k[2])):
-        lines.append(f"| DELETE all, {key[2]} services, one request (s) | {cell(data[key], '{:.3f}')} |")
+        rest = median(data, key[:3] + ("delete_all_services",))
+        what = f"the other {rest:.0f} of {key[2]}" if rest is not None and rest != int(key[2]) else key[2]
+        lines.append(f"| DELETE all, {what} services, one request (s) | {cell(data[key], '{:.3f}')} |")
     return lines
 
 

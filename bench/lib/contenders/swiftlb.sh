@@ -6,6 +6,8 @@
 # port for the endpoint's TIME_WAIT, and one address carries about 470 new connections per second
 # per endpoint (docs/nat-modes.md), below what this machine offers. Sourced.
 SLB_CREATED=0
+# Concurrent API connections of the scale run's creates and one-by-one deletes (api_load.py --clients).
+SLB_API_CLIENTS=${SLB_API_CLIENTS:-8}
 
 # swiftlb_up MODE: MODE is loxilb's number (0 default/DNAT, 1 onearm, 2 fullnat).
 swiftlb_up() {
@@ -39,25 +41,41 @@ swiftlb_grow() {
     [[ $want -gt $SLB_CREATED ]] || return 0
     rss0=$(rss_mib "$SLB_DAEMON_PID")
     out=$(in_ns "$NS_LB" "$PYTHON" "$TOOLS_DIR/api_load.py" --port "$SLB_API_PORT" idle --net "$NET_OCTET" \
-        --from $((SLB_CREATED - 1)) --to $((want - 1)) --mode 0) || return 1
+        --from $((SLB_CREATED - 1)) --to $((want - 1)) --mode 0 --clients "$SLB_API_CLIENTS") || return 1
     seconds=${out##* }
     rss1=$(rss_mib "$SLB_DAEMON_PID")
     record control swiftlb "$want" create_s "$seconds"
     record control swiftlb "$want" created "$((want - SLB_CREATED))"
+    record control swiftlb "$want" clients "$SLB_API_CLIENTS"
     record control swiftlb "$want" rss_before_mib "$rss0"
     record control swiftlb "$want" rss_mib "$rss1"
     SLB_CREATED=$want
 }
 
 swiftlb_down() {
-    local start end
-    # DELETE all as one request, timed after the scale run (the main contenders have 3 services).
+    local start end out deleted=0 first
+    # After the scale run (the main contenders have 3 services): above 1000 services, the upper
+    # half of the idle services one DELETE each over SLB_API_CLIENTS connections, then the rest
+    # with one DELETE all, both timed.
+    if [[ $SLB_CREATED -gt 1000 ]]; then
+        first=$(((SLB_CREATED - 1) / 2))
+        if out=$(in_ns "$NS_LB" "$PYTHON" "$TOOLS_DIR/api_load.py" --port "$SLB_API_PORT" delete --net "$NET_OCTET" \
+            --from "$first" --to $((SLB_CREATED - 1)) --clients "$SLB_API_CLIENTS"); then
+            deleted=$((SLB_CREATED - 1 - first))
+            record control swiftlb "$SLB_CREATED" delete_each_s "${out##* }"
+            record control swiftlb "$SLB_CREATED" deleted "$deleted"
+            record control swiftlb "$SLB_CREATED" delete_clients "$SLB_API_CLIENTS"
+        else
+            echo "warning: swiftlb: deleting services $first..$((SLB_CREATED - 2)) one by one failed" >&2
+        fi
+    fi
     if [[ $SLB_CREATED -gt 3 ]]; then
         start=$(date +%s.%N)
         in_ns "$NS_LB" curl -s -o /dev/null --max-time 120 -X DELETE "${API_AUTH[@]}" \
             "http://127.0.0.1:$SLB_API_PORT/netlox/v1/config/loadbalancer/all" &&
             end=$(date +%s.%N) &&
-            record control swiftlb "$SLB_CREATED" delete_all_s "$(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.3f", b - a}')"
+            record control swiftlb "$SLB_CREATED" delete_all_s "$(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.3f", b - a}')" &&
+            record control swiftlb "$SLB_CREATED" delete_all_services "$((SLB_CREATED - deleted))"
     fi
     bg_stop daemon TERM 15 || true
     timeout 30 nsenter --net="/run/netns/$NS_LB" -- "$SWIFTLB" cleanup --bpffs "$BPFFS_DIR" >>"$DAEMON_LOG" 2>&1 || true
