@@ -38,6 +38,11 @@ public struct BPFByteMap<Key: BitwiseCopyable>: Sendable {
         guard rc == 0 else { throw BPFError.from("update map \(name)", result: rc) }
     }
 
+    /// Every key present, at most `limit` of them.
+    public func keys(limit: Int = Int.max) throws(BPFError) -> [Key] {
+        try mapKeys(fd: fd, name: name, limit: limit, as: Key.self)
+    }
+
     /// Removes `key`; returns false when it was absent.
     @discardableResult
     public func delete(_ key: Key) throws(BPFError) -> Bool {

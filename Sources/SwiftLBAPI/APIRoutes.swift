@@ -6,6 +6,8 @@ import SwiftLBCore
 enum APIRoutes {
     /// The API's base path.
     static let base = "/netlox/v1"
+    /// The readiness probe, open without a token.
+    static let readyPath = base + "/status/ready"
     /// Larger request bodies are refused with 413.
     static let maxBodySize = 1 << 20
     /// An imported configuration may be larger: 10,000 rules take about 3 MiB.
@@ -70,6 +72,7 @@ func routeTable(
         (lb + "/name/:lb_name", .delete, handlers.deleteByName),
         (APIRoutes.base + "/config/conntrack/all", .get, handlers.connections),
         (APIRoutes.base + "/version", .get, handlers.version),
+        (APIRoutes.readyPath, .get, handlers.ready),
         (APIRoutes.base + "/openapi.json", .get, OpenAPIDocument.serve),
         ("/metrics", .get, metrics.handle),
         (APIRoutes.base + "/metrics", .get, metrics.handle),

@@ -12,7 +12,8 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        if access.isOpen || request.uri.path == Self.loginPath {
+        // Login is how a client gets a token; readiness is what probes (kubelet) ask without one.
+        if access.isOpen || request.uri.path == Self.loginPath || request.uri.path == APIRoutes.readyPath {
             return try await next(request, context)
         }
         guard let secret = Self.secret(in: request.headers[.authorization]) else {

@@ -70,6 +70,16 @@ struct LoadBalancerHandlers: Sendable {
     }
 
     /// `GET /version`.
+    /// 200 `{"ready":true}` once the datapath is programmed, 503 `{"ready":false}` while it loads.
+    var ready: Handler {
+        { [store] _, _ in
+            let ready = await store.isReady
+            return Response(
+                status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: ready ? #"{"ready":true}"# : #"{"ready":false}"#)))
+        }
+    }
+
     var version: Handler {
         { [versionInfo] _, _ in
             JSONResponse.make(versionInfo)

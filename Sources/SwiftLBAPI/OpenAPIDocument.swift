@@ -722,6 +722,38 @@ public enum OpenAPIDocument {
                 }
               }
             },
+            "/netlox/v1/status/ready": {
+              "get": {
+                "operationId": "getReady",
+                "tags": [
+                  "system"
+                ],
+                "summary": "Whether the datapath is loaded, attached and programmed (a readiness probe; no token needed)",
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "Ready: rules created now take effect at once.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Readiness"
+                        }
+                      }
+                    }
+                  },
+                  "503": {
+                    "description": "Still loading the datapath; reads are answered, writes wait until it is ready.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Readiness"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
             "/metrics": {
               "get": {
                 "operationId": "getMetrics",
@@ -1640,6 +1672,18 @@ public enum OpenAPIDocument {
               }
             },
             "schemas": {
+              "Readiness": {
+                "type": "object",
+                "required": [
+                  "ready"
+                ],
+                "properties": {
+                  "ready": {
+                    "type": "boolean",
+                    "description": "True once the datapath is loaded, attached and programmed."
+                  }
+                }
+              },
               "ErrorModel": {
                 "type": "object",
                 "description": "loxilb's error body. `code` repeats the HTTP status; `fields` names the request fields at fault (JSON paths such as `serviceArguments.port` or `endpoints[1].weight`, path or query parameter names, `body`, `path` or `method`); loxilb repeats the message in `result`, which loxicmd prints.",

@@ -99,7 +99,9 @@ extension RuleStore {
         for (message, installed) in journal.done {
             logger.info(
                 "\(message)",
-                metadata: ["rule": "\(installed.rule.key)", "id": "\(installed.serviceID)", "name": "\(installed.rule.name)"])
+                metadata: [
+                    "rule": "\(installed.rule.key)", "id": "\(installed.serviceID)", "name": "\(installed.rule.name)",
+                ])
         }
         retire(journal.retired)
         return results

@@ -5,7 +5,8 @@ extension RuleStore {
         var entries: [LoadBalancerEntry] = []
         for installed in table.sorted {
             var entry = installed.rule.entry
-            let counters = await endpointCounters(installed)
+            // Until the datapath is loaded (start-up), rules are listed without counters.
+            let counters = loadingDatapath ? nil : await endpointCounters(installed)
             let active = health.applied(to: installed.rule).map(\.active)
             for index in entry.endpoints.indices {
                 entry.endpoints[index].state = active[index] ? "active" : "inactive"

@@ -26,6 +26,10 @@ public actor RuleStore {
     var retiredIDs: Set<UInt32> = []
     var purging = false
     let purgeDelay: Duration
+    /// True once the restored rules are programmed (`programRestored()`): the readiness probe.
+    public private(set) var isReady = false
+    /// Between `restoreTable()` and `programRestored()`: the datapath is not there to read yet.
+    private(set) var loadingDatapath = false
 
     /// Creates an empty store; call `restore()` before serving requests.
     public init(config: any ConfigStore, datapath: any Datapath, logger: Logger) {
@@ -49,32 +53,56 @@ public actor RuleStore {
 
     /// Loads persisted rules and programs them; removes programmed services that are not in the config.
     public func restore() async throws {
+        try await restoreTable()
+        try await programRestored()
+    }
+
+    /// Loads and validates the persisted rules, which reads then list, and keeps the store locked
+    /// (writes wait) until `programRestored()`: the daemon answers reads while its datapath loads.
+    public func restoreTable() async throws {
         await acquire()
+        do {
+            let start = ContinuousClock.now
+            let records = try await config.loadAll()
+            let loaded = ContinuousClock.now
+            table = try RuleTable(records: records, maxServices: table.maxServices, maxEndpoints: maxEndpoints)
+            loadingDatapath = true
+            probeTargetCache = nil  // a new table's version may equal the old one's
+            logger.info(
+                "loaded load-balancer rules",
+                metadata: [
+                    "rules": "\(table.rules.count)", "load-ms": "\(Self.milliseconds(loaded - start))",
+                    "validate-ms": "\(Self.milliseconds(ContinuousClock.now - loaded))",
+                ])
+        } catch {
+            release()
+            throw error
+        }
+    }
+
+    /// Programs the rules `restoreTable()` loaded (every one rewritten, so a new datapath build
+    /// rewrites its tables), removes programmed services that are not among them, and unlocks.
+    public func programRestored() async throws {
         defer { release() }
-        let clock = ContinuousClock()
-        let start = clock.now
-        let records = try await config.loadAll()
-        let loaded = clock.now
-        let restored = try RuleTable(records: records, maxServices: table.maxServices, maxEndpoints: maxEndpoints)
-        let validated = clock.now
+        let start = ContinuousClock.now
         let operations = try await Reconciler(datapath: datapath)
-            .reconcile(desired: restored.services, reprogramUnchanged: true)
-        table = restored
-        probeTargetCache = nil  // a new table's version may equal the old one's
+            .reconcile(desired: table.services, reprogramUnchanged: true)
         // Flows of rules deleted just before a restart may still be tracked; no new rule may inherit them.
-        let used = Set(restored.rules.values.map(\.serviceID))
+        let used = Set(table.rules.values.map(\.serviceID))
         try await datapath.purgeFlows(
             serviceIDs: Set((0..<UInt32(table.maxServices)).filter { !used.contains($0) }))
-        func ms(_ from: ContinuousClock.Instant, _ to: ContinuousClock.Instant) -> String {
-            "\((to - from).components.attoseconds / 1_000_000_000_000_000 + (to - from).components.seconds * 1000)"
-        }
+        isReady = true
+        loadingDatapath = false
         logger.info(
-            "restored load-balancer rules",
+            "programmed load-balancer rules",
             metadata: [
-                "rules": "\(restored.rules.count)", "datapath-operations": "\(operations.count)",
-                "load-ms": "\(ms(start, loaded))", "validate-ms": "\(ms(loaded, validated))",
-                "program-ms": "\(ms(validated, clock.now))",
+                "rules": "\(table.rules.count)", "datapath-operations": "\(operations.count)",
+                "program-ms": "\(Self.milliseconds(ContinuousClock.now - start))",
             ])
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
     }
 
     /// Validates fully, then programs the datapath and persists; on any failure nothing changes (rollback).

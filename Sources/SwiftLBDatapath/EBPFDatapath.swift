@@ -128,7 +128,10 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         }
         try forgetPersistence(serviceIDs: ids)
         // Open-flow counts and round-robin positions are reset when an id is programmed again.
-        for id in ids { try selectionTables.delete(id) }
+        // Walk the (small) table map rather than the ids: a restart purges every unused id.
+        for id in try selectionTables.keys(limit: Int(SLB_MAX_SEL_TABLES)) where ids.contains(id) {
+            try selectionTables.delete(id)
+        }
     }
 
     public func sweepConnections() async throws -> ConnectionSweep {

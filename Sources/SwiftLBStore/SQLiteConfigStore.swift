@@ -59,8 +59,28 @@ public final class SQLiteConfigStore: ConfigStore {
         } catch {
             throw ConfigStoreError(operation: "loading rules from \(path)", reason: Self.describe(error))
         }
+        // Decoding the JSON is most of a restart's reading time: one chunk per CPU.
+        let chunkCount = max(1, min(ProcessInfo.processInfo.activeProcessorCount, rows.count / 256))
+        let chunkSize = (rows.count + chunkCount - 1) / max(chunkCount, 1)
+        let path = path
+        let decoded = await withTaskGroup(of: Result<[ConfigRecord], ConfigStoreError>.self) { group in
+            for start in stride(from: 0, to: rows.count, by: max(chunkSize, 1)) {
+                let chunk = rows[start..<min(start + chunkSize, rows.count)]
+                group.addTask {
+                    do throws(ConfigStoreError) {
+                        return .success(try chunk.map { (row) throws(ConfigStoreError) in try row.record(path: path) })
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+            }
+            var results: [Result<[ConfigRecord], ConfigStoreError>] = []
+            for await result in group { results.append(result) }
+            return results
+        }
         var records: [ConfigRecord] = []
-        for row in rows { records.append(try row.record(path: path)) }
+        records.reserveCapacity(rows.count)
+        for result in decoded { records.append(contentsOf: try result.get()) }
         return records.sorted { $0.key < $1.key }
     }
 

@@ -90,43 +90,28 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("cannot open the configuration database \(configDb): \(error)")
         }
-        let kernel: EBPFDatapath
-        do {
-            kernel = try EBPFDatapath(
-                pinRoot: datapath.bpffs,
-                fullNATSource: fullnatSource.flatMap { try? SNATPool(parsing: $0, field: "--fullnat-source") },
-                conntrackEntries: ctEntries)
-        } catch {
-            throw ValidationError("cannot load the datapath: \(error)")
-        }
-        let store = RuleStore(config: config, datapath: kernel, logger: logger)
-        try await store.restore()
+        // The API answers from the stored rules while the kernel loads the datapath (DatapathStartup).
+        let deferred = DeferredDatapath()
+        let store = RuleStore(config: config, datapath: deferred, logger: logger)
+        try await store.restoreTable()
         try await store.restoreEndpoints()
-        let programs = try kernel.programs()
-        let only = interfaces.map {
-            Set($0.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) })
-        }
-        let attacher = InterfaceAttacher(ingress: programs.ingress, egress: programs.egress, only: only, logger: logger)
-        for name in attacher.missingRequestedInterfaces() {
-            logger.warning(
-                "requested interface not present yet; will attach when it appears", metadata: ["interface": "\(name)"])
-        }
-        attacher.sync()
-        do {
-            try kernel.publishStages(pinRoot: datapath.bpffs)
-        } catch {
-            throw ValidationError("cannot pin the datapath's stage programs: \(error)")
-        }
-        let watcher = InterfaceWatchService(attacher: attacher, datapath: kernel, logger: logger)
-        await watcher.syncAddresses()
+        let startup = DatapathStartup(
+            settings: DatapathStartup.Settings(
+                bpffs: datapath.bpffs,
+                fullNATSource: fullnatSource.flatMap { try? SNATPool(parsing: $0, field: "--fullnat-source") },
+                conntrackEntries: ctEntries,
+                interfaces: interfaces.map {
+                    Set($0.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) })
+                },
+                gcInterval: ctGcInterval),
+            deferred: deferred, store: store, logger: logger)
         let bgpSubsystem = try await bgp.makeSubsystem(config: config, configDb: configDb, store: store, logger: logger)
         let app = makeApplication(
             store: store, version: VersionInfo(version: SwiftLBVersion.current), settings: apiSettings, gate: apiGate,
             logger: logger, bgp: bgpSubsystem?.control)
         var groupConfiguration = ServiceGroupConfiguration(
             services: [
-                .init(service: watcher),
-                .init(service: ConntrackGCService(datapath: kernel, interval: ctGcInterval, logger: logger)),
+                .init(service: startup, successTerminationBehavior: .gracefullyShutdownGroup),
                 .init(service: HealthProbeService(store: store, prober: NetworkProber.shared, logger: logger)),
                 .init(service: app),
             ] + (bgpSubsystem?.services ?? []),
@@ -137,14 +122,11 @@ struct RunCommand: AsyncParsableCommand {
         groupConfiguration.maximumCancellationDuration = .seconds(5)
         let group = ServiceGroup(configuration: groupConfiguration)
         logger.info(
-            "swiftlb started",
-            metadata: [
-                "api": "\(api.url)", "pins": "\(datapath.bpffs)", "config": "\(configDb)",
-                "interfaces": "\(attacher.attachedNames.joined(separator: ","))",
-            ])
+            "swiftlb started; loading the datapath",
+            metadata: ["api": "\(api.url)", "pins": "\(datapath.bpffs)", "config": "\(configDb)"])
         try await group.run()
         if detachOnExit {
-            attacher.detachAll()
+            startup.detachAll()
         } else {
             logger.info("exiting; the datapath stays attached and keeps forwarding")
         }

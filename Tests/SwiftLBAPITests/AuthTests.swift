@@ -42,6 +42,20 @@ import Testing
         }
     }
 
+    @Test func theReadinessProbeNeedsNoTokenAndTurns200OnceTheRulesAreProgrammed() async throws {
+        try await run { client, harness in
+            let loading = try await client.execute(
+                uri: "/netlox/v1/status/ready", method: .get, headers: Self.headers(nil, json: false))
+            #expect(loading.status == .serviceUnavailable)
+            #expect(String(buffer: loading.body) == #"{"ready":false}"#)
+            try await harness.store.restore()
+            let ready = try await client.execute(
+                uri: "/netlox/v1/status/ready", method: .get, headers: Self.headers(nil, json: false))
+            #expect(ready.status == .ok)
+            #expect(String(buffer: ready.body) == #"{"ready":true}"#)
+        }
+    }
+
     @Test func anAdminTokenWorksAsBearerAndBareAsLoxicmdSendsIt() async throws {
         try await run { client, harness in
             for (index, authorization) in [

@@ -154,3 +154,37 @@ struct RuleStoreBatchTests {
         #expect(try await config.inner.loadAll().map(\.serviceID) == [1, 2, 0])
     }
 }
+
+@Suite("Start-up while the datapath loads")
+struct DeferredStartTests {
+    @Test("reads answer from the stored rules at once; writes and readiness wait for the datapath")
+    func readsBeforeTheDatapathLoads() async throws {
+        let config = InMemoryConfigStore(records: [
+            ConfigRecord(key: Fixtures.key("10.0.0.1", 80), serviceID: 0, entry: Fixtures.entry("10.0.0.1"))
+        ])
+        let deferred = DeferredDatapath()
+        let store = RuleStore(config: config, datapath: deferred, logger: Fixtures.logger)
+        try await store.restoreTable()
+        #expect(await store.list().map(\.serviceArguments.externalIP) == ["10.0.0.1"])
+        #expect(await store.isReady == false)
+        let write = Task { try await store.create(Fixtures.entry("10.0.0.2")) }
+        try await Task.sleep(for: .milliseconds(20))
+        #expect(try await config.loadAll().count == 1)  // the write waits for the datapath
+        let kernel = InMemoryDatapath()
+        deferred.resolve(kernel)
+        try await store.programRestored()
+        try await write.value
+        #expect(await store.isReady)
+        #expect(await kernel.dump().split(separator: "\n").count == 2)
+        #expect(try await config.loadAll().count == 2)
+    }
+
+    @Test("a datapath that fails to load fails the calls waiting for it")
+    func failedLoadFailsWaiters() async throws {
+        let deferred = DeferredDatapath()
+        let waiting = Task { try await deferred.programmedServices() }
+        deferred.fail(InMemoryDatapathError.injected(.any))
+        await #expect(throws: InMemoryDatapathError.self) { try await waiting.value }
+        await #expect(throws: InMemoryDatapathError.self) { try await deferred.packetCounters() }
+    }
+}

@@ -263,7 +263,7 @@ bgp_daemon2_start() {
     for ((i = 0; i < ${SLB_READY_TRIES:-80}; i++)); do
         bg_alive daemon2 || { tail -n 30 "$STATE_DIR/daemon2.log"; return 1; }
         if in_ns "$NS_LB2" curl -fsS -o /dev/null --max-time 1 "${API_AUTH[@]}" \
-            "http://127.0.0.1:$SLB_API_PORT/netlox/v1/version" 2>/dev/null; then
+            "http://127.0.0.1:$SLB_API_PORT/netlox/v1/status/ready" 2>/dev/null; then
             return 0
         fi
         sleep 0.25

@@ -360,7 +360,8 @@ daemon_start() {
     daemon_wait_ready
 }
 
-# daemon_wait_ready: polls GET /netlox/v1/version (SLB_READY_TRIES x 0.25 s).
+# daemon_wait_ready: polls GET /netlox/v1/status/ready (200 once the datapath is attached and
+# programmed; the API answers earlier) SLB_READY_TRIES x 0.25 s.
 daemon_wait_ready() {
     local i tries=${SLB_READY_TRIES:-80}
     for ((i = 0; i < tries; i++)); do
@@ -370,7 +371,7 @@ daemon_wait_ready() {
             return 1
         fi
         if in_ns "$NS_LB" curl -fsS -o /dev/null --max-time 1 "${API_AUTH[@]}" \
-            "http://127.0.0.1:$SLB_API_PORT/netlox/v1/version" 2>/dev/null; then
+            "http://127.0.0.1:$SLB_API_PORT/netlox/v1/status/ready" 2>/dev/null; then
             return 0
         fi
         sleep 0.25
