@@ -20,6 +20,7 @@ struct ConntrackGCService: Service {
             } catch {
                 logger.warning("conntrack gc failed", metadata: ["error": "\(error)"])
             }
+            HeapTrim.releaseFreePages()
         }
     }
 }

@@ -62,6 +62,7 @@ final class DatapathStartup: Service, Sendable {
         // Attached first: after a restart the pinned maps still hold the rules, so the new programs
         // forward at once; then every rule is written again (a new build may lay its tables out anew).
         try await store.programRestored()
+        HeapTrim.releaseFreePages()  // what decoding the stored rules left behind
         logger.info(
             "datapath attached",
             metadata: ["pins": "\(settings.bpffs)", "interfaces": "\(attacher.attachedNames.joined(separator: ","))"])
