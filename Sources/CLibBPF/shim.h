@@ -7,3 +7,4 @@
 #include <net/if.h>
 #include <sys/vfs.h>
 #include <sys/mount.h>
+#include <malloc.h> /* malloc_trim: the daemon returns freed heap pages */
