@@ -103,7 +103,8 @@ let package = Package(
         .executableTarget(
             name: "swiftlb",
             dependencies: [
-                "CLibBPF", "SwiftLBCore", "SwiftLBDatapath", "SwiftLBStore", "SwiftLBAPI", "SwiftLBHealth", "SwiftLBBGP",
+                "CLibBPF", "SwiftLBCore", "SwiftLBDatapath", "SwiftLBStore", "SwiftLBAPI", "SwiftLBHealth",
+                "SwiftLBBGP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
