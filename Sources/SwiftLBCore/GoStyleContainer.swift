@@ -56,10 +56,20 @@ struct GoStyleContainer<Key: CodingKey> {
         }
         let container = try decoder.container(keyedBy: AnyCodingKey.self)
         self.container = container
-        exactKeys = Set(container.allKeys.map(\.stringValue))
+        let sent = container.allKeys  // built anew on every call: once per object
+        exactKeys = Set(sent.map(\.stringValue))
         // Go keeps the last of several case-variants; JSONDecoder hides the order, so any one is kept.
-        foldedKeys = Dictionary(
-            container.allKeys.map { ($0.stringValue.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        foldedKeys = Dictionary(sent.map { (Self.folded($0.stringValue), $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// `text` lowercased: byte by byte for ASCII (every key a request sends, in practice), by
+    /// Unicode rules otherwise (Go folds the Kelvin sign to k, for one).
+    static func folded(_ text: String) -> String {
+        var utf8 = Array(text.utf8)
+        guard utf8.allSatisfy({ $0 < 0x80 }) else { return text.lowercased() }
+        guard utf8.contains(where: { (0x41...0x5A).contains($0) }) else { return text }
+        for index in utf8.indices where (0x41...0x5A).contains(utf8[index]) { utf8[index] += 0x20 }
+        return String(decoding: utf8, as: UTF8.self)
     }
 
     /// The value for `key`, or the Go zero value when the key is absent or `null`.
@@ -82,6 +92,6 @@ struct GoStyleContainer<Key: CodingKey> {
 
     private func sentKey(for name: String) -> AnyCodingKey? {
         if exactKeys.contains(name) { return AnyCodingKey(stringValue: name) }
-        return foldedKeys[name.lowercased()]
+        return foldedKeys[Self.folded(name)]
     }
 }
