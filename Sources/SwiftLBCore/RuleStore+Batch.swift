@@ -104,6 +104,7 @@ extension RuleStore {
                 ])
         }
         retire(journal.retired)
+        self.changes.notify()
         return results
     }
 

@@ -192,6 +192,7 @@ extension RuleStore {
         let service = service(of: installed)
         do {
             try await datapath.upsert(service)
+            changes.notify()
             let inactive = service.endpoints.filter { !$0.active }.map { "\($0.address):\($0.port)" }
             logger.notice(
                 "endpoint health applied",

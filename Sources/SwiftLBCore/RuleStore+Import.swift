@@ -49,6 +49,7 @@ extension RuleStore {
                 "saving the imported rules failed (\(error)); \(undone). Check that the config database is writable")
         }
         table = next
+        changes.notify()
         probeTargetCache = nil
         logger.notice(
             "configuration imported",

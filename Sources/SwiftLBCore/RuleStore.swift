@@ -26,6 +26,8 @@ public actor RuleStore {
     var retiredIDs: Set<UInt32> = []
     var purging = false
     let purgeDelay: Duration
+    /// Signalled after every change of the rules or of their endpoints' health (BGP waits on it).
+    public nonisolated let changes = ChangeSignal()
     /// True once the restored rules are programmed (`programRestored()`): the readiness probe.
     public private(set) var isReady = false
     /// Between `restoreTable()` and `programRestored()`: the datapath is not there to read yet.
@@ -92,6 +94,7 @@ public actor RuleStore {
         try await datapath.purgeFlows(
             serviceIDs: Set((0..<UInt32(table.maxServices)).filter { !used.contains($0) }))
         isReady = true
+        changes.notify()
         loadingDatapath = false
         logger.info(
             "programmed load-balancer rules",

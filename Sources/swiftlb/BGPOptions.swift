@@ -91,7 +91,7 @@ struct BGPOptions: ParsableArguments {
                 "gobgpd": "\(gobgpdPath ?? "from PATH")", "api": "127.0.0.1:\(apiPort)", "state-dir": "\(directory)",
                 "install-routes": "\(installRoutes)",
             ])
-        return BGPSubsystem(control: desired, service: BGPService(supervisor: supervisor))
+        return BGPSubsystem(control: desired, service: BGPService(supervisor: supervisor, ruleChanges: store.changes))
     }
 }
 
