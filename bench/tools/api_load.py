@@ -18,6 +18,10 @@ import multiprocessing
 import os
 import queue
 import sys
+
+# The token helper is shared with the e2e tools.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "e2e", "tools"))
+from api_token import auth_headers  # noqa: E402
 import threading
 import time
 
@@ -34,17 +38,6 @@ def body(vip, port, proto, mode, endpoints, snat_sources=""):
     })
 
 
-def auth_headers():
-    """The daemon's admin token from SWIFTLB_TOKEN_FILE (NAME SCOPE SECRET lines), if set."""
-    path = os.environ.get("SWIFTLB_TOKEN_FILE")
-    if not path:
-        return {}
-    with open(path) as f:
-        for line in f:
-            fields = line.split()
-            if len(fields) == 3 and fields[1] == "admin":
-                return {"Authorization": "Bearer " + fields[2]}
-    return {}
 
 
 def idle_vip(net, index):

@@ -27,21 +27,13 @@ import sys
 import threading
 import time
 
+from api_token import auth_headers
+
 PATH = "/netlox/v1/config/loadbalancer"
 OCTETS_PER_WORKER = 7  # third octets 200..255 for 8 workers
 HOSTS_PER_OCTET = 254  # .1 .. .254
 
 
-def auth_headers():
-    path = os.environ.get("SWIFTLB_TOKEN_FILE")
-    if not path:
-        return {}
-    with open(path) as f:
-        for line in f:
-            fields = line.split()
-            if len(fields) == 3 and fields[1] == "admin":
-                return {"Authorization": "Bearer " + fields[2]}
-    return {}
 
 
 def vip(net, worker, k):
