@@ -89,6 +89,8 @@ extension RuleStore {
     /// The table the import gives: existing keys keep their service ids, new ones take free ids.
     private func importedTable(_ rules: [LBRule]) throws(APIError) -> RuleTable {
         var next = RuleTable(maxServices: table.maxServices)
+        // Ids of deleted rules whose flows are not purged yet stay out of reach (RuleStore+Purge).
+        next.quarantine(table.quarantined)
         let indexed = Array(rules.enumerated())
         // Kept keys first, so that a new rule cannot take an id a kept one needs.
         let kept = indexed.filter { table.rules[$0.element.key] != nil }

@@ -66,6 +66,12 @@ struct RuleTable: Sendable {
         if nameOwners[old.rule.name] == key { nameOwners[old.rule.name] = nil }
     }
 
+    /// Takes `ids` out of use until `release` (a new table inheriting the old one's quarantine).
+    mutating func quarantine(_ ids: Set<UInt32>) {
+        usedIDs.formUnion(ids)
+        quarantined.formUnion(ids)
+    }
+
     /// Frees quarantined ids once the datapath no longer tracks flows of them.
     mutating func release(_ ids: Set<UInt32>) {
         for id in ids where quarantined.remove(id) != nil {

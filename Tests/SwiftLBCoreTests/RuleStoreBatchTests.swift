@@ -155,6 +155,27 @@ struct RuleStoreBatchTests {
     }
 }
 
+@Suite("Quarantined ids across an import")
+struct ImportQuarantineTests {
+    @Test("an import right after a delete does not give the deleted rule's id to a new rule")
+    func importKeepsTheQuarantine() async throws {
+        let config = InMemoryConfigStore()
+        let datapath = InMemoryDatapath()
+        let store = RuleStore(
+            config: config, datapath: datapath, logger: Fixtures.logger, maxServices: Limits.maxServices,
+            maxEndpoints: Limits.maxEndpointsPerService, purgeDelay: .seconds(3600))
+        try await store.create(Fixtures.entry("10.0.0.1"))
+        try await store.create(Fixtures.entry("10.0.0.2"))
+        try await store.delete(.service(externalIP: "10.0.0.1", port: 80, portMax: nil, proto: "tcp", hostURL: nil))
+        _ = try await store.replaceAll(with: [Fixtures.entry("10.0.0.2"), Fixtures.entry("10.0.0.3")])
+        #expect(try await config.loadAll().map(\.serviceID) == [1, 2])
+        await store.purgeRetiredNow()
+        #expect(await datapath.purgedIDs == [0])
+        try await store.create(Fixtures.entry("10.0.0.4"))
+        #expect(try await config.loadAll().map(\.serviceID) == [1, 2, 0])
+    }
+}
+
 @Suite("Start-up while the datapath loads")
 struct DeferredStartTests {
     @Test("reads answer from the stored rules at once; writes and readiness wait for the datapath")
