@@ -13,7 +13,7 @@ extension BPFMap {
     public func update(_ keys: [Key], _ value: Value) throws(BPFError) {
         guard !keys.isEmpty else { return }
         let values = [Value](repeating: value, count: keys.count)
-        let rc = batchUpdate(fd: fd, keys: keys, values: values, valueStride: MemoryLayout<Value>.stride)
+        let rc = values.withUnsafeBytes { batchUpdate(fd: fd, keys: keys, values: $0.baseAddress!) }
         if rc == 0 { return }
         guard batchUnsupported(rc) else { throw BPFError.from("batch update map \(name)", result: rc) }
         for key in keys { try update(key, value) }
@@ -24,7 +24,7 @@ extension BPFPerCPUMap {
     /// Sets every CPU's value under every key of `keys` to `value`.
     public func update(_ keys: [Key], allCPUs value: Value) throws(BPFError) {
         guard !keys.isEmpty else { return }
-        let stride = (MemoryLayout<Value>.size + 7) & ~7
+        let stride = Self.stride
         let perKey = stride * Self.cpuCount
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: perKey * keys.count, alignment: 8)
         defer { buffer.deallocate() }
@@ -32,30 +32,22 @@ extension BPFPerCPUMap {
         for slot in 0..<(keys.count * Self.cpuCount) {
             buffer.storeBytes(of: value, toByteOffset: slot * stride, as: Value.self)
         }
-        var keyCopy = keys
-        var count = UInt32(keys.count)
-        var options = bpf_map_batch_opts()
-        options.sz = MemoryLayout<bpf_map_batch_opts>.size
-        let rc = keyCopy.withUnsafeMutableBytes { keyBytes in
-            bpf_map_update_batch(fd, keyBytes.baseAddress, buffer, &count, &options)
-        }
+        let rc = batchUpdate(fd: fd, keys: keys, values: UnsafeRawPointer(buffer))
         if rc == 0 { return }
         guard batchUnsupported(rc) else { throw BPFError.from("batch update per-CPU map \(name)", result: rc) }
         for key in keys { try update(key, allCPUs: value) }
     }
 }
 
-/// BPF_MAP_UPDATE_BATCH over `keys` and `values` (contiguous, `valueStride` apart); libbpf's result.
-private func batchUpdate<Key, Value>(fd: Int32, keys: [Key], values: [Value], valueStride: Int) -> Int32 {
+/// BPF_MAP_UPDATE_BATCH of `keys` to the values laid out one after the other at `values`; libbpf's
+/// result.
+private func batchUpdate<Key>(fd: Int32, keys: [Key], values: UnsafeRawPointer) -> Int32 {
     var keyCopy = keys
-    var valueCopy = values
     var count = UInt32(keys.count)
     var options = bpf_map_batch_opts()
     options.sz = MemoryLayout<bpf_map_batch_opts>.size
     return keyCopy.withUnsafeMutableBytes { keyBytes in
-        valueCopy.withUnsafeMutableBytes { valueBytes in
-            bpf_map_update_batch(fd, keyBytes.baseAddress, valueBytes.baseAddress, &count, &options)
-        }
+        bpf_map_update_batch(fd, keyBytes.baseAddress, values, &count, &options)
     }
 }
 

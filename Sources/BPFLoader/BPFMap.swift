@@ -65,7 +65,7 @@ public struct BPFPerCPUMap<Key: BitwiseCopyable, Value: BitwiseCopyable>: Sendab
     public static var cpuCount: Int { Int(max(libbpf_num_possible_cpus(), 1)) }
 
     // The kernel copies per-CPU values with an 8-byte stride.
-    private static var stride: Int { (MemoryLayout<Value>.size + 7) & ~7 }
+    static var stride: Int { (MemoryLayout<Value>.size + 7) & ~7 }
 
     /// The per-CPU values under `key`, or nil when absent.
     public func lookup(_ key: Key) throws(BPFError) -> [Value]? {

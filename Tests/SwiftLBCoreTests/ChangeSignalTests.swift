@@ -24,9 +24,7 @@ struct ChangeSignalTests {
 
     @Test("creates, deletes and health changes signal; a refused create does not")
     func theRuleStoreSignals() async throws {
-        let store = RuleStore(
-            config: InMemoryConfigStore(), datapath: InMemoryDatapath(), logger: Fixtures.logger,
-            maxServices: Limits.maxServices, maxEndpoints: Limits.maxEndpointsPerService, purgeDelay: .seconds(3600))
+        let store = Harness().store
         try await store.create(Fixtures.entry("10.0.0.1", endpoints: [("10.0.1.1", 8080, 1), ("10.0.1.2", 8080, 1)]))
         #expect(await store.changes.wait(timeout: .seconds(30)))
         _ = try? await store.create(Fixtures.entry("10.0.0.1", port: 0))

@@ -159,11 +159,8 @@ struct RuleStoreBatchTests {
 struct ImportQuarantineTests {
     @Test("an import right after a delete does not give the deleted rule's id to a new rule")
     func importKeepsTheQuarantine() async throws {
-        let config = InMemoryConfigStore()
-        let datapath = InMemoryDatapath()
-        let store = RuleStore(
-            config: config, datapath: datapath, logger: Fixtures.logger, maxServices: Limits.maxServices,
-            maxEndpoints: Limits.maxEndpointsPerService, purgeDelay: .seconds(3600))
+        let harness = Harness()
+        let (config, datapath, store) = (harness.config, harness.datapath, harness.store)
         try await store.create(Fixtures.entry("10.0.0.1"))
         try await store.create(Fixtures.entry("10.0.0.2"))
         try await store.delete(.service(externalIP: "10.0.0.1", port: 80, portMax: nil, proto: "tcp", hostURL: nil))
