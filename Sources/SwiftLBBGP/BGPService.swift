@@ -9,15 +9,15 @@ public struct BGPService: Service {
     public let supervisor: BGPSupervisor
     /// Most time between passes (gobgpd's supervision, configuration changes).
     public let interval: Duration
-    /// Signalled when the rules or their health change: the next pass runs at once, so a VIP is
-    /// withdrawn or announced without waiting for the timer.
-    public let ruleChanges: ChangeSignal?
+    /// The desired state's versions: a new one (rules or their health changed) runs the next pass
+    /// at once, so a VIP is withdrawn or announced without waiting for the timer.
+    public let feed: StateFeed?
 
     /// Creates the service.
-    public init(supervisor: BGPSupervisor, interval: Duration = .seconds(1), ruleChanges: ChangeSignal? = nil) {
+    public init(supervisor: BGPSupervisor, interval: Duration = .seconds(1), feed: StateFeed? = nil) {
         self.supervisor = supervisor
         self.interval = interval
-        self.ruleChanges = ruleChanges
+        self.feed = feed
     }
 
     /// Passes after every rule change and at least every `interval`, until graceful shutdown;
@@ -25,9 +25,11 @@ public struct BGPService: Service {
     public func run() async throws {
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
+                // Read before the pass: a version published during it runs the next pass at once.
+                let seen = feed?.version ?? 0
                 await supervisor.pass()
-                if let ruleChanges {
-                    await ruleChanges.wait(timeout: interval)
+                if let feed {
+                    _ = await feed.next(after: seen, timeout: interval)
                 } else {
                     try await Task.sleep(for: interval)
                 }

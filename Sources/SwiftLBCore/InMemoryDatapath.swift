@@ -21,7 +21,8 @@ public actor InMemoryDatapath: Datapath {
     private var endpointCounterValues: [UInt32: [Counters]] = [:]
     private var liveConnections: [ConnectionEntry] = []
     private var packetCounterValues: [String: UInt64] = [:]
-    private var pendingFailures: [Call] = []
+    /// Injected failures: the kind of call, and how many such calls succeed before it.
+    private var pendingFailures: [(call: Call, after: Int)] = []
 
     /// The ids whose flows `purgeFlows(serviceIDs:)` deleted, in order.
     public private(set) var purgedIDs: [UInt32] = []
@@ -34,9 +35,10 @@ public actor InMemoryDatapath: Datapath {
         for service in services { self.services[service.id] = service }
     }
 
-    /// Makes the next call of kind `call` throw `InMemoryDatapathError.injected` and change nothing.
-    public func failNext(_ call: Call = .any) {
-        pendingFailures.append(call)
+    /// Makes the next call of kind `call` (after `after` such calls succeeded) throw
+    /// `InMemoryDatapathError.injected` and change nothing: `after` fails a reconciliation mid-way.
+    public func failNext(_ call: Call = .any, after: Int = 0) {
+        pendingFailures.append((call, after))
     }
 
     /// Sets the counters `serviceCounters(id:)` reports.
@@ -174,7 +176,11 @@ public actor InMemoryDatapath: Datapath {
     }
 
     private func consumeFailure(_ call: Call) throws(InMemoryDatapathError) {
-        guard let index = pendingFailures.firstIndex(where: { $0 == call || $0 == .any }) else { return }
+        guard let index = pendingFailures.firstIndex(where: { $0.call == call || $0.call == .any }) else { return }
+        guard pendingFailures[index].after == 0 else {
+            pendingFailures[index].after -= 1
+            return
+        }
         pendingFailures.remove(at: index)
         throw .injected(call)
     }

@@ -16,12 +16,11 @@ struct PendingChange: Sendable {
     var answer: CheckedContinuation<Result<Void, APIError>, Never>
 }
 
-/// What a batch did so far, to persist it in one transaction or to undo it.
+/// What a batch did to the rule table so far, to persist it in one transaction or to undo it
+/// (the reconciler keeps the datapath's side).
 struct BatchJournal {
     /// Each key's rule before the batch touched it (nil: none), first touch only.
     var before: [ServiceKey: InstalledRule?] = [:]
-    /// Datapath operations that undo the batch's writes, in the order they must run.
-    var reversals: [ReconcileOperation] = []
     /// Ids the batch's deletes quarantined (purged once persisted).
     var retired: Set<UInt32> = []
     /// Log lines for after the commit.
@@ -33,7 +32,7 @@ struct BatchJournal {
 }
 
 /// Group commit: changes that arrive while a batch is being applied wait, then go together. A
-/// batch programs the datapath change by change (each validated against the rules as the changes
+/// batch hands the reconciler change by change (each validated against the rules as the changes
 /// before it left them, each failing alone), then persists every change that succeeded in one
 /// transaction, and only then answers: a 200 is durable when it is sent. When that transaction
 /// fails, the batch's datapath writes and table changes are undone and every change of it fails.
@@ -66,6 +65,7 @@ extension RuleStore {
     /// Applies one batch (the caller holds the lock); one result per change, in order.
     func apply(_ changes: [RuleChange]) async -> [Result<Void, APIError>] {
         var journal = BatchJournal()
+        reconciler.begin()
         var results: [Result<Void, APIError>] = []
         results.reserveCapacity(changes.count)
         for change in changes {
@@ -76,7 +76,10 @@ extension RuleStore {
                 results.append(.failure(error))
             }
         }
-        guard !journal.before.isEmpty else { return results }
+        guard !journal.before.isEmpty else {
+            reconciler.commit()
+            return results
+        }
         var saving: [ConfigRecord] = []
         var deleting: [ServiceKey] = []
         for key in journal.before.keys.sorted() {
@@ -85,7 +88,7 @@ extension RuleStore {
         do {
             try await config.commit(saving: saving, deleting: deleting)
         } catch {
-            let undone = await undo(journal.reversals, after: error)
+            let undone = await rollBack(after: error)
             for (key, previous) in journal.before {
                 if let previous { table.commit(previous) } else { table.drop(key) }
             }
@@ -96,6 +99,7 @@ extension RuleStore {
                     + "is writable and retry")
             return results.map { result in result.flatMap { .failure(failure) } }
         }
+        reconciler.commit()
         for (message, installed) in journal.done {
             logger.info(
                 "\(message)",
@@ -104,7 +108,7 @@ extension RuleStore {
                 ])
         }
         retire(journal.retired)
-        self.changes.notify()
+        feed.publish()
         return results
     }
 
@@ -139,7 +143,7 @@ extension RuleStore {
         case .replace(let replaced, let replacement): (old, new) = (replaced, replacement)
         }
         do {
-            try await datapath.upsert(service(of: new))
+            try await reconciler.sync(service(of: new))
         } catch {
             logger.error("datapath upsert failed", metadata: ["rule": "\(new.rule.key)", "error": "\(error)"])
             if let failure = error as? any DatapathFailure, failure.isLimit {
@@ -149,8 +153,6 @@ extension RuleStore {
             throw .internalError(
                 "the datapath refused \(new.rule.key) (\(error)); nothing was changed. Check the daemon log and retry")
         }
-        journal.reversals.insert(
-            old.map { .upsert(service(of: $0)) } ?? .remove(key: new.rule.key, id: new.serviceID), at: 0)
         journal.touch(new.rule.key, in: table)
         table.commit(new)
         journal.done.append((old == nil ? "rule created" : "rule updated", new))
@@ -160,14 +162,13 @@ extension RuleStore {
         guard let first = rules.first else { return }
         let what = rules.count == 1 ? "\(first.rule.key)" : "\(rules.count) rules"
         do {
-            try await datapath.retire(rules.map { (key: $0.rule.key, id: $0.serviceID) })
+            try await reconciler.retire(rules.map { (key: $0.rule.key, id: $0.serviceID) })
         } catch {
             logger.error("datapath remove failed", metadata: ["rules": "\(what)", "error": "\(error)"])
-            let undone = await undo(rules.map { .upsert(service(of: $0)) }, after: error)
             throw .internalError(
-                "the datapath could not remove \(what) (\(error)); \(undone). Check the daemon log and retry")
+                "the datapath could not remove \(what) (\(error)); it was put back, so nothing was changed. Check the "
+                    + "daemon log and retry")
         }
-        journal.reversals.insert(contentsOf: rules.map { .upsert(service(of: $0)) }, at: 0)
         for installed in rules {
             journal.touch(installed.rule.key, in: table)
             table.drop(installed.rule.key, quarantine: true)

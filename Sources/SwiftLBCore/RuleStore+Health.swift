@@ -162,48 +162,35 @@ extension RuleStore {
         return EndpointHealthBook.HostMark(host: host, port: UInt16(request.epPort), proto: proto)
     }
 
-    // Applies `change` to the health book under the store's lock, then reprograms what it affects.
+    // Applies `change` to the health book under the store's lock, then syncs what it affects.
     private func changeHealth(reason: String, _ change: (inout EndpointHealthBook) -> Void) async {
         await acquire()
         defer { release() }
-        let before = table.sorted.map { ($0, health.applied(to: $0.rule)) }
         change(&health)
-        for (installed, old) in before where health.applied(to: installed.rule) != old {
-            await program(installed, reason: reason)
-        }
+        await reprogram(reason: reason)
     }
 
-    // Reprograms every rule whose flags differ from what the datapath holds (the caller holds the lock).
-    private func reprogram(reason: String) async {
-        let programmed: [DatapathService]
-        do {
-            programmed = try await datapath.programmedServices()
-        } catch {
-            logger.error("reading the datapath failed", metadata: ["reason": "\(reason)", "error": "\(error)"])
-            return
-        }
-        let byID = Dictionary(programmed.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        for installed in table.sorted where byID[installed.serviceID] != service(of: installed) {
-            await program(installed, reason: reason)
-        }
-    }
-
-    private func program(_ installed: InstalledRule, reason: String) async {
-        let service = service(of: installed)
-        do {
-            try await datapath.upsert(service)
-            changes.notify()
-            let inactive = service.endpoints.filter { !$0.active }.map { "\($0.address):\($0.port)" }
-            logger.notice(
-                "endpoint health applied",
-                metadata: [
-                    "rule": "\(installed.rule.key)", "reason": "\(reason)",
-                    "inactive": "\(inactive.joined(separator: ","))",
-                ])
-        } catch {
-            logger.error(
-                "reprogramming endpoint health failed",
-                metadata: ["rule": "\(installed.rule.key)", "reason": "\(reason)", "error": "\(error)"])
+    // Hands the reconciler every rule with health applied; it writes those whose active flags differ
+    // from what it applied (the caller holds the lock). A failed write is logged and retried by the
+    // next sync, since the reconciler keeps its old record. Publishes a new desired-state version.
+    func reprogram(reason: String) async {
+        defer { feed.publish() }
+        for installed in table.sorted {
+            let service = service(of: installed)
+            do {
+                guard try await reconciler.sync(service) else { continue }
+                let inactive = service.endpoints.filter { !$0.active }.map { "\($0.address):\($0.port)" }
+                logger.notice(
+                    "endpoint health applied",
+                    metadata: [
+                        "rule": "\(installed.rule.key)", "reason": "\(reason)",
+                        "inactive": "\(inactive.joined(separator: ","))",
+                    ])
+            } catch {
+                logger.error(
+                    "reprogramming endpoint health failed",
+                    metadata: ["rule": "\(installed.rule.key)", "reason": "\(reason)", "error": "\(error)"])
+            }
         }
     }
 }

@@ -34,22 +34,23 @@ extension RuleStore {
             added: next.rules.keys.filter { table.rules[$0] == nil }.count,
             kept: next.rules.keys.filter { table.rules[$0] != nil }.count,
             removed: table.rules.keys.filter { next.rules[$0] == nil }.count)
-        let reconciler = Reconciler(datapath: datapath)
+        reconciler.begin()
         do {
-            try await reconciler.reconcile(desired: next.sorted.map { service(of: $0) })
+            try await reconciler.replace(desired: next.sorted.map { service(of: $0) })
         } catch {
-            let undone = await restoreDatapath(after: error)
-            throw .internalError("the datapath refused the import (\(error)); \(undone)")
+            reconciler.commit()  // replace rolled its own writes back
+            throw .internalError("the datapath refused the import (\(error)); nothing was changed")
         }
         do {
             try await config.replaceAll(with: next.sorted.map(\.record))
         } catch {
-            let undone = await restoreDatapath(after: error)
+            let undone = await rollBack(after: error)
             throw .internalError(
                 "saving the imported rules failed (\(error)); \(undone). Check that the config database is writable")
         }
+        reconciler.commit()
         table = next
-        changes.notify()
+        feed.publish()
         probeTargetCache = nil
         logger.notice(
             "configuration imported",
@@ -107,18 +108,5 @@ extension RuleStore {
             }
         }
         return next
-    }
-
-    /// Brings the datapath back to the committed table after a failed import.
-    private func restoreDatapath(after failure: any Error) async -> String {
-        do {
-            try await Reconciler(datapath: datapath).reconcile(desired: table.sorted.map { service(of: $0) })
-            return "the datapath was put back, so nothing was changed"
-        } catch {
-            logger.critical(
-                "rollback failed: the datapath no longer matches the config",
-                metadata: ["error": "\(error)", "cause": "\(failure)"])
-            return "putting the datapath back failed too (\(error)), so restart the daemon to resynchronize it"
-        }
     }
 }

@@ -29,7 +29,7 @@ extension RuleStore {
         guard !ids.isEmpty else { return true }
         retiredIDs.removeAll()
         do {
-            try await datapath.purgeFlows(serviceIDs: ids)
+            try await reconciler.purge(serviceIDs: ids)
             table.release(ids)
             return true
         } catch {

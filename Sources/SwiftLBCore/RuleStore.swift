@@ -2,13 +2,17 @@ import Logging
 
 /// The desired load-balancer state, and the API's only way to change it.
 ///
-/// Every change is validated completely, then programmed into the datapath, then persisted; if a
-/// later step fails the earlier ones are undone, so a failed call changes nothing. Changes run one
-/// at a time (the actor's suspension points would otherwise let two creates pick the same slot);
-/// API changes that arrive together share one durable write (RuleStore+Batch).
+/// Every change is validated completely, then handed to the reconciler (the datapath's only
+/// writer) with health applied, then persisted; if a later step fails the earlier ones are undone,
+/// so a failed call changes nothing. Every change that took effect publishes a new version of the
+/// desired state (`feed`, `desiredState()`). Changes run one at a time (the actor's suspension
+/// points would otherwise let two creates pick the same slot); API changes that arrive together
+/// share one durable write (RuleStore+Batch).
 public actor RuleStore {
     let config: any ConfigStore
+    /// For reads (counters, connections); every write goes through `reconciler`.
     let datapath: any Datapath
+    let reconciler: Reconciler
     let logger: Logger
     let maxEndpoints: Int
     var table: RuleTable
@@ -26,8 +30,9 @@ public actor RuleStore {
     var retiredIDs: Set<UInt32> = []
     var purging = false
     let purgeDelay: Duration
-    /// Signalled after every change of the rules or of their endpoints' health (BGP waits on it).
-    public nonisolated let changes = ChangeSignal()
+    /// A new version after every change of the rules, of their endpoints' health or of the endpoint
+    /// entries: BGP and the prober wait on it.
+    public nonisolated let feed = StateFeed()
     /// True once the restored rules are programmed (`programRestored()`): the readiness probe.
     public private(set) var isReady = false
     /// Between `restoreTable()` and `programRestored()`: the datapath is not there to read yet.
@@ -48,6 +53,7 @@ public actor RuleStore {
         self.purgeDelay = purgeDelay
         self.config = config
         self.datapath = datapath
+        self.reconciler = Reconciler(datapath: datapath)
         self.logger = logger
         self.maxEndpoints = maxEndpoints
         self.table = RuleTable(maxServices: maxServices)
@@ -87,14 +93,12 @@ public actor RuleStore {
     public func programRestored() async throws {
         defer { release() }
         let start = ContinuousClock.now
-        let operations = try await Reconciler(datapath: datapath)
-            .reconcile(desired: table.services, reprogramUnchanged: true)
+        let operations = try await reconciler.reconcile(desired: desiredServices(), reprogramUnchanged: true)
         // Flows of rules deleted just before a restart may still be tracked; no new rule may inherit them.
         let used = Set(table.rules.values.map(\.serviceID))
-        try await datapath.purgeFlows(
-            serviceIDs: Set((0..<UInt32(table.maxServices)).filter { !used.contains($0) }))
+        try await reconciler.purge(serviceIDs: Set((0..<UInt32(table.maxServices)).filter { !used.contains($0) }))
         isReady = true
-        changes.notify()
+        feed.publish()
         loadingDatapath = false
         logger.info(
             "programmed load-balancer rules",
@@ -133,23 +137,15 @@ public actor RuleStore {
         try await submit(.deleteAll)
     }
 
-    /// Puts the datapath back after a failed step, one operation after the other, stopping at the first
-    /// that fails; returns a clause for the error message.
-    func undo(_ operations: [ReconcileOperation], after failure: any Error) async -> String {
-        for operation in operations {
-            do {
-                switch operation {
-                case .upsert(let service): try await datapath.upsert(service)
-                case .remove(let key, let id): try await datapath.remove(key: key, id: id)
-                }
-            } catch {
-                logger.critical(
-                    "rollback failed: the datapath no longer matches the config",
-                    metadata: ["rollback": "\(operation)", "error": "\(error)", "cause": "\(failure)"])
-                return "rolling back the datapath failed too (\(error)), so restart the daemon to resynchronize it"
-            }
+    /// Rolls the reconciler's open batch back after `failure`; returns a clause for the error message.
+    func rollBack(after failure: any Error) async -> String {
+        guard let failed = await reconciler.rollback() else {
+            return "the datapath change was rolled back, so nothing was changed"
         }
-        return "the datapath change was rolled back, so nothing was changed"
+        logger.critical(
+            "rollback failed: the datapath no longer matches the config",
+            metadata: ["rollback": "\(failed)", "cause": "\(failure)"])
+        return "rolling back the datapath failed too at \(failed), so restart the daemon to resynchronize it"
     }
 
     func acquire() async {

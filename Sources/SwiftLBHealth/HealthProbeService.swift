@@ -6,23 +6,19 @@ import SwiftLBCore
 /// most `maxConcurrentProbes` probes in flight, and reports every result back to the store (which
 /// reprograms the datapath when an endpoint turns up or down).
 ///
-/// The target list is re-read every `refresh`; a target whose settings changed restarts undecided.
+/// The target list is read again on every new version of the desired state (rules or endpoint
+/// entries changed), not on a timer; a target whose settings changed restarts undecided.
 public struct HealthProbeService: Service {
     let store: RuleStore
     let prober: any Prober
     let logger: Logger
-    let refresh: Duration
     let limiter: ConcurrencyLimiter
 
     /// Creates the service; `maxConcurrentProbes` bounds the probes running at once.
-    public init(
-        store: RuleStore, prober: any Prober, logger: Logger, refresh: Duration = .seconds(1),
-        maxConcurrentProbes: Int = 64
-    ) {
+    public init(store: RuleStore, prober: any Prober, logger: Logger, maxConcurrentProbes: Int = 64) {
         self.store = store
         self.prober = prober
         self.logger = logger
-        self.refresh = refresh
         self.limiter = ConcurrencyLimiter(limit: maxConcurrentProbes)
     }
 
@@ -38,6 +34,8 @@ public struct HealthProbeService: Service {
         var running: [String: (target: ProbeTarget, task: Task<Void, Never>)] = [:]
         defer { for entry in running.values { entry.task.cancel() } }
         while !Task.isCancelled {
+            // Read before the targets: a version published meanwhile reads them again at once.
+            let seen = store.feed.version
             let targets = await store.probeTargets()
             let wanted = Dictionary(targets.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
             for (key, entry) in running where wanted[key] != entry.target {
@@ -52,7 +50,7 @@ public struct HealthProbeService: Service {
                         "endpoint": "\(target.key)", "every": "\(target.interval)s", "retries": "\(target.retries)",
                     ])
             }
-            try await Task.sleep(for: refresh)
+            _ = await store.feed.next(after: seen)
         }
     }
 

@@ -83,7 +83,7 @@ struct BGPOptions: ParsableArguments {
             config: BGPSupervisorConfig(
                 gobgpdPath: gobgpdPath, apiPort: apiPort, stateDirectory: directory, installRoutes: installRoutes,
                 policy: policy),
-            desired: desired, rules: { await store.ruleSnapshot() },
+            desired: desired, rules: { await store.desiredState().rules },
             makeSpeaker: { port in try GoBGPClient(port: port) }, kernel: KernelRouteTable(), logger: logger)
         logger.info(
             "BGP enabled",
@@ -91,7 +91,7 @@ struct BGPOptions: ParsableArguments {
                 "gobgpd": "\(gobgpdPath ?? "from PATH")", "api": "127.0.0.1:\(apiPort)", "state-dir": "\(directory)",
                 "install-routes": "\(installRoutes)",
             ])
-        return BGPSubsystem(control: desired, service: BGPService(supervisor: supervisor, ruleChanges: store.changes))
+        return BGPSubsystem(control: desired, service: BGPService(supervisor: supervisor, feed: store.feed))
     }
 }
 

@@ -55,12 +55,14 @@ struct ReconcilerTests {
         #expect(await datapath.dump() == "")
     }
 
-    @Test("a failing datapath stops reconciliation and says where")
+    @Test("a failing datapath stops reconciliation, says where, and leaves the datapath as it was")
     func failure() async {
         let datapath = InMemoryDatapath()
         await datapath.failNext(.upsert)
-        await #expect(throws: ReconcileError(operation: .upsert(web), applied: 0, reason: "injected failure of upsert"))
-        {
+        await #expect(
+            throws: ReconcileError(
+                operation: .upsert(web), applied: 0, reason: "injected failure of upsert; rolled back")
+        ) {
             try await Reconciler(datapath: datapath).reconcile(desired: [web, dns])
         }
         #expect(await datapath.dump() == "")
@@ -68,6 +70,82 @@ struct ReconcilerTests {
         await #expect(throws: ReconcileError(operation: nil, applied: 0, reason: "injected failure of read")) {
             try await Reconciler(datapath: datapath).reconcile(desired: [web])
         }
+    }
+
+    @Test("a failure mid-apply rolls back the operations already applied, removals included")
+    func failureMidApply() async throws {
+        let stale = Fixtures.service(9, "10.0.0.9", 9)
+        var oldDNS = dns
+        oldDNS.endpoints = [DatapathEndpoint(address: Fixtures.ip4("10.0.9.9"), port: 53, weight: 1)]
+        let datapath = InMemoryDatapath(services: [stale, oldDNS])
+        let before = await datapath.dump()
+        // remove 9, upsert web (keys in order), then the upsert of dns fails.
+        await datapath.failNext(.upsert, after: 1)
+        let reconciler = Reconciler(datapath: datapath)
+        await #expect(throws: ReconcileError.self) { try await reconciler.reconcile(desired: [dns, web]) }
+        #expect(await datapath.dump() == before)
+        #expect(
+            await datapath.log == [
+                "remove 9 10.0.0.9:9/tcp", "upsert 0 10.0.0.1:80/tcp", "remove 0 10.0.0.1:80/tcp",
+                "upsert 9 10.0.0.9:9/tcp",
+            ])
+        #expect(reconciler.applied == [1: oldDNS, 9: stale])
+    }
+
+    @Test("sync writes only what differs from what was applied; a health change is exactly one write")
+    func syncWritesTheDifference() async throws {
+        let datapath = InMemoryDatapath()
+        let reconciler = Reconciler(datapath: datapath)
+        try await reconciler.reconcile(desired: [web, api])
+        let writes = await datapath.log.count
+        #expect(try await reconciler.sync(web) == false)
+        #expect(try await reconciler.sync(api) == false)
+        var down = api
+        down.endpoints[1].active = false
+        #expect(try await reconciler.sync(down))
+        #expect(await datapath.log.dropFirst(writes) == ["upsert 2 10.0.0.3:443/tcp"])
+        #expect(try await datapath.programmedServices().last?.endpoints.map(\.active) == [true, false])
+    }
+
+    @Test("a failed sync keeps the old record, so the next sync retries the write")
+    func failedSyncIsRetried() async throws {
+        let datapath = InMemoryDatapath()
+        let reconciler = Reconciler(datapath: datapath)
+        try await reconciler.reconcile(desired: [api])
+        var down = api
+        down.endpoints[0].active = false
+        await datapath.failNext(.upsert)
+        await #expect(throws: InMemoryDatapathError.injected(.upsert)) { try await reconciler.sync(down) }
+        #expect(reconciler.applied[2] == api)
+        #expect(try await reconciler.sync(down))
+        #expect(try await datapath.programmedServices() == [down])
+    }
+
+    @Test("a batch rolls back every write and retire since begin, in the right order")
+    func batchRollback() async throws {
+        let datapath = InMemoryDatapath()
+        let reconciler = Reconciler(datapath: datapath)
+        try await reconciler.reconcile(desired: [web, dns])
+        let before = await datapath.dump()
+        reconciler.begin()
+        var changedWeb = web
+        changedWeb.endpoints[0].weight = 7
+        try await reconciler.sync(changedWeb)
+        try await reconciler.retire([(key: dns.key, id: dns.id)])
+        // The deleted key comes back under another id in the same batch.
+        var movedDNS = dns
+        movedDNS.id = 5
+        try await reconciler.sync(movedDNS)
+        try await reconciler.sync(api)
+        #expect(await reconciler.rollback() == nil)
+        #expect(await datapath.dump() == before)
+        #expect(reconciler.applied == [0: web, 1: dns])
+        // After the rollback a new batch starts clean: its commit keeps its writes.
+        reconciler.begin()
+        try await reconciler.sync(api)
+        reconciler.commit()
+        #expect(await reconciler.rollback() == nil)
+        #expect(reconciler.applied[2] == api)
     }
 }
 

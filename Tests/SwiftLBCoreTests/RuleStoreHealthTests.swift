@@ -32,6 +32,37 @@ import Testing
         return try #require(services.first).endpoints.map(\.active)
     }
 
+    @Test("a health change is exactly one write per rule whose active flags change, through the reconciler")
+    func healthChangeWritesOnlyAffectedRules() async throws {
+        try await store.create(Fixtures.entry("20.0.0.1", endpoints: [("10.0.1.1", 80, 1), ("10.0.1.2", 80, 1)]))
+        try await store.create(Fixtures.entry("20.0.0.2", endpoints: [("10.0.1.3", 80, 1)]))
+        try await store.create(Fixtures.entry("20.0.0.3", endpoints: [("10.0.1.2", 80, 1), ("10.0.1.4", 80, 1)]))
+        var seen = await datapath.log.count
+        try await store.setHostState(EndPointHostState(hostName: "10.0.1.2", state: "red"))
+        #expect(await datapath.log.dropFirst(seen) == ["upsert 0 20.0.0.1:80/tcp", "upsert 2 20.0.0.3:80/tcp"])
+        #expect(
+            try await datapath.programmedServices().map { $0.endpoints.map(\.active) } == [
+                [true, false], [true], [false, true],
+            ])
+        seen = await datapath.log.count
+        try await store.setHostState(EndPointHostState(hostName: "10.0.1.9", state: "red"))
+        try await store.setHostState(EndPointHostState(hostName: "10.0.1.2", state: "red"))
+        #expect(await datapath.log.count == seen)
+        try await store.setHostState(EndPointHostState(hostName: "10.0.1.2", state: "green"))
+        #expect(await datapath.log.dropFirst(seen) == ["upsert 0 20.0.0.1:80/tcp", "upsert 2 20.0.0.3:80/tcp"])
+        #expect(try await datapath.programmedServices().allSatisfy { $0.endpoints.allSatisfy(\.active) })
+    }
+
+    @Test("a health write that failed is retried by the next health change")
+    func failedHealthWriteIsRetried() async throws {
+        try await store.create(Fixtures.entry("20.0.0.1", endpoints: [("10.0.1.1", 80, 1), ("10.0.1.2", 80, 1)]))
+        await datapath.failNext(.upsert)
+        try await store.setHostState(EndPointHostState(hostName: "10.0.1.2", state: "red"))
+        #expect(try await programmedFlags() == [true, true])
+        try await store.setHostState(EndPointHostState(hostName: "10.0.1.9", state: "red"))
+        #expect(try await programmedFlags() == [true, false])
+    }
+
     @Test func monitoredRuleListsOneTargetPerEndpointWithRuleSettings() async throws {
         try await store.create(Self.monitored())
         let targets = await store.probeTargets()
@@ -91,9 +122,9 @@ import Testing
         for host in ["10.0.1.1", "10.0.2.1", "10.0.3.1"] {
             await store.reportProbe(key: "\(host)_http_8080", status: ProbeStatus(up: false))
         }
-        #expect(await store.ruleSnapshot().first?.endpoints.map(\.active) == [false, false, false])
+        #expect(await store.desiredState().rules.first?.endpoints.map(\.active) == [false, false, false])
         await store.reportProbe(key: "10.0.3.1_http_8080", status: ProbeStatus(up: true))
-        #expect(await store.ruleSnapshot().first?.endpoints.map(\.active) == [false, false, true])
+        #expect(await store.desiredState().rules.first?.endpoints.map(\.active) == [false, false, true])
     }
 
     @Test func updatingARuleKeepsItsEndpointsHealth() async throws {

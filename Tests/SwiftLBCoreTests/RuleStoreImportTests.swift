@@ -60,7 +60,7 @@ import Testing
         let before = await harness.datapath.dump()
         await harness.config.failNextWrites()
         let write = await apiError { _ = try await harness.store.replaceAll(with: [Fixtures.entry("10.0.0.9")]) }
-        #expect(write?.status == 500 && write?.message.contains("put back") == true)
+        #expect(write?.status == 500 && write?.message.contains("rolled back") == true)
         #expect(await harness.datapath.dump() == before)
         #expect(await harness.ips() == ["10.0.0.1", "10.0.0.2"])
         await harness.datapath.failNext(.upsert)

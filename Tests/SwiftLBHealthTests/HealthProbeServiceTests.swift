@@ -52,7 +52,7 @@ actor ScriptedProber: Prober {
         try await store.create(entry)
         let prober = ScriptedProber()
         await prober.setDown("10.0.2.1", true)
-        let service = HealthProbeService(store: store, prober: prober, logger: Self.logger, refresh: .milliseconds(20))
+        let service = HealthProbeService(store: store, prober: prober, logger: Self.logger)
         let task = Task { try await service.runUntilCancelled() }
         defer { task.cancel() }
         let flags = { try await datapath.programmedServices().first?.endpoints.map(\.active) }
@@ -66,6 +66,29 @@ actor ScriptedProber: Prober {
         // Deleting the rule leaves nothing to probe.
         try await store.deleteAll()
         #expect(try await Self.eventually { await store.probeTargets().isEmpty })
+    }
+
+    @Test("a rule created while the prober waits is probed at once: the prober follows the desired state, no timer")
+    func ruleCreatedLaterIsProbed() async throws {
+        let datapath = InMemoryDatapath()
+        let store = RuleStore(config: InMemoryConfigStore(), datapath: datapath, logger: Self.logger)
+        let prober = ScriptedProber()
+        await prober.setDown("10.0.2.1", true)
+        let task = Task {
+            try await HealthProbeService(store: store, prober: prober, logger: Self.logger).runUntilCancelled()
+        }
+        defer { task.cancel() }
+        try await Task.sleep(for: .milliseconds(50))  // the service now waits for a new version
+        let entry = LoadBalancerEntry(
+            serviceArguments: ServiceArguments(
+                externalIP: "20.20.20.2", port: 80, protocol: "tcp", monitor: true, probetype: "tcp", probeTimeout: 1,
+                probeRetries: 1),
+            endpoints: ["10.0.1.1", "10.0.2.1"].map { LBEndpoint(endpointIP: $0, targetPort: 8080, weight: 1) })
+        try await store.create(entry)
+        #expect(
+            try await Self.eventually {
+                try await datapath.programmedServices().first?.endpoints.map(\.active) == [true, false]
+            })
     }
 
     @Test func limiterNeverRunsMoreThanItsLimit() async throws {
