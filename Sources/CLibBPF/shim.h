@@ -8,3 +8,4 @@
 #include <sys/vfs.h>
 #include <sys/mount.h>
 #include <malloc.h> /* malloc_trim: the daemon returns freed heap pages */
+#include <linux/rtnetlink.h> /* link and address change events */
