@@ -234,7 +234,9 @@ bgp_configure() {
 
 # neighbor_established NS PEER: `swiftlbctl get bgpneighbor` in NS shows PEER established.
 neighbor_established() {
-    ctl_in "$1" get bgpneighbor 2>/dev/null | grep -F " $2 " | grep -q established
+    local out
+    out=$(ctl_in "$1" get bgpneighbor 2>/dev/null | grep -F " $2 ") || return 1
+    [[ "$out" == *established* ]]
 }
 
 # lb_has_route NS PREFIX: the kernel of NS has SwiftLB's learned route (protocol 186) for PREFIX.
