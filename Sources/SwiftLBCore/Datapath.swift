@@ -143,49 +143,50 @@ public enum Limits {
 
 extension Datapath {
     /// One `remove(key:id:)` after the other.
-    public func remove(_ services: [(key: ServiceKey, id: UInt32)]) async throws {
+    public func remove(_ services: [(key: ServiceKey, id: UInt32)]) async throws(DatapathError) {
         for service in services { try await remove(key: service.key, id: service.id) }
     }
 }
 
 /// What the reconciler drives: the kernel datapath in production, an in-memory fake in tests.
 ///
-/// Every call either fully succeeds or throws and leaves the service as it was.
+/// Every call either fully succeeds or throws and leaves the service as it was. Every call throws
+/// `DatapathError`, whose `limit` kind the API answers with 507.
 public protocol Datapath: Sendable {
     /// Programs `service` (creating or replacing the entry with the same key and id). Runs on the
     /// caller's executor (a few dozen map writes: cheaper than two thread hops per rule).
-    nonisolated(nonsending) func upsert(_ service: DatapathService) async throws
+    nonisolated(nonsending) func upsert(_ service: DatapathService) async throws(DatapathError)
     /// Removes the service with this key and id; removing an absent service is not an error.
-    func remove(key: ServiceKey, id: UInt32) async throws
+    func remove(key: ServiceKey, id: UInt32) async throws(DatapathError)
     /// Removes several services at once (deleting many rules: the kernel datapath sweeps its
     /// conntrack table once for all of them). On a failure some may be removed already.
-    func remove(_ services: [(key: ServiceKey, id: UInt32)]) async throws
+    func remove(_ services: [(key: ServiceKey, id: UInt32)]) async throws(DatapathError)
     /// Removes the services' entries so that no new flow reaches them, without sweeping conntrack:
     /// flows they already track go on until `purgeFlows(serviceIDs:)`, and their ids must not be
     /// given to another service before that (deleting many rules one request at a time shares one
     /// sweep). On a failure some may be removed already.
-    nonisolated(nonsending) func retire(_ services: [(key: ServiceKey, id: UInt32)]) async throws
+    nonisolated(nonsending) func retire(_ services: [(key: ServiceKey, id: UInt32)]) async throws(DatapathError)
     /// Deletes the tracked flows and per-flow state (persistence, selection) of retired ids: one
     /// conntrack sweep for all of them.
-    func purgeFlows(serviceIDs: Set<UInt32>) async throws
+    func purgeFlows(serviceIDs: Set<UInt32>) async throws(DatapathError)
     /// The services currently programmed, sorted by key.
-    func programmedServices() async throws -> [DatapathService]
+    func programmedServices() async throws(DatapathError) -> [DatapathService]
     /// Counters of a service (both directions).
-    func serviceCounters(id: UInt32) async throws -> Counters
+    func serviceCounters(id: UInt32) async throws(DatapathError) -> Counters
     /// Counters of each endpoint slot of a service, in slot order.
-    func endpointCounters(id: UInt32, count: Int) async throws -> [Counters]
+    func endpointCounters(id: UInt32, count: Int) async throws(DatapathError) -> [Counters]
     /// Live connections, client-to-service direction only.
-    func connections() async throws -> [ConnectionEntry]
+    func connections() async throws(DatapathError) -> [ConnectionEntry]
     /// What happened to packets since the datapath was loaded: a count per reason, keyed by a stable
     /// snake_case reason name ("rx", "ct_hit", "drop_no_endpoint", ...). Reasons never seen may be
     /// absent or zero; a name always means the same reason across releases.
-    func packetCounters() async throws -> [String: UInt64]
+    func packetCounters() async throws(DatapathError) -> [String: UInt64]
     /// Deletes flows idle past their state's timeout and recounts each endpoint's open flows (lc)
     /// from what remains: the periodic conntrack sweep.
-    func sweepConnections() async throws -> ConnectionSweep
+    func sweepConnections() async throws(DatapathError) -> ConnectionSweep
     /// Writes the addresses of the namespace's interfaces that translated flows leave from (onearm,
     /// NAT64) into the datapath.
-    func refreshInterfaceAddresses() async throws
+    func refreshInterfaceAddresses() async throws(DatapathError)
 }
 
 /// What one conntrack sweep changed.

@@ -28,8 +28,16 @@ public final class DeferredDatapath: Datapath, Sendable {
         settle(.failed(error))
     }
 
-    /// The loaded datapath, once there is one.
-    public func loaded() async throws -> any Datapath {
+    /// The loaded datapath, once there is one; `unavailable` when it could not be loaded.
+    public func loaded() async throws(DatapathError) -> any Datapath {
+        do {
+            return try await settled()
+        } catch {
+            throw DatapathError(.unavailable, "the datapath could not be loaded: \(error)")
+        }
+    }
+
+    private func settled() async throws -> any Datapath {
         try await withCheckedThrowingContinuation { continuation in
             let outcome: Result<any Datapath, any Error>? = state.withLock { state in
                 switch state {
@@ -60,51 +68,52 @@ public final class DeferredDatapath: Datapath, Sendable {
         }
     }
 
-    nonisolated(nonsending) public func upsert(_ service: DatapathService) async throws {
+    nonisolated(nonsending) public func upsert(_ service: DatapathService) async throws(DatapathError) {
         try await loaded().upsert(service)
     }
 
-    public func remove(key: ServiceKey, id: UInt32) async throws {
+    public func remove(key: ServiceKey, id: UInt32) async throws(DatapathError) {
         try await loaded().remove(key: key, id: id)
     }
 
-    public func remove(_ services: [(key: ServiceKey, id: UInt32)]) async throws {
+    public func remove(_ services: [(key: ServiceKey, id: UInt32)]) async throws(DatapathError) {
         try await loaded().remove(services)
     }
 
-    nonisolated(nonsending) public func retire(_ services: [(key: ServiceKey, id: UInt32)]) async throws {
+    nonisolated(nonsending) public func retire(_ services: [(key: ServiceKey, id: UInt32)]) async throws(DatapathError)
+    {
         try await loaded().retire(services)
     }
 
-    public func purgeFlows(serviceIDs: Set<UInt32>) async throws {
+    public func purgeFlows(serviceIDs: Set<UInt32>) async throws(DatapathError) {
         try await loaded().purgeFlows(serviceIDs: serviceIDs)
     }
 
-    public func programmedServices() async throws -> [DatapathService] {
+    public func programmedServices() async throws(DatapathError) -> [DatapathService] {
         try await loaded().programmedServices()
     }
 
-    public func serviceCounters(id: UInt32) async throws -> Counters {
+    public func serviceCounters(id: UInt32) async throws(DatapathError) -> Counters {
         try await loaded().serviceCounters(id: id)
     }
 
-    public func endpointCounters(id: UInt32, count: Int) async throws -> [Counters] {
+    public func endpointCounters(id: UInt32, count: Int) async throws(DatapathError) -> [Counters] {
         try await loaded().endpointCounters(id: id, count: count)
     }
 
-    public func connections() async throws -> [ConnectionEntry] {
+    public func connections() async throws(DatapathError) -> [ConnectionEntry] {
         try await loaded().connections()
     }
 
-    public func packetCounters() async throws -> [String: UInt64] {
+    public func packetCounters() async throws(DatapathError) -> [String: UInt64] {
         try await loaded().packetCounters()
     }
 
-    public func sweepConnections() async throws -> ConnectionSweep {
+    public func sweepConnections() async throws(DatapathError) -> ConnectionSweep {
         try await loaded().sweepConnections()
     }
 
-    public func refreshInterfaceAddresses() async throws {
+    public func refreshInterfaceAddresses() async throws(DatapathError) {
         try await loaded().refreshInterfaceAddresses()
     }
 }

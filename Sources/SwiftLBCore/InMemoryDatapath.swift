@@ -36,7 +36,7 @@ public actor InMemoryDatapath: Datapath {
     }
 
     /// Makes the next call of kind `call` (after `after` such calls succeeded) throw
-    /// `InMemoryDatapathError.injected` and change nothing: `after` fails a reconciliation mid-way.
+    /// `InMemoryDatapathError.injected` (as a `DatapathError`) and change nothing: `after` fails a reconciliation mid-way.
     public func failNext(_ call: Call = .any, after: Int = 0) {
         pendingFailures.append((call, after))
     }
@@ -62,18 +62,22 @@ public actor InMemoryDatapath: Datapath {
     }
 
     /// Programs `service`, refusing slot or key clashes with other services.
-    public func upsert(_ service: DatapathService) throws(InMemoryDatapathError) {
+    public func upsert(_ service: DatapathService) throws(DatapathError) {
         try consumeFailure(.upsert)
-        guard service.id < Limits.maxServices else { throw .idOutOfRange(service.id) }
+        guard service.id < Limits.maxServices else {
+            throw DatapathError(InMemoryDatapathError.idOutOfRange(service.id))
+        }
         guard service.endpoints.count <= Limits.maxEndpointsPerService else {
-            throw .tooManyEndpoints(service.endpoints.count)
+            throw DatapathError(InMemoryDatapathError.tooManyEndpoints(service.endpoints.count))
         }
         if let holder = services[service.id], holder.key != service.key {
-            throw .idInUse(service.id, by: holder.key)
+            throw DatapathError(InMemoryDatapathError.idInUse(service.id, by: holder.key))
         }
         let wanted = Set(service.matchKeys)
         for holder in services.values where holder.id != service.id {
-            if let clash = holder.matchKeys.first(where: wanted.contains) { throw .keyInUse(clash, byID: holder.id) }
+            if let clash = holder.matchKeys.first(where: wanted.contains) {
+                throw DatapathError(InMemoryDatapathError.keyInUse(clash, byID: holder.id))
+            }
         }
         if services[service.id]?.endpoints != service.endpoints { endpointCounterValues[service.id] = nil }
         services[service.id] = service
@@ -81,7 +85,7 @@ public actor InMemoryDatapath: Datapath {
     }
 
     /// Removes the service in slot `id` if it has `key`.
-    public func remove(key: ServiceKey, id: UInt32) throws(InMemoryDatapathError) {
+    public func remove(key: ServiceKey, id: UInt32) throws(DatapathError) {
         try consumeFailure(.remove)
         guard services[id]?.key == key else { return }
         services[id] = nil
@@ -91,7 +95,7 @@ public actor InMemoryDatapath: Datapath {
     }
 
     /// Removes each service like `remove(key:id:)`; the fake's connections stay until the purge.
-    public func retire(_ services: [(key: ServiceKey, id: UInt32)]) throws(InMemoryDatapathError) {
+    public func retire(_ services: [(key: ServiceKey, id: UInt32)]) throws(DatapathError) {
         for service in services {
             try consumeFailure(.remove)
             guard self.services[service.id]?.key == service.key else { continue }
@@ -103,52 +107,52 @@ public actor InMemoryDatapath: Datapath {
     }
 
     /// Drops the connections of `serviceIDs` and records the purge in `purgedIDs`.
-    public func purgeFlows(serviceIDs: Set<UInt32>) throws(InMemoryDatapathError) {
+    public func purgeFlows(serviceIDs: Set<UInt32>) throws(DatapathError) {
         try consumeFailure(.remove)
         liveConnections.removeAll { serviceIDs.contains($0.serviceID) }
         purgedIDs.append(contentsOf: serviceIDs.sorted())
     }
 
     /// The programmed services, sorted by key.
-    public func programmedServices() throws(InMemoryDatapathError) -> [DatapathService] {
+    public func programmedServices() throws(DatapathError) -> [DatapathService] {
         try consumeFailure(.read)
         return services.values.sorted { $0.key < $1.key }
     }
 
     /// The counters set for `id`, zero when none were set.
-    public func serviceCounters(id: UInt32) throws(InMemoryDatapathError) -> Counters {
+    public func serviceCounters(id: UInt32) throws(DatapathError) -> Counters {
         try consumeFailure(.read)
         return serviceCounterValues[id] ?? .zero
     }
 
     /// The endpoint counters set for `id`, padded with zeros (or cut) to `count`.
-    public func endpointCounters(id: UInt32, count: Int) throws(InMemoryDatapathError) -> [Counters] {
+    public func endpointCounters(id: UInt32, count: Int) throws(DatapathError) -> [Counters] {
         try consumeFailure(.read)
         let known = endpointCounterValues[id] ?? []
         return (0..<max(count, 0)).map { $0 < known.count ? known[$0] : .zero }
     }
 
     /// The connections set by the test.
-    public func connections() throws(InMemoryDatapathError) -> [ConnectionEntry] {
+    public func connections() throws(DatapathError) -> [ConnectionEntry] {
         try consumeFailure(.read)
         return liveConnections
     }
 
     /// The packet counters set by the test; empty when none were set.
-    public func packetCounters() throws(InMemoryDatapathError) -> [String: UInt64] {
+    public func packetCounters() throws(DatapathError) -> [String: UInt64] {
         try consumeFailure(.read)
         return packetCounterValues
     }
 
     /// Records the sweep; the fake tracks no flows, so nothing is removed or recounted.
-    public func sweepConnections() throws(InMemoryDatapathError) -> ConnectionSweep {
+    public func sweepConnections() throws(DatapathError) -> ConnectionSweep {
         try consumeFailure(.read)
         log.append("sweep")
         return ConnectionSweep(removed: 0, recounted: 0)
     }
 
     /// Records the refresh; the fake has no interfaces.
-    public func refreshInterfaceAddresses() throws(InMemoryDatapathError) {
+    public func refreshInterfaceAddresses() throws(DatapathError) {
         try consumeFailure(.read)
         log.append("refresh interface addresses")
     }
@@ -175,13 +179,13 @@ public actor InMemoryDatapath: Datapath {
             + "\(range)\(secondaries)\(allowed) eps=[\(endpoints)]"
     }
 
-    private func consumeFailure(_ call: Call) throws(InMemoryDatapathError) {
+    private func consumeFailure(_ call: Call) throws(DatapathError) {
         guard let index = pendingFailures.firstIndex(where: { $0.call == call || $0.call == .any }) else { return }
         guard pendingFailures[index].after == 0 else {
             pendingFailures[index].after -= 1
             return
         }
         pendingFailures.remove(at: index)
-        throw .injected(call)
+        throw DatapathError(InMemoryDatapathError.injected(call))
     }
 }

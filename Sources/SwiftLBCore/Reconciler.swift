@@ -101,7 +101,7 @@ public final class Reconciler {
     /// Writes `service` unless the datapath already holds it; true when it wrote. A failed write
     /// changes nothing (the `Datapath` contract).
     @discardableResult
-    nonisolated(nonsending) public func sync(_ service: DatapathService) async throws -> Bool {
+    nonisolated(nonsending) public func sync(_ service: DatapathService) async throws(DatapathError) -> Bool {
         guard applied[service.id] != service else { return false }
         try await write(service)
         return true
@@ -109,7 +109,8 @@ public final class Reconciler {
 
     /// Takes `services` out of the datapath without sweeping their flows (`Datapath.retire`); the
     /// caller purges them later (`purge`). On a failure they are written back and the error rethrown.
-    nonisolated(nonsending) public func retire(_ services: [(key: ServiceKey, id: UInt32)]) async throws {
+    nonisolated(nonsending) public func retire(_ services: [(key: ServiceKey, id: UInt32)]) async throws(DatapathError)
+    {
         do {
             try await datapath.retire(services)
         } catch {
@@ -121,7 +122,7 @@ public final class Reconciler {
     }
 
     /// Deletes the tracked flows of retired ids.
-    nonisolated(nonsending) public func purge(serviceIDs: Set<UInt32>) async throws {
+    nonisolated(nonsending) public func purge(serviceIDs: Set<UInt32>) async throws(DatapathError) {
         try await datapath.purgeFlows(serviceIDs: serviceIDs)
     }
 
@@ -149,12 +150,12 @@ public final class Reconciler {
         return nil
     }
 
-    nonisolated(nonsending) private func write(_ service: DatapathService) async throws {
+    nonisolated(nonsending) private func write(_ service: DatapathService) async throws(DatapathError) {
         try await datapath.upsert(service)
         record(service.id, service)
     }
 
-    nonisolated(nonsending) private func remove(key: ServiceKey, id: UInt32) async throws {
+    nonisolated(nonsending) private func remove(key: ServiceKey, id: UInt32) async throws(DatapathError) {
         try await datapath.remove(key: key, id: id)
         record(id, nil)
     }

@@ -146,7 +146,7 @@ extension RuleStore {
             try await reconciler.sync(service(of: new))
         } catch {
             logger.error("datapath upsert failed", metadata: ["rule": "\(new.rule.key)", "error": "\(error)"])
-            if let failure = error as? any DatapathFailure, failure.isLimit {
+            if error.isLimit {
                 throw .insufficientStorage(
                     "the datapath has no room for \(new.rule.key) (\(error)); nothing was changed")
             }

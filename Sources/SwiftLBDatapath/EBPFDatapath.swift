@@ -98,30 +98,26 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         try object.pinMap(named: SLB_MAP_STAGES, at: pinRoot + "/" + SLB_MAP_STAGES)
     }
 
-    // MARK: Datapath
+    // MARK: Datapath (the protocol's witnesses, with typed errors: EBPFDatapath+Datapath.swift)
 
-    nonisolated(nonsending) public func upsert(_ service: DatapathService) async throws {
+    func program(_ service: DatapathService) throws {
         try upsertNow(service)
         try syncEchoMarker(vip: service.key.vip)
     }
 
-    public func remove(key: ServiceKey, id: UInt32) async throws {
-        try await remove([(key: key, id: id)])
-    }
-
     /// Removes the services' map entries, then sweeps the conntrack table once for the flows of all
     /// of them (about 5 ms for the default table).
-    public func remove(_ removed: [(key: ServiceKey, id: UInt32)]) async throws {
-        try await retire(removed)
-        try await purgeFlows(serviceIDs: Set(removed.map(\.id)))
+    func removeServices(_ removed: [(key: ServiceKey, id: UInt32)]) throws {
+        try retireServices(removed)
+        try purgeServiceFlows(Set(removed.map(\.id)))
     }
 
-    nonisolated(nonsending) public func retire(_ removed: [(key: ServiceKey, id: UInt32)]) async throws {
+    func retireServices(_ removed: [(key: ServiceKey, id: UInt32)]) throws {
         for service in removed { try removeNow(key: service.key, id: service.id) }
         for vip in Set(removed.map(\.key.vip)) { try syncEchoMarker(vip: vip) }
     }
 
-    public func purgeFlows(serviceIDs ids: Set<UInt32>) async throws {
+    func purgeServiceFlows(_ ids: Set<UInt32>) throws {
         guard !ids.isEmpty else { return }
         conntrack.forEachEntry { entry in
             if ids.contains(entry.value.svc_id) { conntrack.deleteIfUnchanged(entry) }
@@ -134,28 +130,20 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         }
     }
 
-    public func sweepConnections() async throws -> ConnectionSweep {
+    func sweep() throws -> ConnectionSweep {
         let removed = try collectExpiredConnections()
         // lc reads these counts: recount after the sweep so removed flows give theirs back.
         return ConnectionSweep(removed: removed, recounted: try recountOpenFlows())
     }
 
-    public func refreshInterfaceAddresses() async throws {
-        try syncInterfaceAddresses()
-    }
-
-    public func programmedServices() async throws -> [DatapathService] {
-        try readServices()
-    }
-
-    public func serviceCounters(id: UInt32) async throws -> Counters {
+    func readServiceCounters(id: UInt32) throws -> Counters {
         sum(try serviceStats.lookup(id))
     }
 
     /// Counters of the service's endpoints in the canonical order (address, then port), which is
     /// the order rules list them in; their slots may be in any order (see `SlotLayout`). `openFlows`
     /// is the slot's open-flow count (slb_ep_conns).
-    public func endpointCounters(id: UInt32, count: Int) async throws -> [Counters] {
+    func readEndpointCounters(id: UInt32, count: Int) throws -> [Counters] {
         var result: [Counters] = []
         for slot in try canonicalSlots(id: id).prefix(count) {
             let index = id * UInt32(SLB_MAX_ENDPOINTS) + UInt32(slot)
@@ -167,7 +155,7 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         return result
     }
 
-    public func connections() async throws -> [ConnectionEntry] {
+    func readConnections() throws -> [ConnectionEntry] {
         var result: [ConnectionEntry] = []
         try conntrack.forEachEntry { (entry) throws(BPFError) in
             guard entry.value.dir == UInt8(SLB_DIR_FWD.rawValue),
@@ -179,10 +167,6 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
             ($0.serviceAddress, $0.servicePort, $0.clientAddress, $0.clientPort)
                 < ($1.serviceAddress, $1.servicePort, $1.clientAddress, $1.clientPort)
         }
-    }
-
-    public func packetCounters() async throws -> [String: UInt64] {
-        PacketCounterNames.named(try globalCounters())
     }
 
     // MARK: Counters and garbage collection

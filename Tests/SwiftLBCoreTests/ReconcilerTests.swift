@@ -115,7 +115,9 @@ struct ReconcilerTests {
         var down = api
         down.endpoints[0].active = false
         await datapath.failNext(.upsert)
-        await #expect(throws: InMemoryDatapathError.injected(.upsert)) { try await reconciler.sync(down) }
+        await #expect(throws: DatapathError(InMemoryDatapathError.injected(.upsert))) {
+            try await reconciler.sync(down)
+        }
         #expect(reconciler.applied[2] == api)
         #expect(try await reconciler.sync(down))
         #expect(try await datapath.programmedServices() == [down])
@@ -155,13 +157,13 @@ struct InMemoryDatapathTests {
     func strictness() async throws {
         let datapath = InMemoryDatapath()
         try await datapath.upsert(Fixtures.service(0, "10.0.0.1", 80))
-        await #expect(throws: InMemoryDatapathError.idInUse(0, by: Fixtures.key("10.0.0.1", 80))) {
+        await #expect(throws: DatapathError(InMemoryDatapathError.idInUse(0, by: Fixtures.key("10.0.0.1", 80)))) {
             try await datapath.upsert(Fixtures.service(0, "10.0.0.2", 80))
         }
-        await #expect(throws: InMemoryDatapathError.keyInUse(Fixtures.key("10.0.0.1", 80), byID: 0)) {
+        await #expect(throws: DatapathError(InMemoryDatapathError.keyInUse(Fixtures.key("10.0.0.1", 80), byID: 0))) {
             try await datapath.upsert(Fixtures.service(1, "10.0.0.1", 80))
         }
-        await #expect(throws: InMemoryDatapathError.idOutOfRange(UInt32(Limits.maxServices))) {
+        await #expect(throws: DatapathError(InMemoryDatapathError.idOutOfRange(UInt32(Limits.maxServices)))) {
             try await datapath.upsert(Fixtures.service(UInt32(Limits.maxServices), "10.0.0.3", 80))
         }
         // Removing with a key that does not hold the slot leaves it alone.
@@ -179,7 +181,7 @@ struct InMemoryDatapathTests {
         #expect(try await datapath.endpointCounters(id: 3, count: 2) == [Counters(packets: 1, bytes: 2), .zero])
         #expect(try await datapath.connections().isEmpty)
         await datapath.failNext()
-        await #expect(throws: InMemoryDatapathError.injected(.read)) { try await datapath.connections() }
+        await #expect(throws: DatapathError(InMemoryDatapathError.injected(.read))) { try await datapath.connections() }
         #expect(try await datapath.connections().isEmpty)
     }
 

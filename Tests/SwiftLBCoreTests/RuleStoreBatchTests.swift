@@ -202,7 +202,8 @@ struct DeferredStartTests {
         let deferred = DeferredDatapath()
         let waiting = Task { try await deferred.programmedServices() }
         deferred.fail(InMemoryDatapathError.injected(.any))
-        await #expect(throws: InMemoryDatapathError.self) { try await waiting.value }
-        await #expect(throws: InMemoryDatapathError.self) { try await deferred.packetCounters() }
+        let unavailable = DatapathError(.unavailable, "the datapath could not be loaded: injected failure of any")
+        await #expect(throws: unavailable) { try await waiting.value }
+        await #expect(throws: unavailable) { try await deferred.packetCounters() }
     }
 }

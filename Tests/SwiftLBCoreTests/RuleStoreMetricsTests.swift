@@ -11,7 +11,9 @@ struct RuleStoreMetricsTests {
         await datapath.setPacketCounters(["rx": 10, "drop_no_endpoint": 2])
         #expect(try await datapath.packetCounters() == ["rx": 10, "drop_no_endpoint": 2])
         await datapath.failNext(.read)
-        await #expect(throws: InMemoryDatapathError.injected(.read)) { try await datapath.packetCounters() }
+        await #expect(throws: DatapathError(InMemoryDatapathError.injected(.read))) {
+            try await datapath.packetCounters()
+        }
         #expect(try await datapath.packetCounters() == ["rx": 10, "drop_no_endpoint": 2])
     }
 

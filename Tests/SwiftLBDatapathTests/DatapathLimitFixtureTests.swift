@@ -4,7 +4,7 @@ import Testing
 
 @testable import SwiftLBDatapath
 
-/// The kernel datapath reports its limits as `DatapathLimitError`, which the API answers with 507.
+/// The kernel datapath reports its limits as `DatapathError` of kind `limit`, which the API answers with 507.
 @Suite(.serialized, .enabled(if: Fixture.enabled, "needs root and scripts/fixture-netns.sh (run scripts/test.sh)"))
 struct DatapathLimitFixtureTests {
     @Test func moreEndpointsThanSlotsIsALimitAndChangesNothing() async throws {
@@ -18,7 +18,7 @@ struct DatapathLimitFixtureTests {
         await #expect {
             try await datapath.upsert(service)
         } throws: { error in
-            (error as? any DatapathFailure)?.isLimit == true
+            (error as? DatapathError)?.kind == .limit
         }
         #expect(try await datapath.programmedServices().isEmpty)
     }
