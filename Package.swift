@@ -100,6 +100,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
+        // High availability: BFD sessions between instances (RFC 5880/5881).
+        .target(
+            name: "SwiftLBHA",
+            dependencies: [
+                "SwiftLBCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .executableTarget(
             name: "swiftlb",
             dependencies: [
@@ -132,6 +140,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "SwiftLBCLITests", dependencies: ["SwiftLBCLI", "SwiftLBCore"]),
+        .testTarget(name: "SwiftLBHATests", dependencies: ["SwiftLBHA", "SwiftLBCore"]),
         .testTarget(
             name: "SwiftLBHealthTests",
             dependencies: [
