@@ -11,6 +11,7 @@ packages=(
     nftables iptables python3-matplotlib            # benchmarks: kube-proxy-style DNAT peers, plots
     bpftool                                         # benchmarks: bench/floor.sh loads and times its programs
     gobgpd bird2                                    # BGP: the speaker swiftlb --bgp runs; the test router
+    frr                                             # HA: FRR's bfdd as the BFD peer (scripts/bfd-interop.sh)
     gcc qemu-system-x86 busybox-static cpio         # verifier budget tool; kernel matrix (Debian kernels in QEMU)
     openssl util-linux                              # e2e/apisec: test certificates; setpriv (gobgpd dies with swiftlb), prlimit
 )

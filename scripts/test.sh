@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test level (DESIGN §4): pure unit tests, datapath fixtures through BPF_PROG_TEST_RUN
 # in a prepared namespace, and scenarios with the real daemon in network namespaces.
-# Usage: scripts/test.sh [unit|budget|datapath|e2e|fuzz|bench|kernels]...
+# Usage: scripts/test.sh [unit|budget|datapath|interop|e2e|fuzz|bench|kernels]...
 #   (default: all; every stage but unit needs root)
 # budget runs scripts/verifier-budget.sh: every program of every embedded BPF object loads on this
 # kernel within half the verifier's limit, and packets pass through the loaded datapath.
 # kernels runs scripts/kernel-matrix.sh --quick: the same on Debian 12's 6.1 kernel and the newest
 # kernel Debian offers, booted in QEMU (the full matrix: scripts/kernel-matrix.sh).
+# interop runs scripts/bfd-interop.sh: SwiftLB's BFD sessions against FRR's bfdd.
 # bench runs `bench/run.sh --quick` as a smoke test of the benchmark harness: it passes when the
 # run completes and its report table is well formed (no timing is asserted).
 # Ends with one line "tests: N passed, N failed" counting every test of every level.
@@ -14,7 +15,7 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(unit budget datapath e2e fuzz bench kernels)
+[ ${#stages[@]} -gt 0 ] || stages=(unit budget datapath interop e2e fuzz bench kernels)
 logdir=$(mktemp -d /tmp/swiftlb-test.XXXXXX)
 passed=0 failed=0 broken=()
 
@@ -46,12 +47,16 @@ for stage in "${stages[@]}"; do
         [ "${PIPESTATUS[0]}" = 0 ] || broken+=(unit)
         count_swift_tests "$logdir/unit.log" "unit tests"
         ;;
-    budget | kernels)
+    budget | kernels | interop)
         if [ "$(id -u)" != 0 ]; then echo "==> $stage needs root: skipped"; broken+=("$stage-needs-root"); continue; fi
         if [ "$stage" = budget ]; then
             echo "==> verifier budget (every program of every BPF object, on this kernel)"
             scripts/verifier-budget.sh 2>&1 | tee "$logdir/$stage.log"
             summary='^verifier budget: '
+        elif [ "$stage" = interop ]; then
+            echo "==> interoperability (BFD against FRR's bfdd)"
+            scripts/bfd-interop.sh 2>&1 | tee "$logdir/$stage.log"
+            summary='^bfd interop: '
         else
             echo "==> kernel matrix (scripts/kernel-matrix.sh --quick: Debian 12's kernel and the newest, in QEMU)"
             scripts/kernel-matrix.sh --quick 2>&1 | tee "$logdir/$stage.log"
@@ -122,7 +127,7 @@ for stage in "${stages[@]}"; do
         fi
         ;;
     *)
-        echo "unknown stage $stage (use unit, budget, datapath, e2e, fuzz, bench, kernels)" >&2
+        echo "unknown stage $stage (use unit, budget, datapath, interop, e2e, fuzz, bench, kernels)" >&2
         exit 2
         ;;
     esac
