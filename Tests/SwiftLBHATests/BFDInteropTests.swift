@@ -16,15 +16,21 @@ struct BFDInteropTests {
         let log = BFDEndpointTests.Log()
         let endpoint = try BFDEndpoint(onChange: { _, transition in
             log.record(transition)
-            print("bfd transition \(transition.from) -> \(transition.to) (\(transition.diagnostic)) at \(Date().timeIntervalSince1970)")
+            print(
+                "bfd transition \(transition.from) -> \(transition.to) (\(transition.diagnostic)) at \(Date().timeIntervalSince1970)"
+            )
         })
         defer { endpoint.stop() }
         try endpoint.add(peer: peer, settings: .init(interval: .milliseconds(200), detectMultiplier: 3))
         let up = ContinuousClock.now + .seconds(20)
-        while endpoint.statuses().first?.state != .up, ContinuousClock.now < up { try await Task.sleep(for: .milliseconds(20)) }
+        while endpoint.statuses().first?.state != .up, ContinuousClock.now < up {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         #expect(endpoint.statuses().first?.state == .up)
         let down = ContinuousClock.now + .seconds(60)
-        while endpoint.statuses().first?.state == .up, ContinuousClock.now < down { try await Task.sleep(for: .milliseconds(5)) }
+        while endpoint.statuses().first?.state == .up, ContinuousClock.now < down {
+            try await Task.sleep(for: .milliseconds(5))
+        }
         #expect(log.all.last?.to == .down)
     }
 }
