@@ -112,7 +112,7 @@ let package = Package(
             name: "swiftlb",
             dependencies: [
                 "CLibBPF", "SwiftLBCore", "SwiftLBDatapath", "SwiftLBStore", "SwiftLBAPI", "SwiftLBHealth",
-                "SwiftLBBGP",
+                "SwiftLBBGP", "SwiftLBHA",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -135,12 +135,14 @@ let package = Package(
         .testTarget(
             name: "SwiftLBAPITests",
             dependencies: [
-                "SwiftLBAPI", "SwiftLBCore",
+                "SwiftLBAPI", "SwiftLBCore", "SwiftLBHA",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "SwiftLBCLITests", dependencies: ["SwiftLBCLI", "SwiftLBCore"]),
-        .testTarget(name: "SwiftLBHATests", dependencies: ["SwiftLBHA", "SwiftLBCore"]),
+        .testTarget(
+            name: "SwiftLBHATests",
+            dependencies: ["SwiftLBHA", "SwiftLBCore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "SwiftLBHealthTests",
             dependencies: [

@@ -34,6 +34,10 @@ public enum OpenAPIDocument {
               "description": "BGP speaker and neighbors (docs/bgp.md); 503 without --bgp."
             },
             {
+              "name": "ha",
+              "description": "High availability: BFD sessions between instances (docs/ha.md)."
+            },
+            {
               "name": "system",
               "description": "Version, metrics and this document."
             },
@@ -1345,6 +1349,156 @@ public enum OpenAPIDocument {
                 }
               }
             },
+            "/netlox/v1/config/bfd": {
+              "post": {
+                "operationId": "addBFDSession",
+                "tags": [
+                  "ha"
+                ],
+                "summary": "Create a BFD session with another instance",
+                "description": "200 once validated and saved; the session comes up asynchronously (RFC 5880/5881, single hop, IPv4). Posting an existing peer of the same instance changes its interval and retry count; of another instance, 409.",
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/BFDSession"
+                      },
+                      "example": {
+                        "instance": "default",
+                        "remoteIp": "10.0.0.2",
+                        "interval": 200000,
+                        "retryCount": 3
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "Done: `{\"result\":\"Success\"}`.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/PostSuccess"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Conflict"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/PayloadTooLarge"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/UnsupportedMediaType"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
+            "/netlox/v1/config/bfd/all": {
+              "get": {
+                "operationId": "listBFDSessions",
+                "tags": [
+                  "ha"
+                ],
+                "summary": "List BFD sessions",
+                "responses": {
+                  "200": {
+                    "description": "The sessions with their state.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/BFDSessionList"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
+            "/netlox/v1/config/bfd/remoteIP/{remote_ip}": {
+              "delete": {
+                "operationId": "deleteBFDSession",
+                "tags": [
+                  "ha"
+                ],
+                "summary": "Delete a BFD session",
+                "description": "The peer is told AdminDown, then the session ends.",
+                "parameters": [
+                  {
+                    "name": "remote_ip",
+                    "in": "path",
+                    "required": true,
+                    "description": "The peer instance's IPv4 address.",
+                    "schema": {
+                      "type": "string",
+                      "format": "ipv4"
+                    }
+                  },
+                  {
+                    "name": "instance",
+                    "in": "query",
+                    "required": false,
+                    "description": "When given and not empty, the session's instance must match (404 otherwise).",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "Done: `{\"result\":\"Success\"}`.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/PostSuccess"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
             "/netlox/v1/config/bgp/neigh": {
               "post": {
                 "operationId": "addBGPNeighbor",
@@ -2572,6 +2726,108 @@ public enum OpenAPIDocument {
                   "updowntime": {
                     "type": "string",
                     "description": "How long it has been in that state; \"\" when unknown."
+                  }
+                }
+              },
+              "BFDSession": {
+                "type": "object",
+                "required": [
+                  "remoteIp"
+                ],
+                "description": "loxilb's `BfdEntry`: a BFD session with another instance.",
+                "properties": {
+                  "instance": {
+                    "type": "string",
+                    "description": "The cluster instance; \"\" means \"default\"."
+                  },
+                  "remoteIp": {
+                    "type": "string",
+                    "format": "ipv4",
+                    "description": "The peer instance's address."
+                  },
+                  "sourceIp": {
+                    "description": "This instance's address toward the peer (recorded and listed); \"\" lets routing choose.",
+                    "anyOf": [
+                      {
+                        "type": "string",
+                        "format": "ipv4"
+                      },
+                      {
+                        "type": "string",
+                        "maxLength": 0
+                      }
+                    ]
+                  },
+                  "interval": {
+                    "description": "Transmit interval once Up, in µs; 0 means 200000.",
+                    "anyOf": [
+                      {
+                        "type": "integer",
+                        "enum": [
+                          0
+                        ]
+                      },
+                      {
+                        "type": "integer",
+                        "minimum": 50000,
+                        "maximum": 60000000
+                      }
+                    ]
+                  },
+                  "retryCount": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 255,
+                    "description": "Missed intervals before the session goes down; 0 means 3."
+                  }
+                }
+              },
+              "BFDSessionEntry": {
+                "type": "object",
+                "description": "loxilb's `BfdGetEntry`: a session and its state.",
+                "properties": {
+                  "instance": {
+                    "type": "string"
+                  },
+                  "interval": {
+                    "type": "integer"
+                  },
+                  "port": {
+                    "type": "integer",
+                    "description": "The peer's BFD port (3784)."
+                  },
+                  "remoteIp": {
+                    "type": "string"
+                  },
+                  "retryCount": {
+                    "type": "integer"
+                  },
+                  "sourceIP": {
+                    "type": "string"
+                  },
+                  "state": {
+                    "type": "string",
+                    "enum": [
+                      "BFDAdminDown",
+                      "BFDDown",
+                      "BFDInit",
+                      "BFDUp"
+                    ]
+                  }
+                }
+              },
+              "BFDSessionList": {
+                "type": "object",
+                "required": [
+                  "Attr"
+                ],
+                "description": "The sessions, sorted by peer address.",
+                "properties": {
+                  "Attr": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/BFDSessionEntry"
+                    }
                   }
                 }
               },

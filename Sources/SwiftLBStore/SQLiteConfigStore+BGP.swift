@@ -86,7 +86,8 @@ extension SQLiteConfigStore: BGPConfigStore {
         }
     }
 
-    private func write(
+    /// Runs `body` in a write transaction; a failure says which `operation` failed.
+    func write(
         _ operation: String, _ body: @escaping @Sendable (Database) throws -> Void
     ) async throws(ConfigStoreError) {
         do {
@@ -96,7 +97,8 @@ extension SQLiteConfigStore: BGPConfigStore {
         }
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, _ json: String, what: String) throws(ConfigStoreError) -> T {
+    /// Decodes a stored JSON row; a failure names `what` and says how to recover.
+    func decode<T: Decodable>(_ type: T.Type, _ json: String, what: String) throws(ConfigStoreError) -> T {
         do {
             return try LoxiJSON.decode(type, from: Data(json.utf8))
         } catch {

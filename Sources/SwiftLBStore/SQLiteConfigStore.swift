@@ -202,6 +202,7 @@ public final class SQLiteConfigStore: ConfigStore {
         }
         registerEndpointMigration(&migrator)
         registerBGPMigrations(&migrator)
+        registerBFDMigrations(&migrator)
         return migrator
     }
 

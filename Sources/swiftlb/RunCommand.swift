@@ -5,6 +5,7 @@ import ServiceLifecycle
 import SwiftLBAPI
 import SwiftLBCore
 import SwiftLBDatapath
+import SwiftLBHA
 import SwiftLBHealth
 import SwiftLBStore
 
@@ -106,9 +107,15 @@ struct RunCommand: AsyncParsableCommand {
                 gcInterval: ctGcInterval),
             deferred: deferred, store: store, logger: logger)
         let bgpSubsystem = try await bgp.makeSubsystem(config: config, configDb: configDb, store: store, logger: logger)
+        let bfd = BFDManager(store: config, logger: logger)
+        do {
+            try await bfd.restore()
+        } catch {
+            throw ValidationError("cannot load the BFD sessions from \(configDb): \(error)")
+        }
         let app = makeApplication(
             store: store, version: VersionInfo(version: SwiftLBVersion.current), settings: apiSettings, gate: apiGate,
-            logger: logger, bgp: bgpSubsystem?.control)
+            logger: logger, bgp: bgpSubsystem?.control, bfd: bfd)
         var groupConfiguration = ServiceGroupConfiguration(
             services: [
                 .init(service: startup, successTerminationBehavior: .gracefullyShutdownGroup),
@@ -125,6 +132,7 @@ struct RunCommand: AsyncParsableCommand {
             "swiftlb started; loading the datapath",
             metadata: ["api": "\(api.url)", "pins": "\(datapath.bpffs)", "config": "\(configDb)"])
         try await group.run()
+        await bfd.stop()
         if detachOnExit {
             startup.detachAll()
         } else {

@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+import SwiftLBCore
+
+/// BFD sessions in the same database as the rules: `bfd_session`, one row per peer address,
+/// holding loxilb JSON (validated, defaults filled in).
+extension SQLiteConfigStore: BFDConfigStore {
+    static func registerBFDMigrations(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v3-bfd") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE bfd_session (
+                        remote_ip TEXT PRIMARY KEY NOT NULL,
+                        config_json TEXT NOT NULL,
+                        updated_at TEXT NOT NULL
+                    )
+                    """)
+        }
+    }
+
+    /// Every stored session, sorted by peer address.
+    public func loadBFD() async throws(ConfigStoreError) -> [BFDSessionConfig] {
+        let rows: [(String, String)]
+        do {
+            rows = try await queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT remote_ip, config_json FROM bfd_session ORDER BY remote_ip")
+                    .map { (row: Row) -> (String, String) in (row["remote_ip"], row["config_json"]) }
+            }
+        } catch {
+            throw ConfigStoreError(operation: "loading BFD sessions from \(path)", reason: Self.describe(error))
+        }
+        var sessions: [BFDSessionConfig] = []
+        for (peer, json) in rows {
+            sessions.append(try decode(BFDSessionConfig.self, json, what: "BFD session \(peer) (table bfd_session)"))
+        }
+        return sessions
+    }
+
+    /// Inserts or replaces the session with the same peer; durable when it returns.
+    public func saveBFD(_ config: BFDSessionConfig) async throws(ConfigStoreError) {
+        let json = String(decoding: LoxiJSON.encode(config), as: UTF8.self)
+        let peer = config.remoteIp
+        try await write("saving BFD session \(peer) to \(path)") { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO bfd_session (remote_ip, config_json, updated_at)
+                    VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+                    ON CONFLICT (remote_ip) DO UPDATE SET config_json = excluded.config_json,
+                        updated_at = excluded.updated_at
+                    """,
+                arguments: [peer, json])
+        }
+    }
+
+    /// Deletes the session with this peer; deleting an absent one is not an error.
+    public func deleteBFD(remoteIp: String) async throws(ConfigStoreError) {
+        try await write("deleting BFD session \(remoteIp) from \(path)") { db in
+            try db.execute(sql: "DELETE FROM bfd_session WHERE remote_ip = ?", arguments: [remoteIp])
+        }
+    }
+}
