@@ -8,25 +8,22 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+source e2e/lib/frr.sh
 ns_lb=slbbfd-lb ns_frr=slbbfd-frr space=slbbfd
-run=/run/frr/$space etc=/etc/frr/$space
 work=$(mktemp -d /tmp/slbbfd.XXXXXX)
+chmod 755 "$work" # bfdd reads its configuration as user frr
 xctest=$(swift build --show-bin-path)/SwiftLBPackageTests.xctest
 
 finish() {
     local rc=$1
-    for pidfile in "$run/bfdd.pid" "$run/zebra.pid"; do
-        [ -s "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null
-    done
+    frr_cleanup "$space"
     ip netns del "$ns_lb" 2>/dev/null
     ip netns del "$ns_frr" 2>/dev/null
-    rm -rf "$run" "$etc"
     if [ "$rc" = 0 ]; then echo "bfd interop: 1 passed, 0 failed"; else echo "bfd interop: 0 passed, 1 failed (logs in $work)"; fi
     exit "$rc"
 }
 
 [ "$(id -u)" = 0 ] || { echo "bfd-interop: needs root" >&2; finish 1; }
-[ -x /usr/lib/frr/bfdd ] || { echo "bfd-interop: FRR is not installed (apt-get install frr)" >&2; finish 1; }
 [ -x "$xctest" ] || { echo "bfd-interop: build the tests first (swift build --build-tests)" >&2; finish 1; }
 
 ip netns del "$ns_lb" 2>/dev/null; ip netns del "$ns_frr" 2>/dev/null
@@ -37,7 +34,6 @@ ip -n "$ns_frr" addr add 10.77.0.2/24 dev bfd1
 for ns in "$ns_lb" "$ns_frr"; do ip -n "$ns" link set lo up; done
 ip -n "$ns_lb" link set bfd0 up && ip -n "$ns_frr" link set bfd1 up || finish 1
 
-mkdir -p "$run" "$etc" && touch "$etc/vtysh.conf" && chown frr:frr "$run" "$work"
 cat >"$work/frr.conf" <<'CONF'
 bfd
  peer 10.77.0.1 local-address 10.77.0.2
@@ -47,10 +43,7 @@ bfd
  !
 !
 CONF
-ip netns exec "$ns_frr" /usr/lib/frr/zebra -N "$space" -d -u frr -g frr -i "$run/zebra.pid" >"$work/zebra.log" 2>&1 || finish 1
-sleep 1
-ip netns exec "$ns_frr" /usr/lib/frr/bfdd -N "$space" -d -u frr -g frr -i "$run/bfdd.pid" -f "$work/frr.conf" \
-    >"$work/bfdd.log" 2>&1 || finish 1
+frr_bfdd_start "$ns_frr" "$space" "$work/frr.conf" || finish 1
 
 echo "==> SwiftLB's BFD session to FRR bfdd (200 ms x 3)"
 SWIFTLB_BFD_PEER=10.77.0.2 timeout -s KILL 120 ip netns exec "$ns_lb" "$xctest" --testing-library swift-testing \
@@ -58,14 +51,14 @@ SWIFTLB_BFD_PEER=10.77.0.2 timeout -s KILL 120 ip netns exec "$ns_lb" "$xctest" 
 test_pid=$!
 up=""
 for _ in $(seq 100); do
-    peers=$(ip netns exec "$ns_frr" vtysh -N "$space" -c 'show bfd peers' 2>/dev/null)
+    peers=$(frr_bfd_peers "$ns_frr" "$space")
     [[ "$peers" == *"Status: up"* ]] && { up=yes; break; }
     sleep 0.2
 done
 [ -n "$up" ] || { echo "FAIL: FRR never saw the session Up"; kill "$test_pid" 2>/dev/null; finish 1; }
 echo "ok: FRR bfdd shows the session Up"
 stopped=$(date +%s.%N)
-kill "$(cat "$run/bfdd.pid")"
+frr_stop "$space" bfdd
 wait "$test_pid"
 rc=$?
 grep -E "bfd transition" "$work/test.log" | sed 's/^/    /'

@@ -104,6 +104,22 @@ public struct BFDSessionEntry: Codable, Sendable, Hashable {
         sourceIP = config.sourceIp
         self.state = state
     }
+
+    enum CodingKeys: String, CodingKey {
+        case instance, interval, port, remoteIp, retryCount, sourceIP, state
+    }
+
+    /// Decodes Go-style: loxilb omits empty fields.
+    public init(from decoder: any Decoder) throws {
+        let object = try GoStyleContainer<CodingKeys>(decoder)
+        instance = try object.decode(.instance)
+        interval = try object.decode(.interval)
+        port = try object.decode(.port)
+        remoteIp = try object.decode(.remoteIp)
+        retryCount = try object.decode(.retryCount)
+        sourceIP = try object.decode(.sourceIP)
+        state = try object.decode(.state)
+    }
 }
 
 /// `GET /config/bfd/all`'s body: loxilb's `{"Attr": [...]}`.
@@ -116,6 +132,11 @@ public struct BFDSessionList: Codable, Sendable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case sessions = "Attr"
+    }
+
+    /// Decodes Go-style (a missing or `null` list is empty).
+    public init(from decoder: any Decoder) throws {
+        sessions = try GoStyleContainer<CodingKeys>(decoder).decode(.sessions)
     }
 }
 

@@ -39,7 +39,7 @@ public struct CreateCommand: AsyncParsableCommand {
     /// Subcommands and help text.
     public static let configuration = CommandConfiguration(
         commandName: "create", abstract: "Create a load-balancer rule.",
-        subcommands: [CreateLoadBalancer.self, CreateEndpoint.self, CreateBGPNeighbor.self])
+        subcommands: [CreateLoadBalancer.self, CreateEndpoint.self, CreateBGPNeighbor.self, CreateBFD.self])
 
     /// Connection flags given before the subcommand name (shown in the leaves' help).
     @OptionGroup(visibility: .hidden) public var global: GlobalOptions
@@ -53,7 +53,7 @@ public struct GetCommand: AsyncParsableCommand {
     /// Subcommands and help text.
     public static let configuration = CommandConfiguration(
         commandName: "get", abstract: "Show load-balancer rules or connections.",
-        subcommands: [GetLoadBalancer.self, GetConntrack.self, GetEndpoint.self, GetBGPNeighbor.self])
+        subcommands: [GetLoadBalancer.self, GetConntrack.self, GetEndpoint.self, GetBGPNeighbor.self, GetBFD.self])
 
     /// Connection flags given before the subcommand name (shown in the leaves' help).
     @OptionGroup(visibility: .hidden) public var global: GlobalOptions
@@ -67,7 +67,7 @@ public struct DeleteCommand: AsyncParsableCommand {
     /// Subcommands and help text.
     public static let configuration = CommandConfiguration(
         commandName: "delete", abstract: "Delete a load-balancer rule.",
-        subcommands: [DeleteLoadBalancer.self, DeleteEndpoint.self, DeleteBGPNeighbor.self])
+        subcommands: [DeleteLoadBalancer.self, DeleteEndpoint.self, DeleteBGPNeighbor.self, DeleteBFD.self])
 
     /// Connection flags given before the subcommand name (shown in the leaves' help).
     @OptionGroup(visibility: .hidden) public var global: GlobalOptions
