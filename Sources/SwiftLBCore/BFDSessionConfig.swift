@@ -172,7 +172,9 @@ public actor InMemoryBFDConfigStore: BFDConfigStore {
 
     public func setFailure(_ error: ConfigStoreError?) { failure = error }
 
-    public func loadBFD() -> [BFDSessionConfig] { stored.values.sorted { $0.remoteIp < $1.remoteIp } }
+    public func loadBFD() throws(ConfigStoreError) -> [BFDSessionConfig] {
+        stored.values.sorted { $0.remoteIp < $1.remoteIp }
+    }
 
     public func saveBFD(_ config: BFDSessionConfig) throws(ConfigStoreError) {
         if let failure { throw failure }
