@@ -38,18 +38,9 @@ extension SQLiteConfigStore: BFDConfigStore {
 
     /// Inserts or replaces the session with the same peer; durable when it returns.
     public func saveBFD(_ config: BFDSessionConfig) async throws(ConfigStoreError) {
-        let json = String(decoding: LoxiJSON.encode(config), as: UTF8.self)
-        let peer = config.remoteIp
-        try await write("saving BFD session \(peer) to \(path)") { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO bfd_session (remote_ip, config_json, updated_at)
-                    VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-                    ON CONFLICT (remote_ip) DO UPDATE SET config_json = excluded.config_json,
-                        updated_at = excluded.updated_at
-                    """,
-                arguments: [peer, json])
-        }
+        try await upsertJSON(
+            table: "bfd_session", key: ("remote_ip", config.remoteIp), json: ("config_json", LoxiJSON.encode(config)),
+            what: "BFD session \(config.remoteIp)")
     }
 
     /// Deletes the session with this peer; deleting an absent one is not an error.

@@ -65,24 +65,34 @@ extension SQLiteConfigStore: BGPConfigStore {
 
     /// Inserts or replaces the neighbor with the same address; durable when it returns.
     public func saveBGPNeighbor(_ neighbor: BGPNeighbor) async throws(ConfigStoreError) {
-        let json = String(decoding: LoxiJSON.encode(neighbor), as: UTF8.self)
-        let address = neighbor.ipAddress
-        try await write("saving BGP neighbor \(address) to \(path)") { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO bgp_neighbor (address, config_json, updated_at)
-                    VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-                    ON CONFLICT (address) DO UPDATE SET config_json = excluded.config_json,
-                        updated_at = excluded.updated_at
-                    """,
-                arguments: [address, json])
-        }
+        try await upsertJSON(
+            table: "bgp_neighbor", key: ("address", neighbor.ipAddress),
+            json: ("config_json", LoxiJSON.encode(neighbor)),
+            what: "BGP neighbor \(neighbor.ipAddress)")
     }
 
     /// Deletes the neighbor with this address; deleting an absent one is not an error.
     public func deleteBGPNeighbor(ipAddress: String) async throws(ConfigStoreError) {
         try await write("deleting BGP neighbor \(ipAddress) from \(path)") { db in
             try db.execute(sql: "DELETE FROM bgp_neighbor WHERE address = ?", arguments: [ipAddress])
+        }
+    }
+
+    /// Inserts the row `key` of `table` with its JSON column, or replaces that column; durable when
+    /// it returns. `table` and the column names are the callers' constants, never input.
+    func upsertJSON(
+        table: String, key: (column: String, value: String), json: (column: String, value: Data), what: String
+    ) async throws(ConfigStoreError) {
+        let text = String(decoding: json.value, as: UTF8.self)
+        try await write("saving \(what) to \(path)") { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO \(table) (\(key.column), \(json.column), updated_at)
+                    VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+                    ON CONFLICT (\(key.column)) DO UPDATE SET \(json.column) = excluded.\(json.column),
+                        updated_at = excluded.updated_at
+                    """,
+                arguments: [key.value, text])
         }
     }
 

@@ -33,22 +33,9 @@ extension SQLiteConfigStore: EndpointConfigStore {
 
     /// Inserts or replaces the entry with the same name; durable when it returns.
     public func saveEndpoint(_ entry: EndPointEntry) async throws(ConfigStoreError) {
-        let json = String(decoding: LoxiJSON.encode(entry), as: UTF8.self)
-        let name = entry.name
-        do {
-            try await queue.write { db in
-                try db.execute(
-                    sql: """
-                        INSERT INTO ep_host (name, entry_json, updated_at)
-                        VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-                        ON CONFLICT (name) DO UPDATE SET entry_json = excluded.entry_json,
-                            updated_at = excluded.updated_at
-                        """,
-                    arguments: [name, json])
-            }
-        } catch {
-            throw ConfigStoreError(operation: "saving endpoint \(name) to \(path)", reason: Self.describe(error))
-        }
+        try await upsertJSON(
+            table: "ep_host", key: ("name", entry.name), json: ("entry_json", LoxiJSON.encode(entry)),
+            what: "endpoint \(entry.name)")
     }
 
     /// Deletes the entry named `name`; deleting an absent name is not an error.

@@ -64,6 +64,19 @@ func failure(_ arguments: [String], transport: FakeTransport = FakeTransport()) 
     return .invalidInput("")
 }
 
+/// Expects each argument list to fail with `invalidInput` before any request is sent.
+func expectRefusedLocally(_ argumentLists: [[String]]) async throws {
+    for arguments in argumentLists {
+        let transport = FakeTransport()
+        let error = try await failure(arguments, transport: transport)
+        guard case .invalidInput = error else {
+            Issue.record("\(arguments): \(error)")
+            continue
+        }
+        #expect(await transport.requests.isEmpty, "\(arguments)")
+    }
+}
+
 /// Decodes a request body as a loxilb entry.
 func entry(_ request: APIRequest) throws -> LoadBalancerEntry {
     try LoxiJSON.decode(LoadBalancerEntry.self, from: try #require(request.body))

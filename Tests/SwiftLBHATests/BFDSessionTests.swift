@@ -19,6 +19,13 @@ struct BFDSessionTests {
         return try #require(packet)
     }
 
+    /// Down, Init, Up: both sessions Up at time 0.
+    func bringUp(_ a: inout BFDSession, _ b: inout BFDSession) throws {
+        _ = b.receive(try sent(&a, 0), at: at(0))
+        _ = a.receive(try sent(&b, 0), at: at(0))
+        _ = b.receive(try sent(&a, 0), at: at(0))
+    }
+
     func session(_ discriminator: UInt32, interval: Int = 200, multiplier: UInt8 = 3) -> BFDSession {
         BFDSession(
             settings: .init(interval: .milliseconds(interval), detectMultiplier: multiplier),
@@ -55,9 +62,7 @@ struct BFDSessionTests {
     func detectionTime() throws {
         var a = session(1)
         var b = session(2)
-        _ = b.receive(try sent(&a, 0), at: at(0))
-        _ = a.receive(try sent(&b, 0), at: at(0))
-        _ = b.receive(try sent(&a, 0), at: at(0))
+        try bringUp(&a, &b)
         let lastFromB = try sent(&b, 10)
         _ = a.receive(lastFromB, at: at(10))
         #expect(a.state == .up)
@@ -75,8 +80,7 @@ struct BFDSessionTests {
     func neighborSignalsDown() throws {
         var a = session(1)
         var b = session(2)
-        _ = b.receive(try sent(&a, 0), at: at(0))
-        _ = a.receive(try sent(&b, 0), at: at(0))
+        try bringUp(&a, &b)
         #expect(a.state == .up)
         #expect(b.setAdminDown(true, at: at(5))?.to == .adminDown)
         let adminDown = try sent(&b, 5)
