@@ -20,20 +20,9 @@ extension SQLiteConfigStore: BFDConfigStore {
 
     /// Every stored session, sorted by peer address.
     public func loadBFD() async throws(ConfigStoreError) -> [BFDSessionConfig] {
-        let rows: [(String, String)]
-        do {
-            rows = try await queue.read { db in
-                try Row.fetchAll(db, sql: "SELECT remote_ip, config_json FROM bfd_session ORDER BY remote_ip")
-                    .map { (row: Row) -> (String, String) in (row["remote_ip"], row["config_json"]) }
-            }
-        } catch {
-            throw ConfigStoreError(operation: "loading BFD sessions from \(path)", reason: Self.describe(error))
-        }
-        var sessions: [BFDSessionConfig] = []
-        for (peer, json) in rows {
-            sessions.append(try decode(BFDSessionConfig.self, json, what: "BFD session \(peer) (table bfd_session)"))
-        }
-        return sessions
+        try await loadJSONRows(
+            BFDSessionConfig.self, table: "bfd_session", key: "remote_ip", json: "config_json", what: "BFD sessions",
+            one: "BFD session")
     }
 
     /// Inserts or replaces the session with the same peer; durable when it returns.

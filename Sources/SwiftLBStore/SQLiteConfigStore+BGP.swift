@@ -96,6 +96,25 @@ extension SQLiteConfigStore: BGPConfigStore {
         }
     }
 
+    /// Every row of `table` decoded from its JSON column, in key order; `what` names the rows in
+    /// errors ("BFD sessions"), `one` a row ("BFD session").
+    func loadJSONRows<T: Decodable>(
+        _ type: T.Type, table: String, key: String, json: String, what: String, one: String
+    ) async throws(ConfigStoreError) -> [T] {
+        let rows: [(String, String)]
+        do {
+            rows = try await queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(key), \(json) FROM \(table) ORDER BY \(key)")
+                    .map { (row: Row) -> (String, String) in (row[key], row[json]) }
+            }
+        } catch {
+            throw ConfigStoreError(operation: "loading \(what) from \(path)", reason: Self.describe(error))
+        }
+        var values: [T] = []
+        for (name, text) in rows { values.append(try decode(type, text, what: "\(one) \(name) (table \(table))")) }
+        return values
+    }
+
     /// Runs `body` in a write transaction; a failure says which `operation` failed.
     func write(
         _ operation: String, _ body: @escaping @Sendable (Database) throws -> Void

@@ -7,28 +7,8 @@ import SwiftLBCore
 extension SQLiteConfigStore: EndpointConfigStore {
     /// Every stored endpoint entry, sorted by name.
     public func loadEndpoints() async throws(ConfigStoreError) -> [EndPointEntry] {
-        let rows: [(String, String)]
-        do {
-            rows = try await queue.read { db in
-                try Row.fetchAll(db, sql: "SELECT name, entry_json FROM ep_host ORDER BY name").map {
-                    (($0["name"] as String), ($0["entry_json"] as String))
-                }
-            }
-        } catch {
-            throw ConfigStoreError(operation: "loading endpoints from \(path)", reason: Self.describe(error))
-        }
-        var entries: [EndPointEntry] = []
-        for (name, json) in rows {
-            do {
-                entries.append(try LoxiJSON.decode(EndPointEntry.self, from: Data(json.utf8)))
-            } catch {
-                throw ConfigStoreError(
-                    operation: "loading endpoint \(name) from \(path)",
-                    reason: "its entry_json is unreadable (\(error.message)); fix or delete that row in ep_host, "
-                        + "then restart")
-            }
-        }
-        return entries
+        try await loadJSONRows(
+            EndPointEntry.self, table: "ep_host", key: "name", json: "entry_json", what: "endpoints", one: "endpoint")
     }
 
     /// Inserts or replaces the entry with the same name; durable when it returns.
