@@ -159,7 +159,9 @@ let package = Package(
             ]),
         .testTarget(
             name: "SwiftLBDatapathTests",
-            dependencies: ["SwiftLBDatapath", "SwiftLBCore", "BPFLoader", "SwiftLBABI", "PacketTestSupport"]),
+            dependencies: [
+                "SwiftLBDatapath", "SwiftLBCore", "BPFLoader", "SwiftLBABI", "PacketTestSupport", "SwiftLBHA",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,66 @@
+import Foundation
+import SwiftLBCore
+import Testing
+
+@testable import SwiftLBHA
+
+/// The takeover announcements leave on the wire: a packet socket on the far end of a veth pair
+/// of the test's own receives each of them, as sent, `count` times.
+@Suite(.serialized, .enabled(if: Fixture.enabled, "needs root and scripts/fixture-netns.sh (run scripts/test.sh)"))
+struct AnnouncerFixtureTests {
+    /// Frames of `ethertype` arriving on `name` during `seconds`.
+    static func capture(on name: String, ethertype: UInt16, seconds: Double, while send: () async throws -> Void)
+        async throws -> [[UInt8]]
+    {
+        let fd = socket(AF_PACKET, Int32(SOCK_RAW.rawValue), Int32(ethertype.bigEndian))
+        try #require(fd >= 0)
+        defer { close(fd) }
+        var address = Announcer.linkLayerAddress(ifindex: Int32(if_nametoindex(name)), destination: [0, 0, 0, 0, 0, 0])
+        address[2] = UInt8(ethertype >> 8)
+        address[3] = UInt8(ethertype & 0xff)
+        let bound = address.withUnsafeBytes {
+            bind(fd, $0.baseAddress?.assumingMemoryBound(to: sockaddr.self), socklen_t(address.count))
+        }
+        try #require(bound == 0)
+        try await send()
+        var frames: [[UInt8]] = []
+        let deadline = Date().addingTimeInterval(seconds)
+        var buffer = [UInt8](repeating: 0, count: 2048)
+        while Date() < deadline {
+            var watched = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&watched, 1, 100) > 0 else { continue }
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count > 0 { frames.append(Array(buffer[0..<count])) }
+        }
+        return frames
+    }
+
+    static func ip(_ arguments: String...) -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+        process.arguments = arguments
+        guard (try? process.run()) != nil else { return -1 }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    @Test("a gratuitous ARP and an unsolicited NA arrive on the peer, three times each, exactly as built")
+    func announcementsArrive() async throws {
+        #expect(Self.ip("link", "add", "slban0", "type", "veth", "peer", "name", "slban1") == 0)
+        defer { _ = Self.ip("link", "del", "slban0") }
+        #expect(Self.ip("link", "set", "slban0", "up") == 0 && Self.ip("link", "set", "slban1", "up") == 0)
+        let mac = try #require(Announcer.hardwareAddress(of: "slban0"))
+        let vip = IPAddress.v4(0x0a63_0001)
+        let arps = try await Self.capture(on: "slban1", ethertype: 0x0806, seconds: 1.0) {
+            try await Announcer.announce(vip, on: "slban0", count: 3, gap: .milliseconds(50))
+        }
+        #expect(arps == Array(repeating: Announcer.frame(announcing: vip, from: mac), count: 3))
+        let vip6 = IPAddress.v6([0xfd, 0, 0, 0x63] + [UInt8](repeating: 0, count: 11) + [1])
+        let advertisements = try await Self.capture(on: "slban1", ethertype: 0x86dd, seconds: 1.0) {
+            try await Announcer.announce(vip6, on: "slban0", count: 3, gap: .milliseconds(50))
+        }
+        let expected = Announcer.frame(announcing: vip6, from: mac)
+        // The kernel sends router/neighbour traffic of its own on a fresh link: count ours only.
+        #expect(advertisements.filter { $0 == expected }.count == 3)
+    }
+}
