@@ -16,9 +16,10 @@ swiftlb_up() {
     rm -f "$CONFIG_DB"
     # SLB_BENCH_CT_ENTRIES sizes the conntrack table (the churn run: a closed onearm/fullnat flow
     # holds its entries for the endpoints' TIME_WAIT, 60 s; docs/nat-modes.md).
+    # SLB_BENCH_MAX_SERVICES sizes the service tables (the scale run's 100,000-service step).
     # shellcheck disable=SC2086 # empty or two words
-    SLB_LOG_LEVEL=warning daemon_start --detach-on-exit ${SLB_BENCH_CT_ENTRIES:+--ct-entries $SLB_BENCH_CT_ENTRIES} ||
-        return 1
+    SLB_LOG_LEVEL=warning daemon_start --detach-on-exit ${SLB_BENCH_CT_ENTRIES:+--ct-entries $SLB_BENCH_CT_ENTRIES} \
+        ${SLB_BENCH_MAX_SERVICES:+--max-services $SLB_BENCH_MAX_SERVICES} || return 1
     SLB_DAEMON_PID=$(bg_pid daemon)
     # Memory at the default table size only (the churn run's larger table is its own setting).
     if [[ -z ${SLB_BENCH_CT_ENTRIES:-} ]]; then
