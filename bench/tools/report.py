@@ -166,8 +166,8 @@ def scale_table(data):
     sizes = sorted({int(k[2]) for k in data if k[0] == "scale"})
     names = sorted({k[1] for k in data if k[0] == "scale"}, key=lambda n: (n != "swiftlb", n))
     lines = ["| contender | services | " + " | ".join(t for _, t, _ in SCALE_METRICS) +
-             " | new conn/s vs 1 service | rules load s | daemon RSS MiB |",
-             "|---|---:|" + "---:|" * (len(SCALE_METRICS) + 3)]
+             " | new conn/s vs 1 service | rules load s | daemon RSS MiB | kernel maps MiB |",
+             "|---|---:|" + "---:|" * (len(SCALE_METRICS) + 4)]
     for name in names:
         one = median(data, ("scale", name, "1", "cps"))
         for size in sizes:
@@ -178,7 +178,8 @@ def scale_table(data):
             ratio = f"{cps / one:.3f}" if one and cps is not None else "n/a"
             load_s = cell(data.get(("control", name, str(size), "create_s"), []), "{:.2f}")
             rss = cell(data.get(("control", name, str(size), "rss_mib"), []), "{:.1f}")
-            lines.append(f"| {name} | {size} | " + " | ".join(cells) + f" | {ratio} | {load_s} | {rss} |")
+            maps = cell(data.get(("control", name, str(size), "kernel_maps_mib"), []), "{:.1f}")
+            lines.append(f"| {name} | {size} | " + " | ".join(cells) + f" | {ratio} | {load_s} | {rss} | {maps} |")
     return lines, sizes, names
 
 

@@ -50,7 +50,21 @@ swiftlb_grow() {
     record control swiftlb "$want" clients "$SLB_API_CLIENTS"
     record control swiftlb "$want" rss_before_mib "$rss0"
     record control swiftlb "$want" rss_mib "$rss1"
+    record control swiftlb "$want" kernel_maps_mib "$(kernel_maps_mib)"
     SLB_CREATED=$want
+}
+
+# kernel_maps_mib: kernel memory of the daemon's pinned maps but the conntrack table (bpftool's
+# memlock; hash maps allocated on demand count what they hold), in MiB ("nan" without bpftool).
+kernel_maps_mib() {
+    local pin total=0 bytes
+    command -v bpftool >/dev/null 2>&1 || { echo nan && return; }
+    for pin in "$BPFFS_DIR"/slb_*; do
+        [[ $pin == */slb_ct ]] && continue
+        bytes=$(bpftool map show pinned "$pin" 2>/dev/null | grep -o 'memlock [0-9]*' | cut -d' ' -f2)
+        total=$((total + ${bytes:-0}))
+    done
+    awk -v b="$total" 'BEGIN{printf "%.1f", b / 1048576}'
 }
 
 swiftlb_down() {
