@@ -180,6 +180,10 @@ scale() {
             "${func}_grow" "$services" || { echo "warning: $name could not grow to $services" >&2 && break; }
             REPS=$SCALE_REPS measure_http scale "$name" "$services" "$TARGET_WEB" both
         done
+        # A-B-A: one service again after the largest step (contenders that can shrink).
+        if [[ ${sizes[0]} == 1 && ${#sizes[@]} -gt 1 ]] && declare -F "${func}_shrink" >/dev/null; then
+            "${func}_shrink" && REPS=$SCALE_REPS measure_http scale "$name" 1 "$TARGET_WEB" both
+        fi
     fi
     "${func}_down"
     CURRENT=""

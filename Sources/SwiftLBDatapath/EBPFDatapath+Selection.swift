@@ -70,22 +70,11 @@ extension EBPFDatapath {
             counts[Self.endpointKey(value.svc_id, Int(value.ep_idx)), default: 0] += 1
         }
         var corrected = 0
-        // Ranges and secondary VIPs give a service several keys: count each id once.
-        var slotCounts: [UInt32: Int] = [:]
-        for abiKey in try services.keys(limit: capacity.serviceKeys) {
-            // ICMPv6 echo markers (id SLB_SVC_ID_MARKER) index nothing.
-            guard let service = try services.lookup(abiKey), service.id < UInt32(capacity.maxServices) else { continue }
-            slotCounts[service.id] = Int(service.ep_count)
-        }
-        for (id, slotCount) in slotCounts {
-            for slot in 0..<slotCount {
-                let index = Self.endpointKey(id, slot)
-                let want = counts[index] ?? 0
-                // Holes have no count to correct: their flows' closes find nothing to decrement.
-                guard let have = try openFlows.lookup(index), have != want else { continue }
-                try openFlows.update(index, want)
-                corrected += 1
-            }
+        // Every count the map holds (one per endpoint slot in use; holes and removed services have
+        // none), read in a few batch calls rather than a walk of every service's slots.
+        for (index, have) in try openFlows.entries() where have != (counts[index] ?? 0) {
+            try openFlows.update(index, counts[index] ?? 0)
+            corrected += 1
         }
         return corrected
     }

@@ -28,9 +28,8 @@ swiftlb_up() {
     fi
     local pool=""
     [[ $mode == 1 || $mode == 2 ]] && pool=10.$NET_OCTET.64.0/${SLB_SNAT_POOL_PREFIX:-26}
-    out=$(in_ns "$NS_LB" "$PYTHON" "$TOOLS_DIR/api_load.py" --port "$SLB_API_PORT" main --net "$NET_OCTET" \
-        --servers "$TOPO_SERVERS" --mode "$mode" --snat-sources "$pool") || return 1
-    SLB_CREATED=1
+    SLB_MODE=$mode SLB_POOL=$pool
+    swiftlb_main_services || return 1
     TARGET_WEB="http://$VIP:80/"
     TARGET_BULK=$VIP_BULK
     BULK_UDP=yes
@@ -65,6 +64,29 @@ kernel_maps_mib() {
         total=$((total + ${bytes:-0}))
     done
     awk -v b="$total" 'BEGIN{printf "%.1f", b / 1048576}'
+}
+
+# swiftlb_main_services: creates the web and bulk services (SLB_MODE, SLB_POOL) through the API.
+swiftlb_main_services() {
+    in_ns "$NS_LB" "$PYTHON" "$TOOLS_DIR/api_load.py" --port "$SLB_API_PORT" main --net "$NET_OCTET" \
+        --servers "$TOPO_SERVERS" --mode "$SLB_MODE" --snat-sources "$SLB_POOL" >/dev/null || return 1
+    SLB_CREATED=1
+}
+
+# swiftlb_shrink: back from the scale run's largest step to the main services alone (one DELETE
+# of all, timed, then the main services again), so that one service is measured again after the
+# largest step: the machine's drift during the run shows as a spread of the one-service figure
+# instead of as a cost of scale.
+swiftlb_shrink() {
+    local start end
+    [[ $SLB_CREATED -gt 1 ]] || return 0
+    start=$(date +%s.%N)
+    in_ns "$NS_LB" curl -s -o /dev/null --max-time 300 -X DELETE "${API_AUTH[@]}" \
+        "http://127.0.0.1:$SLB_API_PORT/netlox/v1/config/loadbalancer/all" || return 1
+    end=$(date +%s.%N)
+    record control swiftlb "$SLB_CREATED" delete_all_s "$(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.3f", b - a}')"
+    record control swiftlb "$SLB_CREATED" delete_all_services "$((SLB_CREATED + 1))"
+    swiftlb_main_services
 }
 
 swiftlb_down() {
