@@ -7,7 +7,7 @@
 #   environment: SWIFTLB_BIN_DIR (binaries to use instead of a release build),
 #                BENCH_PREFIX (namespace prefix, default slbbn), BENCH_FIXTURE_NETNS (slbfx-b),
 #                BENCH_ONLY (space-separated parts to run: contender names, scale-NAME, churn, datapath,
-#                floor), BENCH_DURATION / BENCH_REPS / BENCH_CONNECTIONS (full run: 3 s, 3, 16),
+#                floor), BENCH_SWIFTLB_SCALES (sizes of SwiftLB's scale run, e.g. "1 100000"), BENCH_DURATION / BENCH_REPS / BENCH_CONNECTIONS (full run: 3 s, 3, 16),
 #                BENCH_CHURN_WINDOWS / BENCH_CHURN_SECONDS / BENCH_CHURN_CONNS (full run: 6, 10 s, 64)
 #
 # Builds client, LB and N server namespaces joined by veth pairs (e2e/lib/topology.sh), starts
@@ -15,8 +15,8 @@
 # of the topology: plain routing (the ceiling), SwiftLB in each NAT mode, iptables and nftables
 # DNAT laid out like kube-proxy, HAProxy (TCP mode) and nginx stream. It measures HTTP requests/s
 # with keep-alive, new connections/s, latency p50/p99 (wrk), TCP throughput and 64-byte UDP
-# packets/s (iperf3) and CPU per request; then the scale run (1..10,000 services) for SwiftLB,
-# iptables and nftables, sustained churn (60 s of short connections for each SwiftLB NAT mode,
+# packets/s (iperf3) and CPU per request; then the scale run (1..10,000 services for iptables
+# and nftables, 1..100,000 for SwiftLB), sustained churn (60 s of short connections for each SwiftLB NAT mode,
 # iptables and HAProxy, the rate per 10 s window), SwiftLB's control-plane cost, the per-packet
 # datapath cost through BPF_PROG_TEST_RUN (bench/DatapathBench) and the platform floor of single
 # operations (bench/floor.sh).
@@ -55,9 +55,16 @@ if [[ $MODE == quick ]]; then
     CHURN_WINDOWS=${BENCH_CHURN_WINDOWS:-2} CHURN_SECONDS=${BENCH_CHURN_SECONDS:-1}
 else
     DUR=${BENCH_DURATION:-3} REPS=${BENCH_REPS:-3} SCALES=(1 100 1000 10000) DP_ARGS=() FLOOR_ARGS=()
+    # SwiftLB goes on to 100,000 services; iptables and nftables stop at 10,000 (their rule
+    # loads grow superlinearly, and kube-proxy's own limits are lower).
+    SWIFTLB_SCALES=(1 100 1000 10000 100000)
     CHURN_WINDOWS=${BENCH_CHURN_WINDOWS:-6} CHURN_SECONDS=${BENCH_CHURN_SECONDS:-10}
 fi
 CHURN_CONNS=${BENCH_CHURN_CONNS:-64}
+[[ -v SWIFTLB_SCALES ]] || SWIFTLB_SCALES=("${SCALES[@]}")
+# BENCH_SWIFTLB_SCALES="1 100000": only those steps of SwiftLB's scale run.
+# shellcheck disable=SC2206 # word splitting intended
+[[ -n ${BENCH_SWIFTLB_SCALES:-} ]] && SWIFTLB_SCALES=($BENCH_SWIFTLB_SCALES)
 # The main table interleaves contenders: round r measures every contender once, so a burst of
 # load from elsewhere on the machine lands on all of them rather than on one. The scale runs
 # repeat in place (SCALE_REPS times per size) to keep the run bounded.
@@ -159,18 +166,24 @@ contender() {
     CURRENT=""
 }
 
-# scale NAME FUNC [ARG]: the same service grown to each size of SCALES, traffic to one.
+# scale NAME FUNC [ARG]: the same service grown to each size of SCALES (SWIFTLB_SCALES for
+# swiftlb), traffic to one.
 scale() {
-    local name=$1 func=$2 arg=${3:-} services
+    local name=$1 func=$2 arg=${3:-} services sizes=("${SCALES[@]}")
     wanted "scale-$name" || return 0
-    say "$name at ${SCALES[*]} services"
+    [[ $name == swiftlb ]] && sizes=("${SWIFTLB_SCALES[@]}")
+    say "$name at ${sizes[*]} services"
     fresh_topology || return 1
     CURRENT=$func
     if "${func}_up" $arg; then
-        for services in "${SCALES[@]}"; do
+        for services in "${sizes[@]}"; do
             "${func}_grow" "$services" || { echo "warning: $name could not grow to $services" >&2 && break; }
             REPS=$SCALE_REPS measure_http scale "$name" "$services" "$TARGET_WEB" both
         done
+        # A-B-A: one service again after the largest step (contenders that can shrink).
+        if [[ ${sizes[0]} == 1 && ${#sizes[@]} -gt 1 ]] && declare -F "${func}_shrink" >/dev/null; then
+            "${func}_shrink" && REPS=$SCALE_REPS measure_http scale "$name" 1 "$TARGET_WEB" both
+        fi
     fi
     "${func}_down"
     CURRENT=""
@@ -212,7 +225,11 @@ churn swiftlb-fullnat swiftlb 2
 churn iptables iptables
 churn haproxy haproxy
 ROUND=scale
-scale swiftlb swiftlb 0
+# Room for the largest step (plus the main and bulk services): --max-services.
+SLB_BENCH_MAX_SERVICES=$(printf '%s\n' "${SWIFTLB_SCALES[@]}" | sort -n | tail -1)
+SLB_BENCH_MAX_SERVICES=$((SLB_BENCH_MAX_SERVICES > 65000 ? SLB_BENCH_MAX_SERVICES + 1024 : 0))
+[[ $SLB_BENCH_MAX_SERVICES == 0 ]] && SLB_BENCH_MAX_SERVICES=""
+SLB_BENCH_MAX_SERVICES=$SLB_BENCH_MAX_SERVICES scale swiftlb swiftlb 0
 scale iptables iptables
 scale nftables nftables
 servers_down

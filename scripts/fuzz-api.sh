@@ -217,8 +217,8 @@ fi
 checks=${FUZZ_CHECKS:-not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance,negative_data_rejection,ignored_auth,missing_required_header,unsupported_method}
 echo "==> schemathesis $SCHEMATHESIS_VERSION: $examples examples per operation, $workers worker(s), seed $seed"
 started=$(date +%s)
-# 507 is the one 5xx the API answers by design (a request over a datapath limit: more than 32
-# endpoints, a full service table); only rule creation answers it, so only there is it expected.
+# 507 is the one 5xx the API answers by design (a request over a datapath limit: a full service
+# or endpoint table); only rule creation answers it, so only there is it expected.
 cat >"$REPORT_DIR/schemathesis.toml" <<'TOML'
 [[operations]]
 include-operation-id = "createLoadBalancer"

@@ -93,6 +93,16 @@ public struct BPFPerCPUMap<Key: BitwiseCopyable, Value: BitwiseCopyable>: Sendab
         let rc = bpf_map_update_elem(fd, &key, buffer, UInt64(BPF_ANY))
         guard rc == 0 else { throw BPFError.from("update per-CPU map \(name)", result: rc) }
     }
+
+    /// Removes `key` (a per-CPU hash map); returns false when it was absent.
+    @discardableResult
+    public func delete(_ key: Key) throws(BPFError) -> Bool {
+        var key = key
+        let rc = bpf_map_delete_elem(fd, &key)
+        if rc == 0 { return true }
+        if -rc == ENOENT { return false }
+        throw BPFError.from("delete from per-CPU map \(name)", result: rc)
+    }
 }
 
 /// A zero-filled value of a C struct type.

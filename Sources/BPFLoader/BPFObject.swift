@@ -14,16 +14,20 @@ public final class BPFObject: @unchecked Sendable {
     private let object: OpaquePointer
     /// The object's name (used in errors).
     public let name: String
+    /// Maps whose stale pins were replaced by new, empty maps at load (see `init`).
+    public let recreatedPins: [String]
 
     /// Opens `elf` and loads it into the kernel. `maxEntries` resizes the named maps before
     /// loading (a pinned map of another size is then not reused: load fails with EINVAL).
     /// `sections` gives read-only data sections (such as `.rodata.features`) their contents
     /// before loading: the verifier treats them as constants and removes code they switch off.
     /// A section the object lacks is skipped (objects of older builds, for A/B benchmarks); one
-    /// of another size is an error.
+    /// of another size is an error. A pinned map named in `recreatable` that differs from its
+    /// definition (another size or layout) is unpinned first and created anew (`StalePins`);
+    /// `recreatedPins` lists those.
     public init(
         elf: [UInt8], name: String, pinRoot: String?, maxEntries: [String: UInt32] = [:],
-        sections: [String: [UInt8]] = [:]
+        sections: [String: [UInt8]] = [:], recreatable: Set<String> = []
     ) throws(BPFError) {
         LibBPFLog.installed
         if let pinRoot { try BPFFilesystem.prepare(pinRoot: pinRoot) }
@@ -69,6 +73,15 @@ public final class BPFObject: @unchecked Sendable {
                 throw error
             }
         }
+        var recreated: [String] = []
+        if let pinRoot, !recreatable.isEmpty {
+            do throws(BPFError) {
+                recreated = try StalePins.remove(recreatable, of: opened, pinRoot: pinRoot)
+            } catch {
+                bpf_object__close(opened)
+                throw error
+            }
+        }
         let loaded = bpf_object__load(opened)
         guard loaded == 0 else {
             bpf_object__close(opened)
@@ -77,6 +90,7 @@ public final class BPFObject: @unchecked Sendable {
         }
         self.object = opened
         self.name = name
+        self.recreatedPins = recreated
     }
 
     deinit { bpf_object__close(object) }

@@ -4,9 +4,8 @@
 #include "swiftlb_ct_user.h" /* compiled here so the C compiler checks it too */
 
 _Static_assert(sizeof(struct slb_svc_key) == 20, "slb_svc_key layout");
-_Static_assert(sizeof(struct slb_svc_val) == 16, "slb_svc_val layout");
+_Static_assert(sizeof(struct slb_svc_val) == 20, "slb_svc_val layout");
 _Static_assert(sizeof(struct slb_endpoint) == 24, "slb_endpoint layout");
-_Static_assert(sizeof(struct slb_ep_set) == 24 * SLB_MAX_ENDPOINTS, "slb_ep_set layout");
 _Static_assert(sizeof(struct slb_ct_key) == 40, "slb_ct_key layout");
 _Static_assert(sizeof(struct slb_nat) == 40, "slb_nat layout");
 _Static_assert(sizeof(struct slb_nexthop) == 32, "slb_nexthop layout");
@@ -19,7 +18,10 @@ _Static_assert(sizeof(struct slb_if_addr) == 20, "slb_if_addr layout");
 _Static_assert(sizeof(struct slb_bench_pkt) == 16 + SLB_BENCH_PKT_MAX, "slb_bench_pkt layout");
 _Static_assert(sizeof(struct slb_persist_key) == 24, "slb_persist_key layout");
 _Static_assert(sizeof(struct slb_persist_val) == 16, "slb_persist_val layout");
-_Static_assert(SLB_MAX_ENDPOINTS < SLB_SEL_SLOT_NONE, "selection tables store slots in one byte");
+_Static_assert(SLB_MAX_ENDPOINTS < SLB_SEL_SLOT_NONE, "selection tables store slots in a __u16");
+_Static_assert((SLB_MAX_ENDPOINTS & (SLB_MAX_ENDPOINTS - 1)) == 0, "SLB_EP_KEY masks the slot");
+_Static_assert((__u64)SLB_MAX_SERVICES_LIMIT *SLB_MAX_ENDPOINTS - 1 <= 0xffffffffULL,
+	       "endpoint keys fit a __u32");
 _Static_assert(sizeof(struct slb_ct_head) == 16, "slb_ct_head layout");
 _Static_assert(sizeof(struct slb_ct_slot) == 160, "slb_ct_slot layout");
 _Static_assert(__builtin_offsetof(struct slb_ct_slot, entry.key) == 8, "slb_ct_slot layout");

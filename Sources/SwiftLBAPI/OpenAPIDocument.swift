@@ -2277,11 +2277,11 @@ public enum OpenAPIDocument {
                   "endpoints": {
                     "type": "array",
                     "minItems": 1,
-                    "maxItems": 32,
+                    "maxItems": 1024,
                     "items": {
                       "$ref": "#/components/schemas/LBEndpoint"
                     },
-                    "description": "1 to 32 endpoints (more is a 507), each address and port once."
+                    "description": "1 to 1024 endpoints (more is a 400), each address and port once."
                   },
                   "secondaryIPs": {
                     "type": "array",

@@ -37,7 +37,7 @@ public struct ServiceKey: Hashable, Sendable, Comparable, CustomStringConvertibl
 
 /// One service as programmed into the datapath: a key, its slot id and its endpoints in slot order.
 public struct DatapathService: Hashable, Sendable {
-    /// Slot index in the datapath's per-service arrays (0 ..< `Limits.maxServices`).
+    /// Slot index in the datapath's per-service arrays (0 ..< `DatapathCapacity.maxServices`).
     public var id: UInt32
     public var key: ServiceKey
     public var selection: SelectionAlgorithm
@@ -134,11 +134,18 @@ public struct ConnectionEntry: Hashable, Sendable {
 /// Datapath-wide limits, equal to the shared ABI header's (SwiftLBCore does not import it; the test
 /// `LimitsAgreementTests` checks that the numbers agree).
 public enum Limits {
-    public static let maxServices = 16384
-    /// Entries of the datapath's service match table: every port of a range and every secondary VIP
-    /// takes one.
-    public static let maxServiceKeys = 65536
-    public static let maxEndpointsPerService = 32
+    /// Default number of services (`--max-services`).
+    public static let maxServices = 65536
+    /// Default entries of the datapath's service match table: every port of a range and every
+    /// secondary VIP takes one (`DatapathCapacity.serviceKeys`).
+    public static let maxServiceKeys = 131_072
+    /// The match table's smallest size, whatever `--max-services` says.
+    public static let minServiceKeys = 65536
+    public static let maxEndpointsPerService = 1024
+    /// Default endpoint slots of all services together (`--endpoint-entries`).
+    public static let endpointEntries = 262_144
+    /// Default number of selection tables (`--selection-tables`).
+    public static let selectionTables = 1024
 }
 
 extension Datapath {

@@ -29,9 +29,10 @@ struct RuleTable: Sendable {
     /// Grows with every commit and drop, so callers can cache what they derive from the rules.
     private(set) var version = 0
 
-    init(maxServices: Int, maxServiceKeys: Int = Limits.maxServiceKeys) {
+    /// Without `maxServiceKeys`, the match map the datapath sizes for `maxServices` services.
+    init(maxServices: Int, maxServiceKeys: Int? = nil) {
         self.maxServices = maxServices
-        self.maxServiceKeys = maxServiceKeys
+        self.maxServiceKeys = maxServiceKeys ?? DatapathCapacity.serviceKeys(forServices: maxServices)
     }
 
     /// The rules sorted by key.

@@ -7,11 +7,12 @@ extension RuleValidator {
             throw .badRequest(
                 field: "endpoints", message: "at least one endpoint is required; list them in endpoints")
         }
+        // A fixed property of a rule, not a table filling up: bad input (400), like a field's range.
         guard endpoints.count <= maxEndpoints else {
-            throw .insufficientStorage(
-                "\(endpoints.count) endpoints exceed the limit of \(maxEndpoints) per service; split the "
-                    + "endpoints over several services or remove some",
-                fields: ["endpoints"])
+            throw .badRequest(
+                field: "endpoints",
+                message: "\(endpoints.count) endpoints exceed the limit of \(maxEndpoints) per service; split the "
+                    + "endpoints over several services or remove some")
         }
         var resolved: [DatapathEndpoint] = []
         var seen: Set<DatapathEndpoint.Slot> = []

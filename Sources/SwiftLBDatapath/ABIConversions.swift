@@ -75,25 +75,6 @@ extension DatapathEndpoint {
     }
 }
 
-extension slb_ep_set {
-    /// Slots of the set as an array (the C array imports as a 32-element tuple).
-    var slots: [slb_endpoint] {
-        var copy = ep
-        return withUnsafeBytes(of: &copy) { raw in
-            Array(raw.bindMemory(to: slb_endpoint.self).prefix(Int(SLB_MAX_ENDPOINTS)))
-        }
-    }
-
-    /// A set whose first slots hold `endpoints`; the rest are zero.
-    init(endpoints: [slb_endpoint]) {
-        self.init()
-        withUnsafeMutableBytes(of: &ep) { raw in
-            let slots = raw.bindMemory(to: slb_endpoint.self)
-            for (index, endpoint) in endpoints.prefix(slots.count).enumerated() { slots[index] = endpoint }
-        }
-    }
-}
-
 extension slb_ct_key {
     /// Whether `other` names the same tuple (keys are built zeroed, so their bytes compare).
     func isSame(as other: slb_ct_key) -> Bool {

@@ -12,8 +12,9 @@ struct WrittenEntries: Sendable {
 /// its endpoint set, and its source allow-list.
 extension EBPFDatapath {
     func upsertNow(_ service: DatapathService) throws {
-        guard service.id < UInt32(SLB_MAX_SERVICES) else {
-            throw DatapathLimitError("service id \(service.id) exceeds the datapath's \(SLB_MAX_SERVICES) slots")
+        guard service.id < UInt32(capacity.maxServices) else {
+            throw DatapathLimitError(
+                "service id \(service.id) exceeds the datapath's \(capacity.maxServices) slots (--max-services)")
         }
         guard service.endpoints.count <= Int(SLB_MAX_ENDPOINTS) else {
             throw DatapathLimitError("\(service.endpoints.count) endpoints exceed the limit of \(SLB_MAX_ENDPOINTS)")
@@ -26,7 +27,6 @@ extension EBPFDatapath {
         var previousValues: [(ServiceKey, slb_svc_val?)] = []
         for key in newKeys + staleKeys.sorted() { previousValues.append((key, try services.lookup(key.abiKey))) }
         let previousService = previousValues.first?.1
-        let previousSet = try endpointSets.lookup(id)
         let fresh = previousService?.id != id
         let previousSlots: [DatapathEndpoint?] =
             try fresh ? [] : slotLayout(id: id, count: Int(previousService?.ep_count ?? 0))
@@ -34,50 +34,49 @@ extension EBPFDatapath {
         guard slots.count <= Int(SLB_MAX_ENDPOINTS) else {
             throw DatapathLimitError("\(slots.count) endpoint slots exceed the limit of \(SLB_MAX_ENDPOINTS)")
         }
-        let newSet = slb_ep_set(endpoints: slots.map { $0?.abiEndpoint ?? slb_endpoint() })
+        let active = Self.activeList(slots)
+        let previousActive = Self.activeList(previousSlots)
         let table = service.selectionTable(slots: slots, size: Int(SLB_SEL_TABLE_SIZE))
         let previousTable = try selectionTables.lookup(id)
         let previousPool = try sourcePools.lookup(id)
         do {
-            // Endpoints and table first: the program reads at most ep_count slots of the set and
-            // falls back to round robin while a service has no table.
-            try endpointSets.update(id, newSet)
+            // Slots, active list and table first: the program reads at most ep_count slots and
+            // active_count list entries, and falls back to the list while a service has no table.
+            try writeSlots(id: id, slots, previous: previousSlots, active: active, previousActive: previousActive)
             if let table {
                 try writeSelectionTable(id, table, isNew: previousTable == nil)
             } else {
                 try selectionTables.delete(id)
             }
-            if fresh {
-                // Persistence entries of an id's previous service went with its flows (purgeFlows),
-                // before the id could be given out again.
-                try resetCounters(id: id, fresh: true, slots: 0..<Int(SLB_MAX_ENDPOINTS))
-            } else {
-                // Only slots that changed hands start from zero; endpoints that stay keep theirs.
-                let changed = (0..<Int(SLB_MAX_ENDPOINTS)).filter { slot in
-                    let old = slot < previousSlots.count ? previousSlots[slot] : nil
-                    let new = slot < slots.count ? slots[slot] : nil
-                    return old?.address != new?.address || old?.port != new?.port
-                }
-                try resetCounters(id: id, fresh: false, slots: changed)
+            // Only slots that changed hands start from zero; endpoints that stay keep theirs.
+            let changed = slots.indices.filter { slot in
+                let old = slot < previousSlots.count ? previousSlots[slot] : nil
+                return slots[slot] != nil && (old?.address != slots[slot]?.address || old?.port != slots[slot]?.port)
             }
+            // Persistence entries of an id's previous service went with its flows (purgeFlows),
+            // before the id could be given out again.
+            try resetCounters(id: id, fresh: fresh, slots: changed)
             // The source pool before the keys that lead new flows to it.
             try sourcePools.update(id, slb_snat_pool(service.sourcePool))
             // Prefixes before the flag that makes the program consult them; stale ones after it.
             for prefix in service.allowedSources { try allowList.update(slb_allow_key(serviceID: id, prefix), 1) }
             for key in newKeys {
-                try services.update(key.abiKey, value(of: service, for: key, slotCount: slots.count))
+                try services.update(
+                    key.abiKey, value(of: service, for: key, slotCount: slots.count, activeCount: active.count))
             }
             for key in staleKeys { _ = try services.delete(key.abiKey) }
             for prefix in Set(oldAllowed).subtracting(service.allowedSources) {
                 _ = try allowList.delete(slb_allow_key(serviceID: id, prefix))
             }
+            try deleteStale(id: id, slots, previous: previousSlots, active: active, previousActive: previousActive)
         } catch {
-            if let previousSet { try? endpointSets.update(id, previousSet) }
+            try? writeSlots(id: id, previousSlots, previous: [], active: previousActive, previousActive: [])
             if let previousTable { try? selectionTables.update(id, previousTable) }
             try? sourcePools.update(id, previousPool ?? slb_snat_pool())
             for (key, old) in previousValues {
                 if let old { try? services.update(key.abiKey, old) } else { _ = try? services.delete(key.abiKey) }
             }
+            try? deleteStale(id: id, previousSlots, previous: slots, active: previousActive, previousActive: active)
             for prefix in Set(service.allowedSources).subtracting(oldAllowed) {
                 _ = try? allowList.delete(slb_allow_key(serviceID: id, prefix))
             }
@@ -85,8 +84,10 @@ extension EBPFDatapath {
             if let failure = error as? BPFError, failure.code == E2BIG {
                 throw DatapathLimitError(
                     "a datapath table is full (\(failure.operation)): the service match table holds "
-                        + "\(SLB_MAX_SERVICE_KEYS) ports and secondary VIPs, the allow-lists \(SLB_MAX_ALLOWED_SOURCES) "
-                        + "prefixes in all; delete rules or shorten their port ranges and lists")
+                        + "\(capacity.serviceKeys) ports and secondary VIPs (2 per --max-services), the endpoint "
+                        + "tables \(capacity.endpointEntries) slots in all (--endpoint-entries), the allow-lists "
+                        + "\(SLB_MAX_ALLOWED_SOURCES) prefixes in all; delete rules or endpoints, shorten port "
+                        + "ranges and lists, or restart with larger flags")
             }
             throw error
         }
@@ -100,6 +101,12 @@ extension EBPFDatapath {
         let (keys, allowed) = written.withLock { ($0.keys[id] ?? [], $0.allowed[id] ?? []) }
         // A slot whose primary key is another service's is not this service: leave it alone.
         guard keys.isEmpty || keys.first == key else { return }
+        let programmed = try services.lookup((keys.first ?? key).abiKey)
+        // Endpoint slots live in maps shared by all services: give them back with the service.
+        if let programmed, programmed.id == id {
+            let slots = try slotLayout(id: id, count: Int(programmed.ep_count))
+            try deleteStale(id: id, [], previous: slots, active: [], previousActive: Self.activeList(slots))
+        }
         for matchKey in keys.isEmpty ? [key] : keys { _ = try services.delete(matchKey.abiKey) }
         for prefix in allowed { _ = try allowList.delete(slb_allow_key(serviceID: id, prefix)) }
         try sourcePools.update(id, slb_snat_pool())
@@ -115,7 +122,7 @@ extension EBPFDatapath {
         var values: [UInt32: slb_svc_val] = [:]
         var primaryKeys: [UInt32: [ServiceKey]] = [:]
         var secondaryVIPs: [UInt32: Set<IPAddress>] = [:]
-        for abiKey in try services.keys(limit: Int(SLB_MAX_SERVICE_KEYS)) {
+        for abiKey in try services.keys(limit: capacity.serviceKeys) {
             guard let key = ServiceKey(abiKey: abiKey), let value = try services.lookup(abiKey) else { continue }
             if value.flags & UInt32(SLB_SVC_F_SECONDARY) != 0 {
                 secondaryVIPs[value.id, default: []].insert(key.vip)
@@ -146,7 +153,7 @@ extension EBPFDatapath {
     func readWrittenEntries() throws(BPFError) -> WrittenEntries {
         var primary: [UInt32: [ServiceKey]] = [:]
         var secondary: [UInt32: [ServiceKey]] = [:]
-        for abiKey in try services.keys(limit: Int(SLB_MAX_SERVICE_KEYS)) {
+        for abiKey in try services.keys(limit: capacity.serviceKeys) {
             guard let key = ServiceKey(abiKey: abiKey), let value = try services.lookup(abiKey) else { continue }
             if value.flags & UInt32(SLB_SVC_F_SECONDARY) != 0 {
                 secondary[value.id, default: []].append(key)
@@ -171,12 +178,15 @@ extension EBPFDatapath {
         return result
     }
 
-    private func value(of service: DatapathService, for key: ServiceKey, slotCount: Int) -> slb_svc_val {
+    private func value(of service: DatapathService, for key: ServiceKey, slotCount: Int, activeCount: Int)
+        -> slb_svc_val
+    {
         var value = slb_svc_val()
         value.id = service.id
         value.sel = UInt8(service.selection.rawValue)
         value.mode = UInt8(service.mode.rawValue)
         value.ep_count = UInt16(slotCount)
+        value.active_count = UInt16(activeCount)
         value.inactive_timeout_s = service.inactiveTimeout
         if !service.allowedSources.isEmpty { value.flags |= UInt32(SLB_SVC_F_ALLOWLIST) }
         if key.vip != service.key.vip { value.flags |= UInt32(SLB_SVC_F_SECONDARY) }

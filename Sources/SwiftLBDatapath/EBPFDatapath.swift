@@ -17,7 +17,10 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
     // The object owns the maps and programs; the typed views below only hold their fds.
     public let object: BPFObject
     let services: BPFMap<slb_svc_key, slb_svc_val>
-    let endpointSets: BPFMap<UInt32, slb_ep_set>
+    /// Endpoint slots, key `endpointKey(id, slot)`; holes have no entry.
+    let endpoints: BPFMap<UInt32, slb_endpoint>
+    /// Each service's active slots at positions 0 ..< active_count, key `endpointKey(id, position)`.
+    let activeSlots: BPFMap<UInt32, UInt32>
     let roundRobin: BPFMap<UInt32, UInt32>
     /// The conntrack table, mapped into memory (slb_ct).
     public let conntrack: ConntrackTable
@@ -38,6 +41,8 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
     let sourcePools: BPFMap<UInt32, slb_snat_pool>
     /// The timeouts written to the datapath, used by the garbage collector.
     public let timeouts: ConntrackTimeouts
+    /// What the maps were sized for.
+    public let capacity: DatapathCapacity
 
     /// Loads the embedded datapath object. With `pinRoot`, maps are reused from there (conntrack
     /// survives restarts) or pinned there; without it nothing is pinned (tests, benchmarks).
@@ -46,10 +51,12 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
     /// (the instance's addresses that endpoints route back to); nil keeps the VIP the client used.
     /// `conntrackEntries` is the conntrack table's number of home slots (default SLB_CT_MAX_ENTRIES),
     /// rounded up to a power of two; the map has SLB_CT_PROBES elements more
-    /// (`ConntrackTable.mapElements`).
+    /// (`ConntrackTable.mapElements`). `capacity` sizes the service, endpoint and selection maps; a
+    /// pinned one of another size or layout is replaced by an empty one (the daemon writes every rule
+    /// again after loading), never the conntrack table.
     public init(
         pinRoot: String?, timeouts: ConntrackTimeouts = ConntrackTimeouts(), fullNATSource: SNATPool? = nil,
-        conntrackEntries: UInt32? = nil
+        conntrackEntries: UInt32? = nil, capacity: DatapathCapacity = .defaults
     ) throws(BPFError) {
         guard let elf = BPFObjects.object(named: BPFObjects.datapathName) else {
             throw BPFError(
@@ -58,10 +65,14 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         }
         object = try BPFObject(
             elf: elf, name: BPFObjects.datapathName, pinRoot: pinRoot,
-            maxEntries: [SLB_MAP_CONNTRACK: ConntrackTable.mapElements(forEntries: conntrackEntries)],
-            sections: [DatapathFeatures.section: DatapathFeatures.sectionBytes(DatapathFeatures.detect())])
+            maxEntries: Self.mapSizes(capacity).merging(
+                [SLB_MAP_CONNTRACK: ConntrackTable.mapElements(forEntries: conntrackEntries)]) { $1 },
+            sections: [DatapathFeatures.section: DatapathFeatures.sectionBytes(DatapathFeatures.detect())],
+            recreatable: Self.recreatableMaps)
+        self.capacity = capacity
         services = try object.map(named: SLB_MAP_SERVICES)
-        endpointSets = try object.map(named: SLB_MAP_ENDPOINTS)
+        endpoints = try object.map(named: SLB_MAP_ENDPOINTS)
+        activeSlots = try object.map(named: SLB_MAP_EP_ACTIVE)
         roundRobin = try object.map(named: SLB_MAP_RR)
         conntrack = try ConntrackTable(fd: object.mapFD(named: SLB_MAP_CONNTRACK))
         serviceStats = try object.perCPUMap(named: SLB_MAP_SVC_STATS)
@@ -71,7 +82,7 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         interfaceAddresses = try object.map(named: SLB_MAP_IF_ADDRS)
         allowList = try object.map(named: SLB_MAP_ALLOW)
         interfaceAddresses6 = try object.map(named: SLB_MAP_IF_ADDRS6)
-        selectionTables = try object.byteMap(named: SLB_MAP_SEL_TABLE, valueSize: Int(SLB_SEL_TABLE_SIZE))
+        selectionTables = try object.byteMap(named: SLB_MAP_SEL_TABLE, valueSize: 2 * Int(SLB_SEL_TABLE_SIZE))
         persistence = try object.map(named: SLB_MAP_PERSIST)
         openFlows = try object.map(named: SLB_MAP_EP_CONNS)
         sourcePools = try object.map(named: SLB_MAP_SNAT_POOL)
@@ -125,7 +136,7 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         try forgetPersistence(serviceIDs: ids)
         // Open-flow counts and round-robin positions are reset when an id is programmed again.
         // Walk the (small) table map rather than the ids: a restart purges every unused id.
-        for id in try selectionTables.keys(limit: Int(SLB_MAX_SEL_TABLES)) where ids.contains(id) {
+        for id in try selectionTables.keys(limit: capacity.selectionTables) where ids.contains(id) {
             try selectionTables.delete(id)
         }
     }
@@ -146,7 +157,7 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
     func readEndpointCounters(id: UInt32, count: Int) throws -> [Counters] {
         var result: [Counters] = []
         for slot in try canonicalSlots(id: id).prefix(count) {
-            let index = id * UInt32(SLB_MAX_ENDPOINTS) + UInt32(slot)
+            let index = Self.endpointKey(id, slot)
             var counters = sum(try endpointStats.lookup(index))
             // Racing decrements may leave a transient negative count; lc reads it as zero too.
             counters.openFlows = UInt64(max(Int32(bitPattern: try openFlows.lookup(index) ?? 0), 0))
@@ -278,14 +289,14 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         guard !vip.isV4 else { return }
         let marker = Self.echoMarkerKey(vip)
         // From what this process wrote (kept current by every write), not a walk of the map.
-        // The markers themselves (id SLB_MAX_SERVICES, read back at load) do not count.
+        // The markers themselves (id SLB_SVC_ID_MARKER, read back at load) do not count.
         let used = written.withLock { entries in
-            entries.keys.contains { $0.key < UInt32(SLB_MAX_SERVICES) && $0.value.contains { $0.vip == vip } }
+            entries.keys.contains { $0.key < UInt32(SLB_SVC_ID_MARKER) && $0.value.contains { $0.vip == vip } }
         }
         if used {
             if try services.lookup(marker) == nil {
                 var value = slb_svc_val()
-                value.id = UInt32(SLB_MAX_SERVICES)  // indexes nothing
+                value.id = UInt32(SLB_SVC_ID_MARKER)  // indexes nothing
                 try services.update(marker, value)
             }
         } else {
@@ -300,7 +311,8 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
             try serviceStats.update(id, allCPUs: slb_stats())
             try roundRobin.update(id, 0)
         }
-        let indexes = slots.map { id * UInt32(SLB_MAX_ENDPOINTS) + UInt32($0) }
+        let indexes = slots.map { Self.endpointKey(id, $0) }
+        guard !indexes.isEmpty else { return }
         try endpointStats.update(indexes, allCPUs: slb_stats())
         try openFlows.update(indexes, 0)
     }

@@ -14,6 +14,7 @@ final class DatapathStartup: Service, Sendable {
         var bpffs: String
         var fullNATSource: SNATPool?
         var conntrackEntries: UInt32?
+        var capacity: DatapathCapacity
         var interfaces: Set<String>?
         var gcInterval: Int
     }
@@ -37,12 +38,17 @@ final class DatapathStartup: Service, Sendable {
         do {
             kernel = try EBPFDatapath(
                 pinRoot: settings.bpffs, fullNATSource: settings.fullNATSource,
-                conntrackEntries: settings.conntrackEntries)
+                conntrackEntries: settings.conntrackEntries, capacity: settings.capacity)
         } catch {
             deferred.fail(error)
             throw StartupError("cannot load the datapath: \(error)")
         }
         deferred.resolve(kernel)
+        if !kernel.object.recreatedPins.isEmpty {
+            logger.notice(
+                "pinned maps of another size or layout replaced; every rule is written again",
+                metadata: ["maps": "\(kernel.object.recreatedPins.joined(separator: ","))"])
+        }
         let programs = try kernel.programs()
         let attacher = InterfaceAttacher(
             ingress: programs.ingress, egress: programs.egress, only: settings.interfaces, logger: logger)

@@ -47,6 +47,31 @@ struct RunCommand: AsyncParsableCommand {
     )
     var ctEntries: UInt32?
 
+    @Option(
+        help:
+            "Services the datapath holds (default \(Limits.maxServices), at most \(DatapathCapacity.servicesRange.upperBound)). The service match table gets two entries per service (ports of a range and secondary VIPs take one each), at least \(Limits.minServiceKeys)."
+    )
+    var maxServices: Int?
+
+    @Option(
+        help:
+            "Endpoint slots of all services together (default \(Limits.endpointEntries); a service has at most \(Limits.maxEndpointsPerService)). Allocated as used, about 200 bytes each with the counters."
+    )
+    var endpointEntries: Int?
+
+    @Option(
+        help:
+            "Services that may use hash, priority or persist at once (default \(Limits.selectionTables)); each has a selection table of 128 KiB, allocated as used."
+    )
+    var selectionTables: Int?
+
+    /// The datapath sizing the flags ask for.
+    var capacity: DatapathCapacity {
+        DatapathCapacity(
+            maxServices: maxServices ?? Limits.maxServices, endpointEntries: endpointEntries ?? Limits.endpointEntries,
+            selectionTables: selectionTables ?? Limits.selectionTables)
+    }
+
     @Flag(help: "Detach the datapath from the interfaces when the daemon exits (default: keep forwarding).")
     var detachOnExit = false
 
@@ -69,6 +94,7 @@ struct RunCommand: AsyncParsableCommand {
         if let ctEntries, !(1024...16_777_216).contains(ctEntries) {
             throw ValidationError("--ct-entries must be 1024...16777216")
         }
+        if let problem = capacity.problem { throw ValidationError(problem) }
     }
 
     func run() async throws {
@@ -93,14 +119,14 @@ struct RunCommand: AsyncParsableCommand {
         }
         // The API answers from the stored rules while the kernel loads the datapath (DatapathStartup).
         let deferred = DeferredDatapath()
-        let store = RuleStore(config: config, datapath: deferred, logger: logger)
+        let store = RuleStore(config: config, datapath: deferred, logger: logger, capacity: capacity)
         try await store.restoreTable()
         try await store.restoreEndpoints()
         let startup = DatapathStartup(
             settings: DatapathStartup.Settings(
                 bpffs: datapath.bpffs,
                 fullNATSource: fullnatSource.flatMap { try? SNATPool(parsing: $0, field: "--fullnat-source") },
-                conntrackEntries: ctEntries,
+                conntrackEntries: ctEntries, capacity: capacity,
                 interfaces: interfaces.map {
                     Set($0.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) })
                 },

@@ -47,7 +47,7 @@ struct RuleStoreRecoveryTests {
         let store = RuleStore(
             config: config, datapath: datapath, logger: Fixtures.logger, maxServices: Limits.maxServices,
             maxEndpoints: Limits.maxEndpointsPerService + 8)
-        let many = (1...(Limits.maxEndpointsPerService + 1)).map { ("10.0.3.\($0)", 8080, 1) }
+        let many = (1...(Limits.maxEndpointsPerService + 1)).map { ("10.0.\(3 + $0 / 256).\($0 % 256)", 8080, 1) }
         let error = await apiError { try await store.create(Fixtures.entry("10.0.0.7", endpoints: many)) }
         #expect(error?.status == 507)
         #expect(error?.message.contains("no room") == true)

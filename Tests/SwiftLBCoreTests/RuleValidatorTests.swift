@@ -227,8 +227,10 @@ struct RuleValidatorTests {
                 LBEndpoint(endpointIP: "10.0.1.1", targetPort: 80), LBEndpoint(endpointIP: "10.0.1.1", targetPort: 0),
             ]
         },
-        .init("33 endpoints", status: 507, field: "endpoints", says: "limit of 32") {
-            $0.endpoints = (1...33).map { LBEndpoint(endpointIP: "10.0.2.\($0)", targetPort: 80, weight: 1) }
+        .init("1,025 endpoints", field: "endpoints", says: "limit of 1024") {
+            $0.endpoints = (0..<1025).map {
+                LBEndpoint(endpointIP: "10.2.\($0 / 256).\($0 % 256 + 1)", targetPort: 80, weight: 1)
+            }
         },
     ]
 
@@ -375,10 +377,28 @@ struct RuleValidatorTests {
     @Test("the endpoint limit can be lowered for tests")
     func smallerLimit() {
         let entry = Fixtures.entry(endpoints: [("10.0.1.1", 80, 1), ("10.0.1.2", 80, 1)])
-        let expected = APIError.insufficientStorage(
-            "2 endpoints exceed the limit of 1 per service; split the endpoints over several services or "
-                + "remove some",
-            fields: ["endpoints"])
+        let expected = APIError.badRequest(
+            field: "endpoints",
+            message: "2 endpoints exceed the limit of 1 per service; split the endpoints over several services or "
+                + "remove some")
         #expect(throws: expected) { try RuleValidator.validate(entry, maxEndpoints: 1) }
+    }
+
+    /// 1,024 endpoints (10.1.0.0 ... 10.1.3.255).
+    static func endpoints(_ count: Int) -> [(String, Int, Int)] {
+        (0..<count).map { ("10.1.\($0 / 256).\($0 % 256)", 8080, 1) }
+    }
+
+    @Test("a rule takes 1,024 endpoints; 1,025 is a 400 naming the limit")
+    func thousandTwentyFourEndpoints() throws {
+        let rule = try RuleValidator.validate(Fixtures.entry(endpoints: Self.endpoints(1024)))
+        #expect(rule.endpoints.count == 1024)
+        do {
+            _ = try RuleValidator.validate(Fixtures.entry(endpoints: Self.endpoints(1025)))
+            Issue.record("1,025 endpoints were accepted")
+        } catch {
+            #expect(error.status == 400)
+            #expect(error.message.contains("1025 endpoints exceed the limit of 1024 per service"))
+        }
     }
 }

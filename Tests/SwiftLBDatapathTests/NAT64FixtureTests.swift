@@ -127,11 +127,11 @@ struct NAT64FixtureTests {
 
     /// loxicmd's `create lb 2001::9 --tcp=80:8080 --endpoints=10.77.2.2:1` once left the garbage
     /// collector failing every sweep (E2BIG on slb_ep_conns): the IPv6 VIP's echo marker entry, id
-    /// SLB_MAX_SERVICES, was recounted like a service (issue 14).
+    /// SLB_SVC_ID_MARKER, was recounted like a service (issue 14).
     @Test func theGarbageCollectorsRecountSkipsTheEchoMarkerOfAnIPv6VIP() async throws {
         let datapath = try await Fixture.datapath6(nat64: true)
         let marker = try datapath.services.lookup(EBPFDatapath.echoMarkerKey(.v6(Fixture.vip6)))
-        #expect(marker?.id == UInt32(SLB_MAX_SERVICES))
+        #expect(marker?.id == UInt32(SLB_SVC_ID_MARKER))
         _ = try run(datapath, Fixture.toVIP6().bytes, on: Fixture.clientSide)
         #expect(try datapath.recountOpenFlows() == 0)
         #expect(try datapath.collectExpiredConnections() == 0)

@@ -185,7 +185,7 @@ struct SelectionFixtureTests {
         #expect(try datapath.recountOpenFlows() == 0)
 
         // A count that drifted (as after a lost update) is corrected from conntrack.
-        try datapath.openFlows.update(7 * UInt32(SLB_MAX_ENDPOINTS) + 0, 40)
+        try datapath.openFlows.update(EBPFDatapath.endpointKey(7, 0), 40)
         #expect(try datapath.recountOpenFlows() == 1)
         #expect(try datapath.openFlowCounts(serviceID: 7) == [2, 2, 2])
     }

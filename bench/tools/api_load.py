@@ -3,7 +3,8 @@
 
 Usage:
   api_load.py --port P main --net N --servers K --mode M [--snat-sources POOL]   web + bulk TCP/UDP services
-  api_load.py --port P idle --net N --from A --to B --mode M [--clients C]   idle services A..B-1 (10.N.128.0/17)
+  api_load.py --port P idle --net N --from A --to B --mode M [--clients C]   idle services A..B-1 (10.N.128.0/17,
+                                                                            port 80, then 81, ... every 32,768)
   api_load.py --port P delete --net N --from A --to B [--clients C]   deletes idle services A..B-1, one request each
 Prints "created C seconds T" (main, idle) or "deleted C seconds T" (delete). main uses one keep-alive
 HTTP connection; idle and delete use C (default 8) concurrent keep-alive connections, one process
@@ -41,7 +42,10 @@ def body(vip, port, proto, mode, endpoints, snat_sources=""):
 
 
 def idle_vip(net, index):
-    return f"10.{net}.{128 + index // 256}.{index % 256}"
+    """Address and port of idle service `index`: the /17 holds 32,768 addresses, so the scale
+    run's larger steps (100,000 services) take the next port on the same addresses."""
+    slot = index % 32768
+    return f"10.{net}.{128 + slot // 256}.{slot % 256}", 80 + index // 32768
 
 
 def post_all(port, requests):
@@ -150,13 +154,13 @@ def main():
     n = args.net
     indices = range(args.first, args.to)
     if args.what == "idle":
-        requests = [("POST", PATH, body(idle_vip(n, i), 80, "tcp", args.mode, [(f"10.{n}.2.2", 8080)]))
+        requests = [("POST", PATH, body(*idle_vip(n, i), "tcp", args.mode, [(f"10.{n}.2.2", 8080)]))
                     for i in indices]
         elapsed = run_concurrent(args.port, requests, args.clients) if requests else 0.0
         print(f"created {len(requests)} seconds {elapsed:.3f}")
         return
     if args.what == "delete":
-        requests = [("DELETE", f"{PATH}/externalipaddress/{idle_vip(n, i)}/port/80/protocol/tcp", None)
+        requests = [("DELETE", "{}/externalipaddress/{}/port/{}/protocol/tcp".format(PATH, *idle_vip(n, i)), None)
                     for i in indices]
         elapsed = run_concurrent(args.port, requests, args.clients) if requests else 0.0
         print(f"deleted {len(requests)} seconds {elapsed:.3f}")

@@ -165,13 +165,21 @@ def verdicts(data):
 def scale_table(data):
     sizes = sorted({int(k[2]) for k in data if k[0] == "scale"})
     names = sorted({k[1] for k in data if k[0] == "scale"}, key=lambda n: (n != "swiftlb", n))
-    lines = ["| contender | services | " + " | ".join(t for _, t, _ in SCALE_METRICS) + " | rules load s |",
-             "|---|---:|" + "---:|" * (len(SCALE_METRICS) + 1)]
+    lines = ["| contender | services | " + " | ".join(t for _, t, _ in SCALE_METRICS) +
+             " | new conn/s vs 1 service | rules load s | daemon RSS MiB | kernel maps MiB |",
+             "|---|---:|" + "---:|" * (len(SCALE_METRICS) + 4)]
     for name in names:
+        one = median(data, ("scale", name, "1", "cps"))
         for size in sizes:
+            if not data.get(("scale", name, str(size), "rps")) and not data.get(("scale", name, str(size), "cps")):
+                continue  # a size this contender does not run (iptables and nftables stop at 10,000)
             cells = [cell(data.get(("scale", name, str(size), m), []), fmt) for m, _, fmt in SCALE_METRICS]
+            cps = median(data, ("scale", name, str(size), "cps"))
+            ratio = f"{cps / one:.3f}" if one and cps is not None else "n/a"
             load_s = cell(data.get(("control", name, str(size), "create_s"), []), "{:.2f}")
-            lines.append(f"| {name} | {size} | " + " | ".join(cells) + f" | {load_s} |")
+            rss = cell(data.get(("control", name, str(size), "rss_mib"), []), "{:.1f}")
+            maps = cell(data.get(("control", name, str(size), "kernel_maps_mib"), []), "{:.1f}")
+            lines.append(f"| {name} | {size} | " + " | ".join(cells) + f" | {ratio} | {load_s} | {rss} | {maps} |")
     return lines, sizes, names
 
 

@@ -32,20 +32,17 @@ static __always_inline int slb_select6(const struct slb_svc_val *svc, const stru
 				       struct slb_backend6 *out)
 {
 	const struct slb_endpoint *ep;
-	const struct slb_ep_set *eps;
 	struct slb_backend be = {}; /* zeroed for 6.1, as in flow.h */
-	__u32 id = READ_ONCE(svc->id), slot;
+	__u32 id = READ_ONCE(svc->id), slot, key;
 
 	slb_select_client6(p->saddr);
 	if (slb_select(svc, &p->base, &be))
 		return -1;
 	slot = be.slot;
-	barrier_var(slot);
-	slot &= SLB_MAX_ENDPOINTS - 1;
-	eps = bpf_map_lookup_elem(&slb_eps, &id);
-	if (!eps)
+	key = SLB_EP_KEY(id, slot);
+	ep = bpf_map_lookup_elem(&slb_eps, &key);
+	if (!ep)
 		return -1;
-	ep = &eps->ep[slot];
 	__builtin_memcpy(out->addr, ep->addr, sizeof(out->addr));
 	out->port = ep->port;
 	out->slot = slot;

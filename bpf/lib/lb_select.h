@@ -16,14 +16,17 @@
  *                     than the persistence time (the service's inactive_timeout_s, default
  *                     SLB_PERSIST_DEFAULT_S); otherwise the Maglev table indexed by a hash of the
  *                     client address, remembered;
- *   SLB_SEL_LC        the active slot with the fewest open flows (slb_ep_conns), ties broken
- *                     by a rotating start so equal endpoints share new flows.
- * Swift computes the tables over active endpoints only. A slot is usable when it holds an
- * endpoint (family set) without SLB_EP_F_INACTIVE; when a table or remembered slot names an
- * unusable slot (the table is being rewritten) or a service has no table, the next usable slot
- * after it is taken, as round robin would. Only the first ep_count slots (at most
- * SLB_MAX_ENDPOINTS) are considered. Flows already tracked never come here: conntrack keeps
- * them on their endpoint whatever the tables say.
+ *   SLB_SEL_LC        the active slot with the fewest open flows (slb_ep_conns) among
+ *                     SLB_LC_WINDOW consecutive entries of the active list from a rotating
+ *                     start: exact up to SLB_LC_WINDOW active endpoints, above that a
+ *                     least-loaded choice within each window (docs/algorithms.md).
+ * Swift computes the tables over active endpoints only and lists the active slots compactly
+ * (slb_ep_act, active_count of them), so round robin and every fallback take one entry of
+ * that list: no per-packet loop grows with the number of endpoints. A slot is usable when
+ * it holds an endpoint (slb_eps entry, family set) without SLB_EP_F_INACTIVE; when a table or
+ * remembered slot names an unusable slot (the tables are being rewritten) or a service has no
+ * table, the list entry the tuple hashes to is taken instead. Flows already tracked never come
+ * here: conntrack keeps them on their endpoint whatever the tables say.
  *
  * Open flows per slot (slb_ep_conns) are counted for every algorithm: one more when a flow is
  * tracked (slb_ep_conn_open), one less when it closes or expires (slb_ep_conn_close, called by
@@ -129,38 +132,30 @@ struct {
 	__uint(max_entries, 1);
 } slb_sel_scratch SEC(".maps");
 
-/* Whether slot `idx` of `eps` holds an endpoint that takes new flows. */
-static __always_inline bool slb_ep_usable(const struct slb_ep_set *eps, __u32 idx)
+/* The endpoint in slot `slot` of service `id`, or NULL (a hole or beyond the slots). */
+static __always_inline const struct slb_endpoint *slb_ep_get(struct slb_sel_scratch *scr, __u32 id,
+							     __u32 slot)
 {
-	const struct slb_endpoint *ep;
-
-	/* The compiler knows idx < n <= SLB_MAX_ENDPOINTS and would drop the check; the verifier
-	 * does not, so hide idx and mask it. */
-	barrier_var(idx);
-	if (idx >= SLB_MAX_ENDPOINTS)
-		return false;
-	ep = &eps->ep[idx & (SLB_MAX_ENDPOINTS - 1)];
-	return ep->family && !(ep->flags & SLB_EP_F_INACTIVE);
+	scr->idx = SLB_EP_KEY(id, slot);
+	return bpf_map_lookup_elem(&slb_eps, &scr->idx);
 }
 
-/*
- * The first usable slot at or after `start` (mod n), or -1. Global, so that its loop is
- * verified once rather than at each of the call sites of slb_select.
- */
-__attribute__((noinline)) int slb_next_usable(const struct slb_ep_set *eps, __u32 start, __u32 n)
+/* Whether `ep` holds an endpoint that takes new flows. */
+static __always_inline bool slb_ep_usable(const struct slb_endpoint *ep)
 {
-	__u32 i, idx;
+	return ep && ep->family && !(ep->flags & SLB_EP_F_INACTIVE);
+}
 
-	if (!eps)
+/* The slot at position `pos` of the service's active list, or -1 (a list being rewritten). */
+static __always_inline int slb_active_slot(struct slb_sel_scratch *scr, __u32 id, __u32 pos)
+{
+	__u32 *slot;
+
+	scr->idx = SLB_EP_KEY(id, pos);
+	slot = bpf_map_lookup_elem(&slb_ep_act, &scr->idx);
+	if (!slot)
 		return -1;
-	for (i = 0; i < SLB_MAX_ENDPOINTS; i++) {
-		if (i >= n)
-			break;
-		idx = (start + i) % n;
-		if (slb_ep_usable(eps, idx))
-			return idx;
-	}
-	return -1;
+	return *slot & (SLB_MAX_ENDPOINTS - 1);
 }
 
 /* Advances the service's shared cursor; returns its previous value (0 without one). */
@@ -179,6 +174,7 @@ static __always_inline int slb_table_slot(struct slb_sel_scratch *scr, __u32 id,
 {
 	const struct slb_sel_table *tbl;
 	__u32 bucket = h % SLB_SEL_TABLE_SIZE;
+	__u16 slot;
 
 	scr->idx = id;
 	tbl = bpf_map_lookup_elem(&slb_sel_tbl, &scr->idx);
@@ -188,7 +184,8 @@ static __always_inline int slb_table_slot(struct slb_sel_scratch *scr, __u32 id,
 	barrier_var(bucket);
 	if (bucket >= SLB_SEL_TABLE_SIZE)
 		return -1;
-	return tbl->slot[bucket];
+	slot = tbl->slot[bucket];
+	return slot == SLB_SEL_SLOT_NONE ? -1 : slot;
 }
 
 /* Open flows of (service, slot); negative transients (racing decrements) read as zero. */
@@ -197,7 +194,7 @@ static __always_inline __u32 slb_ep_conns_read(struct slb_sel_scratch *scr, __u3
 	__u32 *count;
 	__s32 value;
 
-	scr->idx = id * SLB_MAX_ENDPOINTS + (slot & (SLB_MAX_ENDPOINTS - 1));
+	scr->idx = SLB_EP_KEY(id, slot);
 	count = bpf_map_lookup_elem(&slb_ep_conns, &scr->idx);
 
 	if (!count)
@@ -209,7 +206,7 @@ static __always_inline __u32 slb_ep_conns_read(struct slb_sel_scratch *scr, __u3
 /* A flow to (service, slot) was tracked. */
 static __always_inline void slb_ep_conn_open(__u32 id, __u32 slot)
 {
-	__u32 key = id * SLB_MAX_ENDPOINTS + (slot & (SLB_MAX_ENDPOINTS - 1));
+	__u32 key = SLB_EP_KEY(id, slot);
 	__u32 *count = bpf_map_lookup_elem(&slb_ep_conns, &key);
 
 	if (count)
@@ -219,7 +216,7 @@ static __always_inline void slb_ep_conn_open(__u32 id, __u32 slot)
 /* A flow to (service, slot) closed or expired; the count never goes below zero by itself. */
 static __always_inline void slb_ep_conn_close(__u32 id, __u32 slot)
 {
-	__u32 key = id * SLB_MAX_ENDPOINTS + (slot & (SLB_MAX_ENDPOINTS - 1));
+	__u32 key = SLB_EP_KEY(id, slot);
 	__u32 *count = bpf_map_lookup_elem(&slb_ep_conns, &key);
 
 	if (count && (__s32)READ_ONCE(*count) > 0)
@@ -233,59 +230,59 @@ static __always_inline bool slb_ct_state_open(__u8 state)
 }
 
 /*
- * lc's measure of slot `idx` of service `id`, scanned at position `pos`: its open flows above,
- * the position below, so that the smallest score names the least loaded slot and, among equal
- * ones, the first scanned; all ones when the slot takes no new flows. A
- * global function: the verifier checks its branches once, and the loop in slb_least_conns
- * forks only on the comparison (per-slot branches inside that loop multiplied into 290,000
- * processed instructions).
+ * lc's measure of active-list position `pos` of service `id`, scanned `i`-th: its slot's open
+ * flows above, `i` below, so that the smallest score names the least loaded slot and, among
+ * equal ones, the first scanned; all ones when the position holds nothing. A global function:
+ * the verifier checks its branches once, and the loop in slb_least_conns forks only on the
+ * comparison.
  */
-__attribute__((noinline)) __u64 slb_lc_score(const struct slb_ep_set *eps, __u32 id, __u32 idx,
-					     __u32 pos)
+__attribute__((noinline)) __u64 slb_lc_score(__u32 id, __u32 pos, __u32 i)
 {
 	struct slb_sel_scratch *scr;
 	__u32 zero = 0;
+	int slot;
 
-	if (!eps || !slb_ep_usable(eps, idx))
-		return ~0ULL;
 	scr = bpf_map_lookup_elem(&slb_sel_scratch, &zero);
 	if (!scr)
 		return ~0ULL;
-	return ((__u64)slb_ep_conns_read(scr, id, idx) << 32) | pos;
+	slot = slb_active_slot(scr, id, pos);
+	if (slot < 0)
+		return ~0ULL;
+	return ((__u64)slb_ep_conns_read(scr, id, slot) << 32) | i;
 }
 
-/* lc: the usable slot with the fewest open flows, scanning from a rotating start. */
-static __always_inline int slb_least_conns(struct slb_sel_scratch *scr,
-					   const struct slb_ep_set *eps, __u32 id, __u32 n)
+/* lc: the least loaded of SLB_LC_WINDOW active slots from a rotating start (m active). */
+static __always_inline int slb_least_conns(struct slb_sel_scratch *scr, __u32 id, __u32 m)
 {
-	__u32 start = slb_cursor_next(scr, id), i;
+	__u32 start = slb_cursor_next(scr, id) % m, i;
 	__u64 best = ~0ULL, score;
 
-	for (i = 0; i < SLB_MAX_ENDPOINTS; i++) {
-		if (i >= n)
+	for (i = 0; i < SLB_LC_WINDOW; i++) {
+		if (i >= m)
 			break;
-		score = slb_lc_score(eps, id, (start + i) % n, i);
+		score = slb_lc_score(id, (start + i) % m, i);
 		if (score < best)
 			best = score;
 	}
 	if (best == ~0ULL)
 		return -1;
-	return (start + (__u32)best) % n;
+	return slb_active_slot(scr, id, (start + (__u32)best) % m);
 }
 
 /*
- * persist: the client's remembered slot if usable and fresh, else a table pick, remembered. An
- * IPv6 client (`client6`: its address is in scratch->client6) is remembered by its full address
- * under family SLB_AF_INET6; its table pick hashes the fold, which is the same for every flow of
- * the client.
+ * persist: the client's remembered slot if usable and fresh, else a table pick (or the active
+ * entry the client hashes to), remembered. An IPv6 client (`client6`: its address is in
+ * scratch->client6) is remembered by its full address under family SLB_AF_INET6; its table pick
+ * hashes the fold, which is the same for every flow of the client.
  */
 static __always_inline int slb_persist_pick(struct slb_sel_scratch *scratch,
 					    const struct slb_svc_val *svc,
-					    const struct slb_ep_set *eps, const struct slb_pkt *pkt,
-					    __u32 id, __u32 n, bool client6)
+					    const struct slb_pkt *pkt, __u32 id, __u32 n, __u32 m,
+					    bool client6)
 {
 	struct slb_persist_val *old;
 	__u32 timeout_s = READ_ONCE(svc->inactive_timeout_s);
+	__u32 h = slb_jhash_3words(pkt->saddr, 0, 0, id);
 	__u64 now = slb_now_ns();
 	int idx;
 	__builtin_memset(&scratch->key, 0, sizeof(scratch->key));
@@ -301,13 +298,16 @@ static __always_inline int slb_persist_pick(struct slb_sel_scratch *scratch,
 		timeout_s = SLB_PERSIST_DEFAULT_S;
 	old = bpf_map_lookup_elem(&slb_persist, &scratch->key);
 	if (old && now - READ_ONCE(old->last_seen_ns) <= (__u64)timeout_s * 1000000000ULL &&
-	    old->slot < n && slb_ep_usable(eps, old->slot)) {
-		WRITE_ONCE(old->last_seen_ns, now);
-		return old->slot;
+	    old->slot < n) {
+		idx = old->slot;
+		if (slb_ep_usable(slb_ep_get(scratch, id, idx))) {
+			WRITE_ONCE(old->last_seen_ns, now);
+			return idx;
+		}
 	}
-	idx = slb_table_slot(scratch, id, slb_jhash_3words(pkt->saddr, 0, 0, id));
-	if (idx < 0 || (__u32)idx >= n || !slb_ep_usable(eps, idx))
-		idx = slb_next_usable(eps, idx < 0 ? 0 : idx, n);
+	idx = slb_table_slot(scratch, id, h);
+	if (idx < 0 || (__u32)idx >= n || !slb_ep_usable(slb_ep_get(scratch, id, idx)))
+		idx = slb_active_slot(scratch, id, h % m);
 	if (idx < 0)
 		return -1;
 	__builtin_memset(&scratch->val, 0, sizeof(scratch->val));
@@ -320,16 +320,14 @@ static __always_inline int slb_persist_pick(struct slb_sel_scratch *scratch,
 /*
  * Picks an endpoint of `svc` for the new flow `pkt`. Returns 0 and fills `out`, or -1 when
  * the service has no usable endpoint. A global (not inlined) function: the verifier checks it
- * once on its own instead of once per path of the pipeline that reaches it, which keeps the
- * bounded loops over the endpoint slots well inside the verifier's limits.
+ * once on its own instead of once per path of the pipeline that reaches it.
  */
 __attribute__((noinline)) int slb_select(const struct slb_svc_val *svc, const struct slb_pkt *pkt,
 					 struct slb_backend *out)
 {
-	struct slb_sel_scratch *scr;
 	const struct slb_endpoint *ep;
-	const struct slb_ep_set *eps;
-	__u32 id, n, zero = 0;
+	struct slb_sel_scratch *scr;
+	__u32 id, n, m, zero = 0;
 	bool client6;
 	__u8 sel;
 	int idx;
@@ -344,15 +342,14 @@ __attribute__((noinline)) int slb_select(const struct slb_svc_val *svc, const st
 	scr->client6_set = 0;
 	id = READ_ONCE(svc->id);
 	n = READ_ONCE(svc->ep_count);
+	m = READ_ONCE(svc->active_count);
 	sel = READ_ONCE(svc->sel);
-	if (n == 0)
+	if (n == 0 || m == 0)
 		return -1;
 	if (n > SLB_MAX_ENDPOINTS)
 		n = SLB_MAX_ENDPOINTS;
-	scr->idx = id;
-	eps = bpf_map_lookup_elem(&slb_eps, &scr->idx);
-	if (!eps)
-		return -1;
+	if (m > n)
+		m = n;
 
 	switch (sel) {
 	case SLB_SEL_HASH:
@@ -362,27 +359,28 @@ __attribute__((noinline)) int slb_select(const struct slb_svc_val *svc, const st
 		idx = slb_table_slot(scr, id, slb_cursor_next(scr, id));
 		break;
 	case SLB_SEL_PERSIST:
-		idx = slb_persist_pick(scr, svc, eps, pkt, id, n, client6);
+		idx = slb_persist_pick(scr, svc, pkt, id, n, m, client6);
 		break;
 	case SLB_SEL_LC:
-		idx = slb_least_conns(scr, eps, id, n);
+		idx = slb_least_conns(scr, id, m);
 		break;
 	default:
-		idx = slb_next_usable(eps, slb_cursor_next(scr, id), n);
+		idx = slb_active_slot(scr, id, slb_cursor_next(scr, id) % m);
 		break;
 	}
-	if (idx < 0 || (__u32)idx >= n || !slb_ep_usable(eps, idx)) {
+	ep = idx < 0 || (__u32)idx >= n ? NULL : slb_ep_get(scr, id, idx);
+	if (!slb_ep_usable(ep)) {
 		/* No table (yet), an empty bucket, or a slot that just went inactive. */
-		idx = slb_next_usable(eps, idx < 0 ? slb_hash_tuple(pkt) : (__u32)idx, n);
-		if (idx < 0)
+		idx = slb_active_slot(scr, id, slb_hash_tuple(pkt) % m);
+		if (idx < 0 || (__u32)idx >= n)
+			return -1;
+		ep = slb_ep_get(scr, id, idx);
+		if (!slb_ep_usable(ep))
 			return -1;
 	}
-	barrier_var(idx);
-	idx &= SLB_MAX_ENDPOINTS - 1;
-	ep = &eps->ep[idx];
 	out->addr = ep->addr[0];
 	out->port = ep->port;
-	out->slot = idx;
+	out->slot = idx & (SLB_MAX_ENDPOINTS - 1);
 	if (!out->addr)
 		return -1;
 	return 0;

@@ -17,8 +17,14 @@
 #include "swiftlb_abi.h"
 #include "swiftlb_ct_table.h"
 
-/* One slb_ep_stats slot per possible endpoint of every service. */
-#define SLB_EP_STATS_ENTRIES (SLB_MAX_SERVICES * SLB_MAX_ENDPOINTS)
+/*
+ * Sizes are the defaults of swiftlb_abi.h; the daemon resizes the service-indexed maps, the
+ * endpoint-keyed ones and slb_sel_tbl before load (EBPFDatapath, --max-services,
+ * --endpoint-entries, --selection-tables). Endpoint-keyed maps are hashes (key SLB_EP_KEY):
+ * an array of every service's SLB_MAX_ENDPOINTS slots would take gigabytes. They allocate on
+ * demand (BPF_F_NO_PREALLOC) so their memory follows the endpoints configured, and the per-CPU
+ * one does not reserve its size times the CPU count up front.
+ */
 
 /* Services: {VIP, port, proto, family} -> id, algorithm, mode, endpoint count. */
 struct {
@@ -29,14 +35,25 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } slb_svc SEC(".maps");
 
-/* Endpoints of each service, indexed by service id; slots [0, ep_count) are live. */
+/* Endpoint slots: SLB_EP_KEY(service id, slot) -> endpoint; slots [0, ep_count), holes absent. */
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, __u32);
-	__type(value, struct slb_ep_set);
-	__uint(max_entries, SLB_MAX_SERVICES);
+	__type(value, struct slb_endpoint);
+	__uint(max_entries, SLB_EP_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } slb_eps SEC(".maps");
+
+/* Active endpoints: SLB_EP_KEY(service id, position) -> slot, positions [0, active_count). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(max_entries, SLB_EP_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} slb_ep_act SEC(".maps");
 
 /* Round-robin cursor of each service (shared by all CPUs, advanced atomically). */
 struct {
@@ -72,12 +89,13 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } slb_svc_stats SEC(".maps");
 
-/* Packets and bytes per endpoint slot: key = service id * SLB_MAX_ENDPOINTS + slot. */
+/* Packets and bytes per endpoint slot, key SLB_EP_KEY: created by the daemon with the slot. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__type(key, __u32);
 	__type(value, struct slb_stats);
-	__uint(max_entries, SLB_EP_STATS_ENTRIES);
+	__uint(max_entries, SLB_EP_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } slb_ep_stats SEC(".maps");
 
@@ -144,12 +162,13 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } slb_persist SEC(".maps");
 
-/* Open flows per endpoint slot (lc): key = service id * SLB_MAX_ENDPOINTS + slot. */
+/* Open flows per endpoint slot (lc), key SLB_EP_KEY: created by the daemon with the slot. */
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, __u32);
 	__type(value, __u32);
-	__uint(max_entries, SLB_EP_STATS_ENTRIES);
+	__uint(max_entries, SLB_EP_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } slb_ep_conns SEC(".maps");
 
@@ -180,5 +199,6 @@ SLB_ASSERT_MAP_NAME(slb_sel_tbl, SLB_MAP_SEL_TABLE);
 SLB_ASSERT_MAP_NAME(slb_persist, SLB_MAP_PERSIST);
 SLB_ASSERT_MAP_NAME(slb_ep_conns, SLB_MAP_EP_CONNS);
 SLB_ASSERT_MAP_NAME(slb_snat_pool, SLB_MAP_SNAT_POOL);
+SLB_ASSERT_MAP_NAME(slb_ep_act, SLB_MAP_EP_ACTIVE);
 
 #endif /* SLB_MAPS_H */

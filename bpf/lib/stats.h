@@ -43,11 +43,11 @@ static __always_inline void slb_stats_add_one(void *map, __u32 idx, __u32 bytes)
 /* Accounts one packet of `bytes` to service `svc_id` and to its endpoint slot `ep_idx`. */
 static __always_inline void slb_stats_add(__u32 svc_id, __u32 ep_idx, __u32 bytes)
 {
-	if (svc_id >= SLB_MAX_SERVICES)
+	if (svc_id >= SLB_MAX_SERVICES_LIMIT)
 		return;
 	slb_stats_add_one(&slb_svc_stats, svc_id, bytes);
 	if (ep_idx < SLB_MAX_ENDPOINTS)
-		slb_stats_add_one(&slb_ep_stats, svc_id * SLB_MAX_ENDPOINTS + ep_idx, bytes);
+		slb_stats_add_one(&slb_ep_stats, SLB_EP_KEY(svc_id, ep_idx), bytes);
 }
 
 #endif /* SLB_STATS_H */

@@ -65,6 +65,7 @@ struct datapath {
 	int prog_fd;
 	int svc_fd;
 	int eps_fd;
+	int act_fd;
 	int counters_fd;
 	int ncpus;
 };
@@ -366,7 +367,8 @@ static int add_service(const struct datapath *dp, __u32 id, const struct sock_ad
 {
 	struct slb_svc_key key;
 	struct slb_svc_val val;
-	struct slb_ep_set set;
+	struct slb_endpoint ep0;
+	__u32 ep_key = SLB_EP_KEY(id, 0), slot0 = 0;
 	__u8 family = vip->family == AF_INET6 ? SLB_AF_INET6 : SLB_AF_INET;
 
 	memset(&key, 0, sizeof(key));
@@ -379,12 +381,14 @@ static int add_service(const struct datapath *dp, __u32 id, const struct sock_ad
 	val.sel = SLB_SEL_RR;
 	val.mode = SLB_MODE_DNAT;
 	val.ep_count = 1;
-	memset(&set, 0, sizeof(set));
-	memcpy(set.ep[0].addr, ep->addr, ep->family == AF_INET6 ? 16 : 4);
-	set.ep[0].port = htons(ep->port);
-	set.ep[0].weight = 1;
-	set.ep[0].family = ep->family == AF_INET6 ? SLB_AF_INET6 : SLB_AF_INET;
-	if (bpf_map_update_elem(dp->eps_fd, &id, &set, BPF_ANY) ||
+	val.active_count = 1;
+	memset(&ep0, 0, sizeof(ep0));
+	memcpy(ep0.addr, ep->addr, ep->family == AF_INET6 ? 16 : 4);
+	ep0.port = htons(ep->port);
+	ep0.weight = 1;
+	ep0.family = ep->family == AF_INET6 ? SLB_AF_INET6 : SLB_AF_INET;
+	if (bpf_map_update_elem(dp->eps_fd, &ep_key, &ep0, BPF_ANY) ||
+	    bpf_map_update_elem(dp->act_fd, &ep_key, &slot0, BPF_ANY) ||
 	    bpf_map_update_elem(dp->svc_fd, &key, &val, BPF_ANY)) {
 		printf("packet: FAILED: expected to configure service %u, got %s\n", id,
 		       strerror(errno));
@@ -456,11 +460,12 @@ int slb_packet_test(struct bpf_object *obj)
 	}
 	dp.svc_fd = map_fd(obj, SLB_MAP_SERVICES);
 	dp.eps_fd = map_fd(obj, SLB_MAP_ENDPOINTS);
+	dp.act_fd = map_fd(obj, SLB_MAP_EP_ACTIVE);
 	dp.counters_fd = map_fd(obj, SLB_MAP_COUNTERS);
 	dp.ncpus = libbpf_num_possible_cpus();
-	if (dp.svc_fd < 0 || dp.eps_fd < 0) {
-		printf("packet: FAILED: expected the maps %s and %s\n", SLB_MAP_SERVICES,
-		       SLB_MAP_ENDPOINTS);
+	if (dp.svc_fd < 0 || dp.eps_fd < 0 || dp.act_fd < 0) {
+		printf("packet: FAILED: expected the maps %s, %s and %s\n", SLB_MAP_SERVICES,
+		       SLB_MAP_ENDPOINTS, SLB_MAP_EP_ACTIVE);
 		return 1;
 	}
 	if (init_conntrack(obj) || add_service(&dp, SVC4_ID, &vip4, &ep4) ||

@@ -14,12 +14,30 @@
 
 #include <linux/types.h>
 
-/* Size limits. Swift refuses configuration beyond them before touching a map. */
-#define SLB_MAX_SERVICES 16384
-#define SLB_MAX_ENDPOINTS 32
+/*
+ * Size limits. The service, endpoint and selection maps are sized at load from the daemon's
+ * flags (--max-services, --endpoint-entries, --selection-tables); the values here are their
+ * defaults, which the object file declares. Swift refuses configuration beyond them before
+ * touching a map.
+ */
+#define SLB_MAX_SERVICES 65536
+/* Largest --max-services: an endpoint key, id * SLB_MAX_ENDPOINTS + slot, must fit a __u32. */
+#define SLB_MAX_SERVICES_LIMIT 4194304
+/* Endpoint slots per service; SLB_EP_KEY(id, slot) keys every per-endpoint map. */
+#define SLB_MAX_ENDPOINTS 1024
+#define SLB_EP_KEY(id, slot) \
+	((__u32)(id)*SLB_MAX_ENDPOINTS + ((__u32)(slot) & (SLB_MAX_ENDPOINTS - 1)))
+/* Entries of each endpoint-keyed map (slb_eps, slb_ep_act, slb_ep_stats, slb_ep_conns). */
+#define SLB_EP_ENTRIES 262144
 #define SLB_CT_MAX_ENTRIES 262144
-/* Entries of the service match map: each port of a range and each secondary VIP takes one. */
-#define SLB_MAX_SERVICE_KEYS 65536
+/*
+ * Entries of the service match map: each port of a range and each secondary VIP takes one.
+ * The daemon sizes it to max(SLB_MIN_SERVICE_KEYS, 2 * --max-services).
+ */
+#define SLB_MAX_SERVICE_KEYS 131072
+#define SLB_MIN_SERVICE_KEYS 65536
+/* The id of the service map's ICMPv6 echo markers: beyond every possible service id. */
+#define SLB_SVC_ID_MARKER SLB_MAX_SERVICES_LIMIT
 /* Allowed source prefixes of all services together (slb_allow). */
 #define SLB_MAX_ALLOWED_SOURCES 16384
 
@@ -39,6 +57,7 @@
 #define SLB_MAP_PERSIST "slb_persist"
 #define SLB_MAP_EP_CONNS "slb_ep_conns"
 #define SLB_MAP_SNAT_POOL "slb_snat_pool"
+#define SLB_MAP_EP_ACTIVE "slb_ep_act"
 /* The datapath's stage programs (bpf/lib/stages.h), a program array libbpf fills at load. */
 #define SLB_MAP_STAGES "slb_stages"
 /* Slots of slb_stages: two per stage (ingress, egress), room for more stages. */
@@ -58,14 +77,17 @@ struct slb_features {
 
 /*
  * Endpoint selection tables (slb_sel_tbl, docs/algorithms.md). A service using hash, priority or
- * persist has one table of SLB_SEL_TABLE_SIZE buckets (a prime), each holding an endpoint slot
- * or SLB_SEL_SLOT_NONE; Swift computes it (Maglev for hash and persist, a smooth weighted
- * sequence for priority) over the active endpoints. At most SLB_MAX_SEL_TABLES services have
- * one (the map allocates them on demand, 64 KiB each).
+ * persist has one table of SLB_SEL_TABLE_SIZE buckets (a prime: 64 buckets per endpoint at
+ * SLB_MAX_ENDPOINTS), each holding an endpoint slot (__u16) or SLB_SEL_SLOT_NONE; Swift computes
+ * it (Maglev for hash and persist, a smooth weighted sequence for priority) over the active
+ * endpoints. At most SLB_MAX_SEL_TABLES services (the default of --selection-tables) have one
+ * (the map allocates them on demand, 128 KiB each).
  */
 #define SLB_SEL_TABLE_SIZE 65537
 #define SLB_MAX_SEL_TABLES 1024
-#define SLB_SEL_SLOT_NONE 0xff
+#define SLB_SEL_SLOT_NONE 0xffff
+/* lc compares the open flows of at most this many active endpoints per new flow (lb_select.h). */
+#define SLB_LC_WINDOW 32
 
 /* Clients remembered by persist services (slb_persist, LRU) and the default persistence time. */
 #define SLB_PERSIST_ENTRIES 65536
@@ -222,9 +244,11 @@ struct slb_svc_key {
 #define SLB_SVC_F_SECONDARY 0x2 /* this key's VIP is a secondary IP of the service */
 
 /*
- * Value of the service map. `id` indexes the endpoint, rr and stats maps. A rule with a port
- * range or secondary IPs has one key per (VIP, port), all with the same value but for the
- * SECONDARY flag. An endpoint port of 0 keeps the packet's destination port (port ranges).
+ * Value of the service map. `id` indexes the rr, stats and source-pool maps and, through
+ * SLB_EP_KEY, the endpoint maps. `ep_count` slots are laid out (holes included); `active_count`
+ * of them take new flows, listed compactly in slb_ep_act. A rule with a port range or secondary
+ * IPs has one key per (VIP, port), all with the same value but for the SECONDARY flag. An
+ * endpoint port of 0 keeps the packet's destination port (port ranges).
  */
 struct slb_svc_val {
 	__u32 id;
@@ -233,12 +257,18 @@ struct slb_svc_val {
 	__u16 ep_count;
 	__u32 flags;
 	__u32 inactive_timeout_s; /* 0 = protocol default */
+	__u16 active_count;
+	__u16 pad;
 };
 
 /* slb_endpoint.flags: the endpoint takes no new flows (health down, detached); tracked flows go on. */
 #define SLB_EP_F_INACTIVE 0x1
 
-/* One endpoint slot. */
+/*
+ * One endpoint slot: value of slb_eps (hash, key SLB_EP_KEY(service id, slot)). A slot keeps its
+ * index while its endpoint stays in the service, so the counters keyed by it never shift; a
+ * hole has no entry.
+ */
 struct slb_endpoint {
 	__be32 addr[4];
 	__be16 port;
@@ -248,10 +278,11 @@ struct slb_endpoint {
 	__u16 pad;
 };
 
-/* Value of the endpoint map (an array indexed by service id). */
-struct slb_ep_set {
-	struct slb_endpoint ep[SLB_MAX_ENDPOINTS];
-};
+/*
+ * slb_ep_act (hash, key SLB_EP_KEY(service id, position), value __u32 slot): the slots of the
+ * service's active endpoints at positions [0, active_count), so that rr and the fallbacks pick
+ * one with a single lookup whatever the number of endpoints.
+ */
 
 /* Per-rule and per-endpoint counters (per-CPU; Swift sums the CPUs). */
 struct slb_stats {
@@ -396,12 +427,12 @@ struct slb_bench_pkt {
 
 /*
  * Value of slb_sel_tbl, keyed by __u32 service id: bucket -> endpoint slot (SLB_SEL_TABLE_SIZE
- * bytes). Declared for BPF only: Swift would import the array as a 65537-element tuple, so it
- * writes the value as plain bytes of that size.
+ * __u16s, host byte order). Declared for BPF only: Swift would import the array as a
+ * 65537-element tuple, so it writes the value as plain bytes of that size.
  */
 #ifdef __bpf__
 struct slb_sel_table {
-	__u8 slot[SLB_SEL_TABLE_SIZE];
+	__u16 slot[SLB_SEL_TABLE_SIZE];
 };
 #endif
 
@@ -422,7 +453,7 @@ struct slb_persist_val {
 };
 
 /*
- * slb_ep_conns (array, __u32, key = service id * SLB_MAX_ENDPOINTS + slot): open flows per
+ * slb_ep_conns (hash, __u32, key SLB_EP_KEY(service id, slot)): open flows per
  * endpoint, for lc. The datapath adds one per new flow and subtracts one when a flow closes
  * (RST, both FINs) or expires on lookup; the daemon's garbage collector recounts from the
  * conntrack table every sweep, so a lost update never lasts.

@@ -16,9 +16,10 @@ swiftlb_up() {
     rm -f "$CONFIG_DB"
     # SLB_BENCH_CT_ENTRIES sizes the conntrack table (the churn run: a closed onearm/fullnat flow
     # holds its entries for the endpoints' TIME_WAIT, 60 s; docs/nat-modes.md).
+    # SLB_BENCH_MAX_SERVICES sizes the service tables (the scale run's 100,000-service step).
     # shellcheck disable=SC2086 # empty or two words
-    SLB_LOG_LEVEL=warning daemon_start --detach-on-exit ${SLB_BENCH_CT_ENTRIES:+--ct-entries $SLB_BENCH_CT_ENTRIES} ||
-        return 1
+    SLB_LOG_LEVEL=warning daemon_start --detach-on-exit ${SLB_BENCH_CT_ENTRIES:+--ct-entries $SLB_BENCH_CT_ENTRIES} \
+        ${SLB_BENCH_MAX_SERVICES:+--max-services $SLB_BENCH_MAX_SERVICES} || return 1
     SLB_DAEMON_PID=$(bg_pid daemon)
     # Memory at the default table size only (the churn run's larger table is its own setting).
     if [[ -z ${SLB_BENCH_CT_ENTRIES:-} ]]; then
@@ -27,9 +28,8 @@ swiftlb_up() {
     fi
     local pool=""
     [[ $mode == 1 || $mode == 2 ]] && pool=10.$NET_OCTET.64.0/${SLB_SNAT_POOL_PREFIX:-26}
-    out=$(in_ns "$NS_LB" "$PYTHON" "$TOOLS_DIR/api_load.py" --port "$SLB_API_PORT" main --net "$NET_OCTET" \
-        --servers "$TOPO_SERVERS" --mode "$mode" --snat-sources "$pool") || return 1
-    SLB_CREATED=1
+    SLB_MODE=$mode SLB_POOL=$pool
+    swiftlb_main_services || return 1
     TARGET_WEB="http://$VIP:80/"
     TARGET_BULK=$VIP_BULK
     BULK_UDP=yes
@@ -49,7 +49,44 @@ swiftlb_grow() {
     record control swiftlb "$want" clients "$SLB_API_CLIENTS"
     record control swiftlb "$want" rss_before_mib "$rss0"
     record control swiftlb "$want" rss_mib "$rss1"
+    record control swiftlb "$want" kernel_maps_mib "$(kernel_maps_mib)"
     SLB_CREATED=$want
+}
+
+# kernel_maps_mib: kernel memory of the daemon's pinned maps but the conntrack table (bpftool's
+# memlock; hash maps allocated on demand count what they hold), in MiB ("nan" without bpftool).
+kernel_maps_mib() {
+    local pin total=0 bytes
+    command -v bpftool >/dev/null 2>&1 || { echo nan && return; }
+    for pin in "$BPFFS_DIR"/slb_*; do
+        [[ $pin == */slb_ct ]] && continue
+        bytes=$(bpftool map show pinned "$pin" 2>/dev/null | grep -o 'memlock [0-9]*' | cut -d' ' -f2)
+        total=$((total + ${bytes:-0}))
+    done
+    awk -v b="$total" 'BEGIN{printf "%.1f", b / 1048576}'
+}
+
+# swiftlb_main_services: creates the web and bulk services (SLB_MODE, SLB_POOL) through the API.
+swiftlb_main_services() {
+    in_ns "$NS_LB" "$PYTHON" "$TOOLS_DIR/api_load.py" --port "$SLB_API_PORT" main --net "$NET_OCTET" \
+        --servers "$TOPO_SERVERS" --mode "$SLB_MODE" --snat-sources "$SLB_POOL" >/dev/null || return 1
+    SLB_CREATED=1
+}
+
+# swiftlb_shrink: back from the scale run's largest step to the main services alone (one DELETE
+# of all, timed, then the main services again), so that one service is measured again after the
+# largest step: the machine's drift during the run shows as a spread of the one-service figure
+# instead of as a cost of scale.
+swiftlb_shrink() {
+    local start end
+    [[ $SLB_CREATED -gt 1 ]] || return 0
+    start=$(date +%s.%N)
+    in_ns "$NS_LB" curl -s -o /dev/null --max-time 300 -X DELETE "${API_AUTH[@]}" \
+        "http://127.0.0.1:$SLB_API_PORT/netlox/v1/config/loadbalancer/all" || return 1
+    end=$(date +%s.%N)
+    record control swiftlb "$SLB_CREATED" delete_all_s "$(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.3f", b - a}')"
+    record control swiftlb "$SLB_CREATED" delete_all_services "$((SLB_CREATED + 1))"
+    swiftlb_main_services
 }
 
 swiftlb_down() {
