@@ -95,7 +95,7 @@ struct ScaleFixtureTests {
         await #expect {
             try await datapath.upsert(Self.service(id: last + 1, .roundRobin))
         } throws: { error in
-            (error as? any DatapathFailure)?.isLimit == true
+            (error as? DatapathError)?.kind == .limit
         }
     }
 
@@ -121,7 +121,7 @@ struct ScaleFixtureTests {
         await #expect {
             try await datapath.upsert(other)
         } throws: { error in
-            (error as? any DatapathFailure)?.isLimit == true
+            (error as? DatapathError)?.kind == .limit
                 && "\(error)".contains("--endpoint-entries")
         }
         #expect(try await datapath.programmedServices().map(\.id) == [7])
