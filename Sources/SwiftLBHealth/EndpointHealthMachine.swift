@@ -33,6 +33,15 @@ public struct EndpointHealthMachine: Sendable, Hashable {
         self.retries = max(1, retries)
     }
 
+    /// When to probe again after a result: the probe interval, except while an up target is failing,
+    /// when the retries that decide it come interval / retries apart. The first failure is seen
+    /// within one interval of the endpoint failing, so the target is down within interval x retries
+    /// of it (the promise BGP withdrawal makes), rather than up to an interval later.
+    public func nextProbeDelay(interval: Int) -> Duration {
+        guard failures > 0, up != false, retries > 1 else { return .seconds(interval) }
+        return .seconds(interval) / retries
+    }
+
     /// Feeds one probe result; returns the transition it caused, if any.
     public mutating func handle(_ result: ProbeResult) -> [Action] {
         switch result {

@@ -81,7 +81,7 @@ public struct HealthProbeService: Service {
                 }
             }
             await store.reportProbe(key: target.key, status: machine.status)
-            try? await Task.sleep(until: started + .seconds(target.interval), clock: .continuous)
+            try? await Task.sleep(until: started + machine.nextProbeDelay(interval: target.interval), clock: .continuous)
         }
     }
 }

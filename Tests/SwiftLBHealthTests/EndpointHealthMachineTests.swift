@@ -27,6 +27,29 @@ import Testing
         #expect(machine.up == false && machine.failures == 4 && machine.lastError == "refused")
     }
 
+    @Test("retries of a failing up target come interval / retries apart; otherwise the interval")
+    func retriesComeFaster() {
+        #expect(Self.run(retries: 2, [Self.ok]).0.nextProbeDelay(interval: 1) == .seconds(1))
+        #expect(Self.run(retries: 2, [Self.ok, Self.fail()]).0.nextProbeDelay(interval: 1) == .milliseconds(500))
+        #expect(Self.run(retries: 4, [Self.ok, Self.fail(), Self.fail()]).0.nextProbeDelay(interval: 2) == .milliseconds(500))
+        // Down: back to the interval; one retry: nothing to speed up.
+        #expect(Self.run(retries: 2, [Self.ok, Self.fail(), Self.fail()]).0.nextProbeDelay(interval: 1) == .seconds(1))
+        #expect(Self.run(retries: 1, [Self.ok, Self.fail()]).0.nextProbeDelay(interval: 3) == .seconds(3))
+        // Worst case for retries r and interval I: the first failing probe up to I after the
+        // failure, r - 1 retries I / r apart: down by I + (r - 1) I / r <= r I.
+        for retries in 2...5 {
+            var machine = EndpointHealthMachine(retries: retries)
+            _ = machine.handle(Self.ok)
+            var elapsed = Duration.seconds(1)
+            for _ in 0..<retries - 1 {
+                _ = machine.handle(Self.fail())
+                elapsed += machine.nextProbeDelay(interval: 1)
+            }
+            #expect(machine.handle(Self.fail()) == [.markDown(reason: "refused")])
+            #expect(elapsed <= .seconds(retries))
+        }
+    }
+
     @Test func aSuccessBetweenFailuresResetsTheCount() {
         let (machine, actions) = Self.run(retries: 2, [Self.ok, Self.fail(), Self.ok, Self.fail(), Self.ok])
         #expect(actions == [[.markUp], [], [], [], []])
