@@ -123,7 +123,9 @@ let package = Package(
             path: "bench/DatapathBench"),
         // Also the conntrack table protocol of swiftlb_ct_user.h, on slots in ordinary memory.
         .testTarget(name: "SwiftLBCoreTests", dependencies: ["SwiftLBCore", "SwiftLBABI"]),
-        .testTarget(name: "SwiftLBStoreTests", dependencies: ["SwiftLBStore", "SwiftLBCore"]),
+        .testTarget(
+            name: "SwiftLBStoreTests",
+            dependencies: ["SwiftLBStore", "SwiftLBCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "SwiftLBAPITests",
             dependencies: [

@@ -86,7 +86,7 @@ public final class SQLiteConfigStore: ConfigStore {
 
     /// Inserts or replaces the record with the same key; durable when it returns.
     public func save(_ record: ConfigRecord) async throws(ConfigStoreError) {
-        let json = String(decoding: LoxiJSON.encode(record.entry), as: UTF8.self)
+        let json = String(decoding: LoxiJSON.encodeEntry(record.entry), as: UTF8.self)
         let key = record.key.description
         let serviceID = Int64(record.serviceID)
         do {
@@ -128,7 +128,7 @@ public final class SQLiteConfigStore: ConfigStore {
         let rows = saving.map { record in
             (
                 record.key.description, Int64(record.serviceID),
-                String(decoding: LoxiJSON.encode(record.entry), as: UTF8.self)
+                String(decoding: LoxiJSON.encodeEntry(record.entry), as: UTF8.self)
             )
         }
         let deleted = deleting.map(\.description)
@@ -159,7 +159,7 @@ public final class SQLiteConfigStore: ConfigStore {
         let rows = records.map { record in
             (
                 record.key.description, Int64(record.serviceID),
-                String(decoding: LoxiJSON.encode(record.entry), as: UTF8.self)
+                String(decoding: LoxiJSON.encodeEntry(record.entry), as: UTF8.self)
             )
         }
         do {
@@ -236,7 +236,7 @@ private struct StoredRow: Sendable {
         }
         let entry: LoadBalancerEntry
         do {
-            entry = try LoxiJSON.decode(LoadBalancerEntry.self, from: Data(json.utf8))
+            entry = try LoxiJSON.decodeEntry(from: Data(json.utf8))
         } catch {
             throw ConfigStoreError(
                 operation: operation, reason: "its entry_json is unreadable (\(error.message))" + fix)
