@@ -37,6 +37,9 @@ public final class SQLiteConfigStore: ConfigStore {
                 throw DatabaseError(message: "SQLite refused WAL journaling (journal_mode is \(mode ?? "unknown"))")
             }
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // SQLite's default page cache (2 MiB) held 1.9 MiB with 10,000 rules: the file's pages
+            // are in the kernel's page cache anyway, and a write touches a few of them.
+            try db.execute(sql: "PRAGMA cache_size = -\(Self.pageCacheKiB)")
         }
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
@@ -145,6 +148,9 @@ public final class SQLiteConfigStore: ConfigStore {
                 reason: Self.describe(error))
         }
     }
+
+    /// The SQLite page cache per connection, in KiB.
+    static let pageCacheKiB = 256
 
     /// Inserts a row, or replaces the row with the same key.
     static let upsertSQL = """
