@@ -42,7 +42,7 @@ struct PlainJSONTests {
         #"{"serviceArguments":{"port":80}} x"#, #"{"endpoints":{}}"#, #"{"serviceArguments":[]}"#,
         #"{"secondaryIPs":[{"secondaryIP":[]}]}"#, "[]", "not json", "", "nul", "{,}", #"{"a":1,}"#,
         #"{"a":tru}"#, #"{"a":[1,]}"#, "\u{FEFF}{}", #"{"K\u212A":1}"#, #"{"sel\u0000":1}"#,
-        String(repeating: #"{"a":"#, 40) + "1" + String(repeating: "}", 40),
+        String(repeating: #"{"a":"#, count: 40) + "1" + String(repeating: "}", count: 40),
         #"{"serviceArguments":{"port":+1}}"#, #"{"serviceArguments":{"port":-}}"#,
         "{\"serviceArguments\":{\"name\":\"tab\there\"}}", "{\"a\":1}\u{0B}",
     ]
