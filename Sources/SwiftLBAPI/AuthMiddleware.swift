@@ -47,6 +47,17 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// `text` without leading and trailing spaces and tabs.
     static func trimmedSpaces(_ text: some StringProtocol) -> String {
+        // Printable ASCII (every token and content type in practice) has one byte per Character:
+        // trimmed on bytes, as walking Characters cost 1 % of a create's CPU.
+        let string = String(text)
+        let utf8 = string.utf8
+        if utf8.allSatisfy({ (0x20..<0x7F).contains($0) || $0 == 0x09 }) {
+            let blankByte: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+            guard let first = utf8.firstIndex(where: { !blankByte($0) }),
+                let last = utf8.lastIndex(where: { !blankByte($0) })
+            else { return "" }
+            return String(string[first...last])
+        }
         let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
         guard let first = text.firstIndex(where: { !blank($0) }), let last = text.lastIndex(where: { !blank($0) })
         else { return "" }

@@ -14,7 +14,7 @@ struct LoadBalancerHandlers: Sendable {
     var create: Handler {
         { [store, bgpEnabled] request, _ in
             let body = try await request.body.collect(upTo: APIRoutes.maxBodySize)
-            let entry = try LoxiJSON.decodeRequest(LoadBalancerEntry.self, from: Data(buffer: body))
+            let entry = try LoxiJSON.decodeEntryRequest(from: Data(buffer: body))
             if entry.serviceArguments.bgp && !bgpEnabled {
                 throw APIError.badRequest(
                     field: "serviceArguments.bgp",

@@ -21,7 +21,7 @@ public struct LBEndpoint: Codable, Sendable, Hashable {
         self.counter = counter
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case endpointIP, targetPort, weight, state, counter
     }
 

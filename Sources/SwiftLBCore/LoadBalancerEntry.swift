@@ -21,7 +21,7 @@ public struct LoadBalancerEntry: Codable, Sendable, Hashable {
         self.allowedSources = allowedSources
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case serviceArguments, endpoints, secondaryIPs, allowedSources
     }
 

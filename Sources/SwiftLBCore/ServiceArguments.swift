@@ -95,7 +95,7 @@ public struct ServiceArguments: Codable, Sendable, Hashable {
         self.snatSources = snatSources
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case externalIP, privateIP, port, portMax, `protocol`, sel, mode, bgp, monitor, probetype, probeport
         case probereq, proberesp, probeTimeout, probeRetries, inactiveTimeOut, name, snat, managed, security
         case block, oper, host, proxyprotocolv2, egress, snatSources

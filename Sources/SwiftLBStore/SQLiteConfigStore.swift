@@ -37,6 +37,9 @@ public final class SQLiteConfigStore: ConfigStore {
                 throw DatabaseError(message: "SQLite refused WAL journaling (journal_mode is \(mode ?? "unknown"))")
             }
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // SQLite's default page cache (2 MiB) held 1.9 MiB with 10,000 rules: the file's pages
+            // are in the kernel's page cache anyway, and a write touches a few of them.
+            try db.execute(sql: "PRAGMA cache_size = -\(Self.pageCacheKiB)")
         }
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
@@ -86,7 +89,7 @@ public final class SQLiteConfigStore: ConfigStore {
 
     /// Inserts or replaces the record with the same key; durable when it returns.
     public func save(_ record: ConfigRecord) async throws(ConfigStoreError) {
-        let json = String(decoding: LoxiJSON.encode(record.entry), as: UTF8.self)
+        let json = String(decoding: LoxiJSON.encodeEntry(record.entry), as: UTF8.self)
         let key = record.key.description
         let serviceID = Int64(record.serviceID)
         do {
@@ -128,7 +131,7 @@ public final class SQLiteConfigStore: ConfigStore {
         let rows = saving.map { record in
             (
                 record.key.description, Int64(record.serviceID),
-                String(decoding: LoxiJSON.encode(record.entry), as: UTF8.self)
+                String(decoding: LoxiJSON.encodeEntry(record.entry), as: UTF8.self)
             )
         }
         let deleted = deleting.map(\.description)
@@ -146,6 +149,9 @@ public final class SQLiteConfigStore: ConfigStore {
         }
     }
 
+    /// The SQLite page cache per connection, in KiB.
+    static let pageCacheKiB = 256
+
     /// Inserts a row, or replaces the row with the same key.
     static let upsertSQL = """
         INSERT INTO lb_rule (key, service_id, entry_json, updated_at)
@@ -159,7 +165,7 @@ public final class SQLiteConfigStore: ConfigStore {
         let rows = records.map { record in
             (
                 record.key.description, Int64(record.serviceID),
-                String(decoding: LoxiJSON.encode(record.entry), as: UTF8.self)
+                String(decoding: LoxiJSON.encodeEntry(record.entry), as: UTF8.self)
             )
         }
         do {
@@ -237,7 +243,7 @@ private struct StoredRow: Sendable {
         }
         let entry: LoadBalancerEntry
         do {
-            entry = try LoxiJSON.decode(LoadBalancerEntry.self, from: Data(json.utf8))
+            entry = try LoxiJSON.decodeEntry(from: Data(json.utf8))
         } catch {
             throw ConfigStoreError(
                 operation: operation, reason: "its entry_json is unreadable (\(error.message))" + fix)

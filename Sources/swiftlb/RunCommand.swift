@@ -98,6 +98,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        HeapTrim.fixMmapThreshold()
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -9,6 +9,7 @@ import Foundation
 enum JSONBodyFuzzer {
     /// Runs every check on `body`; returns normally unless a finding stops the process.
     static func check(_ body: Data) {
+        PlainJSONCheck.check(body)
         RuleBodyCheck.check(body)
         EndpointBodyCheck.check(body)
         HostStateBodyCheck.check(body)

@@ -24,6 +24,7 @@ enum RuleBodyCheck {
     /// The config store saves `rule.entry`; restore re-validates it, and must get the same rule back.
     static func checkRestore(_ rule: LBRule) {
         let stored = FuzzInvariant.storeRoundTrip(rule.entry, what: "normalized load-balancer entry")
+        PlainJSONCheck.checkEncoding(rule.entry)
         let restored: LBRule
         do {
             restored = try RuleValidator.validate(stored)
