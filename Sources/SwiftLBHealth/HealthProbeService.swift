@@ -81,7 +81,8 @@ public struct HealthProbeService: Service {
                 }
             }
             await store.reportProbe(key: target.key, status: machine.status)
-            try? await Task.sleep(until: started + machine.nextProbeDelay(interval: target.interval), clock: .continuous)
+            try? await Task.sleep(
+                until: started + machine.nextProbeDelay(interval: target.interval), clock: .continuous)
         }
     }
 }

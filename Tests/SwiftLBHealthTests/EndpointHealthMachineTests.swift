@@ -31,7 +31,9 @@ import Testing
     func retriesComeFaster() {
         #expect(Self.run(retries: 2, [Self.ok]).0.nextProbeDelay(interval: 1) == .seconds(1))
         #expect(Self.run(retries: 2, [Self.ok, Self.fail()]).0.nextProbeDelay(interval: 1) == .milliseconds(500))
-        #expect(Self.run(retries: 4, [Self.ok, Self.fail(), Self.fail()]).0.nextProbeDelay(interval: 2) == .milliseconds(500))
+        #expect(
+            Self.run(retries: 4, [Self.ok, Self.fail(), Self.fail()]).0.nextProbeDelay(interval: 2)
+                == .milliseconds(500))
         // Down: back to the interval; one retry: nothing to speed up.
         #expect(Self.run(retries: 2, [Self.ok, Self.fail(), Self.fail()]).0.nextProbeDelay(interval: 1) == .seconds(1))
         #expect(Self.run(retries: 1, [Self.ok, Self.fail()]).0.nextProbeDelay(interval: 3) == .seconds(3))
