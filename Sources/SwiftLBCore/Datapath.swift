@@ -176,6 +176,10 @@ public protocol Datapath: Sendable {
     /// Deletes the tracked flows and per-flow state (persistence, selection) of retired ids: one
     /// conntrack sweep for all of them.
     func purgeFlows(serviceIDs: Set<UInt32>) async throws(DatapathError)
+    /// Deletes the tracked flows and per-flow state of every id not in `kept`: at start-up, flows
+    /// of rules deleted just before a restart must reach no new rule. Takes the ids in use rather
+    /// than the unused ones, which with `--max-services` in the millions would be a large set.
+    func purgeFlows(exceptServiceIDs kept: Set<UInt32>) async throws(DatapathError)
     /// The services currently programmed, sorted by key.
     func programmedServices() async throws(DatapathError) -> [DatapathService]
     /// Counters of a service (both directions).

@@ -89,6 +89,10 @@ public final class DeferredDatapath: Datapath, Sendable {
         try await loaded().purgeFlows(serviceIDs: serviceIDs)
     }
 
+    public func purgeFlows(exceptServiceIDs kept: Set<UInt32>) async throws(DatapathError) {
+        try await loaded().purgeFlows(exceptServiceIDs: kept)
+    }
+
     public func programmedServices() async throws(DatapathError) -> [DatapathService] {
         try await loaded().programmedServices()
     }

@@ -24,6 +24,9 @@ public actor InMemoryDatapath: Datapath {
     /// Injected failures: the kind of call, and how many such calls succeed before it.
     private var pendingFailures: [(call: Call, after: Int)] = []
 
+    /// The ids each `purgeFlows(exceptServiceIDs:)` kept, in order.
+    public private(set) var keptByPurges: [Set<UInt32>] = []
+
     /// The ids whose flows `purgeFlows(serviceIDs:)` deleted, in order.
     public private(set) var purgedIDs: [UInt32] = []
 
@@ -111,6 +114,13 @@ public actor InMemoryDatapath: Datapath {
         try consumeFailure(.remove)
         liveConnections.removeAll { serviceIDs.contains($0.serviceID) }
         purgedIDs.append(contentsOf: serviceIDs.sorted())
+    }
+
+    /// Drops the connections of every id not in `kept` and records `kept` in `keptByPurges`.
+    public func purgeFlows(exceptServiceIDs kept: Set<UInt32>) throws(DatapathError) {
+        try consumeFailure(.remove)
+        liveConnections.removeAll { !kept.contains($0.serviceID) }
+        keptByPurges.append(kept)
     }
 
     /// The programmed services, sorted by key.

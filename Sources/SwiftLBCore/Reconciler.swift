@@ -126,6 +126,11 @@ public final class Reconciler {
         try await datapath.purgeFlows(serviceIDs: serviceIDs)
     }
 
+    /// Deletes the tracked flows of every id not in `kept` (start-up).
+    nonisolated(nonsending) public func purge(exceptServiceIDs kept: Set<UInt32>) async throws(DatapathError) {
+        try await datapath.purgeFlows(exceptServiceIDs: kept)
+    }
+
     /// Undoes the open batch's writes, one after the other, and ends the batch. Returns nil when the
     /// datapath is back as it was, else the operation that failed and why (it stops there).
     nonisolated(nonsending) public func rollback() async -> String? {

@@ -95,8 +95,7 @@ public actor RuleStore {
         let start = ContinuousClock.now
         let operations = try await reconciler.reconcile(desired: desiredServices(), reprogramUnchanged: true)
         // Flows of rules deleted just before a restart may still be tracked; no new rule may inherit them.
-        let used = Set(table.rules.values.map(\.serviceID))
-        try await reconciler.purge(serviceIDs: Set((0..<UInt32(table.maxServices)).filter { !used.contains($0) }))
+        try await reconciler.purge(exceptServiceIDs: Set(table.rules.values.map(\.serviceID)))
         isReady = true
         feed.publish()
         loadingDatapath = false

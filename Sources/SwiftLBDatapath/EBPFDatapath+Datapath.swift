@@ -26,6 +26,10 @@ extension EBPFDatapath {
         try classified { try purgeServiceFlows(serviceIDs) }
     }
 
+    public func purgeFlows(exceptServiceIDs kept: Set<UInt32>) async throws(DatapathError) {
+        try classified { try purgeServiceFlows { !kept.contains($0) } }
+    }
+
     public func programmedServices() async throws(DatapathError) -> [DatapathService] {
         try classified { try readServices() }
     }

@@ -49,8 +49,8 @@ extension EBPFDatapath {
     }
 
     /// Forgets every client the persist services `serviceIDs` remembered (one pass over the map).
-    func forgetPersistence(serviceIDs: Set<UInt32>) throws(BPFError) {
-        for key in try persistence.keys(limit: Int(SLB_PERSIST_ENTRIES)) where serviceIDs.contains(key.svc_id) {
+    func forgetPersistence(where purged: (UInt32) -> Bool) throws(BPFError) {
+        for key in try persistence.keys(limit: Int(SLB_PERSIST_ENTRIES)) where purged(key.svc_id) {
             try persistence.delete(key)
         }
     }

@@ -130,13 +130,18 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
 
     func purgeServiceFlows(_ ids: Set<UInt32>) throws {
         guard !ids.isEmpty else { return }
+        try purgeServiceFlows { ids.contains($0) }
+    }
+
+    /// Deletes the flows, persistence entries and selection tables of every id `purged` says.
+    /// Walks the tables rather than the ids: a restart purges every id but the used ones.
+    func purgeServiceFlows(where purged: (UInt32) -> Bool) throws {
         conntrack.forEachEntry { entry in
-            if ids.contains(entry.value.svc_id) { conntrack.deleteIfUnchanged(entry) }
+            if purged(entry.value.svc_id) { conntrack.deleteIfUnchanged(entry) }
         }
-        try forgetPersistence(serviceIDs: ids)
+        try forgetPersistence(where: purged)
         // Open-flow counts and round-robin positions are reset when an id is programmed again.
-        // Walk the (small) table map rather than the ids: a restart purges every unused id.
-        for id in try selectionTables.keys(limit: capacity.selectionTables) where ids.contains(id) {
+        for id in try selectionTables.keys(limit: capacity.selectionTables) where purged(id) {
             try selectionTables.delete(id)
         }
     }
