@@ -29,7 +29,11 @@ public struct BGPService: Service {
                 let seen = feed?.version ?? 0
                 await supervisor.pass()
                 if let feed {
-                    _ = await feed.next(after: seen, timeout: interval)
+                    // A burst of changes (thousands of creates) costs a pass per 50 ms, not per
+                    // batch: each pass reads the whole desired state.
+                    if await feed.next(after: seen, timeout: interval) > seen {
+                        try await Task.sleep(for: .milliseconds(50))
+                    }
                 } else {
                     try await Task.sleep(for: interval)
                 }

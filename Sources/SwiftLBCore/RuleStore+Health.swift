@@ -23,13 +23,17 @@ extension RuleStore {
         logger.info("restored endpoint entries", metadata: ["entries": "\(health.entries.count)"])
     }
 
-    /// Every target to probe, sorted by key, computed again only when the rules or entries changed.
+    /// Every target to probe, sorted by key, computed again only when a monitored rule or an entry
+    /// changed (the prober asks on every new version of the desired state).
     func allProbeTargets() -> [ProbeTarget] {
-        if let cache = probeTargetCache, cache.tableVersion == table.version, cache.configured == health.configured {
+        if let cache = probeTargetCache, cache.tableVersion == table.monitoredVersion,
+            cache.configured == health.configured
+        {
             return cache.targets
         }
-        let targets = HealthTargets.all(rules: table.sorted.map(\.rule), configured: health.configured)
-        probeTargetCache = (table.version, health.configured, targets)
+        let monitored = table.monitoredKeys.sorted().compactMap { table.rules[$0]?.rule }
+        let targets = HealthTargets.all(rules: monitored, configured: health.configured)
+        probeTargetCache = (table.monitoredVersion, health.configured, targets)
         return targets
     }
 

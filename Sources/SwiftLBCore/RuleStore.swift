@@ -18,7 +18,7 @@ public actor RuleStore {
     var table: RuleTable
     /// Endpoint entries, probe results and host marks (RuleStore+Health).
     var health = EndpointHealthBook()
-    /// The probe targets of one rule-table version and set of endpoint entries (the prober asks every second).
+    /// The probe targets of one version of the monitored rules and set of endpoint entries.
     var probeTargetCache: (tableVersion: Int, configured: [String: ProbeTarget], targets: [ProbeTarget])?
     private var busy = false
     private var waiters: [CheckedContinuation<Void, Never>] = []

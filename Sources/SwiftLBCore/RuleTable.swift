@@ -28,6 +28,11 @@ struct RuleTable: Sendable {
     private(set) var quarantined: Set<UInt32> = []
     /// Grows with every commit and drop, so callers can cache what they derive from the rules.
     private(set) var version = 0
+    /// Keys of the rules that monitor their endpoints, and a version that grows when one of them
+    /// is committed or dropped: probe targets derive from these rules only, so creating thousands
+    /// of unmonitored rules never makes the prober recompute them.
+    private(set) var monitoredKeys: Set<ServiceKey> = []
+    private(set) var monitoredVersion = 0
 
     /// Without `maxServiceKeys`, the match map the datapath sizes for `maxServices` services.
     init(maxServices: Int, maxServiceKeys: Int? = nil) {
@@ -49,6 +54,10 @@ struct RuleTable: Sendable {
         quarantined.remove(installed.serviceID)
         while usedIDs.contains(lowestFreeID) { lowestFreeID += 1 }
         version += 1
+        if installed.rule.entry.serviceArguments.monitor {
+            monitoredKeys.insert(installed.rule.key)
+            monitoredVersion += 1
+        }
         if !installed.rule.name.isEmpty { nameOwners[installed.rule.name] = installed.rule.key }
     }
 
@@ -64,6 +73,7 @@ struct RuleTable: Sendable {
             lowestFreeID = min(lowestFreeID, old.serviceID)
         }
         version += 1
+        if monitoredKeys.remove(key) != nil { monitoredVersion += 1 }
         if nameOwners[old.rule.name] == key { nameOwners[old.rule.name] = nil }
     }
 

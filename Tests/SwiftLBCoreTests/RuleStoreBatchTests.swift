@@ -232,3 +232,22 @@ struct RestartPurgeTests {
         #expect(try await restarted.datapath.connections().map(\.serviceID) == [1])
     }
 }
+
+@Suite("Probe targets follow monitored rules only")
+struct MonitoredVersionTests {
+    @Test("creating and deleting unmonitored rules leaves the probe targets' version alone; a monitored one moves it")
+    func unmonitoredChangesDoNotInvalidate() async throws {
+        let store = Harness().store
+        for last in 1...20 { try await store.create(Fixtures.entry("10.0.0.\(last)")) }
+        try await store.delete(.service(externalIP: "10.0.0.1", port: 80, portMax: nil, proto: "tcp", hostURL: nil))
+        #expect(await store.table.monitoredVersion == 0)
+        var monitored = Fixtures.entry("10.0.1.1")
+        monitored.serviceArguments.monitor = true
+        try await store.create(monitored)
+        #expect(await store.table.monitoredVersion == 1)
+        #expect(await store.probeTargets().map(\.key) == ["10.0.1.1_tcp_8080"])
+        try await store.delete(.service(externalIP: "10.0.1.1", port: 80, portMax: nil, proto: "tcp", hostURL: nil))
+        #expect(await store.table.monitoredVersion == 2)
+        #expect(await store.probeTargets().isEmpty)
+    }
+}
