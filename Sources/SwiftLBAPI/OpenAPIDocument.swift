@@ -2738,7 +2738,8 @@ public enum OpenAPIDocument {
                 "properties": {
                   "instance": {
                     "type": "string",
-                    "description": "The cluster instance; \"\" means \"default\"."
+                    "description": "The cluster instance; \"\" (or null) means \"default\".",
+                    "nullable": true
                   },
                   "remoteIp": {
                     "type": "string",
@@ -2746,7 +2747,8 @@ public enum OpenAPIDocument {
                     "description": "The peer instance's address."
                   },
                   "sourceIp": {
-                    "description": "This instance's address toward the peer (recorded and listed); \"\" lets routing choose.",
+                    "description": "This instance's address toward the peer (recorded and listed); \"\" (or null) lets routing choose.",
+                    "nullable": true,
                     "anyOf": [
                       {
                         "type": "string",
@@ -2759,7 +2761,8 @@ public enum OpenAPIDocument {
                     ]
                   },
                   "interval": {
-                    "description": "Transmit interval once Up, in µs; 0 means 200000.",
+                    "description": "Transmit interval once Up, in µs; 0 (or null) means 200000.",
+                    "nullable": true,
                     "anyOf": [
                       {
                         "type": "integer",
@@ -2778,7 +2781,8 @@ public enum OpenAPIDocument {
                     "type": "integer",
                     "minimum": 0,
                     "maximum": 255,
-                    "description": "Missed intervals before the session goes down; 0 means 3."
+                    "description": "Missed intervals before the session goes down; 0 (or null) means 3.",
+                    "nullable": true
                   }
                 }
               },
