@@ -19,7 +19,12 @@ finish() {
     frr_cleanup "$space"
     ip netns del "$ns_lb" 2>/dev/null
     ip netns del "$ns_frr" 2>/dev/null
-    if [ "$rc" = 0 ]; then echo "bfd interop: 1 passed, 0 failed"; else echo "bfd interop: 0 passed, 1 failed (logs in $work)"; fi
+    if [ "$rc" = 0 ]; then
+        rm -rf -- "$work" # logs are kept only for a failure
+        echo "bfd interop: 1 passed, 0 failed"
+    else
+        echo "bfd interop: 0 passed, 1 failed (logs in $work)"
+    fi
     exit "$rc"
 }
 

@@ -46,11 +46,7 @@ public struct BPFByteMap<Key: BitwiseCopyable>: Sendable {
     /// Removes `key`; returns false when it was absent.
     @discardableResult
     public func delete(_ key: Key) throws(BPFError) -> Bool {
-        var key = key
-        let rc = bpf_map_delete_elem(fd, &key)
-        if rc == 0 { return true }
-        if -rc == ENOENT { return false }
-        throw BPFError.from("delete from map \(name)", result: rc)
+        try deleteMapKey(key, fd: fd, what: "map \(name)")
     }
 }
 

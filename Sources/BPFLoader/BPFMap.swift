@@ -38,11 +38,7 @@ public struct BPFMap<Key: BitwiseCopyable, Value: BitwiseCopyable>: Sendable {
     /// Removes `key`; returns false when it was absent.
     @discardableResult
     public func delete(_ key: Key) throws(BPFError) -> Bool {
-        var key = key
-        let rc = bpf_map_delete_elem(fd, &key)
-        if rc == 0 { return true }
-        if -rc == ENOENT { return false }
-        throw BPFError.from("delete from map \(name)", result: rc)
+        try deleteMapKey(key, fd: fd, what: "map \(name)")
     }
 
     /// Every key present, in the kernel's iteration order, at most `limit` of them.
@@ -97,11 +93,7 @@ public struct BPFPerCPUMap<Key: BitwiseCopyable, Value: BitwiseCopyable>: Sendab
     /// Removes `key` (a per-CPU hash map); returns false when it was absent.
     @discardableResult
     public func delete(_ key: Key) throws(BPFError) -> Bool {
-        var key = key
-        let rc = bpf_map_delete_elem(fd, &key)
-        if rc == 0 { return true }
-        if -rc == ENOENT { return false }
-        throw BPFError.from("delete from per-CPU map \(name)", result: rc)
+        try deleteMapKey(key, fd: fd, what: "per-CPU map \(name)")
     }
 }
 
@@ -120,6 +112,15 @@ func zeroedPointer<T>(_ type: T.Type) -> UnsafeMutablePointer<T> {
     let pointer = UnsafeMutablePointer<T>.allocate(capacity: 1)
     memset(pointer, 0, MemoryLayout<T>.stride)
     return pointer
+}
+
+/// Removes `key` from the map `fd`; false when it was absent. `what` names the map in errors.
+func deleteMapKey<Key: BitwiseCopyable>(_ key: Key, fd: Int32, what: String) throws(BPFError) -> Bool {
+    var key = key
+    let rc = bpf_map_delete_elem(fd, &key)
+    if rc == 0 { return true }
+    if -rc == ENOENT { return false }
+    throw BPFError.from("delete from \(what)", result: rc)
 }
 
 func mapKeys<Key: BitwiseCopyable>(fd: Int32, name: String, limit: Int, as: Key.Type) throws(BPFError) -> [Key] {
