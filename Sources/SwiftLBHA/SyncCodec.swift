@@ -19,10 +19,12 @@ public enum SyncCodec {
         var payload = SyncWriter()
         let type: MessageType
         switch message {
-        case .hello(let instance, let epoch):
+        case .hello(let announcement):
             type = .hello
-            payload.u64(epoch)
-            let name = Array(instance.utf8.prefix(255))
+            payload.u8(announcement.role.rawValue)
+            payload.u8(announcement.priority)
+            payload.u64(announcement.epoch)
+            let name = Array(announcement.instance.utf8.prefix(255))
             payload.u8(UInt8(name.count))
             payload.bytes(name)
         case .snapshotBegin: type = .snapshotBegin
@@ -96,9 +98,14 @@ public struct SyncFrameReader: Sendable {
         let message: SyncMessage
         switch type {
         case .hello:
+            let rawRole = try payload.u8()
+            guard let role = HARole(rawValue: rawRole) else { throw .malformed("role \(rawRole)") }
+            let priority = try payload.u8()
             let epoch = try payload.u64()
             let name = try payload.bytes(Int(try payload.u8()))
-            message = .hello(instance: String(decoding: name, as: UTF8.self), epoch: epoch)
+            message = .hello(
+                HAAnnouncement(
+                    instance: String(decoding: name, as: UTF8.self), role: role, priority: priority, epoch: epoch))
         case .snapshotBegin: message = .snapshotBegin
         case .upsert: message = .upsert(try payload.flow())
         case .delete: message = .delete(try payload.key())

@@ -85,8 +85,8 @@ public struct SyncedFlowKey: Sendable, Hashable {
 /// the wire format). A peer that connects gets `hello`, then a full snapshot
 /// (`snapshotBegin`, `upsert`s, `snapshotEnd`), then changes as they happen.
 public enum SyncMessage: Sendable, Hashable {
-    /// The sender's instance name and its role's sequence number (the receiver refuses other versions).
-    case hello(instance: String, epoch: UInt64)
+    /// The sender's role for one instance: sent when the connection opens and again on every change.
+    case hello(HAAnnouncement)
     case snapshotBegin
     case upsert(SyncedFlow)
     case delete(SyncedFlowKey)
