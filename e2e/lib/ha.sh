@@ -412,6 +412,8 @@ ha_fails_between() {
 
 # ---------------------------------------------------------------- one measured run
 
+_ms_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%d", (b - a) * 1000 }'; }
+
 HA_PRE=${SLB_HA_PRE:-4}       # seconds of traffic before the kill
 HA_POST=${SLB_HA_POST:-8}     # after the kill (ha_failover)
 HA_AWAY=${SLB_HA_AWAY:-6}     # the old MASTER's time away (ha_return)
@@ -423,7 +425,7 @@ HA_SETTLE=${SLB_HA_SETTLE:-10} # the settling window after its return (ha_return
 # nobody's role may change during the settling window). Prints the row; returns 1 with HA_WHY.
 ha_run() {
     local mode=$1 trigger=$2 duration t_kill=0 t_ret=0 t_end takeover_ms=- join_ms=- roles why
-    local gap_event=- fails_event=- extra
+    local gap_event=- fails_event=- extra route_ms=-
     HA_WHY=""
     ha_start "$mode"
     [[ "$HA_BGP" != bgp ]] || ha_bgp_wait_best 1 || { HA_WHY="$HA_BGP_WHY"; return 1; }
@@ -436,6 +438,10 @@ ha_run() {
         why=$(ha_settle_vip 1) || { HA_WHY="$mode: before the kill: $why"; return 1; }
         ok "$mode: lb1 holds $HA_VIP and $HA_GW, lb2 neither"
     fi
+    if ! wait_tcp "$NS_CLIENT" "$HA_VIP" "$HA_PORT" 40; then
+        HA_WHY="$mode: $HA_VIP:$HA_PORT does not accept connections from the client within 10 s (client's neighbours: $(ip -n "$NS_CLIENT" neigh | tr '\n' ';'); addresses: $(ha_vip_where))"
+        return 1
+    fi
     ha_roles_start 0.1 $(((duration + 20) * 10)) || { HA_WHY="role watcher did not start"; return 1; }
     say "$mode: $HA_STREAMS streams + short connections every 20 ms to $HA_VIP:$HA_PORT for $duration s"
     ha_probe_start "$duration" || { HA_WHY="$mode: traffic through $HA_VIP did not flow: $(tail -n 3 "$STATE_DIR/probe.log" | tr '\n' ' ')"; return 1; }
@@ -446,15 +452,22 @@ ha_run() {
         t_kill=$(date +%s.%N)
         ha_kill 1 || { HA_WHY="could not kill lb1"; return 1; }
         if [[ -z "$HA_SINGLE" ]]; then
+            # With BGP the router's choice moves on its own (bird's BFD): timed first, from the kill.
+            if [[ "$HA_BGP" == bgp ]]; then
+                if ha_bgp_wait_best 2; then
+                    route_ms=$(_ms_since "$t_kill")
+                    ok "$mode: the router's best path is lb2's ${route_ms} ms after the kill"
+                else
+                    HA_WHY="$mode: after the kill: $HA_BGP_WHY"
+                fi
+            fi
             if ha_wait_role 2 MASTER 10; then
-                takeover_ms=$(awk -v a="$t_kill" -v b="$(date +%s.%N)" 'BEGIN { printf "%d", (b - a) * 1000 }')
+                takeover_ms=$(_ms_since "$t_kill")
                 ok "$mode: lb2 MASTER ${takeover_ms} ms after the kill (cistate polled every 50 ms)"
             else
-                HA_WHY="$mode: lb2 did not become MASTER within 10 s of the kill (role $(ha_role 2))"
+                HA_WHY=${HA_WHY:-"$mode: lb2 did not become MASTER within 10 s of the kill (role $(ha_role 2))"}
             fi
-            if [[ -z "$HA_WHY" && "$HA_BGP" == bgp ]]; then
-                ha_bgp_wait_best 2 || HA_WHY="$HA_BGP_WHY"
-            elif [[ -z "$HA_WHY" ]]; then
+            if [[ -z "$HA_WHY" && "$HA_BGP" != bgp ]]; then
                 why=$(ha_settle_vip 2) || HA_WHY="$mode: after the takeover: $why"
                 [[ -n "$HA_WHY" ]] || ok "$mode: lb2 holds $HA_VIP and $HA_GW"
             fi
@@ -468,7 +481,7 @@ ha_run() {
         why=$(ha_daemon_start 1) || HA_WHY="lb1's swiftlb did not start again: ${why//$'\n'/; }"
         if [[ -z "$HA_WHY" ]]; then
             if ha_wait_role 1 BACKUP 10; then
-                join_ms=$(awk -v a="$t_ret" -v b="$(date +%s.%N)" 'BEGIN { printf "%d", (b - a) * 1000 }')
+                join_ms=$(_ms_since "$t_ret")
                 ok "$mode: lb1 BACKUP ${join_ms} ms after its return"
             else
                 HA_WHY="$mode: the returning lb1 did not become BACKUP within 10 s (role $(ha_role 1))"
@@ -502,7 +515,7 @@ ha_run() {
     [[ -z "$HA_SINGLE" ]] || extra=" single=yes"
     ha_row "mode=$mode trigger=$trigger max_gap=${PROBE_MAX_GAP:-?} who=${PROBE_WHO:-?}" \
         "broken_streams=${PROBE_BROKEN_STREAMS:-?} failed_short=${PROBE_FAILED_SHORT:-?} short_ok=${PROBE_SHORT_OK:-?}" \
-        "event_gap=$gap_event event_broken=$fails_event takeover_ms=$takeover_ms join_ms=$join_ms" \
+        "event_gap=$gap_event event_broken=$fails_event takeover_ms=$takeover_ms join_ms=$join_ms route_ms=$route_ms" \
         "roles=${roles// /,} pass=$([[ -z "$HA_WHY" && "${PROBE_PASS:-}" == yes ]] && echo yes || echo no)$extra"
     if [[ -z "$HA_WHY" && "${PROBE_PASS:-}" != yes ]]; then
         HA_WHY="$mode/$trigger: longest gap ${PROBE_MAX_GAP:-?} s ($PROBE_WHO; target < $HA_MAX_GAP s), ${PROBE_BROKEN_STREAMS:-?} of $HA_STREAMS streams broken, ${PROBE_FAILED_SHORT:-?} short connections failed"

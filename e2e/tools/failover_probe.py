@@ -96,6 +96,7 @@ class Stream(threading.Thread):
         except Exception as e:  # noqa: BLE001 - any failure of the connection is a break
             self.broken = True
             self.broke_at = time.monotonic()
+            self.gap.seen(self.broke_at)  # the silence before the break is a gap too
             self.error = "%s: %s" % (type(e).__name__, e)
         finally:
             self.done = True

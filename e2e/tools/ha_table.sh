@@ -88,6 +88,7 @@ BEGIN {
     else t = label "/" trig
     ev = v("event_gap"); if (ev == "0.000") ev = "< 0.3"
     tk = v("takeover_ms"); if (v("join_ms") != "-") tk = tk " (rejoin " v("join_ms") ")"
+    if (v("route_ms") != "-" && v("route_ms") != "?") tk = tk " (route " v("route_ms") ")"
     roles = v("roles"); gsub(",", " ", roles)
     printf "| %s | %s | %s | %s | %s | %s of %d | %s | %s | %s |\n", v("mode"), t, v("max_gap"), ev,
         v("broken_streams"), v("failed_short"), v("short_ok") + v("failed_short"), tk, roles, v("pass")
