@@ -9,6 +9,10 @@
 #   SLB_HA_MODES     NAT modes to run, space-separated (default "default onearm fullnat")
 #   SLB_HA_SINGLE=1  negative control: lb1 alone, without HA flags (the VIP and the gateway
 #                    address put on its interfaces by hand); a kill must then break the streams
+#   SLB_HA_MANUAL=1  scripted takeover (a baseline without the daemon's HA): both instances without
+#                    HA flags; the script moves the VIP and the gateway from lb1 to lb2 itself,
+#                    SLB_HA_MANUAL_DELAY s (default 0.6, BFD's 200 ms x 3) after the kill, and
+#                    sends 3 gratuitous ARPs 200 ms apart (tools/garp.py); no conntrack sync
 #   SLB_HA_TRIGGER   kill (default: SIGKILL lb1's daemon and cut its links) or none (just traffic)
 #   SLB_HA_STREAMS   long streams (default 20)
 #   SLB_HA_MAX_GAP   the target for the longest gap, seconds (default 1.0)
@@ -47,6 +51,8 @@ ha_init() {
     HA_STREAMS=${SLB_HA_STREAMS:-20}
     HA_MAX_GAP=${SLB_HA_MAX_GAP:-1.0}
     HA_SINGLE=${SLB_HA_SINGLE:-}
+    HA_MANUAL=${SLB_HA_MANUAL:-}
+    HA_MANUAL_DELAY=${SLB_HA_MANUAL_DELAY:-0.6}
 }
 
 # ---------------------------------------------------------------- environment
@@ -136,7 +142,7 @@ ha_trap_teardown() {
 ha_daemon_args() {
     local i=$1 peer=$((3 - $1))
     HA_ARGS=(--fullnat-source "$HA_GW")
-    [[ -n "$HA_SINGLE" ]] || HA_ARGS+=(--ha-peers "${LB_IP[peer]}" --ha-priority "${HA_PRIORITY[i]}" --ha-vip "$HA_GW")
+    [[ -n "$HA_SINGLE" || -n "$HA_MANUAL" ]] || HA_ARGS+=(--ha-peers "${LB_IP[peer]}" --ha-priority "${HA_PRIORITY[i]}" --ha-vip "$HA_GW")
     [[ "$HA_BGP" != bgp ]] || HA_ARGS+=(--bgp)
     # shellcheck disable=SC2206 # split on spaces, as SLB_DAEMON_ARGS
     [[ -z "${SLB_HA_ARGS:-}" ]] || HA_ARGS+=(${SLB_HA_ARGS})
@@ -230,12 +236,13 @@ ha_start() {
     why=$(ha_daemon_start 1) || fail "lb1's swiftlb did not start: ${why//$'\n'/; }"
     [[ "$HA_BGP" != bgp ]] || ha_bgp_configure 1 || fail "BGP configuration of lb1 failed"
     why=$(ha_rule 1 "$mode") || fail "$why"
-    if [[ -n "$HA_SINGLE" ]]; then
-        if [[ "$HA_BGP" != bgp ]]; then
-            ip -n "${NS_LBS[1]}" addr add "$HA_VIP/32" dev eth0 || fail "could not add $HA_VIP to lb1"
+    if [[ -n "$HA_SINGLE" || -n "$HA_MANUAL" ]]; then
+        if [[ -n "$HA_MANUAL" ]]; then
+            why=$(ha_daemon_start 2) || fail "lb2's swiftlb did not start: ${why//$'\n'/; }"
+            why=$(ha_rule 2 "$mode") || fail "$why"
         fi
-        ip -n "${NS_LBS[1]}" addr add "$HA_GW/32" dev eth1 || fail "could not add $HA_GW to lb1"
-        ok "single instance: $HA_VIP and $HA_GW put on lb1 by hand"
+        ha_manual_take 1 || fail "could not put $HA_VIP and $HA_GW on lb1"
+        ok "${HA_MANUAL:+scripted HA: }$HA_VIP and $HA_GW put on lb1 by hand"
         return 0
     fi
     ha_wait_role 1 MASTER 15 || fail "lb1 did not become MASTER within 15 s (role $(ha_role 1))"
@@ -247,6 +254,18 @@ ha_start() {
     ha_wait_role 2 BACKUP 15 || fail "lb2 did not become BACKUP within 15 s (role $(ha_role 2))"
     ok "lb2 BACKUP after $HA_WAITED_MS ms; lb1 $(ha_role 1)"
     [[ "$(ha_role 1)" == MASTER ]] || fail "lb1 is $(ha_role 1) once lb2 joined, want MASTER (preempted?)"
+}
+
+# ha_manual_take I: puts the VIP (GARP topology) and the gateway address on lb I and announces them
+# (3 gratuitous ARPs 200 ms apart, in the background).
+ha_manual_take() {
+    local i=$1 ns=${NS_LBS[$1]}
+    if [[ "$HA_BGP" != bgp ]]; then
+        ip -n "$ns" addr add "$HA_VIP/32" dev eth0 || return 1
+        in_ns "$ns" "$PYTHON" "$E2E_DIR/tools/garp.py" eth0 "$HA_VIP" >/dev/null 2>&1 &
+    fi
+    ip -n "$ns" addr add "$HA_GW/32" dev eth1 || return 1
+    in_ns "$ns" "$PYTHON" "$E2E_DIR/tools/garp.py" eth1 "$HA_GW" >/dev/null 2>&1 &
 }
 
 # ha_settle_vip I: waits (5 s) until lb I holds the addresses it should and the other does not.
@@ -434,7 +453,7 @@ ha_run() {
     return) duration=$((HA_PRE + HA_AWAY + HA_SETTLE)) ;;
     *) fail "unknown trigger $trigger" ;;
     esac
-    if [[ -z "$HA_SINGLE" && "$HA_BGP" != bgp ]]; then
+    if [[ -z "$HA_SINGLE$HA_MANUAL" && "$HA_BGP" != bgp ]]; then
         why=$(ha_settle_vip 1) || { HA_WHY="$mode: before the kill: $why"; return 1; }
         ok "$mode: lb1 holds $HA_VIP and $HA_GW, lb2 neither"
     fi
@@ -451,7 +470,12 @@ ha_run() {
         say "$mode: SIGKILL lb1's swiftlb and cut lb1's links"
         t_kill=$(date +%s.%N)
         ha_kill 1 || { HA_WHY="could not kill lb1"; return 1; }
-        if [[ -z "$HA_SINGLE" ]]; then
+        if [[ -n "$HA_MANUAL" ]]; then
+            sleep "$HA_MANUAL_DELAY"
+            ha_manual_take 2 || { HA_WHY="could not move the addresses to lb2"; return 1; }
+            takeover_ms=$(_ms_since "$t_kill")
+            ok "$mode: scripted takeover: addresses on lb2 ${takeover_ms} ms after the kill, GARPs under way"
+        elif [[ -z "$HA_SINGLE" ]]; then
             # With BGP the router's choice moves on its own (bird's BFD): timed first, from the kill.
             if [[ "$HA_BGP" == bgp ]]; then
                 if ha_bgp_wait_best 2; then
@@ -513,6 +537,7 @@ ha_run() {
     fi
     extra=""
     [[ -z "$HA_SINGLE" ]] || extra=" single=yes"
+    [[ -z "$HA_MANUAL" ]] || extra=" manual=yes"
     ha_row "mode=$mode trigger=$trigger max_gap=${PROBE_MAX_GAP:-?} who=${PROBE_WHO:-?}" \
         "broken_streams=${PROBE_BROKEN_STREAMS:-?} failed_short=${PROBE_FAILED_SHORT:-?} short_ok=${PROBE_SHORT_OK:-?}" \
         "event_gap=$gap_event event_broken=$fails_event takeover_ms=$takeover_ms join_ms=$join_ms route_ms=$route_ms" \

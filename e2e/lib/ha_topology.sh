@@ -23,6 +23,11 @@
 #                                                                        └── b0 ─ eth0 10.N.50.12 P-lb2
 #   VIP 10.N.100.1 (HA_VIP) is in no subnet: the router routes it to the instance BGP prefers.
 #
+# The bridges behave like a plain switch: when a port goes down its learned MACs are forgotten and
+# frames to them are flooded to every port, the other instance's included, until someone answers
+# (a BACKUP's datapath sees frames addressed to the MASTER's MAC then). SLB_HA_FLOOD=0 turns
+# unknown-unicast flooding off on the instances' ports, so that only ARP moves traffic.
+#
 # Veths are created inside their namespaces (short fixed names never meet in the root namespace).
 # ha_cut_links / ha_restore_links take one instance off both segments by setting its switch ports
 # down (its own interfaces lose carrier, as when a cable is pulled).
@@ -93,7 +98,7 @@ _ha_port() {
 # ha_topo_up PREFIX [bgp]: builds the topology (removing a leftover one of PREFIX first).
 ha_topo_up() {
     ha_vars "$1" "${2:-}" || return 1
-    local k i ns br
+    local k i ns br port
     ha_topo_down "$1"
     for ns in $(ha_namespaces); do
         [[ "$ns" != "$NS_RTR" || "$HA_BGP" == bgp ]] || continue
@@ -123,6 +128,9 @@ ha_topo_up() {
         _topo_sysctl "${NS_LBS[i]}" net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
             net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0 net.ipv4.conf.eth1.rp_filter=0 || return 1
     done
+    if [[ "${SLB_HA_FLOOD:-1}" == 0 ]]; then
+        for port in a0 a1 b0 b1; do bridge -n "$NS_SW" link set dev "$port" flood off || return 1; done
+    fi
     for ((k = 1; k <= TOPO_SERVERS; k++)); do
         _ha_port "${NS_SRV[k]}" eth0 "${SRV_IP[k]}/24" "s$k" brs || return 1
         ip -n "${NS_SRV[k]}" route add default via "$HA_GW" || return 1
