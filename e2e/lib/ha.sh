@@ -13,6 +13,9 @@
 #                    HA flags; the script moves the VIP and the gateway from lb1 to lb2 itself,
 #                    SLB_HA_MANUAL_DELAY s (default 0.6, BFD's 200 ms x 3) after the kill, and
 #                    sends 3 gratuitous ARPs 200 ms apart (tools/garp.py); no conntrack sync
+#   SLB_HA_OWN_SYSFS=1  run the daemons with a /sys of their own network namespace
+#                    (tools/netns_sysfs.sh); by default they share the host's, as every e2e daemon
+#                    (nsenter --net), so /sys/class/net names the host's interfaces
 #   SLB_HA_TRIGGER   kill (default: SIGKILL lb1's daemon and cut its links) or none (just traffic)
 #   SLB_HA_STREAMS   long streams (default 20)
 #   SLB_HA_MAX_GAP   the target for the longest gap, seconds (default 1.0)
@@ -155,7 +158,9 @@ ha_daemon_start() {
     ha_daemon_args "$i"
     mkdir -p "${LB_DIR[i]}"
     echo "----- e2e: starting swiftlb (lb$i) at $(date '+%F %T.%N'): ${HA_ARGS[*]}" >>"${LB_LOG[i]}"
-    bg_start "daemon$i" "${NS_LBS[i]}" "$SWIFTLB" run --api-host 127.0.0.1 --api-port "$SLB_API_PORT" \
+    local wrap=()
+    [[ "${SLB_HA_OWN_SYSFS:-}" != 1 ]] || wrap=(unshare --mount --propagation private "$E2E_DIR/tools/netns_sysfs.sh")
+    bg_start "daemon$i" "${NS_LBS[i]}" "${wrap[@]}" "$SWIFTLB" run --api-host 127.0.0.1 --api-port "$SLB_API_PORT" \
         --api-token-file "$API_TOKEN_FILE" --bpffs "${LB_BPFFS[i]}" --config-db "${LB_DB[i]}" \
         --log-level "${SLB_LOG_LEVEL:-debug}" "${HA_ARGS[@]}" || return 1
     for ((n = 0; n < ${SLB_READY_TRIES:-80}; n++)); do
