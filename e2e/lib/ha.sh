@@ -527,8 +527,9 @@ ha_run() {
         fails_event=$(ha_fails_between "$t_ret" "$t_end")
         [[ -n "$HA_WHY" || "$(ha_role 2)" == MASTER ]] || HA_WHY="$mode: lb2 is $(ha_role 2) after the settling window, want MASTER"
         [[ -n "$HA_WHY" || "$roles" =~ lb2=MASTER( |$) ]] || HA_WHY="$mode: lb2 did not stay MASTER after lb1 returned: $roles"
-        local lb1_master_re='lb1=[^ ]*MASTER'
+        local lb1_master_re='lb1=[^ ]*MASTER' lb1_flap_re='lb1=[^ ]*BACKUP>'
         [[ -n "$HA_WHY" || ! "$roles" =~ $lb1_master_re ]] || HA_WHY="$mode: the returning lb1 became MASTER (preemption/flapping): $roles"
+        [[ -n "$HA_WHY" || ! "$roles" =~ $lb1_flap_re ]] || HA_WHY="$mode: the returning lb1 left BACKUP again during the settling window: $roles"
         if [[ -z "$HA_WHY" && "$HA_BGP" != bgp ]]; then
             why=$(ha_settle_vip 2) || HA_WHY="$mode: after the return: $why"
         fi
