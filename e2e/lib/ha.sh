@@ -180,14 +180,23 @@ ha_daemon_start() {
     return 1
 }
 
-# ha_kill I: SIGKILL lb I's daemon and take it off both segments at once (the datapath it left
-# attached would otherwise keep answering for the VIP).
+# ha_kill I: takes lb I off both segments and SIGKILLs its daemon, in that order, so that nothing
+# it says while dying (the kernel's FIN on the sync link) reaches the peer: the BACKUP learns of
+# the failure from BFD alone (the worst case). SLB_HA_KILL_FIRST=1 kills first, then cuts (the
+# dying process's FIN may reach the peer first). Either way the datapath it leaves attached can no
+# longer answer for the VIP.
 ha_kill() {
     local i=$1 pid
     pid=$(bg_pid "daemon$i") || return 1
-    echo "----- e2e: SIGKILL swiftlb (lb$i) and cut its links at $(date '+%F %T.%N')" >>"${LB_LOG[i]}"
-    kill -KILL "$pid" 2>/dev/null
-    ha_cut_links "$i" || return 1
+    if [[ "${SLB_HA_KILL_FIRST:-}" == 1 ]]; then
+        echo "----- e2e: SIGKILL swiftlb (lb$i), then cut its links, at $(date '+%F %T.%N')" >>"${LB_LOG[i]}"
+        kill -KILL "$pid" 2>/dev/null
+        ha_cut_links "$i" || return 1
+    else
+        echo "----- e2e: cut the links of lb$i, then SIGKILL swiftlb, at $(date '+%F %T.%N')" >>"${LB_LOG[i]}"
+        ha_cut_links "$i" || return 1
+        kill -KILL "$pid" 2>/dev/null
+    fi
     bg_stop "daemon$i" KILL 5 # reaps it and removes the pid file
 }
 
@@ -273,15 +282,19 @@ ha_manual_take() {
     in_ns "$ns" "$PYTHON" "$E2E_DIR/tools/garp.py" eth1 "$HA_GW" >/dev/null 2>&1 &
 }
 
-# ha_settle_vip I: waits (5 s) until lb I holds the addresses it should and the other does not.
+# ha_settle_vip I [alone]: waits (5 s) until lb I holds the addresses it should and the other
+# holds none; with "alone" the other is not looked at (cut off after a SIGKILL, it keeps what its
+# dead daemon added).
 ha_settle_vip() {
-    local i=$1 want n
+    local i=$1 want n got
     if [[ "$HA_BGP" == bgp ]]; then want="lb$i:gw "; else want="lb$i:vip lb$i:gw "; fi
     for ((n = 0; n < 50; n++)); do
-        [[ "$(ha_vip_where)" == "$want" ]] && return 0
+        got=$(ha_vip_where)
+        [[ "${2:-}" != alone ]] || got=$(grep -o "lb$i:[a-z]* " <<<"$got" | tr -d '\n')
+        [[ "$got" == "$want" ]] && return 0
         sleep 0.1
     done
-    echo "addresses: $(ha_vip_where), want ${want% }"
+    echo "addresses: $(ha_vip_where), want ${want% }${2:+ (on lb$i)}"
     return 1
 }
 
@@ -472,7 +485,7 @@ ha_run() {
     ok "$mode: $(grep '^progress' "$STATE_DIR/probe.log" | tail -n 1)"
     sleep "$HA_PRE"
     if [[ "$trigger" != none ]]; then
-        say "$mode: SIGKILL lb1's swiftlb and cut lb1's links"
+        say "$mode: cut lb1's links and SIGKILL its swiftlb${SLB_HA_KILL_FIRST:+ (kill first)}"
         t_kill=$(date +%s.%N)
         ha_kill 1 || { HA_WHY="could not kill lb1"; return 1; }
         if [[ -n "$HA_MANUAL" ]]; then
@@ -497,7 +510,7 @@ ha_run() {
                 HA_WHY=${HA_WHY:-"$mode: lb2 did not become MASTER within 10 s of the kill (role $(ha_role 2))"}
             fi
             if [[ -z "$HA_WHY" && "$HA_BGP" != bgp ]]; then
-                why=$(ha_settle_vip 2) || HA_WHY="$mode: after the takeover: $why"
+                why=$(ha_settle_vip 2 alone) || HA_WHY="$mode: after the takeover: $why"
                 [[ -n "$HA_WHY" ]] || ok "$mode: lb2 holds $HA_VIP and $HA_GW"
             fi
         fi
