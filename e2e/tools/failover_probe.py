@@ -68,6 +68,8 @@ class Gap:
         self.events = []  # (begin_mono, length)
 
     def seen(self, now):
+        if now <= self.last:  # a completion noted late by another thread: no new silence
+            return
         gap = now - self.last
         if gap > self.longest:
             self.longest, self.longest_at = gap, self.last
