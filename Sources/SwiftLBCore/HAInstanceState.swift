@@ -54,14 +54,14 @@ public struct HAInstanceState: Codable, Sendable, Hashable {
                 field: "instance",
                 message: "instance \"\(instance)\" must be 1-63 letters, digits, '-', '_' or '.' (default llb-inst0)")
         }
-        switch state.uppercased() {
-        case "MASTER", "BACKUP": normalized.state = state.uppercased()
+        switch state {
+        case "MASTER", "BACKUP": break
         default:
             throw .badRequest(
                 field: "state",
                 message: state.isEmpty
                     ? "state is required: MASTER or BACKUP"
-                    : "state \"\(state)\" is not MASTER or BACKUP")
+                    : "state \"\(state)\" is not MASTER or BACKUP (upper case, as loxilb spells them)")
         }
         if !vip.isEmpty, IPAddress(vip) == nil {
             throw .badRequest(field: "vip", message: "vip \"\(vip)\" is not an IP address")

@@ -77,9 +77,8 @@ public actor HAController: HAControl {
         self.owner = owner
         self.onRole = onRole
         self.logger = logger
-        if !settings.peers.isEmpty {
-            instances[HAInstanceState.defaultInstance] = Instance(name: HAInstanceState.defaultInstance)
-        }
+        // Listed from the start (NOT_DEFINED until decided or set), as loxilb lists it.
+        instances[HAInstanceState.defaultInstance] = Instance(name: HAInstanceState.defaultInstance)
     }
 
     /// Loads the instances set through the API. Without peers their requested roles apply at once;

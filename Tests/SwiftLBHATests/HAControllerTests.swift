@@ -157,8 +157,9 @@ struct HAControllerTests {
         let store = InMemoryHAConfigStore()
         let ha = controller(peers: [], owner: owner, store: store)
         await ha.evaluate()
-        #expect(await ha.states().isEmpty)
-        try await ha.set(HAInstanceState(instance: "", state: "master", vip: floating.description))
+        #expect(await ha.states() == [HAInstanceState(instance: "llb-inst0", state: "NOT_DEFINED", vip: "0.0.0.0")])
+        #expect(owner.held.isEmpty)
+        try await ha.set(HAInstanceState(instance: "", state: "MASTER", vip: floating.description))
         #expect(await ha.role() == .master)
         #expect(owner.held == [vip, floating])
         #expect(
@@ -181,7 +182,7 @@ struct HAControllerTests {
         let store = InMemoryHAConfigStore()
         let ha = controller(peers: [], owner: owner, store: store)
         for (request, field) in [
-            (HAInstanceState(state: "LEADER"), "state"), (HAInstanceState(state: ""), "state"),
+            (HAInstanceState(state: "LEADER"), "state"), (HAInstanceState(state: "master"), "state"), (HAInstanceState(state: ""), "state"),
             (HAInstanceState(state: "MASTER", vip: "10.0.0.300"), "vip"),
             (HAInstanceState(instance: "a b", state: "MASTER"), "instance"),
         ] {
@@ -194,7 +195,7 @@ struct HAControllerTests {
         }
         await store.setFailure(ConfigStoreError(operation: "save", reason: "disk full"))
         await #expect(throws: APIError.self) { try await ha.set(HAInstanceState(state: "MASTER")) }
-        #expect(await ha.states().isEmpty)
+        #expect(await ha.states().map(\.state) == ["NOT_DEFINED"])
         #expect(owner.held.isEmpty)
     }
 
