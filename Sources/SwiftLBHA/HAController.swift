@@ -206,20 +206,35 @@ public actor HAController: HAControl {
         await announce()
     }
 
-    /// Adds or removes the VIPs so that exactly the MASTER instances' ones are held here.
+    /// Adds or removes the VIPs so that exactly the MASTER instances' ones are held here. Only
+    /// instances under HA (peers configured, or a role set through the API) are touched.
     private func holdVIPs(announceAll: Bool) async {
         let vipsByInstance = await self.vipsByInstance()
         var owned: Set<IPAddress> = []
+        var managed: Set<IPAddress> = []
         for (name, vips) in vipsByInstance {
+            guard let instance = instances[name], isManaged(instance) else { continue }
             known.formUnion(vips)
-            if instances[name]?.role == .master { owned.formUnion(vips) }
+            managed.formUnion(vips)
+            if instance.role == .master { owned.formUnion(vips) }
         }
-        // Instances that are neither MASTER nor BACKUP (no HA) leave the addresses alone.
-        let managed = known.filter { vip in
-            vipsByInstance.contains { name, vips in vips.contains(vip) && instances[name]?.role != .notDefined }
-        }
-        let problems = await owner.hold(owned, of: managed.union(owned), announceAll: announceAll)
+        // VIPs a rule no longer names (or a MASTER role lost) are released too.
+        let released = known.subtracting(vipsByInstance.values.reduce(into: Set()) { $0.formUnion($1) })
+        let problems = await owner.hold(owned, of: managed.union(released), announceAll: announceAll)
         for problem in problems { logger.warning("cannot hold VIP", metadata: ["error": "\(problem)"]) }
+    }
+
+    /// Releases every VIP this daemon holds (graceful shutdown: the peer takes over and must be the
+    /// only one answering ARP for them).
+    public func releaseAll() async {
+        guard !known.isEmpty else { return }
+        let problems = await owner.hold([], of: known, announceAll: false)
+        for problem in problems { logger.warning("cannot release VIP", metadata: ["error": "\(problem)"]) }
+        logger.notice("released the VIPs at shutdown", metadata: ["vips": "\(known.count)"])
+    }
+
+    private func isManaged(_ instance: Instance) -> Bool {
+        !settings.peers.isEmpty || instance.requested != nil
     }
 
     /// Each HA instance's VIPs: its rules' VIPs and its floating addresses.

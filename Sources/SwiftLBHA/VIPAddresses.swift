@@ -29,7 +29,7 @@ public enum VIPAddresses {
 
     /// The interfaces holding `vip` as a host address.
     public static func holders(of vip: IPAddress) -> [Interface] {
-        addresses().filter { $0.prefix.address == vip && $0.prefix.length == (vip.isV4 ? 32 : 128) }.map(\.interface)
+        addresses().filter { $0.address == vip && $0.prefix.length == (vip.isV4 ? 32 : 128) }.map(\.interface)
     }
 
     /// Adds `vip` as a host address of `interface` (no prefix route, no duplicate address
@@ -109,6 +109,8 @@ public enum VIPAddresses {
 
     fileprivate struct Entry {
         var interface: Interface
+        /// The address itself (the prefix holds its network).
+        var address: IPAddress
         var prefix: IPPrefix
     }
 
@@ -131,7 +133,7 @@ public enum VIPAddresses {
             let length = maskBytes(mask).reduce(0) { $0 + $1.nonzeroBitCount }
             result.append(
                 Entry(
-                    interface: Interface(name: String(cString: name), index: index),
+                    interface: Interface(name: String(cString: name), index: index), address: ip,
                     prefix: IPPrefix(address: ip, length: length)))
         }
         return result
@@ -169,7 +171,6 @@ extension VIPAddresses {
     /// This host's address in the connected subnet that contains `peer` (how the peer knows it),
     /// nil when no subnet does.
     public static func localAddress(toward peer: IPAddress) -> IPAddress? {
-        addressList().first { $0.interface.name != "lo" && $0.prefix.contains(peer) && $0.prefix.address != peer }?
-            .prefix.address
+        addressList().first { $0.interface.name != "lo" && $0.prefix.contains(peer) && $0.address != peer }?.address
     }
 }

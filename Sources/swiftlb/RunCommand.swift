@@ -79,6 +79,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "BGP") var bgp: BGPOptions
 
+    @OptionGroup(title: "High availability") var ha: HAOptions
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -140,15 +142,18 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("cannot load the BFD sessions from \(configDb): \(error)")
         }
+        let haSubsystem = try await ha.makeSubsystem(
+            config: config, configDb: configDb, store: store, bfd: bfd, link: nil, bgp: bgpSubsystem?.service,
+            bgpPolicy: bgp.policy, logger: logger)
         let app = makeApplication(
             store: store, version: VersionInfo(version: SwiftLBVersion.current), settings: apiSettings, gate: apiGate,
-            logger: logger, bgp: bgpSubsystem?.control, bfd: bfd)
+            logger: logger, bgp: bgpSubsystem?.control, bfd: bfd, ha: haSubsystem.controller)
         var groupConfiguration = ServiceGroupConfiguration(
             services: [
                 .init(service: startup, successTerminationBehavior: .gracefullyShutdownGroup),
                 .init(service: HealthProbeService(store: store, prober: NetworkProber.shared, logger: logger)),
                 .init(service: app),
-            ] + (bgpSubsystem?.services ?? []),
+            ] + (bgpSubsystem?.services ?? []) + [.init(service: haSubsystem.service)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         // A client holding an API connection open must not keep the daemon from exiting.
