@@ -149,7 +149,11 @@ public actor HAController: HAControl {
                 var seen: UInt64 = 0
                 while !Task.isCancelled {
                     await self.evaluate()
-                    seen = await self.wake.next(after: seen, timeout: resync)
+                    let next = await self.wake.next(after: seen, timeout: resync)
+                    // A burst of rule changes costs one decision per 50 ms, not one per batch (each
+                    // reads every rule); a takeover waits at most that long.
+                    if next > seen { try? await Task.sleep(for: .milliseconds(50)) }
+                    seen = next
                 }
             }
             await group.next()
@@ -209,6 +213,8 @@ public actor HAController: HAControl {
     /// Adds or removes the VIPs so that exactly the MASTER instances' ones are held here. Only
     /// instances under HA (peers configured, or a role set through the API) are touched.
     private func holdVIPs(announceAll: Bool) async {
+        // Without HA nothing is held: the rules are not even read.
+        guard instances.values.contains(where: isManaged) || !known.isEmpty else { return }
         let vipsByInstance = await self.vipsByInstance()
         var owned: Set<IPAddress> = []
         var managed: Set<IPAddress> = []

@@ -148,7 +148,7 @@ struct HAControllerTests {
         try await waitFor { await ha.role() == .backup }
         link.setPeer(peer, nil)
         try await waitFor { await ha.role() == .master }
-        #expect(owner.held.contains(vip))
+        try await waitFor { owner.held.contains(vip) }
     }
 
     @Test("without peers the API sets the role: MASTER holds the VIPs, BACKUP releases them; stored")
