@@ -16,7 +16,18 @@ import SwiftLBStore
 /// `swiftlb run` (the default): the daemon in the foreground.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "Run the load balancer in the foreground (the default command).")
+        commandName: "run", abstract: "Run the load balancer in the foreground (the default command).",
+        discussion: """
+            High availability (docs/ha.md):
+            - L2 active-backup: two instances on the clients' subnet, each with
+              --ha-peers naming the other. The MASTER holds the VIPs and the --ha-vip
+              addresses (servers' gateway, --fullnat-source) and announces them
+              with gratuitous ARP; the conntrack is synced to the BACKUP.
+            - L3 with BGP: the same with --bgp; the MASTER announces with
+              LOCAL_PREF 5000 / MED 10, the BACKUP with 100 / 20.
+            - Active-active: no --ha-peers; every instance announces over BGP.
+            - Roles from a controller: no --ha-peers; POST /config/cistate.
+            """)
 
     @Option(
         help: ArgumentHelp(
