@@ -86,3 +86,15 @@ struct HAElectionTests {
         #expect(HAElection.decide(local(.master, holdOver: false), peers: []) == .master)
     }
 }
+
+@Suite("HA instance names")
+struct HAInstanceNameTests {
+    @Test("a rule belongs to the instance after the first colon of its name, else to llb-inst0")
+    func ruleInstances() {
+        #expect(HAInstanceState.instance(ofRuleNamed: "") == "llb-inst0")
+        #expect(HAInstanceState.instance(ofRuleNamed: "web") == "llb-inst0")
+        #expect(HAInstanceState.instance(ofRuleNamed: "web:llb-inst1") == "llb-inst1")
+        #expect(HAInstanceState.instance(ofRuleNamed: "web:") == "llb-inst0")
+        #expect(HAInstanceState.instance(ofRuleNamed: "a:b:c") == "b")
+    }
+}
