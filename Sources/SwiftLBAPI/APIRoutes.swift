@@ -37,10 +37,11 @@ enum APIRoutes {
 /// status.
 ///
 /// With `bgp`, the loxilb BGP paths (`/config/bgp/global`, `/config/bgp/neigh`) drive it and
-/// `/metrics` includes its state; without it they answer 503. The same for `bfd` and `/config/bfd`.
+/// `/metrics` includes its state; without it they answer 503. The same for `bfd` and `/config/bfd`, and
+/// `ha` and `/config/cistate`.
 public func makeRouter(
     store: RuleStore, version: VersionInfo, bgp: (any BGPControl)? = nil, bfd: (any BFDControl)? = nil,
-    access: APIAccess = APIAccess(tokens: nil)
+    ha: (any HAControl)? = nil, access: APIAccess = APIAccess(tokens: nil)
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     // Middleware applies only to routes added after it, so it goes first; errors of the auth and
@@ -51,7 +52,7 @@ public func makeRouter(
     // loxilb's clients upload an import as a form; a form needs the token, so only with tokens on.
     router.add(
         middleware: JSONContentTypeMiddleware(formPaths: access.isOpen ? [] : [ConfigFileHandlers.importPath]))
-    let table = routeTable(store: store, version: version, bgp: bgp, bfd: bfd, access: access)
+    let table = routeTable(store: store, version: version, bgp: bgp, bfd: bfd, ha: ha, access: access)
     for route in table {
         router.on(RouterPath(route.path), method: route.method, use: route.handler)
     }
@@ -62,7 +63,7 @@ public func makeRouter(
 /// Every route `makeRouter` serves, in registration order (what `OpenAPIDocument` must describe).
 func routeTable(
     store: RuleStore, version: VersionInfo, bgp: (any BGPControl)?, bfd: (any BFDControl)? = nil,
-    access: APIAccess = APIAccess(tokens: nil)
+    ha: (any HAControl)? = nil, access: APIAccess = APIAccess(tokens: nil)
 ) -> [(path: String, method: HTTPRequest.Method, handler: Handler)] {
     let handlers = LoadBalancerHandlers(store: store, versionInfo: version, bgpEnabled: bgp != nil)
     let metrics = MetricsHandler(store: store, bgp: bgp)
@@ -89,6 +90,7 @@ func routeTable(
     ]
     table += BGPHandlers(bgp: bgp).routes
     table += BFDHandlers(bfd: bfd).routes
+    table += HAHandlers(ha: ha).routes
     table += AuthHandlers(access: access).routes
     table += ConfigFileHandlers(store: store, version: version.version).routes
     return table

@@ -43,7 +43,8 @@ public struct APIServerSettings: Sendable {
 /// `gate` counts the open connections (its limit is `settings.maxConnections`).
 public func makeApplication(
     store: RuleStore, version: VersionInfo, settings: APIServerSettings, gate: ConnectionGate, logger: Logger,
-    bgp: (any BGPControl)? = nil, bfd: (any BFDControl)? = nil
+    bgp: (any BGPControl)? = nil, bfd: (any BFDControl)? = nil,
+    ha: (any HAControl)? = nil
 ) -> some ApplicationProtocol {
     let server = HTTPServerBuilder { responder in
         APIChildChannel(
@@ -51,7 +52,7 @@ public func makeApplication(
             decoder: APIServerSettings.decoder)
     }
     return Application(
-        router: makeRouter(store: store, version: version, bgp: bgp, bfd: bfd, access: settings.access),
+        router: makeRouter(store: store, version: version, bgp: bgp, bfd: bfd, ha: ha, access: settings.access),
         server: server,
         configuration: ApplicationConfiguration(
             address: .hostname(settings.host, port: settings.port), serverName: "swiftlb"),

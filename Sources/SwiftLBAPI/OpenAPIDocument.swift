@@ -35,7 +35,7 @@ public enum OpenAPIDocument {
             },
             {
               "name": "ha",
-              "description": "High availability: BFD sessions between instances (docs/ha.md)."
+              "description": "High availability: instance roles (cistate) and BFD sessions between instances (docs/ha.md)."
             },
             {
               "name": "system",
@@ -1342,6 +1342,91 @@ public enum OpenAPIDocument {
                   },
                   "404": {
                     "$ref": "#/components/responses/NotFound"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
+            "/netlox/v1/config/cistate": {
+              "post": {
+                "operationId": "setHAState",
+                "tags": [
+                  "ha"
+                ],
+                "summary": "Set an instance's HA role and floating address",
+                "description": "Without --ha-peers the role is taken as given (an external controller, as kube-loxilb's --setRoles): a MASTER holds the instance's VIPs and announces them, a BACKUP releases them. With peers it is a manual switch-over: MASTER takes over with the newest epoch, BACKUP steps down and lets a peer take over. Saved before the answer.",
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/HAInstanceRequest"
+                      },
+                      "example": {
+                        "instance": "llb-inst0",
+                        "state": "MASTER",
+                        "vip": "10.0.2.1"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "Done: `{\"result\":\"Success\"}`.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/PostSuccess"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/PayloadTooLarge"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/UnsupportedMediaType"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
+            "/netlox/v1/config/cistate/all": {
+              "get": {
+                "operationId": "listHAStates",
+                "tags": [
+                  "ha"
+                ],
+                "summary": "List the HA instances and the role each holds now",
+                "responses": {
+                  "200": {
+                    "description": "The instances, sorted by name.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/HAInstanceList"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
                   },
                   "503": {
                     "$ref": "#/components/responses/Unavailable"
@@ -2783,6 +2868,82 @@ public enum OpenAPIDocument {
                     "maximum": 255,
                     "description": "Missed intervals before the session goes down; 0 (or null) means 3.",
                     "nullable": true
+                  }
+                }
+              },
+              "HAInstanceRequest": {
+                "type": "object",
+                "required": [
+                  "state"
+                ],
+                "description": "loxilb's `CIStatusEntry` as posted: the role asked for and the instance's floating address.",
+                "properties": {
+                  "instance": {
+                    "type": "string",
+                    "nullable": true,
+                    "pattern": "^[A-Za-z0-9._-]{0,63}$",
+                    "description": "The instance; \"\" (or null) means llb-inst0. Rules join an instance by the name suffix `:<instance>`."
+                  },
+                  "state": {
+                    "type": "string",
+                    "enum": [
+                      "MASTER",
+                      "BACKUP"
+                    ]
+                  },
+                  "vip": {
+                    "description": "The instance's floating address, held by the MASTER besides its rules' VIPs; \"\", null or 0.0.0.0 for none.",
+                    "nullable": true,
+                    "anyOf": [
+                      {
+                        "type": "string",
+                        "format": "ipv4"
+                      },
+                      {
+                        "type": "string",
+                        "format": "ipv6"
+                      },
+                      {
+                        "type": "string",
+                        "maxLength": 0
+                      }
+                    ]
+                  }
+                }
+              },
+              "HAInstanceState": {
+                "type": "object",
+                "description": "loxilb's `CIStatusEntry`: an instance and the role it holds now.",
+                "properties": {
+                  "instance": {
+                    "type": "string"
+                  },
+                  "state": {
+                    "type": "string",
+                    "enum": [
+                      "MASTER",
+                      "BACKUP",
+                      "NOT_DEFINED"
+                    ]
+                  },
+                  "vip": {
+                    "type": "string",
+                    "description": "The floating address, 0.0.0.0 for none."
+                  }
+                }
+              },
+              "HAInstanceList": {
+                "type": "object",
+                "required": [
+                  "Attr"
+                ],
+                "description": "The instances, sorted by name.",
+                "properties": {
+                  "Attr": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/HAInstanceState"
+                    }
                   }
                 }
               },

@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 import SwiftLBCore
 
 /// The daemon's BFD sessions: what loxilb's `/config/bfd` API configures, persisted, and run by a
@@ -13,6 +14,8 @@ public actor BFDManager: BFDControl {
     private var endpoint: BFDEndpoint?
     /// A new version after every state change of any session.
     public nonisolated let changes = StateFeed()
+    /// Peers whose session was Up and then went Down (failure detected), until it is Up again.
+    private nonisolated let failed = FailedPeers()
 
     /// `listenPort` and `peerPort` are RFC 5881's 3784 except in tests.
     public init(store: any BFDConfigStore, logger: Logger, listenPort: UInt16 = 3784, peerPort: UInt16 = 3784) {
@@ -93,6 +96,7 @@ public actor BFDManager: BFDControl {
                     + "writable and retry")
         }
         configs[key] = nil
+        failed.peers.withLock { _ = $0.remove(address) }
         endpoint?.remove(peer: address)
         logger.info("BFD session deleted", metadata: ["peer": "\(key)"])
     }
@@ -108,6 +112,12 @@ public actor BFDManager: BFDControl {
                 BFDSessionEntry(
                     config: config, port: Int(peerPort), state: "BFD\(states[config.remoteIp] ?? .down)")
             }
+    }
+
+    /// The peers whose session detected a failure (was Up, is no longer); a session that never
+    /// came Up is no verdict either way.
+    public nonisolated func failedPeers() -> Set<IPAddress> {
+        failed.peers.withLock { $0 }
     }
 
     /// Stops sending (daemon shutdown); peers notice by detection time.
@@ -129,8 +139,16 @@ public actor BFDManager: BFDControl {
     private func makeEndpoint() throws -> BFDEndpoint {
         let logger = logger
         let changes = changes
+        let failed = failed
         return try BFDEndpoint(listenPort: listenPort, peerPort: peerPort) { peer, transition in
             let level: Logger.Level = transition.to == .up ? .notice : .warning
+            failed.peers.withLock { failed in
+                if transition.to == .up {
+                    failed.remove(peer)
+                } else if transition.from == .up {
+                    failed.insert(peer)
+                }
+            }
             logger.log(
                 level: level, "BFD session \(transition.to)",
                 metadata: [
@@ -139,4 +157,9 @@ public actor BFDManager: BFDControl {
             changes.publish()
         }
     }
+}
+
+/// The peers whose BFD session detected a failure, shared with the endpoint's thread.
+final class FailedPeers: Sendable {
+    let peers = Mutex<Set<IPAddress>>([])
 }

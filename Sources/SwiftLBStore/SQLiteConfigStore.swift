@@ -209,6 +209,7 @@ public final class SQLiteConfigStore: ConfigStore {
         registerEndpointMigration(&migrator)
         registerBGPMigrations(&migrator)
         registerBFDMigrations(&migrator)
+        registerHAMigrations(&migrator)
         return migrator
     }
 

@@ -16,7 +16,18 @@ import SwiftLBStore
 /// `swiftlb run` (the default): the daemon in the foreground.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "Run the load balancer in the foreground (the default command).")
+        commandName: "run", abstract: "Run the load balancer in the foreground (the default command).",
+        discussion: """
+            High availability (docs/ha.md):
+            - L2 active-backup: two instances on the clients' subnet, each with
+              --ha-peers naming the other. The MASTER holds the VIPs and the --ha-vip
+              addresses (servers' gateway, --fullnat-source) and announces them
+              with gratuitous ARP; the conntrack is synced to the BACKUP.
+            - L3 with BGP: the same with --bgp; the MASTER announces with
+              LOCAL_PREF 5000 / MED 10, the BACKUP with 100 / 20.
+            - Active-active: no --ha-peers; every instance announces over BGP.
+            - Roles from a controller: no --ha-peers; POST /config/cistate.
+            """)
 
     @Option(
         help: ArgumentHelp(
@@ -79,6 +90,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "BGP") var bgp: BGPOptions
 
+    @OptionGroup(title: "High availability") var ha: HAOptions
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -140,15 +153,18 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("cannot load the BFD sessions from \(configDb): \(error)")
         }
+        let haSubsystem = try await ha.makeSubsystem(
+            config: config, configDb: configDb, store: store, bfd: bfd, link: nil, bgp: bgpSubsystem?.service,
+            bgpPolicy: bgp.policy, logger: logger)
         let app = makeApplication(
             store: store, version: VersionInfo(version: SwiftLBVersion.current), settings: apiSettings, gate: apiGate,
-            logger: logger, bgp: bgpSubsystem?.control, bfd: bfd)
+            logger: logger, bgp: bgpSubsystem?.control, bfd: bfd, ha: haSubsystem.controller)
         var groupConfiguration = ServiceGroupConfiguration(
             services: [
                 .init(service: startup, successTerminationBehavior: .gracefullyShutdownGroup),
                 .init(service: HealthProbeService(store: store, prober: NetworkProber.shared, logger: logger)),
                 .init(service: app),
-            ] + (bgpSubsystem?.services ?? []),
+            ] + (bgpSubsystem?.services ?? []) + [.init(service: haSubsystem.service)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         // A client holding an API connection open must not keep the daemon from exiting.

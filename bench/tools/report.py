@@ -253,7 +253,7 @@ def control_table(data):
     for key in sorted((k for k in data if k[:2] == ("control", "swiftlb") and k[3] == "delete_all_s"),
                       key=lambda k: int(k[2])):
         rest = median(data, key[:3] + ("delete_all_services",))
-        what = f"the other {rest:.0f} of {key[2]}" if rest is not None and rest != int(key[2]) else key[2]
+        what = f"the other {rest:.0f} of {key[2]}" if rest is not None and rest < int(key[2]) else key[2]
         lines.append(f"| DELETE all, {what} services, one request (s) | {cell(data[key], '{:.3f}')} |")
     return lines
 

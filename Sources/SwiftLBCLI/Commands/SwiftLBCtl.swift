@@ -53,7 +53,9 @@ public struct GetCommand: AsyncParsableCommand {
     /// Subcommands and help text.
     public static let configuration = CommandConfiguration(
         commandName: "get", abstract: "Show load-balancer rules or connections.",
-        subcommands: [GetLoadBalancer.self, GetConntrack.self, GetEndpoint.self, GetBGPNeighbor.self, GetBFD.self])
+        subcommands: [
+            GetLoadBalancer.self, GetConntrack.self, GetEndpoint.self, GetBGPNeighbor.self, GetBFD.self, GetHA.self,
+        ])
 
     /// Connection flags given before the subcommand name (shown in the leaves' help).
     @OptionGroup(visibility: .hidden) public var global: GlobalOptions

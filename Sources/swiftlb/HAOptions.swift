@@ -1,0 +1,137 @@
+import ArgumentParser
+import Logging
+import ServiceLifecycle
+import SwiftLBBGP
+import SwiftLBCore
+import SwiftLBHA
+import SwiftLBStore
+
+/// The `--ha-*` flags of `swiftlb run`, and the HA subsystem they build.
+struct HAOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "The other instances of an active-backup pair (comma-separated addresses). Enables election for instance llb-inst0: a BFD session to each (200 ms x 3 unless configured through the API), the conntrack sync link, and roles: the MASTER holds the VIPs (as host addresses on the interface of their subnet, announced with gratuitous ARP / unsolicited NA) and streams its flows; a BACKUP holds none. Without it, roles come from POST /netlox/v1/config/cistate.",
+            valueName: "ip,ip"))
+    var haPeers: String?
+
+    @Option(help: "Election priority, 1-255: with no MASTER the highest takes over (then the lower address). A live MASTER is never preempted.")
+    var haPriority = 100
+
+    @Option(
+        help: ArgumentHelp(
+            "Floating addresses the MASTER of llb-inst0 holds besides its rules' VIPs (comma-separated): the servers' gateway, the --fullnat-source address.",
+            valueName: "ip,ip"))
+    var haVip: String?
+
+    @Option(help: "TCP port of the conntrack sync link (listened on, and dialled at each peer).")
+    var haSyncPort = 22222
+
+    @Option(help: "Milliseconds a starting instance listens for a MASTER before it serves alone.")
+    var haHoldMs = 3000
+
+    func validate() throws {
+        _ = try peers()
+        _ = try vips()
+        guard (1...255).contains(haPriority) else { throw ValidationError("--ha-priority must be 1...255") }
+        guard (1...65535).contains(haSyncPort) else { throw ValidationError("--ha-sync-port must be 1...65535") }
+        guard (0...600_000).contains(haHoldMs) else { throw ValidationError("--ha-hold-ms must be 0...600000") }
+    }
+
+    func peers() throws -> [IPAddress] {
+        let peers = try Self.addresses(haPeers, flag: "--ha-peers")
+        if let bad = peers.first(where: { !$0.isV4 }) {
+            throw ValidationError("--ha-peers \(bad): peers are IPv4 addresses (BFD runs over IPv4 here)")
+        }
+        return peers
+    }
+
+    func vips() throws -> [IPAddress] { try Self.addresses(haVip, flag: "--ha-vip") }
+
+    private static func addresses(_ text: String?, flag: String) throws -> [IPAddress] {
+        guard let text else { return [] }
+        return try text.split(separator: ",").map { part in
+            let trimmed = part.trimmingCharacters(in: .whitespaces)
+            guard let address = IPAddress(trimmed), !address.isUnspecified else {
+                throw ValidationError("\(flag): \"\(trimmed)\" is not an IP address")
+            }
+            return address
+        }
+    }
+
+    /// The controller (always: the API lists and sets roles), the BFD sessions to the peers, and the
+    /// service running the election.
+    func makeSubsystem(
+        config: SQLiteConfigStore, configDb: String, store: RuleStore, bfd: BFDManager, link: (any HAPeerLink)?,
+        bgp: BGPService?, bgpPolicy: AdvertisementPolicy, logger: Logger
+    ) async throws -> HASubsystem {
+        let peers = try peers()
+        let vips = try vips()
+        for peer in peers where await !bfd.sessions().contains(where: { $0.remoteIp == peer.description }) {
+            do {
+                try await bfd.add(BFDSessionConfig(remoteIp: peer.description))
+            } catch {
+                throw ValidationError("cannot start the BFD session with HA peer \(peer): \(error)")
+            }
+        }
+        let local = peers.lazy.compactMap { VIPAddresses.localAddress(toward: $0) }.first ?? .v4(0)
+        let controller = HAController(
+            settings: HAController.Settings(
+                peers: peers, priority: UInt8(haPriority), vips: vips, hold: .milliseconds(haHoldMs),
+                localAddress: local),
+            store: config, link: link, failedPeers: { bfd.failedPeers() },
+            rules: { await store.desiredState().rules }, owner: KernelVIPOwner(logger: logger), logger: logger,
+            onRole: { instance, role in
+                guard let bgp, instance == HAInstanceState.defaultInstance else { return }
+                await bgp.supervisor.setPolicy(Self.policy(role, base: bgpPolicy))
+                await bgp.supervisor.pass()
+            })
+        do {
+            try await controller.restore()
+        } catch {
+            throw ValidationError("cannot load the HA instances from \(configDb): \(error)")
+        }
+        if !peers.isEmpty {
+            logger.info(
+                "HA enabled",
+                metadata: [
+                    "peers": "\(peers)", "priority": "\(haPriority)", "local": "\(local)",
+                    "vips": "\(vips)", "sync-port": "\(haSyncPort)",
+                ])
+        }
+        return HASubsystem(controller: controller, feeds: [store.feed, bfd.changes])
+    }
+}
+
+extension HAOptions {
+    /// loxilb's preference by role: the MASTER's routes win at the router (LOCAL_PREF 5000, MED 10)
+    /// over the BACKUP's (100, 20); the next hops stay as configured.
+    static func policy(_ role: HARole, base: AdvertisementPolicy) -> AdvertisementPolicy {
+        var policy = base
+        let master = role == .master
+        policy.localPref = master ? 5000 : 100
+        policy.med = master ? 10 : 20
+        return policy
+    }
+}
+
+/// The HA parts the daemon wires: the API's control and the election service.
+struct HASubsystem {
+    let controller: HAController
+    let feeds: [StateFeed]
+
+    var service: HAService { HAService(controller: controller, feeds: feeds) }
+}
+
+/// Runs the election until graceful shutdown, then releases the VIPs so that the peer that takes
+/// over is the only one answering for them.
+struct HAService: Service {
+    let controller: HAController
+    let feeds: [StateFeed]
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            await controller.run(following: feeds)
+        }
+        await controller.releaseAll()
+    }
+}
