@@ -253,6 +253,7 @@ ha_start() {
     if [[ -n "$HA_SINGLE" || -n "$HA_MANUAL" ]]; then
         if [[ -n "$HA_MANUAL" ]]; then
             why=$(ha_daemon_start 2) || fail "lb2's swiftlb did not start: ${why//$'\n'/; }"
+            [[ "$HA_BGP" != bgp ]] || ha_bgp_configure 2 || fail "BGP configuration of lb2 failed"
             why=$(ha_rule 2 "$mode") || fail "$why"
         fi
         ha_manual_take 1 || fail "could not put $HA_VIP and $HA_GW on lb1"
