@@ -13,6 +13,10 @@
 #                    HA flags; the script moves the VIP and the gateway from lb1 to lb2 itself,
 #                    SLB_HA_MANUAL_DELAY s (default 0.6, BFD's 200 ms x 3) after the kill, and
 #                    sends 3 gratuitous ARPs 200 ms apart (tools/garp.py); no conntrack sync
+#   SLB_HA_CONTROLLER=1  roles set through the API (POST /config/cistate), as an external
+#                    controller would (kube-loxilb --setRoles): no --ha-peers, no election; the
+#                    script makes lb2 MASTER SLB_HA_MANUAL_DELAY s after the kill (the daemons still
+#                    hold, announce and release the addresses)
 #   SLB_HA_OWN_SYSFS=1  run the daemons with a /sys of their own network namespace
 #                    (tools/netns_sysfs.sh); by default they share the host's, as every e2e daemon
 #                    (nsenter --net), so /sys/class/net names the host's interfaces
@@ -55,6 +59,7 @@ ha_init() {
     HA_MAX_GAP=${SLB_HA_MAX_GAP:-1.0}
     HA_SINGLE=${SLB_HA_SINGLE:-}
     HA_MANUAL=${SLB_HA_MANUAL:-}
+    HA_CTRL=${SLB_HA_CONTROLLER:-}
     HA_MANUAL_DELAY=${SLB_HA_MANUAL_DELAY:-0.6}
 }
 
@@ -73,6 +78,7 @@ ha_setup() {
     fi
     ha_teardown >/dev/null 2>&1
     mkdir -p "$STATE_DIR/pids"
+    rm -f "$STATE_DIR"/{daemon1,daemon2,probe,roles,bird}.log
     say "HA topology $PREFIX ($1): 10.$NET_OCTET.0.0/16, VIP $HA_VIP, servers' gateway $HA_GW"
     ha_topo_up "$PREFIX" "$([[ "$1" == bgp ]] && echo bgp)" || fail "could not build the topology"
     say "echo servers on srv1..3:$HA_PORT"
@@ -145,7 +151,11 @@ ha_trap_teardown() {
 ha_daemon_args() {
     local i=$1 peer=$((3 - $1))
     HA_ARGS=(--fullnat-source "$HA_GW")
-    [[ -n "$HA_SINGLE" || -n "$HA_MANUAL" ]] || HA_ARGS+=(--ha-peers "${LB_IP[peer]}" --ha-priority "${HA_PRIORITY[i]}" --ha-vip "$HA_GW")
+    if [[ -n "$HA_CTRL" ]]; then
+        HA_ARGS+=(--ha-vip "$HA_GW")
+    elif [[ -z "$HA_SINGLE" && -z "$HA_MANUAL" ]]; then
+        HA_ARGS+=(--ha-peers "${LB_IP[peer]}" --ha-priority "${HA_PRIORITY[i]}" --ha-vip "$HA_GW")
+    fi
     [[ "$HA_BGP" != bgp ]] || HA_ARGS+=(--bgp)
     # shellcheck disable=SC2206 # split on spaces, as SLB_DAEMON_ARGS
     [[ -z "${SLB_HA_ARGS:-}" ]] || HA_ARGS+=(${SLB_HA_ARGS})
@@ -260,15 +270,25 @@ ha_start() {
         ok "${HA_MANUAL:+scripted HA: }$HA_VIP and $HA_GW put on lb1 by hand"
         return 0
     fi
+    [[ -z "$HA_CTRL" ]] || ha_set_role 1 MASTER || fail "POST cistate MASTER on lb1: $(api_body)"
     ha_wait_role 1 MASTER 15 || fail "lb1 did not become MASTER within 15 s (role $(ha_role 1))"
     ok "lb1 MASTER after $HA_WAITED_MS ms"
     say "$mode: swiftlb in lb2 (priority ${HA_PRIORITY[2]})"
     why=$(ha_daemon_start 2) || fail "lb2's swiftlb did not start: ${why//$'\n'/; }"
     [[ "$HA_BGP" != bgp ]] || ha_bgp_configure 2 || fail "BGP configuration of lb2 failed"
     why=$(ha_rule 2 "$mode") || fail "$why"
+    [[ -z "$HA_CTRL" ]] || ha_set_role 2 BACKUP || fail "POST cistate BACKUP on lb2: $(api_body)"
     ha_wait_role 2 BACKUP 15 || fail "lb2 did not become BACKUP within 15 s (role $(ha_role 2))"
     ok "lb2 BACKUP after $HA_WAITED_MS ms; lb1 $(ha_role 1)"
     [[ "$(ha_role 1)" == MASTER ]] || fail "lb1 is $(ha_role 1) once lb2 joined, want MASTER (preempted?)"
+}
+
+# ha_set_role I ROLE: POST /config/cistate on lb I (SLB_HA_CONTROLLER).
+ha_set_role() {
+    local code
+    code=$(api_in "${NS_LBS[$1]}" POST /netlox/v1/config/cistate \
+        "{\"instance\":\"llb-inst0\",\"state\":\"$2\",\"vip\":\"$HA_GW\"}")
+    [[ "$code" == 200 ]]
 }
 
 # ha_manual_take I: puts the VIP (GARP topology) and the gateway address on lb I and announces them
@@ -489,6 +509,11 @@ ha_run() {
         say "$mode: cut lb1's links and SIGKILL its swiftlb${SLB_HA_KILL_FIRST:+ (kill first)}"
         t_kill=$(date +%s.%N)
         ha_kill 1 || { HA_WHY="could not kill lb1"; return 1; }
+        if [[ -n "$HA_CTRL" ]]; then
+            sleep "$HA_MANUAL_DELAY"
+            ha_set_role 2 MASTER || { HA_WHY="POST cistate MASTER on lb2: $(api_body)"; return 1; }
+            ok "$mode: controller: lb2 set MASTER $(_ms_since "$t_kill") ms after the kill"
+        fi
         if [[ -n "$HA_MANUAL" ]]; then
             sleep "$HA_MANUAL_DELAY"
             ha_manual_take 2 || { HA_WHY="could not move the addresses to lb2"; return 1; }
@@ -558,6 +583,7 @@ ha_run() {
     extra=""
     [[ -z "$HA_SINGLE" ]] || extra=" single=yes"
     [[ -z "$HA_MANUAL" ]] || extra=" manual=yes"
+    [[ -z "$HA_CTRL" ]] || extra=" controller=yes"
     ha_row "mode=$mode trigger=$trigger max_gap=${PROBE_MAX_GAP:-?} who=${PROBE_WHO:-?}" \
         "broken_streams=${PROBE_BROKEN_STREAMS:-?} failed_short=${PROBE_FAILED_SHORT:-?} short_ok=${PROBE_SHORT_OK:-?}" \
         "event_gap=$gap_event event_broken=$fails_event takeover_ms=$takeover_ms join_ms=$join_ms route_ms=$route_ms" \

@@ -7,7 +7,9 @@
 #   sudo SLB_HA_MODES=default e2e/tools/ha_table.sh failover bgp
 #
 # Parts: failover (ha_failover: MASTER SIGKILLed + links cut, GARP), return (ha_return: the same,
-# then the old MASTER comes back), bgp (ha_bgp: the failover with bird2 and BGP). --controls adds
+# then the old MASTER comes back), bgp (ha_bgp: the failover with bird2 and BGP); baselines without
+# the daemons' election: manual (SLB_HA_MANUAL=1), controller (SLB_HA_CONTROLLER=1), bgp-manual.
+# --controls adds
 # two runs of lb1 alone without HA flags (ha_failover with SLB_HA_SINGLE=1): traffic without a
 # kill (must pass) and the kill without a standby (must show broken connections: it proves the
 # measurement can fail). Each scenario runs setup, check and teardown with its own state
@@ -25,13 +27,13 @@ parts=()
 for arg in "$@"; do
     case "$arg" in
     --controls) controls=1 ;;
-    failover | return | bgp) parts+=("$arg") ;;
+    failover | return | bgp | manual | controller | bgp-manual) parts+=("$arg") ;;
     -h | --help)
         sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
         exit 0
         ;;
     *)
-        echo "unknown argument '$arg' (want --controls, failover, return, bgp)" >&2
+        echo "unknown argument '$arg' (want --controls, failover, return, bgp, manual, controller, bgp-manual)" >&2
         exit 2
         ;;
     esac
@@ -68,6 +70,9 @@ for part in "${parts[@]}"; do
     failover) run failover ha_failover SLB_HA_TRIGGER=kill ;;
     return) run return ha_return ;;
     bgp) run bgp ha_bgp SLB_HA_TRIGGER=kill ;;
+    manual) run manual ha_failover SLB_HA_MANUAL=1 SLB_HA_TRIGGER=kill ;;
+    controller) run controller ha_failover SLB_HA_CONTROLLER=1 SLB_HA_TRIGGER=kill ;;
+    bgp-manual) run bgp-manual ha_bgp SLB_HA_MANUAL=1 SLB_HA_TRIGGER=kill ;;
     esac
 done
 
@@ -85,6 +90,9 @@ BEGIN {
     else if (label == "failover") t = "SIGKILL MASTER + links cut (GARP)"
     else if (label == "return") t = "same, then the old MASTER returns (GARP)"
     else if (label == "bgp") t = (trig == "return" ? "BGP: kill, then return" : "SIGKILL MASTER + links cut (BGP, bird2)")
+    else if (label == "manual") t = "baseline: script moves the addresses + GARP, no HA, no sync"
+    else if (label == "controller") t = "baseline: roles POSTed by a controller 0.6 s after the kill, no sync"
+    else if (label == "bgp-manual") t = "baseline: BGP, no HA (equal routes), no sync"
     else t = label "/" trig
     ev = v("event_gap"); if (ev == "0.000") ev = "< 0.3"
     tk = v("takeover_ms"); if (v("join_ms") != "-") tk = tk " (rejoin " v("join_ms") ")"
