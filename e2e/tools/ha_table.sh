@@ -9,10 +9,9 @@
 # Parts: failover (ha_failover: MASTER SIGKILLed + links cut, GARP), return (ha_return: the same,
 # then the old MASTER comes back), bgp (ha_bgp: the failover with bird2 and BGP); baselines without
 # the daemons' election: manual (SLB_HA_MANUAL=1), controller (SLB_HA_CONTROLLER=1), bgp-manual.
-# --controls adds
-# two runs of lb1 alone without HA flags (ha_failover with SLB_HA_SINGLE=1): traffic without a
-# kill (must pass) and the kill without a standby (must show broken connections: it proves the
-# measurement can fail). Each scenario runs setup, check and teardown with its own state
+# --controls adds two runs of lb1 alone without HA flags (ha_failover with SLB_HA_SINGLE=1):
+# traffic without a kill (must pass) and the kill without a standby (must show broken
+# connections: it proves the measurement can fail). Each scenario runs setup, check and teardown with its own state
 # directory under SLB_HA_TABLE_DIR (default /tmp/swiftlb-ha-table/<time>, kept); the rows are
 # the checks' "row ..." lines. Environment: SWIFTLB_BIN_DIR, SLB_HA_MODES, SLB_HA_STREAMS.
 set -uo pipefail
@@ -29,7 +28,7 @@ for arg in "$@"; do
     --controls) controls=1 ;;
     failover | return | bgp | manual | controller | bgp-manual) parts+=("$arg") ;;
     -h | --help)
-        sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
         exit 0
         ;;
     *)
