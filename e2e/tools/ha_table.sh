@@ -28,7 +28,7 @@ for arg in "$@"; do
     --controls) controls=1 ;;
     failover | return | bgp | manual | controller | bgp-manual) parts+=("$arg") ;;
     -h | --help)
-        sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
         exit 0
         ;;
     *)
