@@ -45,18 +45,25 @@ extension SyncEngine {
             connection.receivedSnapshot?.remove(key)
             if (try? table.delete(key.conntrackKey)) == true { shared.count { $0.deletesApplied += 1 } }
         case .persistUpsert(let entry):
-            guard !isMaster, let persistence, let id = directory.serviceID(for: entry.service) else { return }
+            guard !isMaster, let persistence, let id = localID(of: entry.service) else { return }
             let (key, value) = entry.persistEntry(serviceID: id, now: EBPFDatapath.monotonicNow)
             if (try? persistence.writePersistence(key, value)) != nil { shared.count { $0.persistenceApplied += 1 } }
         case .persistDelete(let service, let client):
-            guard !isMaster, let persistence, let id = directory.serviceID(for: service) else { return }
+            guard !isMaster, let persistence, let id = localID(of: service) else { return }
             _ = try? persistence.deletePersistence(persistKey(serviceID: id, client: client))
         }
     }
 
+    private func localID(of service: ServiceKey) -> UInt32? {
+        if let known = serviceIDs[service] { return known }
+        let id = directory.serviceID(for: service)
+        serviceIDs[service] = id
+        return id
+    }
+
     private func apply(_ flow: SyncedFlow, on connection: SyncConnection) {
         connection.receivedSnapshot?.insert(flow.key)
-        guard let id = directory.serviceID(for: flow.service) else {
+        guard let id = localID(of: flow.service) else {
             shared.count { $0.unknownServices += 1 }
             return
         }

@@ -45,7 +45,6 @@ extension SyncEngine {
         let now = EBPFDatapath.monotonicNow
         let persisted = (try? persistence?.persistenceEntries()) ?? []
         for connection in targets {
-            connection.dropQueued()
             connection.enqueue(.snapshotBegin)
             connection.snapshotCursor = 1
             connection.snapshotFlows = 0
@@ -126,6 +125,9 @@ extension SyncEngine {
             "conntrack sync peer cannot keep up; sending it a new snapshot",
             metadata: ["peer": "\(connection.peer)", "queued": "\(connection.pending)"])
         shared.count { $0.queuesDropped += 1 }
+        // The announcements queued with the rest go out again.
+        connection.dropQueued()
+        sendHellos(connection)
         startSnapshot(on: [connection], scanFirst: false)
     }
 

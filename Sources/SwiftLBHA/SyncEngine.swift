@@ -29,6 +29,9 @@ final class SyncEngine: @unchecked Sendable {
     var nextScan = ContinuousClock.now
     var nextPersistenceScan = ContinuousClock.now
     private var published: [IPAddress: [HAAnnouncement]] = [:]
+    /// Local service ids by key, for the messages of one wake-up: the datapath's directory reads
+    /// the service map, a system call, and a snapshot names the same few services thousands of times.
+    var serviceIDs: [ServiceKey: UInt32?] = [:]
 
     init(
         settings: ConntrackSync.Settings, listener: Int32, table: ConntrackTable, directory: any SyncServiceDirectory,
@@ -101,7 +104,10 @@ final class SyncEngine: @unchecked Sendable {
         var until = Duration.milliseconds(100)
         if isMaster && connections.contains(where: { $0.carriesFlows && !$0.connecting }) {
             until = min(until, nextScan - now)
-            if connections.contains(where: { $0.snapshotCursor != nil }) { until = .zero }
+            // A snapshot with room in its queue goes on at once; a full queue waits to be writable.
+            if connections.contains(where: { $0.snapshotCursor != nil && $0.pending < Self.snapshotLowWater }) {
+                until = .zero
+            }
         }
         return Int32(clamping: max(Self.nanoseconds(until) / 1_000_000, 0))
     }
@@ -177,6 +183,7 @@ final class SyncEngine: @unchecked Sendable {
     }
 
     private func serviceConnections(now: ContinuousClock.Instant) {
+        serviceIDs.removeAll(keepingCapacity: true)
         var failed: [ObjectIdentifier] = []
         for connection in connections {
             guard let events = pollFDs.first(where: { $0.fd == connection.fd })?.revents, events != 0 else {

@@ -70,10 +70,11 @@ enum SyncSocket {
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let fd = withUnsafeMutablePointer(to: &storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                accept4(listener, $0, &length, Int32(SOCK_NONBLOCK.rawValue))
+                Glibc.accept(listener, $0, &length)
             }
         }
         guard fd >= 0 else { return nil }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         noDelay(fd)
         return (fd, address(of: storage))
     }

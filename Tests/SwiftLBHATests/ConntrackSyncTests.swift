@@ -23,9 +23,10 @@ struct ConntrackSyncTests {
 
     func instance(
         serviceID: UInt32, peers: [ConntrackSync.Peer] = [], listenPort: UInt16 = 0, table: ConntrackTable? = nil,
-        otherServices: [ServiceKey: UInt32] = [:]
+        otherServices: [ServiceKey: UInt32] = [:], maxQueuedBytes: Int = 16 << 20
     ) throws -> Instance {
         var settings = Self.fast
+        settings.maxQueuedBytes = maxQueuedBytes
         settings.listenAddress = .v4(0x7f00_0001)
         settings.listenPort = listenPort
         settings.peers = peers
@@ -185,5 +186,32 @@ struct ConntrackSyncTests {
         #expect(backup.table.liveCount == 2)
         #expect(serviceIDs(backup.table) == [4])
         #expect(backup.sync.statistics().unknownServices == 2)
+    }
+
+    @Test("a peer whose queue overflows loses it and gets a new snapshot, and still ends up with every flow")
+    func overflowResnapshots() async throws {
+        let backup = try instance(serviceID: 4)
+        // A queue of more than 100 bytes counts as a peer that cannot keep up.
+        let master = try instance(
+            serviceID: 7, peers: [.init(address: .v4(0x7f00_0001), port: backup.sync.listenPort)], maxQueuedBytes: 100)
+        defer {
+            master.sync.stop()
+            backup.sync.stop()
+        }
+        backup.sync.announce([Self.backup])
+        master.sync.announce([Self.master])
+        backup.sync.start()
+        master.sync.start()
+        #expect(await eventually { master.sync.peerAnnouncements().count == 1 })
+        let now = EBPFDatapath.monotonicNow
+        for port in UInt16(0)..<8 {
+            try SyncTestFlows.write(
+                SyncTestFlows.fullNAT(sport: 41000 + port, natPort: 34000 + port, serviceID: 7, now: now),
+                to: master.table)
+        }
+        #expect(await eventually { master.sync.statistics().queuesDropped > 0 })
+        #expect(await eventually { backup.table.liveCount == 16 })
+        #expect(backup.sync.statistics().snapshotsReceived >= 2)
+        #expect(master.sync.peerAnnouncements().count == 1)
     }
 }
