@@ -41,12 +41,13 @@ public final class ConntrackSync: Sendable {
         /// The peers to dial.
         public var peers: [Peer]
         /// How often the table is compared with the last pass while MASTER and a peer is connected.
-        /// Measured (clang -O2, this machine): a pass over the default table (524,304 slots) costs
-        /// 1.1 ms empty, 8.4 ms with 100,000 flows, 9.2 ms with 262,144; the 2,064-slot table of
-        /// `--ct-entries 1024`, 3-10 µs. So 25 ms keeps a new flow's delay far below 100 ms.
+        /// Measured (`swiftlb-bench --ct-scan`, release, this 2-CPU machine): a pass over the default
+        /// table (524,304 slots) costs 5.2-5.9 ms empty and 8.2-10.8 ms with 100,000 to 262,144
+        /// flows; over the 2,064 slots of `--ct-entries 1024`, 2-14 µs.
         public var scanInterval: Duration
-        /// The most of one CPU the passes may take: a pass that cost more stretches the interval
-        /// (9.2 ms at 0.2: 46 ms).
+        /// The most of one CPU the passes may take: a pass that cost more stretches the interval, so
+        /// the default table is scanned every ~29 ms empty and every ~54 ms full (at 0.2), and a new
+        /// flow still reaches the peer well within 100 ms.
         public var maxScanShare: Double
         /// A flow that keeps seeing packets is sent again once this long, so that the peer's copy
         /// never looks idle long enough to expire (the shortest timeout is 10 s).
