@@ -15,11 +15,11 @@ import Testing
 struct ConntrackSyncFixtureTests {
     static let key = ServiceKey(vip: .v4(0x0a0a_6401), port: 80, proto: .tcp)
 
-    func datapath(id: UInt32) async throws -> EBPFDatapath {
+    func datapath(id: UInt32, selection: SelectionAlgorithm = .roundRobin) async throws -> EBPFDatapath {
         let datapath = try EBPFDatapath(pinRoot: nil, conntrackEntries: 1024)
         try await datapath.upsert(
             DatapathService(
-                id: id, key: Self.key, selection: .roundRobin, mode: .fullNAT,
+                id: id, key: Self.key, selection: selection, mode: .fullNAT,
                 endpoints: [10, 11, 12].map { DatapathEndpoint(address: .v4(0x0a0a_0200 | $0), port: 8080, weight: 1) })
         )
         return datapath
@@ -97,6 +97,41 @@ struct ConntrackSyncFixtureTests {
         // No new flow and no new port on B: the synced entries carried both.
         #expect(try counter(b, SLB_CNT_CT_NEW) == created)
         #expect(b.conntrack.liveCount == 2)
+    }
+
+    @Test func aPersistServicesClientIsSyncedUnderThePeersServiceID() async throws {
+        let a = try await datapath(id: 7, selection: .persist)
+        let b = try await datapath(id: 3, selection: .persist)
+        var fast = ConntrackSync.Settings(
+            listenAddress: .v4(0x7f00_0001), listenPort: 0, scanInterval: .milliseconds(10))
+        fast.persistenceInterval = .milliseconds(20)
+        let syncB = try ConntrackSync(
+            settings: fast, table: b.conntrack, directory: b, persistence: b, logger: Logger(label: "fixture.sync.b"))
+        fast.peers = [.init(address: .v4(0x7f00_0001), port: syncB.listenPort)]
+        let syncA = try ConntrackSync(
+            settings: fast, table: a.conntrack, directory: a, persistence: a, logger: Logger(label: "fixture.sync.a"))
+        defer {
+            syncA.stop()
+            syncB.stop()
+        }
+        syncA.announce([HAAnnouncement(instance: "llb-inst0", role: .master, priority: 100, epoch: 1)])
+        syncB.announce([HAAnnouncement(instance: "llb-inst0", role: .backup, priority: 50, epoch: 0)])
+        syncB.start()
+        syncA.start()
+        #expect(await eventually { syncA.peerAnnouncements().count == 1 })
+
+        // A client's first flow makes A remember it (after the snapshot: a change, not a snapshot entry).
+        let out = try TestRun.run(
+            try a.programs().ingress, packet: Fixture.toVIP(sport: 40100).bytes, ifindex: Fixture.clientSide)
+        #expect(out.verdict == Verdict.redirect)
+        let remembered = try #require(try a.persistenceEntries().first)
+        #expect(remembered.key.svc_id == 7)
+        #expect(await eventually { (try? b.persistenceEntries().count) == 1 })
+        let synced = try #require(try b.persistenceEntries().first)
+        #expect(synced.key.svc_id == 3)
+        #expect(synced.key.addr.0 == remembered.key.addr.0)
+        #expect(synced.value.slot == remembered.value.slot)
+        #expect(await eventually { b.conntrack.liveCount == 2 })
     }
 
     @Test func scanCostOfTheDefaultTable() throws {
