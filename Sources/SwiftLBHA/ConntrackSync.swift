@@ -232,3 +232,8 @@ final class SyncShared: Sendable {
         state.withLock { body(&$0.statistics) }
     }
 }
+
+/// The election hears its peers through the sync link.
+extension ConntrackSync: HAPeerLink {
+    public var changes: StateFeed { feed }
+}
