@@ -113,10 +113,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         // High availability: BFD sessions between instances (RFC 5880/5881).
+        // Conntrack sync reads and writes the datapath's tables (SwiftLBDatapath, its ABI).
         .target(
             name: "SwiftLBHA",
             dependencies: [
-                "SwiftLBCore",
+                "SwiftLBCore", "SwiftLBDatapath", "SwiftLBABI", "BPFLoader",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
@@ -157,7 +158,10 @@ let package = Package(
         .testTarget(name: "SwiftLBCLITests", dependencies: ["SwiftLBCLI", "SwiftLBCore"]),
         .testTarget(
             name: "SwiftLBHATests",
-            dependencies: ["SwiftLBHA", "SwiftLBCore", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "SwiftLBHA", "SwiftLBCore", "SwiftLBDatapath", "SwiftLBABI",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "SwiftLBHealthTests",
             dependencies: [
@@ -176,6 +180,7 @@ let package = Package(
             name: "SwiftLBDatapathTests",
             dependencies: [
                 "SwiftLBDatapath", "SwiftLBCore", "BPFLoader", "SwiftLBABI", "PacketTestSupport", "SwiftLBHA",
+                .product(name: "Logging", package: "swift-log"),
             ]),
     ],
     swiftLanguageModes: [.v6]

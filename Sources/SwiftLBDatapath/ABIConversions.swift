@@ -2,11 +2,11 @@ import SwiftLBABI
 import SwiftLBCore
 
 /// Four 32-bit words holding an address in network byte order, as the ABI header stores it.
-typealias AddressWords = (UInt32, UInt32, UInt32, UInt32)
+public typealias AddressWords = (UInt32, UInt32, UInt32, UInt32)
 
 extension IPAddress {
     /// The address as the ABI's 16-byte slot (IPv4 in word 0, network byte order).
-    var abiWords: AddressWords {
+    public var abiWords: AddressWords {
         switch self {
         case .v4(let value):
             return (value.bigEndian, 0, 0, 0)
@@ -20,10 +20,10 @@ extension IPAddress {
     }
 
     /// The ABI family code.
-    var abiFamily: UInt8 { isV4 ? UInt8(SLB_AF_INET) : UInt8(SLB_AF_INET6) }
+    public var abiFamily: UInt8 { isV4 ? UInt8(SLB_AF_INET) : UInt8(SLB_AF_INET6) }
 
     /// Reads an address from an ABI slot; nil for an unknown family.
-    init?(abiWords words: AddressWords, family: UInt8) {
+    public init?(abiWords words: AddressWords, family: UInt8) {
         switch Int32(family) {
         case SLB_AF_INET:
             self = .v4(UInt32(bigEndian: words.0))
@@ -77,12 +77,12 @@ extension DatapathEndpoint {
 
 extension slb_ct_key {
     /// Whether `other` names the same tuple (keys are built zeroed, so their bytes compare).
-    func isSame(as other: slb_ct_key) -> Bool {
+    public func isSame(as other: slb_ct_key) -> Bool {
         withUnsafeBytes(of: self) { mine in withUnsafeBytes(of: other) { mine.elementsEqual($0) } }
     }
 
     /// The key of the opposite direction of a flow whose packets arrive with `self` and are rewritten by `nat`.
-    func reply(after nat: slb_nat) -> slb_ct_key {
+    public func reply(after nat: slb_nat) -> slb_ct_key {
         var key = slb_ct_key()
         let srcRewritten = nat.flags & UInt8(SLB_NAT_SRC.rawValue) != 0
         let dstRewritten = nat.flags & UInt8(SLB_NAT_DST.rawValue) != 0

@@ -30,8 +30,10 @@ public final class ConntrackTable: @unchecked Sendable {
     public let name: String
     /// Elements of the map: slot 0 (the head), then the home slots and SLB_CT_PROBES - 1 overflow slots.
     public let elementCount: UInt32
-    private let slots: UnsafeMutablePointer<slb_ct_slot>
+    let slots: UnsafeMutablePointer<slb_ct_slot>
     private let mappedBytes: Int
+    /// False for a table in ordinary memory (`init(inMemoryElements:)`), which is freed, not unmapped.
+    private let isMapped: Bool
 
     /// The max_entries of a slb_ct map sized for `entries` entries (nil: SLB_CT_MAX_ENTRIES): twice
     /// as many home slots, rounded up to a power of two (at most 2^31), plus SLB_CT_PROBES. At
@@ -75,9 +77,35 @@ public final class ConntrackTable: @unchecked Sendable {
         self.elementCount = info.maxEntries
         self.slots = slots
         self.mappedBytes = bytes
+        self.isMapped = true
     }
 
-    deinit { munmap(slots, mappedBytes) }
+    /// A table of `count` elements (`mapElements(forEntries:)`) in ordinary memory, with the same
+    /// layout and protocol as the map: a second table for tests of code that reads or writes one,
+    /// without loading a datapath. Nil when `count` is no table size.
+    public init?(inMemoryElements count: UInt32, name: String = "in-memory conntrack table") {
+        guard slb_ct_user_count_valid(count) != 0 else { return nil }
+        let slots = UnsafeMutablePointer<slb_ct_slot>.allocate(capacity: Int(count))
+        UnsafeMutableRawPointer(slots).initializeMemory(
+            as: UInt8.self, repeating: 0, count: Int(count) * MemoryLayout<slb_ct_slot>.stride)
+        var random = SystemRandomNumberGenerator()
+        _ = slb_ct_user_init(slots, count, random.next())
+        self.name = name
+        self.elementCount = count
+        self.slots = slots
+        self.mappedBytes = 0
+        self.isMapped = false
+    }
+
+    deinit {
+        if isMapped { munmap(slots, mappedBytes) } else { slots.deallocate() }
+    }
+
+    /// The first LIVE slot at or after `from` (at least 1), or `elementCount` when there is none;
+    /// reads control words only (a snapshot walks the table with it, a stretch at a time).
+    public func nextLiveSlot(from index: UInt32) -> UInt32 {
+        slb_ct_user_next_live(slots, elementCount, index)
+    }
 
     /// The LIVE entries, in slot order, at most `limit` of them; one pass, each slot read once.
     public func entries(limit: Int = .max) -> [Entry] {

@@ -62,14 +62,26 @@ public enum Announcer {
     }
 
     /// The interface's MAC from sysfs, nil when it has none (six bytes).
+    /// The interface's MAC, from the kernel of this network namespace (getifaddrs' AF_PACKET entry,
+    /// a sockaddr_ll): sysfs may show another namespace's interfaces when the daemon entered this
+    /// one without remounting it.
     static func hardwareAddress(of name: String) -> [UInt8]? {
-        guard let file = fopen("/sys/class/net/\(name)/address", "r") else { return nil }
-        defer { fclose(file) }
-        var line = [CChar](repeating: 0, count: 64)
-        guard fgets(&line, Int32(line.count), file) != nil else { return nil }
-        let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let octets = text.trimmingSuffix("\n").split(separator: ":").compactMap { UInt8($0, radix: 16) }
-        return octets.count == 6 && octets != [0, 0, 0, 0, 0, 0] ? octets : nil
+        var list: UnsafeMutablePointer<ifaddrs>?
+        guard getifaddrs(&list) == 0, let first = list else { return nil }
+        defer { freeifaddrs(list) }
+        var cursor: UnsafeMutablePointer<ifaddrs>? = first
+        while let entry = cursor {
+            cursor = entry.pointee.ifa_next
+            guard let address = entry.pointee.ifa_addr, address.pointee.sa_family == sa_family_t(AF_PACKET),
+                let entryName = entry.pointee.ifa_name, String(cString: entryName) == name
+            else { continue }
+            // sockaddr_ll: family, protocol, ifindex, hatype, pkttype, halen (byte 11), addr (from 12).
+            let bytes = UnsafeRawPointer(address).assumingMemoryBound(to: UInt8.self)
+            guard bytes[11] == 6 else { return nil }
+            let octets = (12..<18).map { bytes[$0] }
+            return octets != [0, 0, 0, 0, 0, 0] ? octets : nil
+        }
+        return nil
     }
 
     private static func arpAnnouncement(_ address: UInt32, mac: [UInt8]) -> [UInt8] {

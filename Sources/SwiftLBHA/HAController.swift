@@ -54,7 +54,8 @@ public actor HAController: HAControl {
     let owner: any VIPOwner
     let onRole: @Sendable (String, HARole) async -> Void
     let logger: Logger
-    private let started = ContinuousClock.now
+    /// When the start-up hold began: at the first decision with the sync link attached (nil: not yet).
+    private var holdStarted: ContinuousClock.Instant?
     private var instances: [String: Instance] = [:]
     /// Every VIP this daemon may have held, so that a BACKUP removes ones a rule no longer names.
     private var known: Set<IPAddress> = []
@@ -165,7 +166,8 @@ public actor HAController: HAControl {
     public func evaluate() async {
         let peers = await link?.peerAnnouncements() ?? [:]
         let failed = failedPeers()
-        let holdOver = ContinuousClock.now - started >= settings.hold
+        if holdStarted == nil, link?.isAttached ?? true { holdStarted = .now }
+        let holdOver = holdStarted.map { ContinuousClock.now - $0 >= settings.hold } ?? false
         var becameMaster = false
         for name in instances.keys.sorted() {
             guard var instance = instances[name] else { continue }

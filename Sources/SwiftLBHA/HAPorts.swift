@@ -9,6 +9,13 @@ public protocol HAPeerLink: Sendable {
     func announce(_ announcements: [HAAnnouncement]) async
     /// Each connected peer's latest announcements; a peer without a live link is absent.
     func peerAnnouncements() async -> [IPAddress: [HAAnnouncement]]
+    /// False while the link cannot run yet (the datapath is loading): nobody can be heard, so the
+    /// start-up hold has not begun.
+    var isAttached: Bool { get }
+}
+
+extension HAPeerLink {
+    public var isAttached: Bool { true }
 }
 
 /// Who answers for the VIPs on layer 2: a MASTER holds them, a BACKUP does not.

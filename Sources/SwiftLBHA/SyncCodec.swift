@@ -11,7 +11,7 @@ public enum SyncCodec {
     public static let maxPayload = 4096
 
     enum MessageType: UInt8 {
-        case hello = 1, snapshotBegin, upsert, delete, snapshotEnd, keepalive
+        case hello = 1, snapshotBegin, upsert, delete, snapshotEnd, keepalive, persistUpsert, persistDelete
     }
 
     /// The message's bytes, header included.
@@ -38,6 +38,16 @@ public enum SyncCodec {
             type = .snapshotEnd
             payload.u32(flows)
         case .keepalive: type = .keepalive
+        case .persistUpsert(let entry):
+            type = .persistUpsert
+            payload.service(entry.service)
+            payload.address(entry.client)
+            payload.u16(entry.endpointSlot)
+            payload.u32(entry.idleMilliseconds)
+        case .persistDelete(let service, let client):
+            type = .persistDelete
+            payload.service(service)
+            payload.address(client)
         }
         var frame = SyncWriter()
         frame.bytes(magic)
@@ -75,26 +85,38 @@ public enum SyncDecodeError: Error, Sendable, Hashable, CustomStringConvertible 
 /// Cuts a byte stream (TCP reads of any size) into messages.
 public struct SyncFrameReader: Sendable {
     private var buffer: [UInt8] = []
+    // Where the next message starts: consumed bytes are dropped a read at a time, not a message at
+    // a time (a snapshot's read of 64 KiB holds hundreds of messages).
+    private var start = 0
 
     public init() {}
 
+    /// Bytes received and not yet returned as messages.
+    public var buffered: Int { buffer.count - start }
+
     /// Adds bytes read from the connection.
     public mutating func append(_ bytes: some Sequence<UInt8>) {
+        if start > 0 {
+            buffer.removeFirst(start)
+            start = 0
+        }
         buffer.append(contentsOf: bytes)
     }
 
     /// The next complete message, or nil until more bytes arrive.
     public mutating func next() throws(SyncDecodeError) -> SyncMessage? {
-        guard buffer.count >= SyncCodec.headerLength else { return nil }
-        guard Array(buffer[0..<4]) == SyncCodec.magic else { throw .badMagic }
-        guard buffer[4] == SyncCodec.version else { throw .unsupportedVersion(buffer[4]) }
-        var header = SyncReader(buffer[8..<12])
+        let available = buffer.count - start
+        guard available >= SyncCodec.headerLength else { return nil }
+        guard buffer[start..<start + 4].elementsEqual(SyncCodec.magic) else { throw .badMagic }
+        guard buffer[start + 4] == SyncCodec.version else { throw .unsupportedVersion(buffer[start + 4]) }
+        var header = SyncReader(buffer[start + 8..<start + 12])
         let length = try header.u32()
         guard length <= SyncCodec.maxPayload else { throw .oversized(length) }
-        let end = SyncCodec.headerLength + Int(length)
+        let end = start + SyncCodec.headerLength + Int(length)
         guard buffer.count >= end else { return nil }
-        guard let type = SyncCodec.MessageType(rawValue: buffer[5]) else { throw .unknownType(buffer[5]) }
-        var payload = SyncReader(buffer[SyncCodec.headerLength..<end])
+        let rawType = buffer[start + 5]
+        guard let type = SyncCodec.MessageType(rawValue: rawType) else { throw .unknownType(rawType) }
+        var payload = SyncReader(buffer[start + SyncCodec.headerLength..<end])
         let message: SyncMessage
         switch type {
         case .hello:
@@ -111,9 +133,15 @@ public struct SyncFrameReader: Sendable {
         case .delete: message = .delete(try payload.key())
         case .snapshotEnd: message = .snapshotEnd(flows: try payload.u32())
         case .keepalive: message = .keepalive
+        case .persistUpsert:
+            message = .persistUpsert(
+                SyncedPersistence(
+                    service: try payload.service(), client: try payload.address(), endpointSlot: try payload.u16(),
+                    idleMilliseconds: try payload.u32()))
+        case .persistDelete: message = .persistDelete(service: try payload.service(), client: try payload.address())
         }
         guard payload.isAtEnd else { throw .malformed("\(type) carries \(payload.remaining) bytes too many") }
-        buffer.removeFirst(end)
+        start = end
         return message
     }
 }
@@ -148,6 +176,12 @@ struct SyncWriter {
         u16(key.destinationPort)
     }
 
+    mutating func service(_ service: ServiceKey) {
+        address(service.vip)
+        u16(service.port)
+        u8(service.proto.number)
+    }
+
     mutating func flow(_ flow: SyncedFlow) {
         key(
             SyncedFlowKey(
@@ -158,9 +192,7 @@ struct SyncWriter {
         u16(flow.natSourcePort)
         u16(flow.natDestinationPort)
         u8(flow.natFlags)
-        address(flow.service.vip)
-        u16(flow.service.port)
-        u8(flow.service.proto.number)
+        service(flow.service)
         u16(flow.endpointSlot)
         u8(flow.state)
         u8(flow.direction)
@@ -214,6 +246,14 @@ struct SyncReader {
             destinationPort: try u16())
     }
 
+    mutating func service() throws(SyncDecodeError) -> ServiceKey {
+        let vip = try address()
+        let port = try u16()
+        let number = try u8()
+        guard let proto = L4Protocol(number: number) else { throw .malformed("service protocol \(number)") }
+        return ServiceKey(vip: vip, port: port, proto: proto)
+    }
+
     mutating func flow() throws(SyncDecodeError) -> SyncedFlow {
         let key = try key()
         let natSource = try address()
@@ -221,15 +261,12 @@ struct SyncReader {
         let natSourcePort = try u16()
         let natDestinationPort = try u16()
         let natFlags = try u8()
-        let vip = try address()
-        let port = try u16()
-        let number = try u8()
-        guard let proto = L4Protocol(number: number) else { throw .malformed("service protocol \(number)") }
+        let service = try service()
         return SyncedFlow(
             proto: key.proto, source: key.source, destination: key.destination, sourcePort: key.sourcePort,
             destinationPort: key.destinationPort, natSource: natSource, natDestination: natDestination,
             natSourcePort: natSourcePort, natDestinationPort: natDestinationPort, natFlags: natFlags,
-            service: ServiceKey(vip: vip, port: port, proto: proto), endpointSlot: try u16(), state: try u8(),
+            service: service, endpointSlot: try u16(), state: try u8(),
             direction: try u8(), finDirections: try u8(), verificationTag: try u32(), idleMilliseconds: try u32(),
             packets: try u64(), bytes: try u64())
     }

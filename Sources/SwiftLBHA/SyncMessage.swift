@@ -81,6 +81,24 @@ public struct SyncedFlowKey: Sendable, Hashable {
     }
 }
 
+/// A client a persist service remembers (slb_persist), as the active instance streams it: the
+/// service by key, the client's address, its endpoint slot, and the time since its last new flow
+/// as an age. A new MASTER then sends the client's next flows to the same endpoint.
+public struct SyncedPersistence: Sendable, Hashable {
+    public var service: ServiceKey
+    public var client: IPAddress
+    public var endpointSlot: UInt16
+    /// Milliseconds since the client last opened a flow, on the sender.
+    public var idleMilliseconds: UInt32
+
+    public init(service: ServiceKey, client: IPAddress, endpointSlot: UInt16, idleMilliseconds: UInt32 = 0) {
+        self.service = service
+        self.client = client
+        self.endpointSlot = endpointSlot
+        self.idleMilliseconds = idleMilliseconds
+    }
+}
+
 /// What flows between the active instance and a peer over the sync connection (docs/ha.md has
 /// the wire format). A peer that connects gets `hello`, then a full snapshot
 /// (`snapshotBegin`, `upsert`s, `snapshotEnd`), then changes as they happen.
@@ -93,4 +111,8 @@ public enum SyncMessage: Sendable, Hashable {
     case snapshotEnd(flows: UInt32)
     /// Sent when nothing else was for a while, so a silent peer is noticed.
     case keepalive
+    /// A persist service's client, new or changed.
+    case persistUpsert(SyncedPersistence)
+    /// A persist service's client that is no longer remembered.
+    case persistDelete(service: ServiceKey, client: IPAddress)
 }

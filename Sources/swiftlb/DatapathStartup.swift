@@ -23,14 +23,21 @@ final class DatapathStartup: Service, Sendable {
     let deferred: DeferredDatapath
     let store: RuleStore
     let logger: Logger
+    /// Called once the rules are programmed (HA's conntrack sync needs the loaded table); the service
+    /// it returns runs beside the sweeps until shutdown.
+    let onAttached: (@Sendable (EBPFDatapath) async throws -> (any Service)?)?
     /// Set once attached, for `--detach-on-exit`.
     private let attacher = Mutex<InterfaceAttacher?>(nil)
 
-    init(settings: Settings, deferred: DeferredDatapath, store: RuleStore, logger: Logger) {
+    init(
+        settings: Settings, deferred: DeferredDatapath, store: RuleStore, logger: Logger,
+        onAttached: (@Sendable (EBPFDatapath) async throws -> (any Service)?)? = nil
+    ) {
         self.settings = settings
         self.deferred = deferred
         self.store = store
         self.logger = logger
+        self.onAttached = onAttached
     }
 
     func run() async throws {
@@ -73,9 +80,11 @@ final class DatapathStartup: Service, Sendable {
             "datapath attached",
             metadata: ["pins": "\(settings.bpffs)", "interfaces": "\(attacher.attachedNames.joined(separator: ","))"])
         let collector = ConntrackGCService(datapath: kernel, interval: settings.gcInterval, logger: logger)
+        let companion = try await onAttached?(kernel)
         await withDiscardingTaskGroup { group in
             group.addTask { try? await watcher.run() }
             group.addTask { try? await collector.run() }
+            if let companion { group.addTask { try? await companion.run() } }
         }
     }
 

@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import SwiftLBBGP
 import SwiftLBCore
+import SwiftLBDatapath
 import SwiftLBHA
 import SwiftLBStore
 
@@ -61,10 +62,11 @@ struct HAOptions: ParsableArguments {
     /// The controller (always: the API lists and sets roles), the BFD sessions to the peers, and the
     /// service running the election.
     func makeSubsystem(
-        config: SQLiteConfigStore, configDb: String, store: RuleStore, bfd: BFDManager, link: (any HAPeerLink)?,
-        bgp: BGPService?, bgpPolicy: AdvertisementPolicy, logger: Logger
+        config: SQLiteConfigStore, configDb: String, store: RuleStore, bfd: BFDManager, bgp: BGPService?,
+        bgpPolicy: AdvertisementPolicy, logger: Logger
     ) async throws -> HASubsystem {
         let peers = try peers()
+        let link = peers.isEmpty ? nil : DeferredPeerLink()
         let vips = try vips()
         for peer in peers where await !bfd.sessions().contains(where: { $0.remoteIp == peer.description }) {
             do {
@@ -98,7 +100,11 @@ struct HAOptions: ParsableArguments {
                     "vips": "\(vips)", "sync-port": "\(haSyncPort)",
                 ])
         }
-        return HASubsystem(controller: controller, feeds: [store.feed, bfd.changes])
+        return HASubsystem(
+            controller: controller, feeds: [store.feed, bfd.changes], link: link,
+            sync: ConntrackSync.Settings(
+                listenPort: UInt16(haSyncPort), peers: peers.map { .init(address: $0, port: UInt16(haSyncPort)) }),
+            logger: logger)
     }
 }
 
@@ -118,8 +124,32 @@ extension HAOptions {
 struct HASubsystem {
     let controller: HAController
     let feeds: [StateFeed]
+    /// The sync link's stand-in until the datapath is loaded; nil without peers.
+    let link: DeferredPeerLink?
+    let sync: ConntrackSync.Settings
+    let logger: Logger
 
     var service: HAService { HAService(controller: controller, feeds: feeds) }
+
+    /// For DatapathStartup: starts the conntrack sync link on the loaded table (with peers only).
+    var startSync: (@Sendable (EBPFDatapath) async throws -> (any Service)?)? {
+        guard let link else { return nil }
+        let (settings, logger) = (sync, logger)
+        return { kernel in
+            let sync: ConntrackSync
+            do {
+                sync = try ConntrackSync(
+                    settings: settings, table: kernel.conntrack, directory: kernel, persistence: kernel, logger: logger)
+            } catch {
+                throw StartupError("cannot start the conntrack sync link on port \(settings.listenPort): \(error)")
+            }
+            await link.attach(sync)
+            logger.info(
+                "conntrack sync link started",
+                metadata: ["port": "\(sync.listenPort)", "peers": "\(settings.peers.map(\.address))"])
+            return sync
+        }
+    }
 }
 
 /// Runs the election until graceful shutdown, then releases the VIPs so that the peer that takes

@@ -136,6 +136,16 @@ struct RunCommand: AsyncParsableCommand {
         let store = RuleStore(config: config, datapath: deferred, logger: logger, capacity: capacity)
         try await store.restoreTable()
         try await store.restoreEndpoints()
+        let bgpSubsystem = try await bgp.makeSubsystem(config: config, configDb: configDb, store: store, logger: logger)
+        let bfd = BFDManager(store: config, logger: logger)
+        do {
+            try await bfd.restore()
+        } catch {
+            throw ValidationError("cannot load the BFD sessions from \(configDb): \(error)")
+        }
+        let haSubsystem = try await ha.makeSubsystem(
+            config: config, configDb: configDb, store: store, bfd: bfd, bgp: bgpSubsystem?.service,
+            bgpPolicy: bgp.policy, logger: logger)
         let startup = DatapathStartup(
             settings: DatapathStartup.Settings(
                 bpffs: datapath.bpffs,
@@ -145,17 +155,7 @@ struct RunCommand: AsyncParsableCommand {
                     Set($0.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) })
                 },
                 gcInterval: ctGcInterval),
-            deferred: deferred, store: store, logger: logger)
-        let bgpSubsystem = try await bgp.makeSubsystem(config: config, configDb: configDb, store: store, logger: logger)
-        let bfd = BFDManager(store: config, logger: logger)
-        do {
-            try await bfd.restore()
-        } catch {
-            throw ValidationError("cannot load the BFD sessions from \(configDb): \(error)")
-        }
-        let haSubsystem = try await ha.makeSubsystem(
-            config: config, configDb: configDb, store: store, bfd: bfd, link: nil, bgp: bgpSubsystem?.service,
-            bgpPolicy: bgp.policy, logger: logger)
+            deferred: deferred, store: store, logger: logger, onAttached: haSubsystem.startSync)
         let app = makeApplication(
             store: store, version: VersionInfo(version: SwiftLBVersion.current), settings: apiSettings, gate: apiGate,
             logger: logger, bgp: bgpSubsystem?.control, bfd: bfd, ha: haSubsystem.controller)

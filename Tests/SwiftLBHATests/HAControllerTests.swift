@@ -73,11 +73,12 @@ struct HAControllerTests {
         roles: RoleLog? = nil
     ) -> HAController {
         let rules = rules()
-        return HAController(
+        let ha = HAController(
             settings: HAController.Settings(
                 peers: peers ?? [peer], priority: 100, vips: [floating], hold: hold, localAddress: me),
             store: store, link: link, failedPeers: { failures.peers.withLock { $0 } }, rules: { rules }, owner: owner,
             logger: Logger(label: "test"), onRole: { name, role in roles?.entries.withLock { $0.append("\(name)=\(role)") } })
+        return ha
     }
 
     func announcement(_ role: HARole, epoch: UInt64 = 1, priority: UInt8 = 100) -> HAAnnouncement {
@@ -215,6 +216,26 @@ struct HAControllerTests {
         try await ha.set(HAInstanceState(state: "BACKUP"))
         #expect(await ha.role() == .backup)
         #expect(link.lastSent?.first?.priority == 0)
+    }
+
+    @Test("before the sync link is attached nothing is decided: the hold starts when it is")
+    func holdWaitsForTheLink() async {
+        let deferred = DeferredPeerLink()
+        let owner = FakeVIPOwner()
+        let rules = rules()
+        let ha = HAController(
+            settings: HAController.Settings(peers: [peer], hold: .zero, localAddress: me), store: InMemoryHAConfigStore(),
+            link: deferred, failedPeers: { [] }, rules: { rules }, owner: owner, logger: Logger(label: "test"))
+        await ha.evaluate()
+        #expect(await ha.role() == .notDefined)
+        let link = FakePeerLink()
+        await deferred.attach(link)
+        await ha.evaluate()
+        #expect(await ha.role() == .master)
+        // The announcement made before attach reached the real link.
+        #expect(link.lastSent?.first?.role == .master)
+        link.setPeer(peer, announcement(.master, epoch: .max))
+        #expect(await deferred.peerAnnouncements()[peer]?.first?.epoch == .max)
     }
 
     func waitFor(_ condition: () async -> Bool) async throws {

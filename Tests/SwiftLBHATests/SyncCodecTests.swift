@@ -19,7 +19,8 @@ struct SyncCodecTests {
         service: ServiceKey(vip: .v6([0xfd] + [UInt8](repeating: 0, count: 14) + [1]), port: 38412, proto: .sctp),
         endpointSlot: 0, state: 2, direction: 1)
     static let messages: [SyncMessage] = [
-        .hello(HAAnnouncement(instance: "llb-inst0", role: .master, priority: 100, epoch: 7)), .snapshotBegin, .upsert(flow), .upsert(flow6),
+        .hello(HAAnnouncement(instance: "llb-inst0", role: .master, priority: 100, epoch: 7)), .snapshotBegin,
+        .upsert(flow), .upsert(flow6),
         .delete(SyncedFlowKey(proto: 17, source: .v4(1), destination: .v4(2), sourcePort: 3, destinationPort: 4)),
         .snapshotEnd(flows: 2), .keepalive,
     ]

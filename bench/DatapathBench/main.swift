@@ -17,7 +17,7 @@ import SwiftLBDatapath
 // cost is the floor minus the bare no-op. Run inside bench/datapath.sh's (or bench/run.sh's)
 // namespace. Prints markdown tables.
 //
-// Usage: swiftlb-bench [--quick] [--repeat N] [--batches N] [--ct-fill N] [--paths-only]
+// Usage: swiftlb-bench [--quick] [--repeat N] [--batches N] [--ct-fill N] [--paths-only] | --ct-scan
 
 struct Settings {
     var repeatCount: Int32 = 20000
@@ -131,6 +131,11 @@ func row(_ path: String, _ sample: Sample, floor: Double, target: Double? = nil,
 }
 
 let settings = Settings(arguments: Array(CommandLine.arguments.dropFirst()))
+// `--ct-scan` measures conntrack sync's change pass instead (ConntrackScanBench.swift).
+if CommandLine.arguments.contains("--ct-scan") {
+    ConntrackScanBench.run()
+    exit(0)
+}
 let vips: [(mode: NATMode, name: String, last: UInt8)] = [
     (.dnat, "dnat", 1), (.oneArm, "onearm", 2), (.fullNAT, "fullnat", 3),
 ]

@@ -343,4 +343,31 @@ static inline struct slb_ct_compaction slb_ct_user_compact(struct slb_ct_slot *s
 	return done;
 }
 
+/*
+ * A fingerprint of what conntrack sync sends for slot `index` besides counters: the rewrite,
+ * service, endpoint slot, state, direction, FIN bits, SCTP tag, and last_seen_ns divided by
+ * `period_ns` (0: not at all), so that a busy flow changes once a period and its copy on a
+ * peer does not age out there. Read without checking the control word: a torn read only makes a
+ * spurious change, which the caller copies again with slb_ct_user_read_slot.
+ */
+static inline __u64 slb_ct_user_sync_digest(const struct slb_ct_slot *slots, __u32 index,
+					    __u64 period_ns)
+{
+	const struct slb_ct_val *val = &slots[index].entry.val;
+	const __u32 *nat = (const __u32 *)&val->nat;
+	const __u64 prime = 0x100000001b3ULL;
+	__u64 h = 0xcbf29ce484222325ULL;
+	__u64 seen = __atomic_load_n(&val->last_seen_ns, __ATOMIC_RELAXED);
+
+	for (unsigned int i = 0; i < sizeof(val->nat) / 4; i++)
+		h = (h ^ nat[i]) * prime;
+	h = (h ^ val->svc_id) * prime;
+	h = (h ^ ((__u64)val->ep_idx << 32 | (__u64)val->state << 16 | (__u64)val->dir << 8 |
+		  val->fin_dirs)) *
+	    prime;
+	h = (h ^ val->vtag) * prime;
+	h = (h ^ (period_ns ? seen / period_ns : 0)) * prime;
+	return h;
+}
+
 #endif /* SWIFTLB_CT_USER_H */

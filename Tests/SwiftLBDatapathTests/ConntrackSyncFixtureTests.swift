@@ -1,0 +1,147 @@
+import BPFLoader
+import Logging
+import PacketTestSupport
+import SwiftLBABI
+import SwiftLBCore
+import SwiftLBHA
+import Testing
+
+@testable import SwiftLBDatapath
+
+/// Conntrack sync between two separately loaded datapaths: a full NAT flow opened through A,
+/// streamed by A's ConntrackSync over loopback TCP into B's table, is forwarded by B (the new
+/// MASTER after a failover) with the same rewrite in both directions and no new port.
+@Suite(.serialized, .enabled(if: Fixture.enabled, "needs root and scripts/fixture-netns.sh (run scripts/test.sh)"))
+struct ConntrackSyncFixtureTests {
+    static let key = ServiceKey(vip: .v4(0x0a0a_6401), port: 80, proto: .tcp)
+
+    func datapath(id: UInt32, selection: SelectionAlgorithm = .roundRobin) async throws -> EBPFDatapath {
+        let datapath = try EBPFDatapath(pinRoot: nil, conntrackEntries: 1024)
+        try await datapath.upsert(
+            DatapathService(
+                id: id, key: Self.key, selection: selection, mode: .fullNAT,
+                endpoints: [10, 11, 12].map { DatapathEndpoint(address: .v4(0x0a0a_0200 | $0), port: 8080, weight: 1) })
+        )
+        return datapath
+    }
+
+    func eventually(_ condition: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(3)
+        while ContinuousClock.now < deadline && !condition() { try? await Task.sleep(for: .milliseconds(2)) }
+        return condition()
+    }
+
+    func counter(_ datapath: EBPFDatapath, _ counter: slb_counter) throws -> UInt64 {
+        try datapath.globalCounters()[Int(counter.rawValue)]
+    }
+
+    @Test func aSyncedFullNATFlowIsForwardedByThePeerWithTheSameRewriteInBothDirections() async throws {
+        // The service has id 7 on A and 3 on B: ids are local, flows travel with the service's key.
+        let a = try await datapath(id: 7)
+        let b = try await datapath(id: 3)
+        let syncB = try ConntrackSync(
+            settings: .init(listenAddress: .v4(0x7f00_0001), listenPort: 0, scanInterval: .milliseconds(10)),
+            table: b.conntrack, directory: b, persistence: b, logger: Logger(label: "fixture.sync.b"))
+        let syncA = try ConntrackSync(
+            settings: .init(
+                listenAddress: .v4(0x7f00_0001), listenPort: 0,
+                peers: [.init(address: .v4(0x7f00_0001), port: syncB.listenPort)], scanInterval: .milliseconds(10)),
+            table: a.conntrack, directory: a, persistence: a, logger: Logger(label: "fixture.sync.a"))
+        defer {
+            syncA.stop()
+            syncB.stop()
+        }
+        syncA.announce([HAAnnouncement(instance: "llb-inst0", role: .master, priority: 100, epoch: 1)])
+        syncB.announce([HAAnnouncement(instance: "llb-inst0", role: .backup, priority: 50, epoch: 0)])
+        syncB.start()
+        syncA.start()
+
+        // The client's SYN through A: A allocates the source port.
+        let syn = Fixture.toVIP(sport: 40000)
+        let outA = try TestRun.run(try a.programs().ingress, packet: syn.bytes, ifindex: Fixture.clientSide)
+        #expect(outA.verdict == Verdict.redirect)
+        let port = UInt16(outA.packet[34]) << 8 | UInt16(outA.packet[35])
+        let endpoint = Array(outA.packet[30..<34])
+        #expect(a.conntrack.liveCount == 2)
+        #expect(await eventually { b.conntrack.liveCount == 2 })
+        #expect(Set(b.conntrack.entries().map(\.value.svc_id)) == [3])
+
+        // Failover: B becomes MASTER and gets the client's next packet and the endpoint's reply.
+        syncB.announce([HAAnnouncement(instance: "llb-inst0", role: .master, priority: 50, epoch: 2)])
+        let created = try counter(b, SLB_CNT_CT_NEW)
+        let ack = Fixture.toVIP(sport: 40000, flags: TCPFlags.ack)
+        let outB = try TestRun.run(try b.programs().ingress, packet: ack.bytes, ifindex: Fixture.clientSide)
+        var expected = ack
+        (expected.src, expected.sport) = (Fixture.vip, port)
+        (expected.dst, expected.dport, expected.ttl) = (
+            (endpoint[0], endpoint[1], endpoint[2], endpoint[3]), 8080, 63
+        )
+        (expected.srcMAC, expected.dstMAC) = (Fixture.serverSideMAC, Fixture.endpointMAC(endpoint[3]))
+        #expect(outB.verdict == Verdict.redirect)
+        #expect(outB.packet == expected.bytes)
+        #expect(Checksum.valid(outB.packet))
+
+        let reply = Packet(
+            srcMAC: Fixture.endpointMAC(endpoint[3]), dstMAC: Fixture.serverSideMAC,
+            src: (endpoint[0], endpoint[1], endpoint[2], endpoint[3]), dst: Fixture.vip, sport: 8080, dport: port,
+            tcpFlags: TCPFlags.ack)
+        let back = try TestRun.run(try b.programs().ingress, packet: reply.bytes, ifindex: Fixture.serverSide)
+        var expectedBack = reply
+        (expectedBack.src, expectedBack.sport, expectedBack.ttl) = (Fixture.vip, 80, 63)
+        (expectedBack.dst, expectedBack.dport) = (Fixture.client, 40000)
+        (expectedBack.srcMAC, expectedBack.dstMAC) = (Fixture.clientSideMAC, Fixture.clientMAC)
+        #expect(back.verdict == Verdict.redirect)
+        #expect(back.packet == expectedBack.bytes)
+        #expect(Checksum.valid(back.packet))
+
+        // No new flow and no new port on B: the synced entries carried both.
+        #expect(try counter(b, SLB_CNT_CT_NEW) == created)
+        #expect(b.conntrack.liveCount == 2)
+    }
+
+    @Test func aPersistServicesClientIsSyncedUnderThePeersServiceID() async throws {
+        let a = try await datapath(id: 7, selection: .persist)
+        let b = try await datapath(id: 3, selection: .persist)
+        var fast = ConntrackSync.Settings(
+            listenAddress: .v4(0x7f00_0001), listenPort: 0, scanInterval: .milliseconds(10))
+        fast.persistenceInterval = .milliseconds(20)
+        let syncB = try ConntrackSync(
+            settings: fast, table: b.conntrack, directory: b, persistence: b, logger: Logger(label: "fixture.sync.b"))
+        fast.peers = [.init(address: .v4(0x7f00_0001), port: syncB.listenPort)]
+        let syncA = try ConntrackSync(
+            settings: fast, table: a.conntrack, directory: a, persistence: a, logger: Logger(label: "fixture.sync.a"))
+        defer {
+            syncA.stop()
+            syncB.stop()
+        }
+        syncA.announce([HAAnnouncement(instance: "llb-inst0", role: .master, priority: 100, epoch: 1)])
+        syncB.announce([HAAnnouncement(instance: "llb-inst0", role: .backup, priority: 50, epoch: 0)])
+        syncB.start()
+        syncA.start()
+        #expect(await eventually { syncA.peerAnnouncements().count == 1 })
+
+        // A client's first flow makes A remember it (after the snapshot: a change, not a snapshot entry).
+        let out = try TestRun.run(
+            try a.programs().ingress, packet: Fixture.toVIP(sport: 40100).bytes, ifindex: Fixture.clientSide)
+        #expect(out.verdict == Verdict.redirect)
+        let remembered = try #require(try a.persistenceEntries().first)
+        #expect(remembered.key.svc_id == 7)
+        #expect(await eventually { (try? b.persistenceEntries().count) == 1 })
+        let synced = try #require(try b.persistenceEntries().first)
+        #expect(synced.key.svc_id == 3)
+        #expect(synced.key.addr.0 == remembered.key.addr.0)
+        #expect(synced.value.slot == remembered.value.slot)
+        #expect(await eventually { b.conntrack.liveCount == 2 })
+    }
+
+    @Test func scanCostOfTheDefaultTable() throws {
+        let datapath = try EBPFDatapath(pinRoot: nil)
+        let detector = ConntrackChangeDetector(table: datapath.conntrack)
+        _ = detector.scan()
+        let start = ContinuousClock.now
+        for _ in 0..<20 { _ = detector.scan() }
+        let perPass = (ContinuousClock.now - start) / 20
+        print("conntrack change pass over \(datapath.conntrack.elementCount) slots: \(perPass)")
+        #expect(perPass < .milliseconds(200))
+    }
+}
