@@ -17,6 +17,8 @@
 #                    controller would (kube-loxilb --setRoles): no --ha-peers, no election; the
 #                    script makes lb2 MASTER SLB_HA_MANUAL_DELAY s after the kill (the daemons still
 #                    hold, announce and release the addresses)
+#   SLB_HA_RULE_SNAT=1  onearm and fullnat rules get --snat-sources=10.N.2.1 (the floating
+#                    address) of their own, besides the daemons' --fullnat-source
 #   SLB_HA_OWN_SYSFS=1  run the daemons with a /sys of their own network namespace
 #                    (tools/netns_sysfs.sh); by default they share the host's, as every e2e daemon
 #                    (nsenter --net), so /sys/class/net names the host's interfaces
@@ -234,6 +236,8 @@ ha_wait_role() {
 ha_rule() {
     local i=$1 mode=$2 out extra=()
     [[ "$HA_BGP" != bgp ]] || extra=(--bgp)
+    # The rule's own source pool: onearm takes it instead of the egress interface's address.
+    [[ "${SLB_HA_RULE_SNAT:-}" != 1 || "$mode" == default ]] || extra+=(--snat-sources="$HA_GW")
     out=$(ctl_in "${NS_LBS[i]}" create lb "$HA_VIP" --tcp="$HA_PORT:$HA_PORT" --endpoints="$HA_ENDPOINTS" \
         --mode="$mode" "${extra[@]}" 2>&1) || {
         echo "lb$i: swiftlbctl create lb --mode=$mode: $out"
@@ -354,6 +358,7 @@ ha_probe_finish() {
     PROBE_FAILED_SHORT=$(_kv failed_short "$line")
     PROBE_SHORT_OK=$(_kv short_ok "$line")
     PROBE_PASS=$(_kv pass "$line")
+    PROBE_SLOWEST=$(_kv slowest_short "$line")
 }
 
 _kv() { # KEY LINE: the value of KEY=VALUE in LINE
@@ -586,6 +591,7 @@ ha_run() {
     [[ -z "$HA_CTRL" ]] || extra=" controller=yes"
     ha_row "mode=$mode trigger=$trigger max_gap=${PROBE_MAX_GAP:-?} who=${PROBE_WHO:-?}" \
         "broken_streams=${PROBE_BROKEN_STREAMS:-?} failed_short=${PROBE_FAILED_SHORT:-?} short_ok=${PROBE_SHORT_OK:-?}" \
+        "slowest_short=${PROBE_SLOWEST:-?}" \
         "event_gap=$gap_event event_broken=$fails_event takeover_ms=$takeover_ms join_ms=$join_ms route_ms=$route_ms" \
         "roles=${roles// /,} pass=$([[ -z "$HA_WHY" && "${PROBE_PASS:-}" == yes ]] && echo yes || echo no)$extra"
     if [[ -z "$HA_WHY" && "${PROBE_PASS:-}" != yes ]]; then

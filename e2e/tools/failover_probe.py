@@ -21,11 +21,16 @@ Output (stdout):
 
     progress t=<unix> streams_ok=<n> short_ok=<n> short_failed=<n>     once a second
     stream <i> ok|broken chunks=<n> gap=<s> gap_at=<unix> error=<text>
-    short attempts=<n> ok=<n> failed=<n> gap=<s> gap_at=<unix> slowest=<s> errors=<kind:n,...>
+    short attempts=<n> ok=<n> failed=<n> gap=<s> gap_at=<unix> slowest=<s> slowest_at=<unix> errors=<kind:n,...>
     gap t=<unix> len=<s> who=<stream i|short>      every gap above --report-gap, oldest first
     fail t=<unix> who=<stream i|short> error=<...>  when a stream broke / a short connection began
                                                     (the first 100 short failures)
-    summary max_gap=<s> who=<...> broken_streams=<n> failed_short=<n> broken=<n> pass=yes|no
+    summary max_gap=<s> who=<...> broken_streams=<n> failed_short=<n> broken=<n> short_ok=<n>
+            slowest_short=<s> pass=yes|no
+
+The slowest short connection (its connect + echo time, e.g. 1 s when its SYN was lost and
+retransmitted) is reported beside the gap: it is not a silence of the sequence, which other
+connections kept filling, but it is the longest wait one short-lived client saw.
     result {json of the same}
 
 gap_at / t are the wall-clock times at which a gap began, so that a caller can tell which event
@@ -161,6 +166,7 @@ class Shorts:
         self.failed = 0
         self.skipped = 0
         self.slowest = 0.0
+        self.slowest_at = 0.0
         self.errors = {}
         self.failures = []  # (begun_mono, error) of the first 100 failures
         self.inflight = 0
@@ -194,7 +200,8 @@ class Shorts:
             self.inflight -= 1
             if error is None:
                 self.ok += 1
-                self.slowest = max(self.slowest, now - begun)
+                if now - begun > self.slowest:
+                    self.slowest, self.slowest_at = now - begun, begun
                 self.gap.seen(now)
             else:
                 self.failed += 1
@@ -327,9 +334,9 @@ def main():
     if runner is not None:
         errs = ",".join("%s:%d" % kv for kv in sorted(shorts.errors.items())) or "-"
         print(
-            "short attempts=%d ok=%d failed=%d skipped=%d gap=%.3f gap_at=%.3f slowest=%.3f errors=%s"
+            "short attempts=%d ok=%d failed=%d skipped=%d gap=%.3f gap_at=%.3f slowest=%.3f slowest_at=%.3f errors=%s"
             % (shorts.attempts, shorts.ok, shorts.failed, shorts.skipped, shorts.gap.longest,
-               w(shorts.gap.longest_at), shorts.slowest, errs),
+               w(shorts.gap.longest_at), shorts.slowest, w(shorts.slowest_at) if shorts.ok else 0.0, errs),
             flush=True,
         )
         events += [(b, length, "short") for b, length in shorts.gap.events]
@@ -360,8 +367,8 @@ def main():
         "pass": passed,
     }
     print(
-        "summary max_gap=%.3f who=%s broken_streams=%d failed_short=%d broken=%d short_ok=%d pass=%s"
-        % (max_gap, who, broken_streams, failed_short, broken_streams + failed_short, shorts.ok,
+        "summary max_gap=%.3f who=%s broken_streams=%d failed_short=%d broken=%d short_ok=%d slowest_short=%.3f pass=%s"
+        % (max_gap, who, broken_streams, failed_short, broken_streams + failed_short, shorts.ok, shorts.slowest,
            "yes" if passed else "no"),
         flush=True,
     )

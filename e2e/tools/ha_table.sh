@@ -79,8 +79,8 @@ done
 awk '
 function v(k,   i, kv) { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) return substr($i, length(k) + 2) } return "?" }
 BEGIN {
-    print "| mode | trigger | max gap (s) | gap at the event (s) | broken streams | failed short conns (of all) | takeover (ms) | roles | pass |"
-    print "|---|---|---|---|---|---|---|---|---|"
+    print "| mode | trigger | max gap (s) | gap at the event (s) | broken streams | failed short conns (of all) | slowest short conn (s) | takeover (ms) | roles | pass |"
+    print "|---|---|---|---|---|---|---|---|---|---|"
 }
 /^row / {
     label = v("label"); trig = v("trigger")
@@ -97,8 +97,8 @@ BEGIN {
     tk = v("takeover_ms"); if (v("join_ms") != "-") tk = tk " (rejoin " v("join_ms") ")"
     if (v("route_ms") != "-" && v("route_ms") != "?") tk = tk " (route " v("route_ms") ")"
     roles = v("roles"); gsub(",", " ", roles)
-    printf "| %s | %s | %s | %s | %s | %s of %d | %s | %s | %s |\n", v("mode"), t, v("max_gap"), ev,
-        v("broken_streams"), v("failed_short"), v("short_ok") + v("failed_short"), tk, roles, v("pass")
+    printf "| %s | %s | %s | %s | %s | %s of %d | %s | %s | %s | %s |\n", v("mode"), t, v("max_gap"), ev,
+        v("broken_streams"), v("failed_short"), v("short_ok") + v("failed_short"), v("slowest_short"), tk, roles, v("pass")
 }' "$ROWS" | tee "$OUT/table.md"
 echo >&2
 echo "rows: $ROWS; logs: $OUT/<label>/; table: $OUT/table.md" >&2
