@@ -149,12 +149,13 @@ public actor HAController: HAControl {
             group.addTask {
                 var seen: UInt64 = 0
                 while !Task.isCancelled {
+                    let started = ContinuousClock.now
                     await self.evaluate()
-                    let next = await self.wake.next(after: seen, timeout: resync)
+                    seen = await self.wake.next(after: seen, timeout: resync)
                     // A burst of rule changes costs one decision per 50 ms, not one per batch (each
-                    // reads every rule); a takeover waits at most that long.
-                    if next > seen { try? await Task.sleep(for: .milliseconds(50)) }
-                    seen = next
+                    // reads every rule); news after a quiet spell (BFD Down) is acted on at once.
+                    let since = ContinuousClock.now - started
+                    if since < .milliseconds(50) { try? await Task.sleep(for: .milliseconds(50) - since) }
                 }
             }
             await group.next()
@@ -169,6 +170,7 @@ public actor HAController: HAControl {
         if holdStarted == nil, link?.isAttached ?? true { holdStarted = .now }
         let holdOver = holdStarted.map { ContinuousClock.now - $0 >= settings.hold } ?? false
         var becameMaster = false
+        var changed: [(String, HARole)] = []
         for name in instances.keys.sorted() {
             guard var instance = instances[name] else { continue }
             let role: HARole
@@ -197,19 +199,16 @@ public actor HAController: HAControl {
                     instance.epoch = Self.wallClockMilliseconds()
                     becameMaster = true
                 }
-                let changed = role != instance.role
+                if role != instance.role { changed.append((name, role)) }
                 instance.role = role
-                instances[name] = instance
-                if changed {
-                    await onRole(name, role)
-                    changes.publish()
-                }
-            } else {
-                instances[name] = instance
             }
+            instances[name] = instance
         }
+        // The VIPs first: a takeover's gratuitous ARP must not wait for a BGP pass.
         await holdVIPs(announceAll: becameMaster)
         await announce()
+        for (name, role) in changed { await onRole(name, role) }
+        if !changed.isEmpty { changes.publish() }
     }
 
     /// Adds or removes the VIPs so that exactly the MASTER instances' ones are held here. Only
