@@ -15,6 +15,8 @@ struct VIPOwnerFixtureTests {
         defer { _ = ip("link", "del", "slbvo0") }
         #expect(ip("addr", "add", "10.99.1.1/24", "dev", "slbvo0") == 0)
         #expect(ip("link", "set", "slbvo0", "up") == 0 && ip("link", "set", "slbvo1", "up") == 0)
+        try await AnnouncerFixtureTests.waitRunning("slbvo0")
+        try await AnnouncerFixtureTests.waitRunning("slbvo1")
         let vip = try #require(IPAddress("10.99.1.100"))
         let routed = try #require(IPAddress("10.98.0.1"))
         let interface = try #require(VIPAddresses.interface(for: vip))
@@ -24,7 +26,7 @@ struct VIPOwnerFixtureTests {
 
         let owner = KernelVIPOwner(logger: .init(label: "test"), count: 3, gap: .milliseconds(50))
         var problems: [String] = []
-        let arps = try await AnnouncerFixtureTests.capture(on: "slbvo1", ethertype: 0x0806, seconds: 1.0) {
+        let arps = try await AnnouncerFixtureTests.capture(on: "slbvo1", ethertype: 0x0806, seconds: 10, until: 3) {
             problems = await owner.hold([vip, routed], of: [vip, routed], announceAll: true)
         }
         #expect(problems.isEmpty)
@@ -32,6 +34,8 @@ struct VIPOwnerFixtureTests {
         #expect(VIPAddresses.holders(of: routed).isEmpty)
         let mac = try #require(Announcer.hardwareAddress(of: "slbvo0"))
         #expect(arps.filter { $0 == Announcer.frame(announcing: vip, from: mac) }.count == 3)
+        // The interface's MAC as the kernel reports it, the one the announcement must carry.
+        #expect(arps.first.map { Array($0[6..<12]) } == mac)
 
         // Held already: no second add, no announcement unless asked.
         let quiet = try await AnnouncerFixtureTests.capture(on: "slbvo1", ethertype: 0x0806, seconds: 0.5) {
