@@ -49,5 +49,16 @@ struct VIPOwnerFixtureTests {
         #expect(VIPAddresses.holders(of: vip).isEmpty)
         // The interface's own address is untouched.
         #expect(VIPAddresses.interface(for: vip) == interface)
+
+        // IPv6: a /128 on the interface of the /64, without duplicate address detection.
+        #expect(ip("addr", "add", "fd00:99::1/64", "dev", "slbvo0", "nodad") == 0)
+        let vip6 = try #require(IPAddress("fd00:99::100"))
+        #expect(VIPAddresses.interface(for: vip6) == interface)
+        problems = await owner.hold([vip6], of: [vip6], announceAll: false)
+        #expect(problems.isEmpty)
+        #expect(VIPAddresses.holders(of: vip6) == [interface])
+        problems = await owner.hold([], of: [vip6], announceAll: false)
+        #expect(problems.isEmpty)
+        #expect(VIPAddresses.holders(of: vip6).isEmpty)
     }
 }
