@@ -1,6 +1,6 @@
 import Logging
-import Synchronization
 import SwiftLBCore
+import Synchronization
 
 /// The daemon's BFD sessions: what loxilb's `/config/bfd` API configures, persisted, and run by a
 /// `BFDEndpoint` that starts with the first session. State changes are logged and published on

@@ -15,7 +15,10 @@ struct HAOptions: ParsableArguments {
             valueName: "ip,ip"))
     var haPeers: String?
 
-    @Option(help: "Election priority, 1-255: with no MASTER the highest takes over (then the lower address). A live MASTER is never preempted.")
+    @Option(
+        help:
+            "Election priority, 1-255: with no MASTER the highest takes over (then the lower address). A live MASTER is never preempted."
+    )
     var haPriority = 100
 
     @Option(

@@ -8,7 +8,9 @@ import Testing
 /// a BACKUP's are removed. On a veth pair of the test's own.
 @Suite(.serialized, .enabled(if: Fixture.enabled, "needs root and scripts/fixture-netns.sh (run scripts/test.sh)"))
 struct VIPOwnerFixtureTests {
-    @Test("hold adds the VIP on the interface of its subnet and announces it; release removes it; routed VIPs are left alone")
+    @Test(
+        "hold adds the VIP on the interface of its subnet and announces it; release removes it; routed VIPs are left alone"
+    )
     func holdAndRelease() async throws {
         let ip = AnnouncerFixtureTests.ip
         #expect(ip("link", "add", "slbvo0", "type", "veth", "peer", "name", "slbvo1") == 0)

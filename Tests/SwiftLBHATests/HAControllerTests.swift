@@ -68,7 +68,8 @@ struct HAControllerTests {
     }
 
     func controller(
-        peers: [IPAddress]? = nil, link: FakePeerLink? = nil, owner: FakeVIPOwner, failures: FakeFailures = FakeFailures(),
+        peers: [IPAddress]? = nil, link: FakePeerLink? = nil, owner: FakeVIPOwner,
+        failures: FakeFailures = FakeFailures(),
         store: InMemoryHAConfigStore = InMemoryHAConfigStore(), hold: Duration = .zero,
         roles: RoleLog? = nil
     ) -> HAController {
@@ -77,7 +78,8 @@ struct HAControllerTests {
             settings: HAController.Settings(
                 peers: peers ?? [peer], priority: 100, vips: [floating], hold: hold, localAddress: me),
             store: store, link: link, failedPeers: { failures.peers.withLock { $0 } }, rules: { rules }, owner: owner,
-            logger: Logger(label: "test"), onRole: { name, role in roles?.entries.withLock { $0.append("\(name)=\(role)") } })
+            logger: Logger(label: "test"),
+            onRole: { name, role in roles?.entries.withLock { $0.append("\(name)=\(role)") } })
         return ha
     }
 
@@ -183,7 +185,8 @@ struct HAControllerTests {
         let store = InMemoryHAConfigStore()
         let ha = controller(peers: [], owner: owner, store: store)
         for (request, field) in [
-            (HAInstanceState(state: "LEADER"), "state"), (HAInstanceState(state: "master"), "state"), (HAInstanceState(state: ""), "state"),
+            (HAInstanceState(state: "LEADER"), "state"), (HAInstanceState(state: "master"), "state"),
+            (HAInstanceState(state: ""), "state"),
             (HAInstanceState(state: "MASTER", vip: "10.0.0.300"), "vip"),
             (HAInstanceState(instance: "a b", state: "MASTER"), "instance"),
         ] {
@@ -224,7 +227,8 @@ struct HAControllerTests {
         let owner = FakeVIPOwner()
         let rules = rules()
         let ha = HAController(
-            settings: HAController.Settings(peers: [peer], hold: .zero, localAddress: me), store: InMemoryHAConfigStore(),
+            settings: HAController.Settings(peers: [peer], hold: .zero, localAddress: me),
+            store: InMemoryHAConfigStore(),
             link: deferred, failedPeers: { [] }, rules: { rules }, owner: owner, logger: Logger(label: "test"))
         await ha.evaluate()
         #expect(await ha.role() == .notDefined)
