@@ -100,7 +100,7 @@ struct HAOptions: ParsableArguments {
             settings: HAController.Settings(
                 peers: peers, priority: UInt8(haPriority), vips: vips, hold: .milliseconds(haHoldMs),
                 localAddress: local),
-            store: config, link: link, failedPeers: { bfd.failedPeers() },
+            store: config, link: link, failedPeers: { bfd.failedPeers() }, upPeers: { bfd.upPeers() },
             rules: { await store.desiredState().rules }, owner: KernelVIPOwner(logger: logger), logger: logger,
             onRole: { instance, role in
                 guard let bgp, instance == HAInstanceState.defaultInstance else { return }
