@@ -1,6 +1,6 @@
 import Logging
-import Synchronization
 import SwiftLBCore
+import Synchronization
 
 /// The daemon's BFD sessions: what loxilb's `/config/bfd` API configures, persisted, and run by a
 /// `BFDEndpoint` that starts with the first session. State changes are logged and published on
@@ -97,6 +97,7 @@ public actor BFDManager: BFDControl {
         }
         configs[key] = nil
         failed.peers.withLock { _ = $0.remove(address) }
+        failed.up.withLock { _ = $0.remove(address) }
         endpoint?.remove(peer: address)
         logger.info("BFD session deleted", metadata: ["peer": "\(key)"])
     }
@@ -118,6 +119,11 @@ public actor BFDManager: BFDControl {
     /// came Up is no verdict either way.
     public nonisolated func failedPeers() -> Set<IPAddress> {
         failed.peers.withLock { $0 }
+    }
+
+    /// The peers whose session is Up now.
+    public nonisolated func upPeers() -> Set<IPAddress> {
+        failed.up.withLock { $0 }
     }
 
     /// Stops sending (daemon shutdown); peers notice by detection time.
@@ -149,6 +155,9 @@ public actor BFDManager: BFDControl {
                     failed.insert(peer)
                 }
             }
+            failed.up.withLock { up in
+                if transition.to == .up { up.insert(peer) } else { up.remove(peer) }
+            }
             logger.log(
                 level: level, "BFD session \(transition.to)",
                 metadata: [
@@ -162,4 +171,6 @@ public actor BFDManager: BFDControl {
 /// The peers whose BFD session detected a failure, shared with the endpoint's thread.
 final class FailedPeers: Sendable {
     let peers = Mutex<Set<IPAddress>>([])
+    /// Sessions Up now.
+    let up = Mutex<Set<IPAddress>>([])
 }

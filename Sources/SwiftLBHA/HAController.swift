@@ -49,6 +49,8 @@ public actor HAController: HAControl {
     let link: (any HAPeerLink)?
     /// Peers whose BFD session detected a failure.
     let failedPeers: @Sendable () -> Set<IPAddress>
+    /// Peers whose BFD session is Up.
+    let upPeers: @Sendable () -> Set<IPAddress>
     /// The rules (for their VIPs and instances).
     let rules: @Sendable () async -> [LBRule]
     let owner: any VIPOwner
@@ -60,6 +62,9 @@ public actor HAController: HAControl {
     /// Every VIP this daemon may have held, so that a BACKUP removes ones a rule no longer names.
     private var known: Set<IPAddress> = []
     private var announced: [HAAnnouncement] = []
+    /// Each peer's last announcements, kept after its link drops: while its BFD session stays Up it
+    /// is alive (a sync link blocked or restarting must not cause a split brain).
+    private var lastHeard: [IPAddress: [HAAnnouncement]] = [:]
     /// A new version after every role change (tests and the API follow it).
     public nonisolated let changes = StateFeed()
     /// Wakes the loop (the API's changes, the feeds it follows).
@@ -67,13 +72,15 @@ public actor HAController: HAControl {
 
     public init(
         settings: Settings, store: any HAConfigStore, link: (any HAPeerLink)?,
-        failedPeers: @escaping @Sendable () -> Set<IPAddress>, rules: @escaping @Sendable () async -> [LBRule],
+        failedPeers: @escaping @Sendable () -> Set<IPAddress>, upPeers: @escaping @Sendable () -> Set<IPAddress> = { [] },
+        rules: @escaping @Sendable () async -> [LBRule],
         owner: any VIPOwner, logger: Logger, onRole: @escaping @Sendable (String, HARole) async -> Void = { _, _ in }
     ) {
         self.settings = settings
         self.store = store
         self.link = link
         self.failedPeers = failedPeers
+        self.upPeers = upPeers
         self.rules = rules
         self.owner = owner
         self.onRole = onRole
@@ -149,12 +156,13 @@ public actor HAController: HAControl {
             group.addTask {
                 var seen: UInt64 = 0
                 while !Task.isCancelled {
+                    let started = ContinuousClock.now
                     await self.evaluate()
-                    let next = await self.wake.next(after: seen, timeout: resync)
+                    seen = await self.wake.next(after: seen, timeout: resync)
                     // A burst of rule changes costs one decision per 50 ms, not one per batch (each
-                    // reads every rule); a takeover waits at most that long.
-                    if next > seen { try? await Task.sleep(for: .milliseconds(50)) }
-                    seen = next
+                    // reads every rule); news after a quiet spell (BFD Down) is acted on at once.
+                    let since = ContinuousClock.now - started
+                    if since < .milliseconds(50) { try? await Task.sleep(for: .milliseconds(50) - since) }
                 }
             }
             await group.next()
@@ -164,11 +172,16 @@ public actor HAController: HAControl {
 
     /// One decision for every instance, then the VIPs held to match.
     public func evaluate() async {
-        let peers = await link?.peerAnnouncements() ?? [:]
+        let current = await link?.peerAnnouncements() ?? [:]
+        lastHeard.merge(current) { _, new in new }
         let failed = failedPeers()
+        let up = upPeers()
+        // A peer heard on the link now, or heard before and still Up on BFD.
+        let peers = lastHeard.filter { address, _ in current[address] != nil || up.contains(address) }
         if holdStarted == nil, link?.isAttached ?? true { holdStarted = .now }
         let holdOver = holdStarted.map { ContinuousClock.now - $0 >= settings.hold } ?? false
         var becameMaster = false
+        var changed: [(String, HARole)] = []
         for name in instances.keys.sorted() {
             guard var instance = instances[name] else { continue }
             let role: HARole
@@ -197,19 +210,16 @@ public actor HAController: HAControl {
                     instance.epoch = Self.wallClockMilliseconds()
                     becameMaster = true
                 }
-                let changed = role != instance.role
+                if role != instance.role { changed.append((name, role)) }
                 instance.role = role
-                instances[name] = instance
-                if changed {
-                    await onRole(name, role)
-                    changes.publish()
-                }
-            } else {
-                instances[name] = instance
             }
+            instances[name] = instance
         }
+        // The VIPs first: a takeover's gratuitous ARP must not wait for a BGP pass.
         await holdVIPs(announceAll: becameMaster)
         await announce()
+        for (name, role) in changed { await onRole(name, role) }
+        if !changed.isEmpty { changes.publish() }
     }
 
     /// Adds or removes the VIPs so that exactly the MASTER instances' ones are held here. Only

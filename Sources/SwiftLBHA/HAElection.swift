@@ -63,8 +63,9 @@ public struct HAElection: Sendable {
             return local.holdOver || local.role == .master ? .master : local.role
         }
         let masters = live.filter { $0.1.role == .master }
-        if let newest = masters.max(by: { rank($0.1.epoch, $0.1.priority, $0.0) < rank($1.1.epoch, $1.1.priority, $1.0) })
-        {
+        if let newest = masters.max(by: {
+            rank($0.1.epoch, $0.1.priority, $0.0) < rank($1.1.epoch, $1.1.priority, $1.0)
+        }) {
             guard local.role == .master else { return .backup }
             let mine = rank(local.epoch, local.priority, local.address)
             return mine > rank(newest.1.epoch, newest.1.priority, newest.0) ? .master : .backup

@@ -15,7 +15,10 @@ struct HAOptions: ParsableArguments {
             valueName: "ip,ip"))
     var haPeers: String?
 
-    @Option(help: "Election priority, 1-255: with no MASTER the highest takes over (then the lower address). A live MASTER is never preempted.")
+    @Option(
+        help:
+            "Election priority, 1-255: with no MASTER the highest takes over (then the lower address). A live MASTER is never preempted."
+    )
     var haPriority = 100
 
     @Option(
@@ -30,12 +33,27 @@ struct HAOptions: ParsableArguments {
     @Option(help: "Milliseconds a starting instance listens for a MASTER before it serves alone.")
     var haHoldMs = 3000
 
+    @Option(
+        help:
+            "BFD interval in milliseconds of the sessions --ha-peers creates (x --ha-bfd-retries is the detection time). 100 x 3 lets a takeover finish before TCP's second retransmission (600 ms after a lost segment); loxilb's 200 x 3 often does not. Sessions configured through the API keep their own timers."
+    )
+    var haBfdIntervalMs = 100
+
+    @Option(help: "BFD detect multiplier of the sessions --ha-peers creates.")
+    var haBfdRetries = 3
+
     func validate() throws {
         _ = try peers()
         _ = try vips()
         guard (1...255).contains(haPriority) else { throw ValidationError("--ha-priority must be 1...255") }
         guard (1...65535).contains(haSyncPort) else { throw ValidationError("--ha-sync-port must be 1...65535") }
         guard (0...600_000).contains(haHoldMs) else { throw ValidationError("--ha-hold-ms must be 0...600000") }
+        let intervals = BFDSessionConfig.intervals
+        guard intervals.contains(haBfdIntervalMs * 1000) else {
+            throw ValidationError(
+                "--ha-bfd-interval-ms must be \(intervals.lowerBound / 1000)...\(intervals.upperBound / 1000)")
+        }
+        guard (1...255).contains(haBfdRetries) else { throw ValidationError("--ha-bfd-retries must be 1...255") }
     }
 
     func peers() throws -> [IPAddress] {
@@ -70,7 +88,9 @@ struct HAOptions: ParsableArguments {
         let vips = try vips()
         for peer in peers where await !bfd.sessions().contains(where: { $0.remoteIp == peer.description }) {
             do {
-                try await bfd.add(BFDSessionConfig(remoteIp: peer.description))
+                try await bfd.add(
+                    BFDSessionConfig(
+                        interval: haBfdIntervalMs * 1000, remoteIp: peer.description, retryCount: haBfdRetries))
             } catch {
                 throw ValidationError("cannot start the BFD session with HA peer \(peer): \(error)")
             }
@@ -80,7 +100,7 @@ struct HAOptions: ParsableArguments {
             settings: HAController.Settings(
                 peers: peers, priority: UInt8(haPriority), vips: vips, hold: .milliseconds(haHoldMs),
                 localAddress: local),
-            store: config, link: link, failedPeers: { bfd.failedPeers() },
+            store: config, link: link, failedPeers: { bfd.failedPeers() }, upPeers: { bfd.upPeers() },
             rules: { await store.desiredState().rules }, owner: KernelVIPOwner(logger: logger), logger: logger,
             onRole: { instance, role in
                 guard let bgp, instance == HAInstanceState.defaultInstance else { return }

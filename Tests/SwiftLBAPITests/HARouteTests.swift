@@ -45,7 +45,8 @@ struct HARouteTests {
             let before = try await client.get("/netlox/v1/config/cistate/all")
             #expect(before.status == .ok)
             #expect(
-                String(buffer: before.body) == #"{"Attr":[{"instance":"llb-inst0","state":"NOT_DEFINED","vip":"0.0.0.0"}]}"#)
+                String(buffer: before.body)
+                    == #"{"Attr":[{"instance":"llb-inst0","state":"NOT_DEFINED","vip":"0.0.0.0"}]}"#)
             let post = try await client.post(
                 "/netlox/v1/config/cistate", #"{"instance":"llb-inst0","state":"MASTER","vip":"10.9.2.1"}"#)
             #expect(post.status == .ok)

@@ -8,10 +8,10 @@ import Testing
 /// of the test's own receives each of them, as sent, `count` times.
 @Suite(.serialized, .enabled(if: Fixture.enabled, "needs root and scripts/fixture-netns.sh (run scripts/test.sh)"))
 struct AnnouncerFixtureTests {
-    /// Frames of `ethertype` arriving on `name` during `seconds`.
-    static func capture(on name: String, ethertype: UInt16, seconds: Double, while send: () async throws -> Void)
-        async throws -> [[UInt8]]
-    {
+    /// Frames of `ethertype` arriving on `name` during `seconds`, or until `until` of them arrived.
+    static func capture(
+        on name: String, ethertype: UInt16, seconds: Double, until: Int = .max, while send: () async throws -> Void
+    ) async throws -> [[UInt8]] {
         let fd = socket(AF_PACKET, Int32(SOCK_RAW.rawValue), Int32(ethertype.bigEndian))
         try #require(fd >= 0)
         defer { close(fd) }
@@ -23,18 +23,41 @@ struct AnnouncerFixtureTests {
         }
         try #require(bound == 0)
         try await send()
-        // Sleeping (not polling) while the frames arrive leaves the threads to senders that run as
-        // tasks; the socket queues the frames meanwhile.
-        try await Task.sleep(for: .seconds(seconds))
+        // Sleeping (not polling) between reads leaves the threads to senders that run as tasks
+        // (under a full parallel run they may start late); the socket queues the frames meanwhile.
         var frames: [[UInt8]] = []
         var buffer = [UInt8](repeating: 0, count: 2048)
-        while true {
-            var watched = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&watched, 1, 0) > 0 else { break }
-            let count = recv(fd, &buffer, buffer.count, 0)
-            if count > 0 { frames.append(Array(buffer[0..<count])) }
-        }
+        let deadline = Date().addingTimeInterval(seconds)
+        repeat {
+            try await Task.sleep(for: .milliseconds(100))
+            while true {
+                var watched = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                guard poll(&watched, 1, 0) > 0 else { break }
+                let count = recv(fd, &buffer, buffer.count, 0)
+                if count > 0 { frames.append(Array(buffer[0..<count])) }
+            }
+        } while Date() < deadline && frames.count < until
         return frames
+    }
+
+    /// Waits (up to 2 s) until `name` has carrier: a frame sent before that is dropped by the veth.
+    static func waitRunning(_ name: String) async throws {
+        for _ in 0..<200 {
+            var list: UnsafeMutablePointer<ifaddrs>?
+            guard getifaddrs(&list) == 0 else { break }
+            var running = false
+            var cursor = list
+            while let entry = cursor {
+                if String(cString: entry.pointee.ifa_name) == name, entry.pointee.ifa_flags & UInt32(IFF_RUNNING) != 0 {
+                    running = true
+                }
+                cursor = entry.pointee.ifa_next
+            }
+            freeifaddrs(list)
+            if running { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("\(name) has no carrier after 2 s")
     }
 
     static func ip(_ arguments: String...) -> Int32 {
@@ -51,6 +74,8 @@ struct AnnouncerFixtureTests {
         #expect(Self.ip("link", "add", "slban0", "type", "veth", "peer", "name", "slban1") == 0)
         defer { _ = Self.ip("link", "del", "slban0") }
         #expect(Self.ip("link", "set", "slban0", "up") == 0 && Self.ip("link", "set", "slban1", "up") == 0)
+        try await Self.waitRunning("slban0")
+        try await Self.waitRunning("slban1")
         let mac = try #require(Announcer.hardwareAddress(of: "slban0"))
         let vip = IPAddress.v4(0x0a63_0001)
         let arps = try await Self.capture(on: "slban1", ethertype: 0x0806, seconds: 1.0) {

@@ -45,6 +45,7 @@ final class FakeVIPOwner: VIPOwner {
 
 final class FakeFailures: Sendable {
     let peers = Mutex<Set<IPAddress>>([])
+    let up = Mutex<Set<IPAddress>>([])
 }
 
 final class RoleLog: Sendable {
@@ -68,7 +69,8 @@ struct HAControllerTests {
     }
 
     func controller(
-        peers: [IPAddress]? = nil, link: FakePeerLink? = nil, owner: FakeVIPOwner, failures: FakeFailures = FakeFailures(),
+        peers: [IPAddress]? = nil, link: FakePeerLink? = nil, owner: FakeVIPOwner,
+        failures: FakeFailures = FakeFailures(),
         store: InMemoryHAConfigStore = InMemoryHAConfigStore(), hold: Duration = .zero,
         roles: RoleLog? = nil
     ) -> HAController {
@@ -76,8 +78,10 @@ struct HAControllerTests {
         let ha = HAController(
             settings: HAController.Settings(
                 peers: peers ?? [peer], priority: 100, vips: [floating], hold: hold, localAddress: me),
-            store: store, link: link, failedPeers: { failures.peers.withLock { $0 } }, rules: { rules }, owner: owner,
-            logger: Logger(label: "test"), onRole: { name, role in roles?.entries.withLock { $0.append("\(name)=\(role)") } })
+            store: store, link: link, failedPeers: { failures.peers.withLock { $0 } },
+            upPeers: { failures.up.withLock { $0 } }, rules: { rules }, owner: owner,
+            logger: Logger(label: "test"),
+            onRole: { name, role in roles?.entries.withLock { $0.append("\(name)=\(role)") } })
         return ha
     }
 
@@ -138,6 +142,26 @@ struct HAControllerTests {
         #expect(owner.calls.last?.announceAll == false)
     }
 
+    @Test("a peer whose sync link dropped but whose BFD session is Up still counts: no split brain")
+    func linkDownBFDUp() async {
+        let link = FakePeerLink()
+        let owner = FakeVIPOwner()
+        let failures = FakeFailures()
+        failures.up.withLock { _ = $0.insert(peer) }
+        let ha = controller(link: link, owner: owner, failures: failures)
+        link.setPeer(peer, announcement(.master))
+        await ha.evaluate()
+        #expect(await ha.role() == .backup)
+        link.setPeer(peer, nil)
+        await ha.evaluate()
+        #expect(await ha.role() == .backup)
+        // BFD then says it is down: take over.
+        failures.up.withLock { $0.removeAll() }
+        failures.peers.withLock { _ = $0.insert(peer) }
+        await ha.evaluate()
+        #expect(await ha.role() == .master)
+    }
+
     @Test("the run loop follows the link: a peer's link going away triggers takeover without a poll")
     func runLoopFollowsLink() async throws {
         let link = FakePeerLink()
@@ -183,7 +207,8 @@ struct HAControllerTests {
         let store = InMemoryHAConfigStore()
         let ha = controller(peers: [], owner: owner, store: store)
         for (request, field) in [
-            (HAInstanceState(state: "LEADER"), "state"), (HAInstanceState(state: "master"), "state"), (HAInstanceState(state: ""), "state"),
+            (HAInstanceState(state: "LEADER"), "state"), (HAInstanceState(state: "master"), "state"),
+            (HAInstanceState(state: ""), "state"),
             (HAInstanceState(state: "MASTER", vip: "10.0.0.300"), "vip"),
             (HAInstanceState(instance: "a b", state: "MASTER"), "instance"),
         ] {
@@ -224,7 +249,8 @@ struct HAControllerTests {
         let owner = FakeVIPOwner()
         let rules = rules()
         let ha = HAController(
-            settings: HAController.Settings(peers: [peer], hold: .zero, localAddress: me), store: InMemoryHAConfigStore(),
+            settings: HAController.Settings(peers: [peer], hold: .zero, localAddress: me),
+            store: InMemoryHAConfigStore(),
             link: deferred, failedPeers: { [] }, rules: { rules }, owner: owner, logger: Logger(label: "test"))
         await ha.evaluate()
         #expect(await ha.role() == .notDefined)

@@ -22,7 +22,9 @@ struct HAElectionTests {
     ) -> HAElection.Peer {
         HAElection.Peer(
             address: address ?? b,
-            announcement: role.map { HAAnnouncement(instance: "llb-inst0", role: $0, priority: priority, epoch: epoch) },
+            announcement: role.map {
+                HAAnnouncement(instance: "llb-inst0", role: $0, priority: priority, epoch: epoch)
+            },
             bfdAlive: bfdAlive)
     }
 
@@ -46,13 +48,16 @@ struct HAElectionTests {
     func noPreemption() {
         let returning = local(.notDefined, priority: 200, holdOver: false)
         #expect(HAElection.decide(returning, peers: [peer(.master, priority: 10, epoch: 9)]) == .backup)
-        #expect(HAElection.decide(local(.backup, priority: 255), peers: [peer(.master, priority: 1, epoch: 9)]) == .backup)
+        #expect(
+            HAElection.decide(local(.backup, priority: 255), peers: [peer(.master, priority: 1, epoch: 9)]) == .backup)
     }
 
     @Test("with no MASTER, the highest priority takes over and the other waits")
     func priorityDecides() {
-        #expect(HAElection.decide(local(.notDefined, priority: 150), peers: [peer(.notDefined, priority: 100)]) == .master)
-        #expect(HAElection.decide(local(.notDefined, priority: 100), peers: [peer(.notDefined, priority: 150)]) == .backup)
+        #expect(
+            HAElection.decide(local(.notDefined, priority: 150), peers: [peer(.notDefined, priority: 100)]) == .master)
+        #expect(
+            HAElection.decide(local(.notDefined, priority: 100), peers: [peer(.notDefined, priority: 150)]) == .backup)
         // Equal priorities: the lower address, decided the same way from both sides.
         let fromA = HAElection.decide(local(.notDefined, address: a), peers: [peer(.notDefined, address: b)])
         let fromB = HAElection.decide(local(.notDefined, address: b), peers: [peer(.notDefined, address: a)])
@@ -82,7 +87,8 @@ struct HAElectionTests {
 
     @Test("a MASTER without rivals stays MASTER")
     func masterStays() {
-        #expect(HAElection.decide(local(.master, priority: 1, epoch: 3), peers: [peer(.backup, priority: 255)]) == .master)
+        #expect(
+            HAElection.decide(local(.master, priority: 1, epoch: 3), peers: [peer(.backup, priority: 255)]) == .master)
         #expect(HAElection.decide(local(.master, holdOver: false), peers: []) == .master)
     }
 }
