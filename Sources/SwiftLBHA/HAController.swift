@@ -72,7 +72,8 @@ public actor HAController: HAControl {
 
     public init(
         settings: Settings, store: any HAConfigStore, link: (any HAPeerLink)?,
-        failedPeers: @escaping @Sendable () -> Set<IPAddress>, upPeers: @escaping @Sendable () -> Set<IPAddress> = { [] },
+        failedPeers: @escaping @Sendable () -> Set<IPAddress>,
+        upPeers: @escaping @Sendable () -> Set<IPAddress> = { [] },
         rules: @escaping @Sendable () async -> [LBRule],
         owner: any VIPOwner, logger: Logger, onRole: @escaping @Sendable (String, HARole) async -> Void = { _, _ in }
     ) {

@@ -17,8 +17,10 @@
 #                    controller would (kube-loxilb --setRoles): no --ha-peers, no election; the
 #                    script makes lb2 MASTER SLB_HA_MANUAL_DELAY s after the kill (the daemons still
 #                    hold, announce and release the addresses)
-#   SLB_HA_RULE_SNAT=1  onearm and fullnat rules get --snat-sources=10.N.2.1 (the floating
-#                    address) of their own, besides the daemons' --fullnat-source
+#   SLB_HA_RULE_SNAT    1 (default): onearm and fullnat rules get --snat-sources=10.N.2.1 (the
+#                    floating address) of their own, besides the daemons' --fullnat-source, as
+#                    docs/ha.md says onearm needs; 0 leaves onearm on the interface's own address
+#                    (its flows break on a takeover)
 #   SLB_HA_OWN_SYSFS=1  run the daemons with a /sys of their own network namespace
 #                    (tools/netns_sysfs.sh); by default they share the host's, as every e2e daemon
 #                    (nsenter --net), so /sys/class/net names the host's interfaces
@@ -237,7 +239,7 @@ ha_rule() {
     local i=$1 mode=$2 out extra=()
     [[ "$HA_BGP" != bgp ]] || extra=(--bgp)
     # The rule's own source pool: onearm takes it instead of the egress interface's address.
-    [[ "${SLB_HA_RULE_SNAT:-}" != 1 || "$mode" == default ]] || extra+=(--snat-sources="$HA_GW")
+    [[ "${SLB_HA_RULE_SNAT:-1}" != 1 || "$mode" == default ]] || extra+=(--snat-sources="$HA_GW")
     out=$(ctl_in "${NS_LBS[i]}" create lb "$HA_VIP" --tcp="$HA_PORT:$HA_PORT" --endpoints="$HA_ENDPOINTS" \
         --mode="$mode" "${extra[@]}" 2>&1) || {
         echo "lb$i: swiftlbctl create lb --mode=$mode: $out"
@@ -412,8 +414,8 @@ ha_logs_excerpt() {
 
 # ha_bird_start: bird2 in the router namespace with one session per instance. Routes are compared
 # by LOCAL_PREF (allowed from eBGP here, as the MASTER advertises 5000 and the BACKUP 100) and then
-# MED (10 / 20; both peers are in AS 65001). Only the best route goes to the kernel. BFD (200 ms x
-# 3) takes the session of a dead instance down at once unless SLB_HA_BIRD_BFD=0; the hold time
+# MED (10 / 20; both peers are in AS 65001). Only the best route goes to the kernel. BFD (100 ms x
+# 3, as the instances run between themselves) takes the session of a dead instance down at once unless SLB_HA_BIRD_BFD=0; the hold time
 # (3 s) is the fallback.
 ha_bird_start() {
     local conf=$STATE_DIR/bird.conf sock=$STATE_DIR/bird.ctl i bfd=${SLB_HA_BIRD_BFD:-1}
@@ -423,7 +425,7 @@ ha_bird_start() {
         echo "protocol device { scan time 1; }"
         echo "protocol direct { ipv4; interface \"r0\"; }"
         echo "protocol kernel { ipv4 { import none; export where source = RTS_BGP; }; }"
-        [[ "$bfd" != 1 ]] || echo "protocol bfd { interface \"r1\" { min rx interval 200 ms; min tx interval 200 ms; multiplier 3; }; }"
+        [[ "$bfd" != 1 ]] || echo "protocol bfd { interface \"r1\" { min rx interval 100 ms; min tx interval 100 ms; multiplier 3; }; }"
         for i in 1 2; do
             cat <<EOB
 protocol bgp lb$i {
@@ -451,12 +453,12 @@ EOB
 }
 
 # ha_bgp_configure I: BGP global config and the router as neighbor on lb I; with bird's BFD on,
-# a BFD session to the router too, so that bird sees a dead instance within 600 ms.
+# a BFD session to the router too, so that bird sees a dead instance within 300 ms.
 ha_bgp_configure() {
     local i=$1 ns=${NS_LBS[$1]} out
     bgp_configure "$ns" "${LB_IP[i]}" "$RTR_LB_IP" || return 1
     if [[ "${SLB_HA_BIRD_BFD:-1}" == 1 ]]; then
-        out=$(ctl_in "$ns" create bfd "$RTR_LB_IP" --interval=200000 --retryCount=3 2>&1) ||
+        out=$(ctl_in "$ns" create bfd "$RTR_LB_IP" --interval=100000 --retryCount=3 2>&1) ||
             { echo "lb$i: create bfd $RTR_LB_IP: $out"; return 1; }
     fi
 }

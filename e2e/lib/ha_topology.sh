@@ -23,10 +23,11 @@
 #                                                                        └── b0 ─ eth0 10.N.50.12 P-lb2
 #   VIP 10.N.100.1 (HA_VIP) is in no subnet: the router routes it to the instance BGP prefers.
 #
-# The bridges behave like a plain switch: when a port goes down its learned MACs are forgotten and
-# frames to them are flooded to every port, the other instance's included, until someone answers
-# (a BACKUP's datapath sees frames addressed to the MASTER's MAC then). SLB_HA_FLOOD=0 turns
-# unknown-unicast flooding off on the instances' ports, so that only ARP moves traffic.
+# By default unknown-unicast flooding is off on the instances' ports, so that only the new MASTER's
+# gratuitous ARP (or BGP) moves the traffic: the strict case. SLB_HA_FLOOD=1 keeps a plain switch's
+# behaviour: when a port goes down its learned MACs are forgotten and frames to them are flooded to
+# every port, the other instance's included (whose datapath then forwards them from its synced
+# conntrack before it is even MASTER, which hides the takeover).
 #
 # Veths are created inside their namespaces (short fixed names never meet in the root namespace).
 # ha_cut_links / ha_restore_links take one instance off both segments by setting its switch ports
@@ -128,7 +129,7 @@ ha_topo_up() {
         _topo_sysctl "${NS_LBS[i]}" net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
             net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0 net.ipv4.conf.eth1.rp_filter=0 || return 1
     done
-    if [[ "${SLB_HA_FLOOD:-1}" == 0 ]]; then
+    if [[ "${SLB_HA_FLOOD:-0}" == 0 ]]; then
         for port in a0 a1 b0 b1; do bridge -n "$NS_SW" link set dev "$port" flood off || return 1; done
     fi
     for ((k = 1; k <= TOPO_SERVERS; k++)); do
