@@ -18,7 +18,7 @@ SLB_HA_TABLE_DIR=$dir "$here/../e2e/tools/ha_table.sh" "$@" || exit $?
     echo "Machine: $(nproc) CPUs, Linux $(uname -r); binaries: ${SWIFTLB_BIN_DIR:-swift build --show-bin-path} (debug unless said)."
     echo "Each run: 20 echo streams (20 chunks/s of 256 bytes) and a short connection every 20 ms through the VIP;"
     echo "the gap is the longest time any stream, or the sequence of short connections, went without data."
-    echo "Knobs: SLB_HA_OWN_SYSFS=${SLB_HA_OWN_SYSFS:-0} SLB_HA_FLOOD=${SLB_HA_FLOOD:-0} SLB_HA_RULE_SNAT=${SLB_HA_RULE_SNAT:-1} SLB_HA_MODES='${SLB_HA_MODES:-default onearm fullnat}'."
+    echo "Knobs: SLB_HA_OWN_SYSFS=${SLB_HA_OWN_SYSFS:-0} SLB_HA_FLOOD=${SLB_HA_FLOOD:-0} SLB_HA_ONEARM_SOURCE=${SLB_HA_ONEARM_SOURCE:-1} SLB_HA_MODES='${SLB_HA_MODES:-default onearm fullnat}'."
     echo
     cat "$dir/table.md"
 } >"$out"

@@ -9,6 +9,11 @@ extension RuleStore {
     func service(of installed: InstalledRule) -> DatapathService {
         var service = installed.service
         service.endpoints = health.applied(to: installed.rule)
+        // An HA pair's onearm flows must leave from a floating address, or their replies go to an
+        // instance that is gone after a takeover (docs/ha.md).
+        if let onearmSource, service.mode == .oneArm, service.sourcePool == nil, service.key.vip.isV4 {
+            service.sourcePool = onearmSource
+        }
         return service
     }
 

@@ -37,6 +37,14 @@ public actor RuleStore {
     public private(set) var isReady = false
     /// Between `restoreTable()` and `programRestored()`: the datapath is not there to read yet.
     private(set) var loadingDatapath = false
+    /// Source addresses of onearm flows for IPv4 rules without their own `snatSources`
+    /// (`--onearm-source`); nil leaves the datapath's choice, the interface's own address.
+    private(set) var onearmSource: SNATPool?
+
+    /// Sets `--onearm-source` (before `restoreTable()`: it shapes every onearm service written).
+    public func useOnearmSource(_ pool: SNATPool?) {
+        onearmSource = pool
+    }
 
     /// Creates an empty store; call `restore()` before serving requests.
     public init(config: any ConfigStore, datapath: any Datapath, logger: Logger) {

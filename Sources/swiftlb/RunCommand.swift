@@ -53,6 +53,12 @@ struct RunCommand: AsyncParsableCommand {
     var fullnatSource: String?
 
     @Option(
+        help: ArgumentHelp(
+            "Source addresses of onearm flows toward IPv4 endpoints, for rules without their own snatSources: an address, prefix or range as for --fullnat-source (default: the LB's address on the interface toward the endpoint). In an HA pair give it the floating server-side address (--ha-vip), so that replies reach whichever instance is MASTER.",
+            valueName: "pool"))
+    var onearmSource: String?
+
+    @Option(
         help:
             "Conntrack entries to size the table for, two per flow (default 262144). The table gets twice as many slots, rounded up to a power of two, 160 bytes each (default 80 MiB): an entry may only sit in the \(ConntrackTable.probes) slots from its home slot. A pinned table of another size is not reused."
     )
@@ -104,6 +110,13 @@ struct RunCommand: AsyncParsableCommand {
                 throw ValidationError(error.description)
             }
         }
+        if let onearmSource {
+            do {
+                _ = try SNATPool(parsing: onearmSource, field: "--onearm-source")
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
         if let ctEntries, !(1024...16_777_216).contains(ctEntries) {
             throw ValidationError("--ct-entries must be 1024...16777216")
         }
@@ -134,6 +147,7 @@ struct RunCommand: AsyncParsableCommand {
         // The API answers from the stored rules while the kernel loads the datapath (DatapathStartup).
         let deferred = DeferredDatapath()
         let store = RuleStore(config: config, datapath: deferred, logger: logger, capacity: capacity)
+        await store.useOnearmSource(onearmSource.flatMap { try? SNATPool(parsing: $0, field: "--onearm-source") })
         try await store.restoreTable()
         try await store.restoreEndpoints()
         let bgpSubsystem = try await bgp.makeSubsystem(config: config, configDb: configDb, store: store, logger: logger)

@@ -86,3 +86,38 @@ struct SNATPoolTests {
         }
     }
 }
+
+/// `--onearm-source`: the floating address an HA pair's onearm flows leave from.
+struct OnearmSourceTests {
+    @Test(
+        "onearm IPv4 rules without snatSources leave from --onearm-source; own pools, other modes and IPv6 keep theirs")
+    func defaultPool() async throws {
+        let datapath = InMemoryDatapath()
+        let store = RuleStore(
+            config: InMemoryConfigStore(), datapath: datapath, logger: Fixtures.logger, capacity: .defaults)
+        let floating = try SNATPool(parsing: "10.9.2.1", field: "--onearm-source")
+        await store.useOnearmSource(floating)
+        var onearm = Fixtures.entry("10.0.0.1")
+        onearm.serviceArguments.mode = NATMode.oneArm.rawValue
+        var own = Fixtures.entry("10.0.0.2")
+        own.serviceArguments.mode = NATMode.oneArm.rawValue
+        own.serviceArguments.snatSources = "10.9.3.1"
+        var fullnat = Fixtures.entry("10.0.0.3")
+        fullnat.serviceArguments.mode = NATMode.fullNAT.rawValue
+        var onearm6 = Fixtures.entry("2001:db8::1", endpoints: [("2001:db8::10", 80, 1)])
+        onearm6.serviceArguments.mode = NATMode.oneArm.rawValue
+        for entry in [onearm, own, fullnat, onearm6] { try await store.create(entry) }
+        let pools = Dictionary(
+            uniqueKeysWithValues: try await datapath.programmedServices().map {
+                ($0.key.vip.description, $0.sourcePool)
+            })
+        #expect(pools["10.0.0.1"] == floating)
+        #expect(pools["10.0.0.2"] == (try SNATPool(parsing: "10.9.3.1", field: "x")))
+        #expect(pools["10.0.0.3"] == .some(nil))
+        #expect(pools["2001:db8::1"] == .some(nil))
+        // The stored rule is unchanged: the default is the daemon's, not the rule's.
+        #expect(
+            await store.list().first { $0.serviceArguments.externalIP == "10.0.0.1" }?.serviceArguments.snatSources
+                == "")
+    }
+}

@@ -17,10 +17,10 @@
 #                    controller would (kube-loxilb --setRoles): no --ha-peers, no election; the
 #                    script makes lb2 MASTER SLB_HA_MANUAL_DELAY s after the kill (the daemons still
 #                    hold, announce and release the addresses)
-#   SLB_HA_RULE_SNAT    1 (default): onearm and fullnat rules get --snat-sources=10.N.2.1 (the
-#                    floating address) of their own, besides the daemons' --fullnat-source, as
-#                    docs/ha.md says onearm needs; 0 leaves onearm on the interface's own address
-#                    (its flows break on a takeover)
+#   SLB_HA_RULE_SNAT=1  onearm and fullnat rules get --snat-sources=10.N.2.1 (the floating
+#                    address) of their own, besides the daemons' --fullnat-source/--onearm-source
+#   SLB_HA_ONEARM_SOURCE=0  the daemons run without --onearm-source: onearm flows leave from the
+#                    interface's own address, and break on a takeover (the control for that flag)
 #   SLB_HA_OWN_SYSFS=1  run the daemons with a /sys of their own network namespace
 #                    (tools/netns_sysfs.sh); by default they share the host's, as every e2e daemon
 #                    (nsenter --net), so /sys/class/net names the host's interfaces
@@ -155,6 +155,7 @@ ha_trap_teardown() {
 ha_daemon_args() {
     local i=$1 peer=$((3 - $1))
     HA_ARGS=(--fullnat-source "$HA_GW")
+    [[ "${SLB_HA_ONEARM_SOURCE:-1}" == 0 ]] || HA_ARGS+=(--onearm-source "$HA_GW")
     if [[ -n "$HA_CTRL" ]]; then
         HA_ARGS+=(--ha-vip "$HA_GW")
     elif [[ -z "$HA_SINGLE" && -z "$HA_MANUAL" ]]; then
@@ -239,7 +240,7 @@ ha_rule() {
     local i=$1 mode=$2 out extra=()
     [[ "$HA_BGP" != bgp ]] || extra=(--bgp)
     # The rule's own source pool: onearm takes it instead of the egress interface's address.
-    [[ "${SLB_HA_RULE_SNAT:-1}" != 1 || "$mode" == default ]] || extra+=(--snat-sources="$HA_GW")
+    [[ "${SLB_HA_RULE_SNAT:-}" != 1 || "$mode" == default ]] || extra+=(--snat-sources="$HA_GW")
     out=$(ctl_in "${NS_LBS[i]}" create lb "$HA_VIP" --tcp="$HA_PORT:$HA_PORT" --endpoints="$HA_ENDPOINTS" \
         --mode="$mode" "${extra[@]}" 2>&1) || {
         echo "lb$i: swiftlbctl create lb --mode=$mode: $out"
