@@ -23,7 +23,7 @@ struct HAOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Floating addresses the MASTER of llb-inst0 holds besides its rules' VIPs (comma-separated): the servers' gateway, the --fullnat-source address.",
+            "Floating addresses the MASTER of llb-inst0 holds besides its rules' VIPs (comma-separated): the servers' gateway, the --fullnat-source and --onearm-source address.",
             valueName: "ip,ip"))
     var haVip: String?
 

@@ -21,7 +21,7 @@ struct RunCommand: AsyncParsableCommand {
             High availability (docs/ha.md):
             - L2 active-backup: two instances on the clients' subnet, each with
               --ha-peers naming the other. The MASTER holds the VIPs and the --ha-vip
-              addresses (servers' gateway, --fullnat-source) and announces them
+              addresses (servers' gateway, --fullnat/onearm-source) and announces them
               with gratuitous ARP; the conntrack is synced to the BACKUP.
             - L3 with BGP: the same with --bgp; the MASTER announces with
               LOCAL_PREF 5000 / MED 10, the BACKUP with 100 / 20.
