@@ -41,12 +41,14 @@ public struct KernelVIPOwner: VIPOwner {
     public func hold(_ owned: Set<IPAddress>, of known: Set<IPAddress>, announceAll: Bool) async -> [String] {
         var problems: [String] = []
         var announce: [(IPAddress, VIPAddresses.Interface)] = []
+        // One read of the addresses for every VIP (this runs at least once a second).
+        let addresses = VIPAddresses.Snapshot.read()
         for vip in owned.sorted() {
-            guard let interface = VIPAddresses.interface(for: vip) else {
+            guard let interface = addresses.interface(for: vip) else {
                 // Routed VIPs (BGP) are reached without ARP: nothing to hold on layer 2.
                 continue
             }
-            let held = VIPAddresses.holders(of: vip).contains(interface)
+            let held = addresses.holders(of: vip).contains(interface)
             if !held {
                 do {
                     try VIPAddresses.add(vip, to: interface)
@@ -58,7 +60,7 @@ public struct KernelVIPOwner: VIPOwner {
             if !held || announceAll { announce.append((vip, interface)) }
         }
         for vip in known.subtracting(owned).sorted() {
-            for interface in VIPAddresses.holders(of: vip) where interface.name != "lo" {
+            for interface in addresses.holders(of: vip) where interface.name != "lo" {
                 do {
                     try VIPAddresses.remove(vip, from: interface)
                 } catch {

@@ -21,15 +21,35 @@ public enum VIPAddresses {
 
     /// The non-loopback interface with a connected subnet (not a host address) that contains `vip`;
     /// nil when none does (then the VIP is reached by routing, BGP's case, not by ARP).
-    public static func interface(for vip: IPAddress) -> Interface? {
-        addresses().first { entry in
-            entry.interface.name != "lo" && entry.prefix.length < (vip.isV4 ? 32 : 128) && entry.prefix.contains(vip)
-        }?.interface
-    }
+    public static func interface(for vip: IPAddress) -> Interface? { Snapshot.read().interface(for: vip) }
 
     /// The interfaces holding `vip` as a host address.
-    public static func holders(of vip: IPAddress) -> [Interface] {
-        addresses().filter { $0.address == vip && $0.prefix.length == (vip.isV4 ? 32 : 128) }.map(\.interface)
+    public static func holders(of vip: IPAddress) -> [Interface] { Snapshot.read().holders(of: vip) }
+
+    /// This namespace's addresses as one getifaddrs(3) call saw them, to answer several questions
+    /// (one per VIP) from a single read.
+    public struct Snapshot: Sendable {
+        fileprivate let entries: [Entry]
+
+        public static func read() -> Snapshot { Snapshot(entries: addressList()) }
+
+        /// See `VIPAddresses.interface(for:)`.
+        public func interface(for vip: IPAddress) -> Interface? {
+            entries.first { entry in
+                entry.interface.name != "lo" && entry.prefix.length < (vip.isV4 ? 32 : 128)
+                    && entry.prefix.contains(vip)
+            }?.interface
+        }
+
+        /// See `VIPAddresses.holders(of:)`.
+        public func holders(of vip: IPAddress) -> [Interface] {
+            entries.filter { $0.address == vip && $0.prefix.length == (vip.isV4 ? 32 : 128) }.map(\.interface)
+        }
+
+        /// See `VIPAddresses.localAddress(toward:)`.
+        public func localAddress(toward peer: IPAddress) -> IPAddress? {
+            entries.first { $0.interface.name != "lo" && $0.prefix.contains(peer) && $0.address != peer }?.address
+        }
     }
 
     /// Adds `vip` as a host address of `interface` (no prefix route, no duplicate address
@@ -107,7 +127,7 @@ public enum VIPAddresses {
         return -code
     }
 
-    fileprivate struct Entry {
+    fileprivate struct Entry: Sendable {
         var interface: Interface
         /// The address itself (the prefix holds its network).
         var address: IPAddress
@@ -115,8 +135,6 @@ public enum VIPAddresses {
     }
 
     /// Every address of every interface with its prefix length.
-    private static func addresses() -> [Entry] { addressList() }
-
     fileprivate static func addressList() -> [Entry] {
         var list: UnsafeMutablePointer<ifaddrs>?
         guard getifaddrs(&list) == 0, let first = list else { return [] }
@@ -171,6 +189,6 @@ extension VIPAddresses {
     /// This host's address in the connected subnet that contains `peer` (how the peer knows it),
     /// nil when no subnet does.
     public static func localAddress(toward peer: IPAddress) -> IPAddress? {
-        addressList().first { $0.interface.name != "lo" && $0.prefix.contains(peer) && $0.address != peer }?.address
+        Snapshot.read().localAddress(toward: peer)
     }
 }
