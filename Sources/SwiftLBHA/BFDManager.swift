@@ -14,8 +14,8 @@ public actor BFDManager: BFDControl {
     private var endpoint: BFDEndpoint?
     /// A new version after every state change of any session.
     public nonisolated let changes = StateFeed()
-    /// Peers whose session was Up and then went Down (failure detected), until it is Up again.
-    private nonisolated let failed = FailedPeers()
+    /// Which sessions are Up, and which detected a failure; kept by the endpoint's thread.
+    private nonisolated let verdicts = BFDVerdicts()
 
     /// `listenPort` and `peerPort` are RFC 5881's 3784 except in tests.
     public init(store: any BFDConfigStore, logger: Logger, listenPort: UInt16 = 3784, peerPort: UInt16 = 3784) {
@@ -96,8 +96,7 @@ public actor BFDManager: BFDControl {
                     + "writable and retry")
         }
         configs[key] = nil
-        failed.peers.withLock { _ = $0.remove(address) }
-        failed.up.withLock { _ = $0.remove(address) }
+        verdicts.forget(address)
         endpoint?.remove(peer: address)
         logger.info("BFD session deleted", metadata: ["peer": "\(key)"])
     }
@@ -118,12 +117,12 @@ public actor BFDManager: BFDControl {
     /// The peers whose session detected a failure (was Up, is no longer); a session that never
     /// came Up is no verdict either way.
     public nonisolated func failedPeers() -> Set<IPAddress> {
-        failed.peers.withLock { $0 }
+        verdicts.state.withLock { $0.failed }
     }
 
     /// The peers whose session is Up now.
     public nonisolated func upPeers() -> Set<IPAddress> {
-        failed.up.withLock { $0 }
+        verdicts.state.withLock { $0.up }
     }
 
     /// Stops sending (daemon shutdown); peers notice by detection time.
@@ -145,19 +144,10 @@ public actor BFDManager: BFDControl {
     private func makeEndpoint() throws -> BFDEndpoint {
         let logger = logger
         let changes = changes
-        let failed = failed
+        let verdicts = verdicts
         return try BFDEndpoint(listenPort: listenPort, peerPort: peerPort) { peer, transition in
             let level: Logger.Level = transition.to == .up ? .notice : .warning
-            failed.peers.withLock { failed in
-                if transition.to == .up {
-                    failed.remove(peer)
-                } else if transition.from == .up {
-                    failed.insert(peer)
-                }
-            }
-            failed.up.withLock { up in
-                if transition.to == .up { up.insert(peer) } else { up.remove(peer) }
-            }
+            verdicts.record(peer, transition)
             logger.log(
                 level: level, "BFD session \(transition.to)",
                 metadata: [
@@ -168,9 +158,34 @@ public actor BFDManager: BFDControl {
     }
 }
 
-/// The peers whose BFD session detected a failure, shared with the endpoint's thread.
-final class FailedPeers: Sendable {
-    let peers = Mutex<Set<IPAddress>>([])
-    /// Sessions Up now.
-    let up = Mutex<Set<IPAddress>>([])
+/// Which BFD sessions are Up and which detected a failure, written by the endpoint's thread.
+final class BFDVerdicts: Sendable {
+    struct State {
+        /// Sessions Up now.
+        var up: Set<IPAddress> = []
+        /// Sessions that were Up and went Down (a detected failure), until they are Up again; a
+        /// session that never came Up is no verdict either way.
+        var failed: Set<IPAddress> = []
+    }
+
+    let state = Mutex(State())
+
+    func record(_ peer: IPAddress, _ transition: BFDSession.Transition) {
+        state.withLock { state in
+            if transition.to == .up {
+                state.up.insert(peer)
+                state.failed.remove(peer)
+            } else {
+                state.up.remove(peer)
+                if transition.from == .up { state.failed.insert(peer) }
+            }
+        }
+    }
+
+    func forget(_ peer: IPAddress) {
+        state.withLock { state in
+            state.up.remove(peer)
+            state.failed.remove(peer)
+        }
+    }
 }
