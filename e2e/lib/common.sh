@@ -360,24 +360,26 @@ daemon_start() {
     daemon_wait_ready
 }
 
-# daemon_wait_ready: polls GET /netlox/v1/status/ready (200 once the datapath is attached and
+# daemon_wait_ready [NAME NS LOG LABEL]: polls GET /netlox/v1/status/ready (200 once the datapath is attached and
 # programmed; the API answers earlier) SLB_READY_TRIES x 0.25 s.
 daemon_wait_ready() {
+    # Another daemon than the scenario's one: its bg_start name, namespace, log and label.
+    local name=${1:-daemon} ns=${2:-$NS_LB} log=${3:-$DAEMON_LOG} label=${4:-swiftlb}
     local i tries=${SLB_READY_TRIES:-80}
     for ((i = 0; i < tries; i++)); do
-        if ! bg_alive daemon; then
-            echo "swiftlb exited during start-up; daemon log tail:"
-            tail -n 30 "$DAEMON_LOG"
+        if ! bg_alive "$name"; then
+            echo "$label exited during start-up; daemon log tail:"
+            tail -n 30 "$log"
             return 1
         fi
-        if in_ns "$NS_LB" curl -fsS -o /dev/null --max-time 1 "${API_AUTH[@]}" \
+        if in_ns "$ns" curl -fsS -o /dev/null --max-time 1 "${API_AUTH[@]}" \
             "http://127.0.0.1:$SLB_API_PORT/netlox/v1/status/ready" 2>/dev/null; then
             return 0
         fi
         sleep 0.25
     done
-    echo "swiftlb API not ready after $((tries / 4)) s; daemon log tail:"
-    tail -n 30 "$DAEMON_LOG"
+    echo "$label API not ready after $((tries / 4)) s; daemon log tail:"
+    tail -n 30 "$log"
     return 1
 }
 

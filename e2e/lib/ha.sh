@@ -169,7 +169,7 @@ ha_daemon_args() {
 # ha_daemon_start I: swiftlb in lb I (its own bpffs directory, database and log); waits until
 # its API says ready.
 ha_daemon_start() {
-    local i=$1 n
+    local i=$1
     ha_daemon_args "$i"
     mkdir -p "${LB_DIR[i]}"
     echo "----- e2e: starting swiftlb (lb$i) at $(date '+%F %T.%N'): ${HA_ARGS[*]}" >>"${LB_LOG[i]}"
@@ -178,21 +178,7 @@ ha_daemon_start() {
     bg_start "daemon$i" "${NS_LBS[i]}" "${wrap[@]}" "$SWIFTLB" run --api-host 127.0.0.1 --api-port "$SLB_API_PORT" \
         --api-token-file "$API_TOKEN_FILE" --bpffs "${LB_BPFFS[i]}" --config-db "${LB_DB[i]}" \
         --log-level "${SLB_LOG_LEVEL:-debug}" "${HA_ARGS[@]}" || return 1
-    for ((n = 0; n < ${SLB_READY_TRIES:-80}; n++)); do
-        if ! bg_alive "daemon$i"; then
-            echo "swiftlb (lb$i) exited during start-up; log tail:"
-            tail -n 20 "${LB_LOG[i]}"
-            return 1
-        fi
-        if in_ns "${NS_LBS[i]}" curl -fsS -o /dev/null --max-time 1 "${API_AUTH[@]}" \
-            "http://127.0.0.1:$SLB_API_PORT/netlox/v1/status/ready" 2>/dev/null; then
-            return 0
-        fi
-        sleep 0.25
-    done
-    echo "swiftlb (lb$i) not ready after $((n / 4)) s; log tail:"
-    tail -n 20 "${LB_LOG[i]}"
-    return 1
+    daemon_wait_ready "daemon$i" "${NS_LBS[i]}" "${LB_LOG[i]}" "swiftlb (lb$i)"
 }
 
 # ha_kill I: takes lb I off both segments and SIGKILLs its daemon, in that order, so that nothing
