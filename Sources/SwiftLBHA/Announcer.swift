@@ -1,3 +1,4 @@
+import Foundation
 import SwiftLBCore
 
 #if canImport(Glibc)
@@ -22,10 +23,11 @@ public enum Announcer {
         }
     }
 
-    /// Sends the announcement of `vip` on interface `name` `count` times, `gap` apart. Loopback is
-    /// refused: an announcement there reaches nobody (a known loxilb bug sent them from `lo`).
+    /// Sends the announcement of `vip` on interface `name` `count` times, `gap` apart, blocking the
+    /// caller meanwhile. Loopback is refused: an announcement there reaches nobody (a known loxilb
+    /// bug sent them from `lo`).
     public static func announce(_ vip: IPAddress, on name: String, count: Int = 3, gap: Duration = .milliseconds(200))
-        async throws(SendError)
+        throws(SendError)
     {
         guard name != "lo" else { throw SendError(description: "VIPs are never announced on the loopback interface") }
         let index = if_nametoindex(name)
@@ -38,8 +40,9 @@ public enum Announcer {
         guard fd >= 0 else { throw SendError(description: "packet socket: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         let target = linkLayerAddress(ifindex: Int32(index), destination: Array(bytes[0..<6]))
+        let pause = Double(gap.components.seconds) + Double(gap.components.attoseconds) / 1e18
         for round in 0..<max(count, 1) {
-            if round > 0 { try? await Task.sleep(for: gap) }
+            if round > 0 { Thread.sleep(forTimeInterval: pause) }
             let sent = target.withUnsafeBytes {
                 sendto(
                     fd, bytes, bytes.count, 0, $0.baseAddress?.assumingMemoryBound(to: sockaddr.self),
@@ -49,6 +52,23 @@ public enum Announcer {
                 throw SendError(description: "sending on \(name): \(String(cString: strerror(errno)))")
             }
         }
+    }
+
+    /// `announce` on a thread of its own, returning at once. A failover's announcements keep their
+    /// spacing however busy the task pool is (a task sleeping between them could wake seconds late).
+    public static func announceInBackground(
+        _ vip: IPAddress, on name: String, count: Int, gap: Duration,
+        failed: @escaping @Sendable (SendError) -> Void
+    ) {
+        let thread = Thread {
+            do throws(SendError) {
+                try announce(vip, on: name, count: count, gap: gap)
+            } catch {
+                failed(error)
+            }
+        }
+        thread.name = "slb-announce"
+        thread.start()
     }
 
     /// `struct sockaddr_ll` (linux/if_packet.h, which Glibc's module leaves out) as its 20 bytes in

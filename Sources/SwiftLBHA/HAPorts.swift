@@ -70,13 +70,9 @@ public struct KernelVIPOwner: VIPOwner {
         }
         // Sent in parallel and not awaited: the repeats (gap apart) must not delay the next decision.
         for (vip, interface) in announce {
-            let (count, gap, logger) = (count, gap, logger)
-            Task.detached {
-                do {
-                    try await Announcer.announce(vip, on: interface.name, count: count, gap: gap)
-                } catch {
-                    logger.warning("cannot announce VIP", metadata: ["vip": "\(vip)", "error": "\(error)"])
-                }
+            let logger = logger
+            Announcer.announceInBackground(vip, on: interface.name, count: count, gap: gap) { error in
+                logger.warning("cannot announce VIP", metadata: ["vip": "\(vip)", "error": "\(error)"])
             }
         }
         return problems

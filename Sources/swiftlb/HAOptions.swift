@@ -179,7 +179,7 @@ struct HAService: Service {
     let feeds: [StateFeed]
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await controller.run(following: feeds)
         }
         await controller.releaseAll()

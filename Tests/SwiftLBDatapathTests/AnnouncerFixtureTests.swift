@@ -79,12 +79,12 @@ struct AnnouncerFixtureTests {
         let mac = try #require(Announcer.hardwareAddress(of: "slban0"))
         let vip = IPAddress.v4(0x0a63_0001)
         let arps = try await Self.capture(on: "slban1", ethertype: 0x0806, seconds: 1.0) {
-            try await Announcer.announce(vip, on: "slban0", count: 3, gap: .milliseconds(50))
+            try Announcer.announce(vip, on: "slban0", count: 3, gap: .milliseconds(50))
         }
         #expect(arps == Array(repeating: Announcer.frame(announcing: vip, from: mac), count: 3))
         let vip6 = IPAddress.v6([0xfd, 0, 0, 0x63] + [UInt8](repeating: 0, count: 11) + [1])
         let advertisements = try await Self.capture(on: "slban1", ethertype: 0x86dd, seconds: 1.0) {
-            try await Announcer.announce(vip6, on: "slban0", count: 3, gap: .milliseconds(50))
+            try Announcer.announce(vip6, on: "slban0", count: 3, gap: .milliseconds(50))
         }
         let expected = Announcer.frame(announcing: vip6, from: mac)
         // The kernel sends router/neighbour traffic of its own on a fresh link: count ours only.

@@ -37,7 +37,7 @@ struct AnnouncerTests {
 
     @Test("never on loopback, and an unknown interface is an error")
     func refusals() async {
-        await #expect(throws: Announcer.SendError.self) { try await Announcer.announce(.v4(1), on: "lo") }
-        await #expect(throws: Announcer.SendError.self) { try await Announcer.announce(.v4(1), on: "slbnosuch0") }
+        #expect(throws: Announcer.SendError.self) { try Announcer.announce(.v4(1), on: "lo") }
+        #expect(throws: Announcer.SendError.self) { try Announcer.announce(.v4(1), on: "slbnosuch0") }
     }
 }
