@@ -19,6 +19,7 @@ let package = Package(
     products: [
         .executable(name: "swiftlb", targets: ["swiftlb"]),
         .executable(name: "swiftlbctl", targets: ["swiftlbctl"]),
+        .executable(name: "swiftlb-kube", targets: ["swiftlb-kube"]),
         .library(name: "SwiftLBCore", targets: ["SwiftLBCore"]),
     ],
     dependencies: [
@@ -30,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // gobgpd's gRPC API (BGP): the generated code in Sources/GoBGPAPI needs these exact versions.
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
         .package(url: "https://github.com/grpc/grpc-swift-2", exact: "2.4.3"),
@@ -133,6 +136,25 @@ let package = Package(
             ],
             linkerSettings: [.unsafeFlags(staticSwiftRuntime, .when(platforms: [.linux], configuration: .release))]),
         .executableTarget(name: "swiftlbctl", dependencies: ["SwiftLBCLI"]),
+        // The Kubernetes controller: Services of type LoadBalancer become SwiftLB rules (kube-loxilb's job).
+        .target(
+            name: "SwiftLBKube",
+            dependencies: [
+                "SwiftLBCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "swiftlb-kube",
+            dependencies: [
+                "SwiftLBKube", "SwiftLBCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // Packet builder and checksum checker for datapath fixtures and benchmarks.
         .target(name: "PacketTestSupport"),
         // Datapath cost per packet through BPF_PROG_TEST_RUN (bench/datapath.sh runs it).
@@ -156,6 +178,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "SwiftLBCLITests", dependencies: ["SwiftLBCLI", "SwiftLBCore"]),
+        .testTarget(
+            name: "SwiftLBKubeTests",
+            dependencies: [
+                "SwiftLBKube", "SwiftLBCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "SwiftLBHATests",
             dependencies: [
