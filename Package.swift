@@ -181,8 +181,10 @@ let package = Package(
         .testTarget(
             name: "SwiftLBKubeTests",
             dependencies: [
-                "SwiftLBKube", "SwiftLBCore",
+                "SwiftLBKube", "SwiftLBCore", "SwiftLBAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(

@@ -18,9 +18,8 @@ struct RuleTable: Sendable {
     private(set) var rules: [ServiceKey: InstalledRule] = [:]
     /// Which rule (by its key) owns each match key: every port of a range and every secondary VIP.
     private(set) var keyOwners: [ServiceKey: ServiceKey] = [:]
-    /// The service ids and names in use, so that adding a rule costs the same among 10,000 as among 10.
+    /// The service ids in use, so that adding a rule costs the same among 10,000 as among 10.
     private var usedIDs: Set<UInt32> = []
-    private var nameOwners: [String: ServiceKey] = [:]
     /// No id below this one is free (ids are handed out lowest first).
     private var lowestFreeID: UInt32 = 0
     /// Ids of deleted rules whose tracked flows the datapath still holds: in use until `release`,
@@ -58,7 +57,6 @@ struct RuleTable: Sendable {
             monitoredKeys.insert(installed.rule.key)
             monitoredVersion += 1
         }
-        if !installed.rule.name.isEmpty { nameOwners[installed.rule.name] = installed.rule.key }
     }
 
     /// Removes the rule of `key`. With `quarantine` its id stays taken until `release` (its flows
@@ -74,7 +72,6 @@ struct RuleTable: Sendable {
         }
         version += 1
         if monitoredKeys.remove(key) != nil { monitoredVersion += 1 }
-        if nameOwners[old.rule.name] == key { nameOwners[old.rule.name] = nil }
     }
 
     /// Takes `ids` out of use until `release` (a new table inheriting the old one's quarantine).
@@ -93,7 +90,6 @@ struct RuleTable: Sendable {
 
     /// Decides what creating `rule` means: 409 on conflicts, 507 when no slot is free.
     func change(for rule: LBRule) throws(APIError) -> Change {
-        try checkNameIsFree(rule)
         try checkMatchKeysAreFree(rule)
         guard let old = rules[rule.key] else {
             return .add(InstalledRule(serviceID: try freeID(for: rule.key), rule: rule))
@@ -109,14 +105,6 @@ struct RuleTable: Sendable {
         let (key, matches) = try selector.matcher()
         if let key { return rules[key].map { matches($0.rule) ? [$0] : [] } ?? [] }
         return sorted.filter { matches($0.rule) }
-    }
-
-    private func checkNameIsFree(_ rule: LBRule) throws(APIError) {
-        guard !rule.name.isEmpty, let other = nameOwners[rule.name], other != rule.key else { return }
-        throw .conflict(
-            "the name \"\(rule.name)\" is already used by the rule for \(other); names must be unique, "
-                + "so choose another name or delete that rule first",
-            fields: ["serviceArguments.name"])
     }
 
     /// 409 when another rule already matches one of `rule`'s ports or VIPs; 507 when the datapath's

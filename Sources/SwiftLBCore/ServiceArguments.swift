@@ -36,7 +36,8 @@ public struct ServiceArguments: Codable, Sendable, Hashable {
     public var probeRetries: Int
     /// Idle timeout of a connection in seconds; 0 means the protocol's default.
     public var inactiveTimeOut: Int
-    /// Optional rule name, unique among rules when not empty.
+    /// Optional rule name. As in loxilb, several rules may share one (kube-loxilb names every port
+    /// rule of a Service alike), and deleting by name removes them all.
     public var name: String
     /// Source-NAT the traffic (loxilb's `snat`).
     public var snat: Bool

@@ -97,18 +97,16 @@ struct RuleStoreTests {
         #expect(await harness.datapath.log == ["upsert 0 10.0.0.1:80/tcp"])
     }
 
-    @Test("a name used by another rule is a 409")
-    func duplicateName() async throws {
+    @Test("rules may share a name, as in loxilb (one per port of a Kubernetes Service); delete by name removes all")
+    func sharedName() async throws {
         let harness = Harness()
         try await harness.store.create(Fixtures.entry("10.0.0.1", name: "web"))
-        let error = await apiError { try await harness.store.create(Fixtures.entry("10.0.0.2", name: "web")) }
-        #expect(error?.status == 409)
-        #expect(error?.fields == ["serviceArguments.name"])
-        #expect(error?.message.contains("10.0.0.1:80/tcp") == true)
-        // Unnamed rules never clash.
-        try await harness.store.create(Fixtures.entry("10.0.0.3"))
+        try await harness.store.create(Fixtures.entry("10.0.0.2", name: "web"))
+        try await harness.store.create(Fixtures.entry("10.0.0.3", name: "api"))
         try await harness.store.create(Fixtures.entry("10.0.0.4"))
-        #expect(await harness.ips() == ["10.0.0.1", "10.0.0.3", "10.0.0.4"])
+        #expect(await harness.ips() == ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4"])
+        try await harness.store.delete(.name("web"))
+        #expect(await harness.ips() == ["10.0.0.3", "10.0.0.4"])
     }
 
     @Test("an invalid entry is refused before anything is touched")
