@@ -9,7 +9,7 @@
 # Env: SWIFTLB_BIN_DIR  directory of built swiftlb/swiftlb-kube, to check flags against --help.
 # Last line: `deploy validation: N passed, M failed`; exit 1 when a check failed.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 chart=deploy/helm/swiftlb
 log=$(mktemp)
 rendered=$(mktemp --suffix=.yaml)
@@ -52,13 +52,13 @@ python3 deploy/validate/check_manifests.py deploy --rendered "$rendered" --rende
 
 # Client-side dry run against a (fake) API server: kubectl needs one for discovery.
 if [ -n "${KUBE_FAKE_KUBECONFIG:-}" ] && command -v kubectl >/dev/null; then
-    for f in deploy/manifests/*.yaml; do
+    for f in deploy/manifests/*.yaml "$rendered"; do
         # --validate=false: a fake server serves discovery, not necessarily OpenAPI schemas;
         # the structure is what the checks above look at.
         if out=$(kubectl --kubeconfig "$KUBE_FAKE_KUBECONFIG" apply --dry-run=client --validate=false -f "$f" 2>&1); then
-            pass "kubectl apply --dry-run=client -f $f"
+            pass "kubectl apply --dry-run=client -f ${f/#$rendered/the rendered chart}"
         else
-            fail "kubectl apply --dry-run=client -f $f: $(echo "$out" | tail -2 | tr '\n' ' ')"
+            fail "kubectl apply --dry-run=client -f ${f/#$rendered/the rendered chart}: $(echo "$out" | tail -2 | tr '\n' ' ')"
         fi
     done
 else
