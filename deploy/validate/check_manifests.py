@@ -216,6 +216,14 @@ def compare_chart(objs, rendered_path):
                   all(labels.get(k) == v for k, v in sel.items()), f"{sel} vs {labels}")
 
 
+def check_chart_meta(deploy_dir):
+    path = os.path.join(deploy_dir, "helm", "swiftlb", "Chart.yaml")
+    meta = load(path)[0]
+    ok = (meta.get("apiVersion") == "v2" and meta.get("name") == "swiftlb"
+          and re.fullmatch(r"\d+\.\d+\.\d+", str(meta.get("version", ""))) is not None)
+    check("Chart.yaml: apiVersion v2, name swiftlb, semantic version", ok, f"{meta}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("deploy_dir")
@@ -238,6 +246,7 @@ def main():
     check_security(objs)
     check_flags(objs, kube_text)
     check_secret(objs)
+    check_chart_meta(a.deploy_dir)
     if a.rendered:
         compare_chart(objs, a.rendered)
     if a.rendered_all:

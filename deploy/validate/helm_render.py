@@ -192,9 +192,10 @@ def render(chart_dir, namespace="default", name="swiftlb", overrides=None):
         r.run([n for n in parsed[f] if n[0] == "define"], root)
     out = []
     for f in files:
-        if f.startswith("_") or f == "NOTES.txt":
-            continue
-        out.append((f, r.run(parsed[f], root)))
+        text = r.run(parsed[f], root)
+        # NOTES.txt is rendered (a broken one fails here, as in `helm install`) but is no manifest.
+        if not f.startswith("_") and f != "NOTES.txt":
+            out.append((f, text))
     return out
 
 
