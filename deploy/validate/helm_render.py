@@ -5,7 +5,7 @@ Implements only the Go-template subset the chart uses, and fails loudly on anyth
 template that strays from it breaks validation instead of rendering wrongly:
   {{ .Values.a.b }}  {{ .Release.Namespace }}  {{ .Chart.Version }}  {{ . }}  {{ $.Values.x }}
   {{ include "name" . }}  {{ define "name" }}  {{ if X }}/{{ else }}/{{ end }}  {{ range X }}
-  pipes: | quote  | toYaml  | nindent N  | indent N      trim markers {{- and -}}    {{/* */}}
+  pipes: | quote  | toYaml  | nindent N  | indent N  | int64     trim markers {{- and -}}    {{/* */}}
 Usage: helm_render.py CHART_DIR [--namespace NS] [--name RELEASE] [--set-yaml FILE]
 Prints the manifests like `helm template`, each preceded by `# Source: chart/templates/FILE`.
 """
@@ -111,6 +111,8 @@ class Renderer:
             args.append(piped[0])
         if name == "include":
             return self.run(self.defines[args[0]], args[1]).strip("\n") if args[0] in self.defines else self.missing(args[0])
+        if name == "int64":
+            return int(args[0] or 0)
         if name == "quote":
             return json.dumps(text_of(args[0]))
         if name == "toYaml":
