@@ -78,6 +78,9 @@ def help_flags(binary, *sub):
 def check_objects(path, docs):
     base = os.path.basename(path)
     for i, d in enumerate(docs):
+        if not isinstance(d, dict):
+            check(f"{base}#{i} is a mapping", False, f"got {type(d).__name__}")
+            continue
         missing = [k for k in ("apiVersion", "kind") if not d.get(k)]
         if not (d.get("metadata") or {}).get("name"):
             missing.append("metadata.name")
@@ -105,6 +108,9 @@ def check_rbac(objs):
     lacking = {k: sorted(v - got.get(k, set())) for k, v in EXPECTED_RBAC.items() if v - got.get(k, set())}
     check("ClusterRole swiftlb-kube grants exactly the least-privilege verbs", not extra and not lacking,
           f"extra {extra}, missing {lacking}")
+    others = [f"{o['kind']}/{o['metadata']['name']}" for o in objs
+              if o["kind"] in ("Role", "ClusterRole") and o["metadata"]["name"] != "swiftlb-kube"]
+    check("no role besides swiftlb-kube's (the daemon needs none)", not others, f"found {others}")
     bindings = [o for o in objs if o["kind"] == "ClusterRoleBinding" and o["roleRef"]["name"] == "swiftlb-kube"]
     sas = {(o["metadata"].get("namespace"), o["metadata"]["name"]) for o in objs if o["kind"] == "ServiceAccount"}
     ok = bool(bindings) and all((s.get("namespace"), s["name"]) in sas for b in bindings for s in b["subjects"])

@@ -110,7 +110,9 @@ class Renderer:
         if piped is not None:
             args.append(piped[0])
         if name == "include":
-            return self.run(self.defines[args[0]], args[1]).strip("\n") if args[0] in self.defines else self.missing(args[0])
+            if args[0] not in self.defines:
+                raise TemplateError(f"include of undefined template {args[0]!r}")
+            return self.run(self.defines[args[0]], args[1])
         if name == "int64":
             return int(args[0] or 0)
         if name == "quote":
@@ -122,9 +124,6 @@ class Renderer:
             lines = text_of(args[1]).split("\n")
             return ("\n" if name == "nindent" else "") + "\n".join(pad + line for line in lines)
         raise TemplateError(f"unsupported function {name!r}")
-
-    def missing(self, name):
-        raise TemplateError(f"include of undefined template {name!r}")
 
     def expr(self, body, dot):
         value, first = None, True
@@ -151,7 +150,8 @@ class Renderer:
                 out.append(self.run(node[2] if truthy(self.expr(node[1], dot)) else node[3], dot))
             elif kind == "range":
                 items = self.expr(node[1], dot) or []
-                items = items.values() if isinstance(items, dict) else items
+                # Go ranges over a map in key order.
+                items = [items[k] for k in sorted(items)] if isinstance(items, dict) else items
                 out.extend(self.run(node[2], item) for item in items)
                 if not items:
                     out.append(self.run(node[3], dot))
