@@ -58,10 +58,15 @@ if [ -n "${KUBE_FAKE_KUBECONFIG:-}" ] && command -v kubectl >/dev/null; then
     for f in deploy/manifests/*.yaml "$rendered"; do
         # --validate=false: a fake server serves discovery, not necessarily OpenAPI schemas;
         # the structure is what the checks above look at.
+        name=${f/#$rendered/the rendered chart}
         if out=$(kubectl --kubeconfig "$KUBE_FAKE_KUBECONFIG" apply --dry-run=client --validate=false -f "$f" 2>&1); then
-            pass "kubectl apply --dry-run=client -f ${f/#$rendered/the rendered chart}"
+            pass "kubectl apply --dry-run=client -f $name"
+        elif grep -q 'no matches for kind' <<<"$out"; then
+            # A fake server may serve only the kinds its own tests need; apiVersion/kind typos are
+            # caught above against the known list.
+            skip "kubectl apply --dry-run=client -f $name: the server lacks $(grep -o 'kind "[^"]*" in version "[^"]*"' <<<"$out" | sort -u | tr '\n' ' ')"
         else
-            fail "kubectl apply --dry-run=client -f ${f/#$rendered/the rendered chart}: $(echo "$out" | tail -2 | tr '\n' ' ')"
+            fail "kubectl apply --dry-run=client -f $name: $(echo "$out" | tail -2 | tr '\n' ' ')"
         fi
     done
 else

@@ -34,6 +34,12 @@ KUBE_FLAGS = {
     "--externalCIDR", "--externalCIDR6", "--setUniqueIP", "--setLBMode", "--usePodNetwork", "--monitor",
     "--setBGP", "--extBGPPeers", "--loadBalancerClass", "--zone",
 }
+# Every kind the deployment uses, with its API version (a typo here would otherwise surface only
+# on a real cluster).
+KNOWN_KINDS = {
+    ("v1", "ServiceAccount"), ("v1", "Secret"), ("apps/v1", "DaemonSet"), ("apps/v1", "Deployment"),
+    ("rbac.authorization.k8s.io/v1", "ClusterRole"), ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"),
+}
 # The daemon's capabilities, each explained in swiftlb-daemonset.yaml.
 DAEMON_CAPS = {"NET_ADMIN", "NET_RAW", "BPF", "PERFMON", "SYS_ADMIN", "SYS_RESOURCE", "NET_BIND_SERVICE"}
 
@@ -86,6 +92,8 @@ def check_objects(path, docs):
             missing.append("metadata.name")
         label = f"{base}#{i} {d.get('kind')}/{(d.get('metadata') or {}).get('name')}"
         check(f"{label} has apiVersion, kind, metadata.name", not missing, f"missing {missing}")
+        check(f"{label} is a known apiVersion/kind", (d.get("apiVersion"), d.get("kind")) in KNOWN_KINDS,
+              f"{d.get('apiVersion')} {d.get('kind')} is none of {sorted(KNOWN_KINDS)}")
         spec = pod_spec(d)
         if spec is None:
             continue
