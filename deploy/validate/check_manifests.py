@@ -22,17 +22,17 @@ import yaml
 # The least privilege swiftlb-kube needs: (apiGroup, resource) -> verbs. Nothing more, nothing less.
 EXPECTED_RBAC = {
     ("", "services"): {"get", "list", "watch"},
-    ("", "services/status"): {"update", "patch"},
+    ("", "services/status"): {"patch"},
     ("discovery.k8s.io", "endpointslices"): {"get", "list", "watch"},
     ("", "nodes"): {"get", "list", "watch"},
-    ("", "events"): {"create", "patch"},
-    ("events.k8s.io", "events"): {"create", "patch"},
+    ("", "events"): {"create"},
 }
 # swiftlb-kube's command line (docs/kubernetes.md); checked here until its --help lists them.
 KUBE_FLAGS = {
     "--swiftlbURL", "--loxiURL", "--swiftlb-token-file", "--kubeconfig", "--cidrPools", "--cidr6Pools",
     "--externalCIDR", "--externalCIDR6", "--setUniqueIP", "--setLBMode", "--usePodNetwork", "--monitor",
-    "--setBGP", "--extBGPPeers", "--loadBalancerClass", "--zone",
+    "--setBGP", "--extBGPPeers", "--loadBalancerClass", "--listenBGPPort",
+    "--eBGPMultiHop", "--serve-classless", "--resync-seconds", "--log-level",
 }
 # Every kind the deployment uses, with its API version (a typo here would otherwise surface only
 # on a real cluster).
