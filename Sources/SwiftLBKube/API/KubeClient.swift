@@ -1,0 +1,247 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// A client for the few Kubernetes API calls swiftlb-kube makes: list, watch, patch a Service's
+/// status, post an Event. Authenticates with a bearer token (re-read and retried once on 401) and/or
+/// a client certificate, and trusts the configured CA.
+public final class KubeClient: KubeListWatching {
+    /// The page size of lists.
+    public static let pageSize = 500
+
+    private let config: KubeConfig
+    private let http: HTTPClient
+    private let token: BearerToken?
+    private let logger: Logger
+
+    /// A client for the server in `config`; throws ``KubeError/transport(_:)`` when its CA or client
+    /// certificate is not valid PEM.
+    public init(config: KubeConfig, logger: Logger = Logger(label: "swiftlb-kube.client")) throws(KubeError) {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(10))
+        if config.server.hasPrefix("https://") {
+            configuration.tlsConfiguration = try Self.tls(for: config)
+        }
+        self.config = config
+        self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        self.token = config.token.map { BearerToken($0) }
+        self.logger = logger
+    }
+
+    /// Closes the client's connections; call once, after the last request.
+    public func shutdown() async {
+        do {
+            try await http.shutdown()
+        } catch {
+            logger.debug("HTTP client shutdown: \(error)")
+        }
+    }
+
+    /// Every object of the kind, following `continue` tokens in pages of ``pageSize``; the list's
+    /// `resourceVersion` is the one to watch from.
+    public func list<T: KubeResource>(
+        _ type: T.Type, namespace: String? = nil, labelSelector: String? = nil
+    ) async throws(KubeError) -> KubeList<T> {
+        var items: [T] = []
+        var metadata = ListMeta()
+        var continueToken: String?
+        repeat {
+            var query = [("limit", String(Self.pageSize))]
+            if let labelSelector { query.append(("labelSelector", labelSelector)) }
+            if let continueToken { query.append(("continue", continueToken)) }
+            let response = try await send(.GET, T.collectionPath(namespace: namespace), query: query)
+            let page: KubeList<T> = try await Self.decodeBody(response)
+            items += page.items
+            metadata.resourceVersion = page.metadata.resourceVersion
+            continueToken = page.metadata.continue.flatMap { $0.isEmpty ? nil : $0 }
+        } while continueToken != nil
+        return KubeList(metadata: metadata, items: items)
+    }
+
+    /// The changes after `resourceVersion`, with bookmarks, read from the chunked body as newline-
+    /// delimited JSON. The stream ends when the server closes the watch (after about `timeoutSeconds`)
+    /// and throws ``KubeError/gone`` when the version is too old (HTTP 410 or an `ERROR` event with
+    /// code 410), or another ``KubeError``; it never yields ``WatchEvent/error(_:)``. Cancelling the
+    /// consuming task closes the connection.
+    public func watch<T: KubeResource>(
+        _ type: T.Type, resourceVersion: String, namespace: String? = nil, labelSelector: String? = nil,
+        timeoutSeconds: Int
+    ) -> AsyncThrowingStream<WatchEvent<T>, any Error> {
+        var query = [
+            ("watch", "true"), ("allowWatchBookmarks", "true"), ("resourceVersion", resourceVersion),
+            ("timeoutSeconds", String(timeoutSeconds)),
+        ]
+        if let labelSelector { query.append(("labelSelector", labelSelector)) }
+        let path = T.collectionPath(namespace: namespace)
+        let (stream, continuation) = AsyncThrowingStream<WatchEvent<T>, any Error>.makeStream()
+        let task = Task {
+            do throws(KubeError) {
+                let response = try await self.send(
+                    .GET, path, query: query, timeout: .seconds(Int64(timeoutSeconds) + 60))
+                try await Self.readEvents(response.body, into: continuation)
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+
+    /// Replaces `status.loadBalancer.ingress` of the Service with a JSON merge patch on its status
+    /// subresource (other status fields are left alone; an empty list clears the addresses).
+    public func patchServiceStatus(_ key: ObjectKey, ingress: [LoadBalancerIngress]) async throws(KubeError) {
+        struct Patch: Encodable { var status: ServiceStatus }
+        let patch = Patch(status: ServiceStatus(loadBalancer: LoadBalancerStatus(ingress: ingress)))
+        let response = try await send(
+            .PATCH, Service.objectPath(key) + "/status", body: try Self.encode(patch),
+            contentType: "application/merge-patch+json")
+        try await Self.drain(response)
+    }
+
+    /// Posts a core/v1 Event about `object` (in its namespace, or `default` for cluster-scoped objects).
+    public func recordEvent(
+        on object: ObjectReference, type: KubeEventType, reason: String, message: String
+    ) async throws(KubeError) {
+        let event = KubeEvent(on: object, type: type, reason: reason, message: message)
+        let namespace = event.metadata.namespace ?? "default"
+        let response = try await send(
+            .POST, "/api/v1/namespaces/\(namespace)/events", body: try Self.encode(event),
+            contentType: "application/json")
+        try await Self.drain(response)
+    }
+
+    /// Sends a request and returns a 2xx response with its body unread; any other status becomes a
+    /// ``KubeError``. A 401 with a token re-reads the token and retries once.
+    private func send(
+        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: ByteBuffer? = nil,
+        contentType: String? = nil, timeout: TimeAmount = .seconds(60)
+    ) async throws(KubeError) -> HTTPClientResponse {
+        let url = config.server + path + Self.queryString(query)
+        var retried = false
+        while true {
+            var request = HTTPClientRequest(url: url)
+            request.method = method
+            request.headers.add(name: "Accept", value: "application/json")
+            request.headers.add(name: "User-Agent", value: KubeEvent.component)
+            if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
+            if let bearer = await token?.current() { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
+            if let body { request.body = .bytes(body) }
+            let response: HTTPClientResponse
+            do {
+                response = try await http.execute(request, timeout: timeout, logger: logger)
+            } catch {
+                throw .transport("\(method) \(path): \(error)")
+            }
+            let code = Int(response.status.code)
+            if (200..<300).contains(code) { return response }
+            let status: KubeStatus? = try? await Self.decodeBody(response)
+            if code == 401, let token, !retried {
+                logger.info("API server answered 401 to \(method) \(path); re-reading the token and retrying")
+                await token.reload()
+                retried = true
+                continue
+            }
+            throw KubeError.from(httpStatus: code, status: status, path: "\(method) \(path)")
+        }
+    }
+
+    /// Decodes the response's events as they arrive.
+    private static func readEvents<T: KubeResource>(
+        _ body: HTTPClientResponse.Body, into continuation: AsyncThrowingStream<WatchEvent<T>, any Error>.Continuation
+    ) async throws(KubeError) {
+        var splitter = WatchLineSplitter()
+        do {
+            for try await chunk in body {
+                for line in try splitter.append(chunk.readableBytesView) {
+                    continuation.yield(try decodeEvent(line))
+                }
+            }
+        } catch let error as KubeError {
+            throw error
+        } catch {
+            throw .transport("watch \(T.plural): \(error)")
+        }
+        // A body cut mid-event leaves a fragment: dropped, since the version has not advanced past it.
+        if let rest = splitter.finish(), let event: WatchEvent<T> = try? decodeEvent(rest) {
+            continuation.yield(event)
+        }
+    }
+
+    private static func decodeEvent<T: KubeResource>(_ line: [UInt8]) throws(KubeError) -> WatchEvent<T> {
+        let event: WatchEvent<T>
+        do {
+            event = try JSONDecoder().decode(WatchEvent<T>.self, from: Data(line))
+        } catch {
+            throw .decoding("watch event \(String(decoding: line.prefix(200), as: UTF8.self)): \(error)")
+        }
+        if case .error(let status) = event {
+            throw KubeError.from(httpStatus: status.code ?? 500, status: status, path: "watch \(T.plural)")
+        }
+        return event
+    }
+
+    private static func decodeBody<Value: Decodable>(_ response: HTTPClientResponse) async throws(KubeError) -> Value {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await response.body.collect(upTo: 256 << 20)
+        } catch {
+            throw .transport("reading the response: \(error)")
+        }
+        do {
+            return try JSONDecoder().decode(Value.self, from: Data(buffer.readableBytesView))
+        } catch {
+            throw .decoding("\(Value.self): \(error)")
+        }
+    }
+
+    /// Reads and drops a body, so the connection can be reused.
+    private static func drain(_ response: HTTPClientResponse) async throws(KubeError) {
+        do {
+            _ = try await response.body.collect(upTo: 256 << 20)
+        } catch {
+            throw .transport("reading the response: \(error)")
+        }
+    }
+
+    private static func encode(_ value: some Encodable) throws(KubeError) -> ByteBuffer {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        do {
+            return ByteBuffer(bytes: try encoder.encode(value))
+        } catch {
+            throw .decoding("encoding \(type(of: value)): \(error)")
+        }
+    }
+
+    private static let queryAllowed = CharacterSet(
+        charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+
+    private static func queryString(_ query: [(String, String)]) -> String {
+        guard !query.isEmpty else { return "" }
+        let pairs = query.map { name, value in
+            "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: queryAllowed) ?? value)"
+        }
+        return "?" + pairs.joined(separator: "&")
+    }
+
+    private static func tls(for config: KubeConfig) throws(KubeError) -> TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        do {
+            if let ca = config.certificateAuthorityPEM {
+                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(ca))
+            }
+            if let client = config.clientCertificate {
+                tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(client.certificatePEM).map { .certificate($0) }
+                tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: client.keyPEM, format: .pem))
+            }
+        } catch {
+            throw .transport("the CA or client certificate is not valid PEM: \(error)")
+        }
+        if config.insecureSkipTLSVerify { tls.certificateVerification = .none }
+        return tls
+    }
+}
