@@ -128,7 +128,9 @@ public final class KubeClient: KubeListWatching {
             request.headers.add(name: "Accept", value: "application/json")
             request.headers.add(name: "User-Agent", value: KubeEvent.component)
             if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
-            if let bearer = await token?.current() { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
+            if let bearer = await token?.current() {
+                request.headers.add(name: "Authorization", value: "Bearer \(bearer)")
+            }
             if let body { request.body = .bytes(body) }
             let response: HTTPClientResponse
             do {
@@ -235,7 +237,9 @@ public final class KubeClient: KubeListWatching {
                 tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(ca))
             }
             if let client = config.clientCertificate {
-                tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(client.certificatePEM).map { .certificate($0) }
+                tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(client.certificatePEM).map {
+                    .certificate($0)
+                }
                 tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: client.keyPEM, format: .pem))
             }
         } catch {

@@ -43,7 +43,8 @@ public struct KubeConfig: Sendable, Equatable {
         guard !token.isEmpty else { throw .missingField(path: tokenPath, field: "token") }
         let authority = host.contains(":") ? "[\(host)]" : host
         return KubeConfig(
-            server: "https://\(authority):\(port)", certificateAuthorityPEM: try readFile("\(serviceAccountDirectory)/ca.crt"),
+            server: "https://\(authority):\(port)",
+            certificateAuthorityPEM: try readFile("\(serviceAccountDirectory)/ca.crt"),
             token: .file(tokenPath))
     }
 

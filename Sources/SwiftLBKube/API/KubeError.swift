@@ -21,19 +21,20 @@ public enum KubeError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .gone:
-            return "the API server no longer has the requested resource version (410 Gone): list again and watch from the new version"
+            return
+                "the requested resource version is too old (410 Gone): list again, then watch from the list's version"
         case .unauthorized:
             return "the API server rejected the credentials (401): check the service-account token or kubeconfig user"
         case .forbidden(let message):
-            return "the API server forbade the request (403: \(message)): grant swiftlb-kube's service account the RBAC rule it names"
+            return "forbidden (403: \(message)): grant swiftlb-kube's service account the RBAC permission it names"
         case .notFound(let message):
-            return "not found (404: \(message)): check the object's name and namespace, and that the API group is served"
+            return "not found (404: \(message)): check the name and namespace, and that the API group is served"
         case .conflict(let message):
             return "conflict (409: \(message)): the object changed meanwhile; read it again and retry"
         case .status(let code, let message):
             return "the API server answered \(code): \(message)"
         case .transport(let message):
-            return "cannot reach the API server (\(message)): check the server address, CA and network; retrying with back-off"
+            return "cannot reach the API server (\(message)): check the server address, the CA and the network"
         case .decoding(let message):
             return "unexpected response from the API server (\(message)): check that it serves the expected API version"
         }

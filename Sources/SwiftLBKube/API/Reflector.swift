@@ -65,7 +65,8 @@ public actor Reflector<T: KubeResource> {
             resourceVersion = list.metadata.resourceVersion ?? ""
             backoff.reset()
             logger.info(
-                "listed \(T.plural)", metadata: ["count": "\(cache.count)", "resourceVersion": "\(resourceVersion ?? "")"])
+                "listed \(T.plural)",
+                metadata: ["count": "\(cache.count)", "resourceVersion": "\(resourceVersion ?? "")"])
             await onChange(.synced(cache.keys.sorted().compactMap { cache[$0] }))
             return true
         } catch {
@@ -99,8 +100,8 @@ public actor Reflector<T: KubeResource> {
         } catch {
             guard !Task.isCancelled else { return false }
             logger.info(
-                "watch of \(T.plural) failed after \(events) events (\(error)); reconnecting from \(resourceVersion ?? "")"
-            )
+                "watch of \(T.plural) failed (\(error)); reconnecting from the last version seen",
+                metadata: ["events": "\(events)", "resourceVersion": "\(resourceVersion ?? "")"])
             await sleepBackingOff()
             return false
         }
