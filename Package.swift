@@ -183,6 +183,7 @@ let package = Package(
             dependencies: [
                 "SwiftLBKube", "SwiftLBCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

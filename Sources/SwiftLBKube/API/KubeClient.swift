@@ -232,20 +232,32 @@ public final class KubeClient: KubeListWatching {
 
     private static func tls(for config: KubeConfig) throws(KubeError) -> TLSConfiguration {
         var tls = TLSConfiguration.makeClientConfiguration()
-        do {
-            if let ca = config.certificateAuthorityPEM {
-                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(ca))
+        if let ca = config.certificateAuthorityPEM {
+            tls.trustRoots = .certificates(try certificates(ca, what: "the certificate authority"))
+        }
+        if let client = config.clientCertificate {
+            tls.certificateChain = try certificates(client.certificatePEM, what: "the client certificate").map {
+                .certificate($0)
             }
-            if let client = config.clientCertificate {
-                tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(client.certificatePEM).map {
-                    .certificate($0)
-                }
+            do {
                 tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: client.keyPEM, format: .pem))
+            } catch {
+                throw .transport("the client key is not a valid PEM private key: \(error)")
             }
-        } catch {
-            throw .transport("the CA or client certificate is not valid PEM: \(error)")
         }
         if config.insecureSkipTLSVerify { tls.certificateVerification = .none }
         return tls
+    }
+
+    /// The certificates in `pem`; none is an error, since trusting no CA would fail every connection.
+    private static func certificates(_ pem: [UInt8], what: String) throws(KubeError) -> [NIOSSLCertificate] {
+        let certificates: [NIOSSLCertificate]
+        do {
+            certificates = try NIOSSLCertificate.fromPEMBytes(pem)
+        } catch {
+            throw .transport("\(what) is not valid PEM: \(error)")
+        }
+        guard !certificates.isEmpty else { throw .transport("\(what) is not valid PEM: it holds no certificate") }
+        return certificates
     }
 }

@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdTLS
 import Logging
 import NIOCore
 
@@ -79,12 +80,14 @@ struct FakeAPIServer {
 
     let state: FakeAPIState
     let port: Int
+    let scheme: String
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    var url: String { "\(scheme)://127.0.0.1:\(port)" }
 
-    /// Runs `body` with a started server and stops the server afterwards, even when `body` throws.
+    /// Runs `body` with a started server (HTTPS when `tls` is given) and stops the server afterwards,
+    /// even when `body` throws.
     static func with<Result: Sendable>(
-        _ body: @Sendable (FakeAPIServer) async throws -> Result
+        tls: TLSConfiguration? = nil, _ body: @Sendable (FakeAPIServer) async throws -> Result
     ) async throws -> Result {
         let state = FakeAPIState()
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
@@ -94,6 +97,7 @@ struct FakeAPIServer {
             responder: CallbackResponder<BasicRequestContext> { request, _ in
                 try await respond(to: request, state: state)
             },
+            server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
             configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in
                 portContinuation.yield(channel.localAddress?.port ?? 0)
@@ -103,7 +107,8 @@ struct FakeAPIServer {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService(gracefulShutdownSignals: []) }
             var iterator = ports.makeAsyncIterator()
-            let server = FakeAPIServer(state: state, port: await iterator.next() ?? 0)
+            let server = FakeAPIServer(
+                state: state, port: await iterator.next() ?? 0, scheme: tls == nil ? "http" : "https")
             do {
                 let result = try await body(server)
                 await state.stop()
@@ -117,9 +122,10 @@ struct FakeAPIServer {
         }
     }
 
-    private init(state: FakeAPIState, port: Int) {
+    private init(state: FakeAPIState, port: Int, scheme: String) {
         self.state = state
         self.port = port
+        self.scheme = scheme
     }
 
     private static func respond(to request: Request, state: FakeAPIState) async throws -> Response {
