@@ -11,15 +11,25 @@ import NIOSSL
 public final class KubeClient: KubeListWatching {
     /// The page size of lists.
     public static let pageSize = 500
+    /// The longest a request other than a watch may take, response body included.
+    public static let requestTimeout = Duration.seconds(60)
 
     private let config: KubeConfig
     private let http: HTTPClient
     private let token: BearerToken?
     private let logger: Logger
+    private let watchGrace: Duration
 
     /// A client for the server in `config`; throws ``KubeError/transport(_:)`` when its CA or client
     /// certificate is not valid PEM.
-    public init(config: KubeConfig, logger: Logger = Logger(label: "swiftlb-kube.client")) throws(KubeError) {
+    public convenience init(
+        config: KubeConfig, logger: Logger = Logger(label: "swiftlb-kube.client")
+    ) throws(KubeError) {
+        try self.init(config: config, logger: logger, watchGrace: .seconds(60))
+    }
+
+    /// `watchGrace`: how long past its `timeoutSeconds` a watch may last before it is cut (tests shorten it).
+    init(config: KubeConfig, logger: Logger, watchGrace: Duration) throws(KubeError) {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(10))
         if config.server.hasPrefix("https://") {
@@ -29,6 +39,7 @@ public final class KubeClient: KubeListWatching {
         self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         self.token = config.token.map { BearerToken($0) }
         self.logger = logger
+        self.watchGrace = watchGrace
     }
 
     /// Closes the client's connections; call once, after the last request.
@@ -52,8 +63,10 @@ public final class KubeClient: KubeListWatching {
             var query = [("limit", String(Self.pageSize))]
             if let labelSelector { query.append(("labelSelector", labelSelector)) }
             if let continueToken { query.append(("continue", continueToken)) }
-            let response = try await send(.GET, T.collectionPath(namespace: namespace), query: query)
-            let page: KubeList<T> = try await Self.decodeBody(response)
+            let path = T.collectionPath(namespace: namespace)
+            let page: KubeList<T> = try await Self.withDeadline(Self.requestTimeout, "GET \(path)") {
+                [query] in try await Self.decodeBody(try await self.send(.GET, path, query: query))
+            }
             items += page.items
             metadata.resourceVersion = page.metadata.resourceVersion
             continueToken = page.metadata.continue.flatMap { $0.isEmpty ? nil : $0 }
@@ -77,11 +90,14 @@ public final class KubeClient: KubeListWatching {
         if let labelSelector { query.append(("labelSelector", labelSelector)) }
         let path = T.collectionPath(namespace: namespace)
         let (stream, continuation) = AsyncThrowingStream<WatchEvent<T>, any Error>.makeStream()
-        let task = Task {
+        let task = Task { [query] in
             do throws(KubeError) {
-                let response = try await self.send(
-                    .GET, path, query: query, timeout: .seconds(Int64(timeoutSeconds) + 60))
-                try await Self.readEvents(response.body, into: continuation)
+                // The server ends the watch after timeoutSeconds; a connection silent for longer than
+                // that (a peer gone without a FIN) would otherwise hang the watch for ever.
+                try await Self.withDeadline(.seconds(timeoutSeconds) + watchGrace, "watch \(path)") { [query] in
+                    let response = try await self.send(.GET, path, query: query)
+                    try await Self.readEvents(response.body, into: continuation)
+                }
                 continuation.finish()
             } catch {
                 continuation.finish(throwing: error)
@@ -96,10 +112,12 @@ public final class KubeClient: KubeListWatching {
     public func patchServiceStatus(_ key: ObjectKey, ingress: [LoadBalancerIngress]) async throws(KubeError) {
         struct Patch: Encodable { var status: ServiceStatus }
         let patch = Patch(status: ServiceStatus(loadBalancer: LoadBalancerStatus(ingress: ingress)))
-        let response = try await send(
-            .PATCH, Service.objectPath(key) + "/status", body: try Self.encode(patch),
-            contentType: "application/merge-patch+json")
-        try await Self.drain(response)
+        let body = try Self.encode(patch)
+        let path = Service.objectPath(key) + "/status"
+        try await Self.withDeadline(Self.requestTimeout, "PATCH \(path)") {
+            try await Self.drain(
+                try await self.send(.PATCH, path, body: body, contentType: "application/merge-patch+json"))
+        }
     }
 
     /// Posts a core/v1 Event about `object` (in its namespace, or `default` for cluster-scoped objects).
@@ -108,17 +126,18 @@ public final class KubeClient: KubeListWatching {
     ) async throws(KubeError) {
         let event = KubeEvent(on: object, type: type, reason: reason, message: message)
         let namespace = event.metadata.namespace ?? "default"
-        let response = try await send(
-            .POST, "/api/v1/namespaces/\(namespace)/events", body: try Self.encode(event),
-            contentType: "application/json")
-        try await Self.drain(response)
+        let body = try Self.encode(event)
+        let path = "/api/v1/namespaces/\(namespace)/events"
+        try await Self.withDeadline(Self.requestTimeout, "POST \(path)") {
+            try await Self.drain(try await self.send(.POST, path, body: body, contentType: "application/json"))
+        }
     }
 
     /// Sends a request and returns a 2xx response with its body unread; any other status becomes a
     /// ``KubeError``. A 401 with a token re-reads the token and retries once.
     private func send(
         _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: ByteBuffer? = nil,
-        contentType: String? = nil, timeout: TimeAmount = .seconds(60)
+        contentType: String? = nil
     ) async throws(KubeError) -> HTTPClientResponse {
         let url = config.server + path + Self.queryString(query)
         var retried = false
@@ -134,7 +153,7 @@ public final class KubeClient: KubeListWatching {
             if let body { request.body = .bytes(body) }
             let response: HTTPClientResponse
             do {
-                response = try await http.execute(request, timeout: timeout, logger: logger)
+                response = try await http.execute(request, timeout: .seconds(60), logger: logger)
             } catch {
                 throw .transport("\(method) \(path): \(error)")
             }
@@ -197,6 +216,29 @@ public final class KubeClient: KubeListWatching {
             return try JSONDecoder().decode(Value.self, from: Data(buffer.readableBytesView))
         } catch {
             throw .decoding("\(Value.self): \(error)")
+        }
+    }
+
+    /// Runs `operation`, failing with ``KubeError/transport(_:)`` if it takes longer than `limit`
+    /// (AsyncHTTPClient's own deadline stops at the response head; a body can stall after it).
+    private static func withDeadline<Result: Sendable>(
+        _ limit: Duration, _ what: String, _ operation: @escaping @Sendable () async throws -> Result
+    ) async throws(KubeError) -> Result {
+        do {
+            return try await withThrowingTaskGroup(of: Result.self) { group in
+                group.addTask { try await operation() }
+                group.addTask {
+                    try await Task.sleep(for: limit)
+                    throw KubeError.transport("\(what): no complete answer within \(limit)")
+                }
+                defer { group.cancelAll() }
+                guard let result = try await group.next() else { throw KubeError.transport("\(what): no answer") }
+                return result
+            }
+        } catch let error as KubeError {
+            throw error
+        } catch {
+            throw .transport("\(what): \(error)")
         }
     }
 
