@@ -96,6 +96,8 @@ public actor Reflector<T: KubeResource> {
         } catch KubeError.gone {
             logger.info(
                 "relisting \(T.plural): resource version \(resourceVersion ?? "") is too old (410 Gone)")
+            // A 410 straight after a list would otherwise relist in a tight loop.
+            if events == 0 { await sleepBackingOff() }
             return true
         } catch {
             guard !Task.isCancelled else { return false }
