@@ -59,8 +59,8 @@ public actor KubeController {
     // MARK: - Input
 
     /// True when a Service of this type and class is this controller's.
-    public func serves(type: String?, loadBalancerClass: String?) -> Bool {
-        type == "LoadBalancer" && settings.classes.contains(loadBalancerClass ?? "")
+    public nonisolated func serves(_ service: Service) -> Bool {
+        service.spec.type == .loadBalancer && settings.classes.contains(service.spec.loadBalancerClass ?? "")
     }
 
     public func replaceServices(_ all: [ServiceView]) {

@@ -45,12 +45,14 @@ public struct ServiceSpec: Codable, Sendable, Equatable {
     public var clusterIP: String?
     /// `Cluster` or `Local`: whether nodes without a ready local endpoint should receive traffic.
     public var externalTrafficPolicy: String?
+    /// Client prefixes allowed to reach the load balancer; nil or empty means all.
+    public var loadBalancerSourceRanges: [String]?
 
     /// Creates a spec.
     public init(
         type: ServiceType = .clusterIP, ports: [ServicePort] = [], loadBalancerClass: String? = nil,
         loadBalancerIP: String? = nil, ipFamilies: [String]? = nil, ipFamilyPolicy: String? = nil,
-        clusterIP: String? = nil, externalTrafficPolicy: String? = nil
+        clusterIP: String? = nil, externalTrafficPolicy: String? = nil, loadBalancerSourceRanges: [String]? = nil
     ) {
         self.type = type
         self.ports = ports
@@ -60,11 +62,12 @@ public struct ServiceSpec: Codable, Sendable, Equatable {
         self.ipFamilyPolicy = ipFamilyPolicy
         self.clusterIP = clusterIP
         self.externalTrafficPolicy = externalTrafficPolicy
+        self.loadBalancerSourceRanges = loadBalancerSourceRanges
     }
 
     private enum CodingKeys: String, CodingKey {
         case type, ports, loadBalancerClass, loadBalancerIP, ipFamilies, ipFamilyPolicy, clusterIP
-        case externalTrafficPolicy
+        case externalTrafficPolicy, loadBalancerSourceRanges
     }
 
     /// Decodes a spec; a missing `type` is `ClusterIP` and missing `ports` are none, as the server defaults them.
@@ -78,6 +81,7 @@ public struct ServiceSpec: Codable, Sendable, Equatable {
         ipFamilyPolicy = try container.decodeIfPresent(String.self, forKey: .ipFamilyPolicy)
         clusterIP = try container.decodeIfPresent(String.self, forKey: .clusterIP)
         externalTrafficPolicy = try container.decodeIfPresent(String.self, forKey: .externalTrafficPolicy)
+        loadBalancerSourceRanges = try container.decodeIfPresent([String].self, forKey: .loadBalancerSourceRanges)
     }
 }
 
