@@ -84,14 +84,24 @@ public actor InstanceSync {
             let managed = Dictionary(
                 present.filter(\.serviceArguments.managed).map { (RuleKey($0), $0) }, uniquingKeysWith: { a, _ in a })
             let presentKeys = Set(present.map(RuleKey.init))
+            var (deleted, posted) = (0, 0)
             for key in managed.keys.sorted() where desired[key] == nil {
                 try await api.delete(key)
                 applied[key] = nil
-                logger.info("rule deleted", metadata: ["instance": "\(api.baseURL)", "rule": "\(key)"])
+                deleted += 1
             }
             for (key, entry) in desired.sorted(by: { $0.key < $1.key })
             where refusedEntries[key] != entry && (applied[key] != entry || !presentKeys.contains(key)) {
                 try await post(key, entry, replacing: managed[key])
+                posted += 1
+            }
+            if deleted + posted > 0 {
+                logger.info(
+                    "instance updated",
+                    metadata: [
+                        "instance": "\(api.baseURL)", "posted": "\(posted)", "deleted": "\(deleted)",
+                        "rules": "\(desired.count)",
+                    ])
             }
             if !reachable { logger.info("instance in sync", metadata: ["instance": "\(api.baseURL)"]) }
             reachable = true
