@@ -161,7 +161,7 @@ class Handler(BaseHTTPRequestHandler):
             return resources.api_resource_list(version) if version in resources.GROUPS else self.missing()
         if path == "/openapi/v2":
             if "protobuf" in (self.headers.get("Accept") or ""):
-                return (resources.openapi_v2_protobuf(), "application/com.github.proto-openapi.spec.v2@v1.0+protobuf")
+                return (resources.openapi_v2_protobuf(), "application/com.github.proto-openapi.spec.v2.v1.0+protobuf")
             return resources.OPENAPI_V2_JSON
         if path == "/openapi/v3":
             return resources.openapi_v3_root()
