@@ -5,7 +5,8 @@ and events, with list/get/create/update/patch/delete/watch, selectors, resourceV
 bookmarks and 410 Expired, Service ClusterIP/NodePort allocation and defaulting.
 
     kube_apiserver.py --listen 127.0.0.1:0 --token SECRET [--tls-cert F --tls-key F]
-                      [--history N] [--bookmark-seconds S] [--port-file F] [--kubeconfig-out F]
+                      [--history N] [--bookmark-seconds S] [--watch-queue N] [--port-file F]
+                      [--kubeconfig-out F] [--verbose]
 
 Prints "listening on HOST:PORT" once serving; exits 0 on SIGTERM or SIGINT. Test controls (token
 required): POST /_fake/compact, POST /_fake/drop-watches, GET /_fake/stats. See e2e/README.md.
@@ -33,6 +34,7 @@ def parse_args(argv):
     parser.add_argument("--bookmark-seconds", type=float, default=5.0, help="period of BOOKMARK events")
     parser.add_argument("--watch-queue", type=int, default=1000,
                         help="events a watch may have pending before it is closed as too slow")
+    parser.add_argument("--verbose", action="store_true", help="log every request on stderr")
     parser.add_argument("--port-file", help="write the bound port here")
     parser.add_argument("--kubeconfig-out", help="write a kubeconfig for this server here")
     args = parser.parse_args(argv)
@@ -70,7 +72,8 @@ def write_file(path, text, mode=0o644):
 
 def main(argv):
     args = parse_args(argv)
-    server = FakeApiServer((args.host, args.port), args.token, args.history, args.bookmark_seconds, args.watch_queue)
+    server = FakeApiServer((args.host, args.port), args.token, args.history, args.bookmark_seconds, args.watch_queue,
+                          args.verbose)
     scheme = "http"
     if args.tls_cert:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

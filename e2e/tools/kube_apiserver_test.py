@@ -601,6 +601,54 @@ def raw_watches(fake, check):
     check("watch from the current RV after compaction works", how == "end" and events == [], events)
 
 
+def raw_other_kinds(fake, check):
+    event = {"apiVersion": "v1", "kind": "Event", "metadata": {"name": "web.1", "namespace": "default"},
+             "involvedObject": {"kind": "Service", "namespace": "default", "name": "web"},
+             "reason": "ExternalIP", "message": "assigned 192.0.2.10", "type": "Normal", "count": 1,
+             "source": {"component": "swiftlb-kube"}}
+    code, body = fake.request("POST", "/api/v1/namespaces/default/events", event)
+    check("create core v1 event", code == 201 and body["reason"] == "ExternalIP", body)
+    code, body = fake.request("GET", "/api/v1/events?fieldSelector=involvedObject.name%3Dweb,reason%3DExternalIP")
+    check("events by involvedObject field selector", code == 200 and len(body["items"]) == 1, body)
+    node = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n1", "labels": {"role": "lb"}},
+            "status": {"addresses": [{"type": "InternalIP", "address": "192.0.2.31"}]}}
+    code, body = fake.request("POST", "/api/v1/nodes", node)
+    check("create node keeps its status", code == 201 and body["status"]["addresses"][0]["address"] == "192.0.2.31",
+          body)
+    code, body = fake.request("PATCH", "/api/v1/nodes/n1/status",
+                              {"status": {"addresses": [{"type": "InternalIP", "address": "192.0.2.32"}]}},
+                              "application/strategic-merge-patch+json")
+    check("node status strategic merge by address type", code == 200 and
+          body["status"]["addresses"] == [{"type": "InternalIP", "address": "192.0.2.32"}], body)
+    code, body = fake.request("GET", "/api/v1/namespaces/default/nodes")
+    check("cluster-scoped kind under a namespace: 404", code == 404, body)
+    slice_path = "/apis/discovery.k8s.io/v1/namespaces/default/endpointslices"
+    eps = {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+           "metadata": {"generateName": "web-", "labels": {"kubernetes.io/service-name": "web"}},
+           "addressType": "IPv4", "endpoints": [{"addresses": ["10.244.0.9"]}], "ports": [{"port": 80}]}
+    code, created = fake.request("POST", slice_path, eps)
+    check("create endpointslice with generateName", code == 201 and created["metadata"]["generation"] == 1, created)
+    code, body = fake.request("PATCH", slice_path + "/" + created["metadata"]["name"],
+                              {"endpoints": [{"addresses": ["10.244.0.10"]}]}, "application/merge-patch+json")
+    check("endpointslice generation counts changes", code == 200 and body["metadata"]["generation"] == 2, body)
+    code, body = fake.request("POST", slice_path, dict(eps, addressType="IPv5"))
+    check("endpointslice addressType validated", code == 422, body)
+    code, body = fake.request("POST", "/api/v1/namespaces/default/services",
+                              service_body("badlabel", {"a": "not valid!"}))
+    check("invalid label value: 422", code == 422 and body["details"]["causes"][0]["field"] == "metadata.labels",
+          body)
+
+    with fake.open_watch(slice_path + "?watch=1&sendInitialEvents=true&allowWatchBookmarks=true"
+                                      "&resourceVersionMatch=NotOlderThan&timeoutSeconds=1") as response:
+        events, _ = read_events(response, 5)
+    check("sendInitialEvents: ADDED then the initial-events-end bookmark",
+          [e["type"] for e in events][:2] == ["ADDED", "BOOKMARK"] and
+          events[1]["object"]["metadata"]["annotations"] == {"k8s.io/initial-events-end": "true"}, events)
+    code, body = fake.request("DELETE", slice_path + "?labelSelector=kubernetes.io%2Fservice-name%3Dweb")
+    _, left = fake.request("GET", slice_path)
+    check("deletecollection with a label selector", code == 200 and left["items"] == [], (body, left))
+
+
 def raw_history_rollover(fake, check):
     base = "/api/v1/namespaces/default/services"
     _, listed = fake.request("GET", base)
@@ -645,7 +693,7 @@ def main():
             results.check("kubectl found (%s)" % args.kubectl, False)
         fake = Fake(workdir, "raw", token=TOKEN, extra=["--bookmark-seconds", "0.5"])
         fakes.append(fake)
-        for suite in (raw_auth_and_errors, raw_updates, raw_lists, raw_watches):
+        for suite in (raw_auth_and_errors, raw_updates, raw_lists, raw_other_kinds, raw_watches):
             try:
                 suite(fake, results.check)
             except Exception as error:  # a crash in one suite is a failure, not the end of the run

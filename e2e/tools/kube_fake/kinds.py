@@ -39,6 +39,34 @@ def check_name(rtype, name):
         raise invalid(rtype, name, [("metadata.name", 'Invalid value: "%s": %s' % (name, text))])
 
 
+_LABEL_VALUE = r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?"
+_QUALIFIED_NAME = r"([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?" \
+                  r"[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?"
+
+
+def check_metadata(rtype, meta):
+    """labels and annotations are maps of strings; label keys and values have the real syntax."""
+    name, causes = meta.get("name", ""), []
+    for field in ("labels", "annotations"):
+        value = meta.get(field)
+        if value is None:
+            continue
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            causes.append(("metadata." + field, "Invalid value: must be a map of strings"))
+            continue
+        for key, text in value.items():
+            if not re.fullmatch(_QUALIFIED_NAME, key) or len(key.split("/")[-1]) > 63:
+                causes.append(("metadata.%s" % field, 'Invalid value: "%s": name part must consist of alphanumeric '
+                               "characters, '-', '_' or '.', and must start and end with an alphanumeric "
+                               "character" % key))
+            elif field == "labels" and (len(text) > 63 or not re.fullmatch(_LABEL_VALUE, text)):
+                causes.append(("metadata.labels", 'Invalid value: "%s": a valid label must be an empty string or '
+                               "consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
+                               "alphanumeric character" % text))
+    if causes:
+        raise invalid(rtype, name, causes)
+
+
 class Allocator:
     """ClusterIPs and NodePorts in use; random picks like the real allocators."""
 

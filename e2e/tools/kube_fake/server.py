@@ -5,8 +5,10 @@ import collections
 import hmac
 import json
 import socket
+import sys
 import threading
 import time
+import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -25,8 +27,9 @@ class FakeApiServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, token, history, bookmark_seconds, watch_queue=1000):
+    def __init__(self, address, token, history, bookmark_seconds, watch_queue=1000, verbose=False):
         super().__init__(address, Handler)
+        self.verbose = verbose
         self.token = token
         self.bookmark_seconds = bookmark_seconds
         self.store = Store(history=history, watch_queue=watch_queue)
@@ -66,8 +69,9 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive and chunked watch streams, as kubectl expects
     server_version = "swiftlb-fake-apiserver"
 
-    def log_message(self, format, *args):  # quiet: tests read our stdout
-        pass
+    def log_message(self, format, *args):
+        if self.server.verbose:  # to stderr: stdout carries only the "listening on" line
+            sys.stderr.write("%s %s\n" % (time.strftime("%H:%M:%S"), format % args))
 
     # --- plumbing -----------------------------------------------------------------------------
 
@@ -112,6 +116,11 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(error.code, error.status)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+        except Exception as error:  # a bug here must not look like a dead server to the client
+            traceback.print_exc(file=sys.stderr)
+            failure = errors.ApiError(500, "InternalError", "Internal error occurred: %r" % error)
+            self.close_connection = True
+            self.send_json(500, failure.status)
 
     def read_body_quietly(self):
         length = int(self.headers.get("Content-Length") or 0)

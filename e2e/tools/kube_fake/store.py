@@ -372,6 +372,7 @@ def _checked_body(rtype, body):
     obj["kind"], obj["apiVersion"] = rtype.kind, rtype.api_version
     if not isinstance(obj.get("metadata"), dict):
         obj["metadata"] = {}
+    kinds.check_metadata(rtype, obj["metadata"])
     return obj
 
 
