@@ -459,8 +459,9 @@ def raw_updates(fake, check):
                               "application/merge-patch+json")
     check("merge patch main ignores status", code == 200 and body["status"]["loadBalancer"]["ingress"] and
           "x" not in body["metadata"]["labels"], body)
-    code, body = fake.request("PATCH", path + "/status", {"status": {"loadBalancer": {"ingress": [{"ip": "192.0.2.2"}]}},
-                                                          "spec": {"type": "ClusterIP"}},
+    code, body = fake.request("PATCH", path + "/status",
+                              {"status": {"loadBalancer": {"ingress": [{"ip": "192.0.2.2"}]}},
+                               "spec": {"type": "ClusterIP"}},
                               "application/merge-patch+json")
     check("merge patch status ignores spec", code == 200 and body["spec"]["type"] == "NodePort" and
           body["status"]["loadBalancer"]["ingress"] == [{"ip": "192.0.2.2"}], body)

@@ -52,7 +52,10 @@ def already_exists(rtype, name):
     return ApiError(409, "AlreadyExists", '%s "%s" already exists' % (rtype.qualified, name), _details(rtype, name))
 
 
-def conflict(rtype, name, why="the object has been modified; please apply your changes to the latest version and try again"):
+_MODIFIED = "the object has been modified; please apply your changes to the latest version and try again"
+
+
+def conflict(rtype, name, why=_MODIFIED):
     return ApiError(409, "Conflict", 'Operation cannot be fulfilled on %s "%s": %s' % (rtype.qualified, name, why),
                     _details(rtype, name))
 
