@@ -333,6 +333,12 @@ def kubectl_suite(args, fake, results, label, minor):
               after["spec"]["type"] == "LoadBalancer", result.stderr)
     elif args.verbose:
         print("skip %spatch --subresource (kubectl 1.%d lacks it)" % (label, minor))
+    result = kubectl(args, fake, "get", "svc", "-n", "lb", "web", "-o", "wide")
+    external = "192.0.2.10" if has_subresource else "<pending>"
+    check(label + "server-side table columns", re.search(r"NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE"
+                                                        r"\s+SELECTOR", result.stdout) is not None and
+          re.search(r"web\s+LoadBalancer\s+10\.\S+\s+%s\s+80:3\d{4}/TCP,443:3\d{4}/TCP\s+\S+\s+app=web"
+                    % re.escape(external), result.stdout) is not None, result.stdout + result.stderr)
 
     # re-apply without the https port: the strategic merge patch drops it, http keeps its nodePort
     result = kubectl(args, fake, "apply", "-f", "-", stdin=SERVICE.replace("  - name: https\n    port: 443\n", ""))
@@ -510,6 +516,14 @@ def raw_lists(fake, check):
           ["sel-a", "sel-b", "sel-c"])
     code, body = fake.request("GET", base + "?fieldSelector=spec.bogus%3D1")
     check("unsupported field selector: 400", code == 400, body)
+    request = urllib.request.Request(fake.base + base + "?labelSelector=app%3Dx", headers={
+        "Accept": "application/json;as=Table;v=v1;g=meta.k8s.io,application/json",
+        "Authorization": "Bearer " + fake.token})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        table = json.loads(response.read())
+    check("Table for kubectl get", table["kind"] == "Table" and table["columnDefinitions"][0]["name"] == "Name" and
+          [r["cells"][:2] for r in table["rows"]] == [["sel-a", "ClusterIP"]] and
+          table["rows"][0]["object"]["kind"] == "PartialObjectMetadata", table)
     _, stats = fake.request("GET", "/_fake/stats")
     _, page = fake.request("GET", base + "?limit=2")
     check("list resourceVersion is the current revision", page["metadata"]["resourceVersion"] == stats["revision"],

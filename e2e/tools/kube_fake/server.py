@@ -12,7 +12,7 @@ import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from . import errors, patches, protobuf, resources
+from . import errors, patches, protobuf, resources, tables
 from .selectors import field_selector, label_selector
 from .store import Store
 
@@ -232,7 +232,10 @@ class Handler(BaseHTTPRequestHandler):
         store = self.server.store
         if self.command == "GET":
             self.server.count("get", label)
-            return self.send_json(200, store.get(rtype, namespace, name))
+            obj = store.get(rtype, namespace, name)
+            if self.table_options():
+                obj = tables.table(rtype, [obj], obj["metadata"]["resourceVersion"], self.table_options())
+            return self.send_json(200, obj)
         if self.command == "PUT":
             self.server.count("update", label)
             return self.send_json(200, store.update(rtype, namespace, name, self.body_for_write(query), subresource))
@@ -300,7 +303,17 @@ class Handler(BaseHTTPRequestHandler):
             raise errors.bad_request("limit must be an integer")
         token = query.get("continue", [""])[-1] or None
         items, at, more, remaining = self.server.store.list(rtype, namespace, selects, revision, exact, limit, token)
-        self.send_json(200, self.list_document(rtype, items, at, more, remaining))
+        document = self.list_document(rtype, items, at, more, remaining)
+        if self.table_options():
+            document = tables.table(rtype, items, at, self.table_options(), continue_token=more)
+        self.send_json(200, document)
+
+    def table_options(self):
+        """None, or what a Table row embeds (includeObject: None, Metadata, Object)."""
+        if not tables.wants_table(self.headers.get("Accept")):
+            return None
+        query = parse_qs(urlsplit(self.path).query)
+        return query.get("includeObject", ["Metadata"])[-1]
 
     def write_chunk(self, data):
         self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
@@ -348,6 +361,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def stream(self, watch, deadline, bookmarks):
         period = self.server.bookmark_seconds
+        include, headers = self.table_options(), True
         next_bookmark = time.monotonic() + period
         while True:
             now = time.monotonic()
@@ -365,6 +379,12 @@ class Handler(BaseHTTPRequestHandler):
                 if value == "overflow":
                     return self.end_stream()
                 return self.abort_stream()
+            if include and value["type"] in ("ADDED", "MODIFIED", "DELETED"):
+                # like the real server, only the first Table of a watch carries the column definitions
+                value = {"type": value["type"], "object": tables.table(
+                    watch.rtype, [value["object"]], value["object"]["metadata"]["resourceVersion"], include,
+                    headers)}
+                headers = False
             self.write_event(value)
 
     def abort_stream(self):
