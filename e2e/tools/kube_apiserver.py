@@ -82,9 +82,9 @@ def main(argv):
         server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
         scheme = "https"
     host, port = server.server_address[:2]
+    address = server.server_address_text
     if args.kubeconfig_out:
-        write_file(args.kubeconfig_out, kubeconfig("%s://%s:%d" % (scheme, host, port), args.token, args.tls_cert),
-                   0o600)
+        write_file(args.kubeconfig_out, kubeconfig("%s://%s" % (scheme, address), args.token, args.tls_cert), 0o600)
     if args.port_file:
         write_file(args.port_file, "%d\n" % port)
 
@@ -93,7 +93,7 @@ def main(argv):
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    print("listening on %s:%d" % (host, port), flush=True)
+    print("listening on %s" % address, flush=True)
     server.serve_forever(poll_interval=0.2)
     server.store.close_all_watches("shutdown")
     server.server_close()

@@ -28,6 +28,7 @@ class FakeApiServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, address, token, history, bookmark_seconds, watch_queue=1000, verbose=False):
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         super().__init__(address, Handler)
         self.verbose = verbose
         self.token = token
@@ -38,7 +39,8 @@ class FakeApiServer(ThreadingHTTPServer):
 
     @property
     def server_address_text(self):
-        return "%s:%d" % self.server_address[:2]
+        host, port = self.server_address[:2]
+        return ("[%s]:%d" if ":" in host else "%s:%d") % (host, port)
 
     def count(self, verb, resource):
         with self.stats_lock:
@@ -85,9 +87,26 @@ class Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def read_body(self):
+    def read_raw_body(self):
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            raw = b""
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline().strip():  # trailers
+                        pass
+                    return raw
+                raw += self.rfile.read(size)
+                self.rfile.readline()
         length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
+        return self.rfile.read(length) if length else b""
+
+    def read_body(self):
+        try:
+            raw = self.read_raw_body()
+        except ValueError:
+            self.close_connection = True
+            raise errors.bad_request("malformed chunked request body")
         content_type = (self.headers.get("Content-Type") or "application/json").split(";")[0].strip()
         if not raw:
             return None, content_type
@@ -123,9 +142,10 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(500, failure.status)
 
     def read_body_quietly(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
+        try:
+            self.read_raw_body()
+        except ValueError:
+            self.close_connection = True
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = handle_any
 

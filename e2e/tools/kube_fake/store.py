@@ -369,7 +369,9 @@ def _checked_body(rtype, body):
                                  if obj.get("kind") == rtype.kind else
                                  "the object provided is unrecognized (must be of type %s): %s is not %s"
                                  % (rtype.kind, obj.get("kind"), rtype.kind))
-    obj["kind"], obj["apiVersion"] = rtype.kind, rtype.api_version
+    # kind, apiVersion, metadata first, as the real server writes them
+    obj = dict({"kind": rtype.kind, "apiVersion": rtype.api_version, "metadata": obj.get("metadata")}, **{
+        k: v for k, v in obj.items() if k not in ("kind", "apiVersion", "metadata")})
     if not isinstance(obj.get("metadata"), dict):
         obj["metadata"] = {}
     kinds.check_metadata(rtype, obj["metadata"])
