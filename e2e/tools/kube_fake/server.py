@@ -102,11 +102,7 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def read_body(self):
-        try:
-            raw = self.read_raw_body()
-        except ValueError:
-            self.close_connection = True
-            raise errors.bad_request("malformed chunked request body")
+        raw = self.raw_body
         content_type = (self.headers.get("Content-Type") or "application/json").split(";")[0].strip()
         if not raw:
             return None, content_type
@@ -126,8 +122,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def handle_any(self):
         try:
+            # the whole body first, so that no error answer leaves part of it on a kept-alive connection
+            try:
+                self.raw_body = self.read_raw_body()
+            except ValueError:
+                self.close_connection = True
+                raise errors.bad_request("malformed chunked request body")
             if not self.authorized():
-                self.read_body_quietly()
                 raise errors.unauthorized()
             url = urlsplit(self.path)
             self.route(url.path.rstrip("/") or "/", parse_qs(url.query, keep_blank_values=True))
@@ -140,12 +141,6 @@ class Handler(BaseHTTPRequestHandler):
             failure = errors.ApiError(500, "InternalError", "Internal error occurred: %r" % error)
             self.close_connection = True
             self.send_json(500, failure.status)
-
-    def read_body_quietly(self):
-        try:
-            self.read_raw_body()
-        except ValueError:
-            self.close_connection = True
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = handle_any
 
@@ -242,7 +237,7 @@ class Handler(BaseHTTPRequestHandler):
             items, _, _, _ = self.server.store.list(rtype, namespace, selects)
             for item in items:
                 try:
-                    self.server.store.delete(rtype, namespace, item["metadata"]["name"])
+                    self.server.store.delete(rtype, item["metadata"].get("namespace"), item["metadata"]["name"])
                 except errors.ApiError:
                     pass  # deleted meanwhile
             return self.send_json(200, self.list_document(rtype, items, self.server.store.revision, "", None))
@@ -423,7 +418,6 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(200, self.server.stats_document())
         if self.command != "POST":
             raise errors.method_not_allowed()
-        self.read_body_quietly()
         if action == "compact":
             return self.send_json(200, {"compactedRevision": str(store.compact())})
         if action == "drop-watches":
