@@ -712,6 +712,43 @@ def in_process_store(check):
           [kind for kind, _ in drained] == ["event", "event", "event", "closed"], drained)
 
 
+def in_process_patches(check):
+    """The patch functions against examples from RFC 7386, RFC 6902 and strategic merge patch."""
+    sys.path.insert(0, HERE)
+    from kube_fake import patches
+    merge_cases = [({"a": "b"}, {"a": "c"}, {"a": "c"}), ({"a": "b"}, {"b": "c"}, {"a": "b", "b": "c"}),
+                   ({"a": "b"}, {"a": None}, {}), ({"a": ["b"]}, {"a": "c"}, {"a": "c"}),
+                   ({"a": {"b": "c"}}, {"a": {"b": "d", "c": None}}, {"a": {"b": "d"}}),
+                   ({"a": [{"b": "c"}]}, {"a": [1]}, {"a": [1]}), ({}, {"a": {"bb": {"ccc": None}}}, {"a": {"bb": {}}})]
+    check("RFC 7386 examples", all(patches.merge_patch(t, p) == r for t, p, r in merge_cases),
+          [(t, p, patches.merge_patch(t, p)) for t, p, r in merge_cases if patches.merge_patch(t, p) != r])
+    doc = {"foo": ["bar", "baz"], "a/b": 1, "x": {"y": 2}}
+    ops = [{"op": "add", "path": "/foo/1", "value": "qux"}, {"op": "add", "path": "/foo/-", "value": "end"},
+           {"op": "remove", "path": "/foo/0"}, {"op": "replace", "path": "/a~1b", "value": 3},
+           {"op": "move", "from": "/x/y", "path": "/z"}, {"op": "copy", "from": "/z", "path": "/w"},
+           {"op": "test", "path": "/foo", "value": ["qux", "baz", "end"]}]
+    result = patches.json_patch(doc, ops)
+    check("RFC 6902 operations", result == {"foo": ["qux", "baz", "end"], "a/b": 3, "x": {}, "z": 2, "w": 2} and
+          doc["foo"] == ["bar", "baz"], result)
+    service = {"metadata": {"finalizers": ["a"], "labels": {"k": "v"}},
+               "spec": {"ports": [{"port": 80, "name": "http", "nodePort": 30080}, {"port": 443, "name": "https"}],
+                        "selector": {"app": "x", "tier": "y"}, "externalIPs": ["192.0.2.1"]}}
+    patch = {"metadata": {"finalizers": ["b"], "$deleteFromPrimitiveList/finalizers": ["a"]},
+             "spec": {"$setElementOrder/ports": [{"port": 443}, {"port": 80}],
+                      "ports": [{"port": 80, "targetPort": 8080}, {"port": 443, "$patch": "delete"},
+                                {"port": 53, "protocol": "UDP"}],
+                      "selector": {"$patch": "replace", "app": "z"}, "externalIPs": ["192.0.2.2"]}}
+    result = patches.strategic_merge_patch(service, patch, "Service")
+    check("strategic merge patch directives", result == {
+        "metadata": {"finalizers": ["b"], "labels": {"k": "v"}},
+        "spec": {"ports": [{"port": 80, "name": "http", "nodePort": 30080, "targetPort": 8080},
+                           {"port": 53, "protocol": "UDP"}],
+                 "selector": {"app": "z"}, "externalIPs": ["192.0.2.2"]}}, result)
+    result = patches.strategic_merge_patch({"spec": {"a": 1, "b": 2, "c": {"d": 1}}},
+                                           {"spec": {"$retainKeys": ["a", "c"], "c": {"e": 2}}}, "Service")
+    check("strategic merge $retainKeys", result == {"spec": {"a": 1, "c": {"d": 1, "e": 2}}}, result)
+
+
 def main():
     parser = argparse.ArgumentParser(description="self-test of the fake Kubernetes API server")
     parser.add_argument("--kubectl", default=os.environ.get("KUBECTL", "kubectl"))
@@ -737,18 +774,16 @@ def main():
             results.check("kubectl found (%s)" % args.kubectl, False)
         fake = Fake(workdir, "raw", token=TOKEN, extra=["--bookmark-seconds", "0.5"])
         fakes.append(fake)
-        for suite in (raw_auth_and_errors, raw_updates, raw_lists, raw_other_kinds, raw_watches):
+        small = Fake(workdir, "small", token=TOKEN, extra=["--history", "3"])
+        fakes.append(small)
+        suites = [(suite, fake) for suite in (raw_auth_and_errors, raw_updates, raw_lists, raw_other_kinds,
+                                              raw_watches)]
+        suites += [(raw_history_rollover, small), (in_process_store, None), (in_process_patches, None)]
+        for suite, target in suites:
             try:
-                suite(fake, results.check)
+                suite(target, results.check) if target else suite(results.check)
             except Exception as error:  # a crash in one suite is a failure, not the end of the run
                 results.check(suite.__name__ + " ran to its end", False, repr(error))
-        in_process_store(results.check)
-        fake = Fake(workdir, "small", token=TOKEN, extra=["--history", "3"])
-        fakes.append(fake)
-        try:
-            raw_history_rollover(fake, results.check)
-        except Exception as error:
-            results.check("raw_history_rollover ran to its end", False, repr(error))
     finally:
         for fake in fakes:
             status = fake.stop()
