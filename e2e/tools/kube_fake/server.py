@@ -117,8 +117,8 @@ class Handler(BaseHTTPRequestHandler):
     def authorized(self):
         if self.server.token is None:
             return True
-        given = self.headers.get("Authorization", "")
-        return hmac.compare_digest(given.encode(), ("Bearer " + self.server.token).encode())
+        scheme, _, given = self.headers.get("Authorization", "").strip().partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), self.server.token.encode())
 
     def handle_any(self):
         try:
