@@ -55,11 +55,11 @@ def kubeconfig(url, token, ca_file):
     cluster = ["    server: %s" % _quoted(url)]
     if ca_file:
         cluster.append("    certificate-authority: %s" % _quoted(os.path.abspath(ca_file)))
-    user = ["    token: %s" % _quoted(token)] if token else ["    {}"]
+    user = ["  user:", "    token: %s" % _quoted(token)] if token else ["  user: {}"]
     lines = ["apiVersion: v1", "kind: Config", "clusters:", "- name: swiftlb-fake", "  cluster:"] + cluster + [
         "contexts:", "- name: swiftlb-fake", "  context:", "    cluster: swiftlb-fake", "    user: swiftlb-fake",
         "    namespace: default", "current-context: swiftlb-fake", "preferences: {}", "users:",
-        "- name: swiftlb-fake", "  user:"] + user
+        "- name: swiftlb-fake"] + user
     return "\n".join(lines) + "\n"
 
 
