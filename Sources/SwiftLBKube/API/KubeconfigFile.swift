@@ -141,9 +141,8 @@ struct KubeconfigFile: Decodable {
             if config.token == nil, let command = user.exec?.command {
                 throw .invalidField(
                     path: path, field: "\(field).exec",
-                    reason:
-                        "credential plugins (\(command)) are not supported; use a token, tokenFile or client certificate"
-                )
+                    reason: "credential plugins (\(command)) are not supported; "
+                        + "use a token, tokenFile or client certificate")
             }
         case (nil, _?):
             throw .missingField(path: path, field: "\(field).client-certificate")
