@@ -20,6 +20,7 @@ public actor Reflector<T: KubeResource> {
     public private(set) var relists = 0
     /// Watch requests started.
     public private(set) var watchesStarted = 0
+    private var running = false
 
     /// A reflector over `client` for the kind `T`, in `namespace` (all when nil), optionally
     /// filtered by `labelSelector`; watches last a random number of seconds in `watchTimeout`.
@@ -39,8 +40,14 @@ public actor Reflector<T: KubeResource> {
     }
 
     /// Lists and watches until the calling task is cancelled, reporting every change to `onChange`
-    /// in order (it is awaited before the next one).
+    /// in order (it is awaited before the next one). A second call while one runs returns at once.
     public func run(onChange: @Sendable (ReflectorChange<T>) async -> Void) async {
+        guard !running else {
+            logger.error("Reflector.run called while already running; ignored")
+            return
+        }
+        running = true
+        defer { running = false }
         var needsList = true
         var lists = 0
         while !Task.isCancelled {
