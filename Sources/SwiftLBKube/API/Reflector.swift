@@ -16,7 +16,7 @@ public actor Reflector<T: KubeResource> {
     public private(set) var cache: [ObjectKey: T] = [:]
     /// The version to resume watching from; nil until the first list.
     public private(set) var resourceVersion: String?
-    /// Full lists after the first one (after a 410 or a failed watch start).
+    /// Full lists after the first one (each follows a 410 Gone).
     public private(set) var relists = 0
     /// Watch requests started.
     public private(set) var watchesStarted = 0
