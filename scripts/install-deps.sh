@@ -14,6 +14,7 @@ packages=(
     frr                                             # HA: FRR's bfdd as the BFD peer (scripts/bfd-interop.sh)
     gcc qemu-system-x86 busybox-static cpio         # verifier budget tool; kernel matrix (Debian kernels in QEMU)
     openssl util-linux                              # e2e/apisec: test certificates; setpriv (gobgpd dies with swiftlb), prlimit
+    python3-yaml                                    # Kubernetes: scripts/validate-deploy.sh reads the manifests
 )
 missing=()
 for package in "${packages[@]}"; do
@@ -27,6 +28,17 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "==> installing ${missing[*]}"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# kubectl drives the fake Kubernetes API server in the kube scenarios. Debian's kubernetes-client
+# provides it; a kubectl already on PATH (from another package) is used as it is.
+if ! command -v kubectl >/dev/null 2>&1; then
+    if [ "$(id -u)" != 0 ]; then
+        echo "error: kubectl is missing; run this script as root (or: sudo apt-get install kubernetes-client)" >&2
+        exit 1
+    fi
+    echo "==> installing kubernetes-client (kubectl)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kubernetes-client >/dev/null
 fi
 if ! command -v swift >/dev/null 2>&1; then
     echo "error: the Swift toolchain (6.1 or later) is not on PATH; install it from swift.org's Linux packages" >&2

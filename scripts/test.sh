@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test level (DESIGN §4): pure unit tests, datapath fixtures through BPF_PROG_TEST_RUN
 # in a prepared namespace, and scenarios with the real daemon in network namespaces.
-# Usage: scripts/test.sh [unit|budget|datapath|interop|e2e|fuzz|bench|kernels]...
+# Usage: scripts/test.sh [unit|budget|datapath|interop|kube|e2e|fuzz|bench|kernels]...
 #   (default: all; every stage but unit needs root)
 # budget runs scripts/verifier-budget.sh: every program of every embedded BPF object loads on this
 # kernel within half the verifier's limit, and packets pass through the loaded datapath.
 # kernels runs scripts/kernel-matrix.sh --quick: the same on Debian 12's 6.1 kernel and the newest
 # kernel Debian offers, booted in QEMU (the full matrix: scripts/kernel-matrix.sh).
 # interop runs scripts/bfd-interop.sh: SwiftLB's BFD sessions against FRR's bfdd.
+# kube runs the fake Kubernetes API server's self-test with the real kubectl
+# (e2e/tools/kube_apiserver_test.py) and scripts/validate-deploy.sh (manifests, Helm chart).
 # bench runs `bench/run.sh --quick` as a smoke test of the benchmark harness: it passes when the
 # run completes and its report table is well formed (no timing is asserted).
 # Ends with one line "tests: N passed, N failed" counting every test of every level.
@@ -15,7 +17,7 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(unit budget datapath interop e2e fuzz bench kernels)
+[ ${#stages[@]} -gt 0 ] || stages=(unit budget datapath interop kube e2e fuzz bench kernels)
 logdir=$(mktemp -d /tmp/swiftlb-test.XXXXXX)
 passed=0 failed=0 broken=()
 
@@ -81,6 +83,23 @@ for stage in "${stages[@]}"; do
         scripts/fixture-netns.sh down
         count_swift_tests "$logdir/datapath.log" "datapath fixtures"
         ;;
+    kube)
+        echo "==> Kubernetes: the fake API server against kubectl, and deploy/ validation"
+        bin_dir=$(swift build --show-bin-path)
+        for check in "python3 e2e/tools/kube_apiserver_test.py|kube-apiserver fake: " \
+            "scripts/validate-deploy.sh|deploy validation: "; do
+            command=${check%%|*} summary=${check#*|}
+            SWIFTLB_BIN_DIR=$bin_dir timeout 600 $command 2>&1 | tee "$logdir/kube.log"
+            [ "${PIPESTATUS[0]}" = 0 ] || broken+=("kube: $command")
+            line=$(grep -aE "^$summary[0-9]+ passed, [0-9]+ failed" "$logdir/kube.log" | tail -1)
+            if [ -n "$line" ]; then
+                read -r p f <<<"$(sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/' <<<"$line")"
+                passed=$((passed + p)) failed=$((failed + f))
+            else
+                failed=$((failed + 1))
+            fi
+        done
+        ;;
     e2e)
         if [ "$(id -u)" != 0 ]; then echo "==> scenarios need root: skipped"; broken+=(e2e-needs-root); continue; fi
         echo "==> scenarios (real daemon and traffic in network namespaces)"
@@ -127,7 +146,7 @@ for stage in "${stages[@]}"; do
         fi
         ;;
     *)
-        echo "unknown stage $stage (use unit, budget, datapath, interop, e2e, fuzz, bench, kernels)" >&2
+        echo "unknown stage $stage (use unit, budget, datapath, interop, kube, e2e, fuzz, bench, kernels)" >&2
         exit 2
         ;;
     esac

@@ -25,9 +25,10 @@ public struct BGPMesh: Sendable {
         self.multiHop = multiHop
         var peers: [(String, Int)] = []
         for item in externalPeers.split(separator: ",") {
-            let parts = item.split(separator: ":")
-            guard parts.count >= 2, let remote = Int(parts.last!), (1...4_294_967_295).contains(remote),
-                let address = IPAddress(parts.dropLast().joined(separator: ":"))
+            // IP:AS, the IP possibly IPv6 (its own colons; brackets allowed).
+            guard let colon = item.lastIndex(of: ":"), let remote = Int(item[item.index(after: colon)...]),
+                (1...4_294_967_295).contains(remote),
+                let address = IPAddress(String(item[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")))
             else {
                 throw ParseError(description: "--extBGPPeers \"\(item)\" is not IP:AS")
             }

@@ -8,7 +8,7 @@ import NIOSSL
 /// A client for the few Kubernetes API calls swiftlb-kube makes: list, watch, patch a Service's
 /// status, post an Event. Authenticates with a bearer token (re-read and retried once on 401) and/or
 /// a client certificate, and trusts the configured CA.
-public final class KubeClient: KubeListWatching {
+public final class KubeClient: KubeListWatching, KubeWriting {
     /// The page size of lists.
     public static let pageSize = 500
     /// The longest a request other than a watch may take, response body included.

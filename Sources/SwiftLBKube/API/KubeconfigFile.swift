@@ -40,7 +40,12 @@ struct KubeconfigFile: Decodable {
         var user: String?
     }
 
+    struct ExecPlugin: Decodable {
+        var command: String?
+    }
+
     struct User: Decodable {
+        var exec: ExecPlugin?
         var token: String?
         var tokenFile: String?
         var clientCertificate: String?
@@ -49,7 +54,7 @@ struct KubeconfigFile: Decodable {
         var clientKeyData: String?
 
         private enum CodingKeys: String, CodingKey {
-            case token, tokenFile
+            case exec, token, tokenFile
             case clientCertificate = "client-certificate"
             case clientCertificateData = "client-certificate-data"
             case clientKey = "client-key"
@@ -133,7 +138,12 @@ struct KubeconfigFile: Decodable {
         case (let certificate?, let key?):
             config.clientCertificate = ClientCertificate(certificatePEM: certificate, keyPEM: key)
         case (nil, nil):
-            break
+            if config.token == nil, let command = user.exec?.command {
+                throw .invalidField(
+                    path: path, field: "\(field).exec",
+                    reason: "credential plugins (\(command)) are not supported; "
+                        + "use a token, tokenFile or client certificate")
+            }
         case (nil, _?):
             throw .missingField(path: path, field: "\(field).client-certificate")
         case (_?, nil):

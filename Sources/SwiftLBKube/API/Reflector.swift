@@ -16,10 +16,11 @@ public actor Reflector<T: KubeResource> {
     public private(set) var cache: [ObjectKey: T] = [:]
     /// The version to resume watching from; nil until the first list.
     public private(set) var resourceVersion: String?
-    /// Full lists after the first one (after a 410 or a failed watch start).
+    /// Full lists after the first one (each follows a 410 Gone).
     public private(set) var relists = 0
     /// Watch requests started.
     public private(set) var watchesStarted = 0
+    private var running = false
 
     /// A reflector over `client` for the kind `T`, in `namespace` (all when nil), optionally
     /// filtered by `labelSelector`; watches last a random number of seconds in `watchTimeout`.
@@ -39,8 +40,14 @@ public actor Reflector<T: KubeResource> {
     }
 
     /// Lists and watches until the calling task is cancelled, reporting every change to `onChange`
-    /// in order (it is awaited before the next one).
+    /// in order (it is awaited before the next one). A second call while one runs returns at once.
     public func run(onChange: @Sendable (ReflectorChange<T>) async -> Void) async {
+        guard !running else {
+            logger.error("Reflector.run called while already running; ignored")
+            return
+        }
+        running = true
+        defer { running = false }
         var needsList = true
         var lists = 0
         while !Task.isCancelled {

@@ -20,7 +20,8 @@ import Testing
                 .json(
                     200,
                     KubeFixtures.list(
-                        "ServiceList", resourceVersion: "10", items: [KubeFixtures.service("b", resourceVersion: "7")])),
+                        "ServiceList", resourceVersion: "10", items: [KubeFixtures.service("b", resourceVersion: "7")]
+                    )),
             ])
             let client = try Self.client(server)
             let list = try await client.list(Service.self, namespace: "default", labelSelector: "app=web,tier!=db")

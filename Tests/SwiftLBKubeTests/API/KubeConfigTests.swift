@@ -134,6 +134,22 @@ import Testing
         }
     }
 
+    @Test func execPluginWithoutOtherCredentialsIsRefused() throws {
+        let dir = try directory()
+        let path = dir.appendingPathComponent("config")
+        try write(
+            kubeconfig(
+                cluster: "    server: https://x",
+                user: "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: aws"), to: path)
+        #expect(
+            throws: KubeConfigError.invalidField(
+                path: path.path, field: "users[kind-user].user.exec",
+                reason: "credential plugins (aws) are not supported; use a token, tokenFile or client certificate")
+        ) {
+            try KubeConfig.load(kubeconfigPath: path.path)
+        }
+    }
+
     @Test func invalidYAMLNamesTheFile() throws {
         let dir = try directory()
         let path = dir.appendingPathComponent("config")
