@@ -70,6 +70,9 @@ def _revision(query, name="resourceVersion"):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive and chunked watch streams, as kubectl expects
     server_version = "swiftlb-fake-apiserver"
+    # TCP_NODELAY: headers and body go out as separate writes (TLS records); with Nagle the body
+    # waited for the client's delayed ACK, 40 ms per request (kubectl apply: 11 objects/s).
+    disable_nagle_algorithm = True
 
     def log_message(self, format, *args):
         if self.server.verbose:  # to stderr: stdout carries only the "listening on" line
