@@ -206,3 +206,72 @@ kube_wait_answers() {
 
 # kube_stats: GET /_fake/stats, one line.
 kube_stats() { fake_api GET /_fake/stats | tr -d '\n'; }
+
+# ---------------------------------------------------------------- a second swiftlb (kube_multi)
+#
+#   P-lb  m0 10.N.60.1/24 ──── m0 10.N.60.2/24  P-lb2 (swiftlb, API on 10.N.60.2:11111)
+#
+# swiftlb-kube (in P-lb) reaches the second API over the veth; no client traffic goes there.
+
+kube_lb2_vars() {
+    NS_LB2="$PREFIX-lb2"
+    LB2_IP="10.$NET_OCTET.60.2"
+    LB2_GW="10.$NET_OCTET.60.1"
+    LB2_STATE=$STATE_DIR/lb2
+    LB2_BPFFS=/sys/fs/bpf/${PREFIX}b
+    LB2_LOG=$STATE_DIR/daemon2.log
+}
+
+# kube_lb2_up: the namespace and its veth to P-lb.
+kube_lb2_up() {
+    kube_lb2_vars
+    [[ ! -e "/run/netns/$NS_LB2" ]] || ip netns del "$NS_LB2"
+    ip netns add "$NS_LB2" || return 1
+    ip -n "$NS_LB2" link set lo up || return 1
+    _topo_sysctl "$NS_LB2" net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 || true
+    ip link add m0 netns "$NS_LB" type veth peer name m0 netns "$NS_LB2" || return 1
+    ip -n "$NS_LB" addr add "$LB2_GW/24" dev m0 || return 1
+    ip -n "$NS_LB2" addr add "$LB2_IP/24" dev m0 || return 1
+    ip -n "$NS_LB" link set m0 up && ip -n "$NS_LB2" link set m0 up
+}
+
+# kube_daemon2_start: swiftlb in P-lb2 (own bpffs directory and database, the scenario's token
+# file), API on LB2_IP; waits until GET status/ready answers 200 from P-lb.
+kube_daemon2_start() {
+    kube_lb2_vars
+    mkdir -p "$LB2_STATE"
+    echo "----- e2e: starting swiftlb (lb2) at $(date '+%F %T.%N')" >>"$LB2_LOG"
+    bg_start daemon2 "$NS_LB2" "$SWIFTLB" run --api-host "$LB2_IP" --api-port "$SLB_API_PORT" \
+        --api-token-file "$API_TOKEN_FILE" --bpffs "$LB2_BPFFS" --config-db "$LB2_STATE/config.db" \
+        --log-level "${SLB_LOG_LEVEL:-debug}" || return 1
+    local i
+    for ((i = 0; i < ${SLB_READY_TRIES:-80}; i++)); do
+        bg_alive daemon2 || { tail -n 20 "$LB2_LOG"; return 1; }
+        in_ns "$NS_LB" curl -fsS -o /dev/null --max-time 1 "${API_AUTH[@]}" \
+            "http://$LB2_IP:$SLB_API_PORT/netlox/v1/status/ready" 2>/dev/null && return 0
+        sleep 0.25
+    done
+    echo "swiftlb (lb2) not ready; its log:"
+    tail -n 20 "$LB2_LOG"
+    return 1
+}
+
+# kube_daemon2_cleanup: detach and unpin the second swiftlb's datapath (it must be stopped).
+kube_daemon2_cleanup() {
+    kube_lb2_vars
+    [[ -e "/run/netns/$NS_LB2" && -n "${SWIFTLB:-}" && -x "${SWIFTLB:-}" ]] || return 0
+    echo "----- e2e: swiftlb cleanup (lb2) at $(date '+%F %T.%N')" >>"$LB2_LOG"
+    timeout 30 nsenter --net="/run/netns/$NS_LB2" -- "$SWIFTLB" cleanup --bpffs "$LB2_BPFFS" >>"$LB2_LOG" 2>&1
+}
+
+# kube_lb2_teardown: stops the second swiftlb, unpins, removes its namespace, pins and state.
+kube_lb2_teardown() {
+    kube_lb2_vars
+    if bg_alive daemon2; then bg_stop daemon2 TERM 10 || warn "swiftlb (lb2) needed SIGKILL at teardown"; fi
+    kube_daemon2_cleanup || warn "swiftlb cleanup --bpffs $LB2_BPFFS failed"
+    [[ ! -e "/run/netns/$NS_LB2" ]] || ip netns del "$NS_LB2" 2>/dev/null || true
+    if topo_check_prefix "$PREFIX" 2>/dev/null && [[ -e "$LB2_BPFFS" ]]; then
+        rm -rf -- "$LB2_BPFFS"
+    fi
+    rm -rf "$LB2_STATE"
+}
