@@ -190,7 +190,7 @@ kube_wait_answers() {
         TALLY_GIVE_UP=3 tally_at "$host" 12
         got=""
         for ((k = 1; k <= TOPO_SERVERS; k++)); do
-            ((TALLY[srv$k] > 0)) && got+="srv$k "
+            if ((${TALLY[srv$k]} > 0)); then got+="srv$k "; fi
         done
         got=${got% }
         if [[ -z "$want" ]]; then
