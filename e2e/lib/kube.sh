@@ -275,3 +275,10 @@ kube_lb2_teardown() {
     fi
     rm -rf "$LB2_STATE"
 }
+
+# kube_multi_trap_teardown: scenario_trap_teardown for kube_multi (the second swiftlb too).
+kube_multi_trap_teardown() {
+    trap 'exit 143' TERM
+    trap 'exit 130' INT
+    trap '_rc=$?; if ((_rc != 0)) && [[ -z "${SLB_RUNNER:-}" ]]; then bg_stop kube TERM 5; kube_lb2_teardown >/dev/null 2>&1; standard_teardown >/dev/null 2>&1; fi' EXIT
+}
