@@ -2,8 +2,13 @@ import Logging
 import NIOCore
 import NIOHTTPTypes
 
-/// Applies `ConnectionDeadlines` to one API connection: keeps one scheduled close at the deadline
-/// in force and closes the channel when it passes.
+/// Applies `ConnectionDeadlines` to one API connection and closes the channel when the deadline
+/// in force passes.
+///
+/// One timer at a time, re-armed lazily: an event only stores the new deadline, and the timer is
+/// rescheduled when the deadline comes before it; when it fires early it re-arms for the deadline
+/// then in force. Scheduling and cancelling a task for each of a request's four events cost about
+/// 3 % of a create's CPU.
 ///
 /// Unchecked Sendable: created in the channel's setup and used only on its event loop, by the two
 /// handlers below (one sees raw bytes, the other decoded HTTP parts).
@@ -11,7 +16,10 @@ final class ConnectionClock: @unchecked Sendable {
     private var deadlines: ConnectionDeadlines
     private let channel: any Channel
     private let logger: Logger
-    private var scheduled: Scheduled<Void>?
+    /// The deadline in force (uptime nanoseconds), nil while none applies.
+    private var deadline: Int64?
+    private var timer: (task: Scheduled<Void>, at: Int64)?
+    private var stopped = false
 
     init(channel: any Channel, limits: ConnectionDeadlines.Limits, logger: Logger) {
         self.channel = channel
@@ -19,31 +27,44 @@ final class ConnectionClock: @unchecked Sendable {
         self.logger = logger
     }
 
-    /// Feeds `event` to the state machine and reschedules the close.
+    /// Feeds `event` to the state machine; arms the timer when the deadline comes before it.
     func record(_ event: ConnectionDeadlines.Event) {
         channel.eventLoop.assertInEventLoop()
-        let now = Int64(NIODeadline.now().uptimeNanoseconds)
-        let before = deadlines.phase
-        let deadline = deadlines.handle(event, now: now)
-        // Bytes inside a phase that already has its deadline change nothing: skip the reschedule.
-        if event == .bytes && before == deadlines.phase { return }
-        scheduled?.cancel()
-        scheduled = nil
-        guard let deadline else { return }
-        let phase = deadlines.phase
-        scheduled = channel.eventLoop.scheduleTask(deadline: .uptimeNanoseconds(UInt64(max(0, deadline)))) {
-            [channel, logger] in
-            logger.debug(
-                "closing an API connection that made no progress",
-                metadata: ["phase": "\(phase.rawValue)", "remote": "\(channel.remoteAddress?.description ?? "?")"])
-            channel.close(promise: nil)
-        }
+        deadline = deadlines.handle(event, now: Int64(NIODeadline.now().uptimeNanoseconds))
+        guard let deadline, !stopped else { return }
+        if let timer, timer.at <= deadline { return }
+        arm(at: deadline)
     }
 
     /// Cancels the pending close (the connection is gone).
     func stop() {
-        scheduled?.cancel()
-        scheduled = nil
+        stopped = true
+        timer?.task.cancel()
+        timer = nil
+    }
+
+    private func arm(at time: Int64) {
+        timer?.task.cancel()
+        let task = channel.eventLoop.scheduleTask(deadline: .uptimeNanoseconds(UInt64(max(0, time)))) {
+            [self] in
+            fire()
+        }
+        timer = (task, time)
+    }
+
+    private func fire() {
+        timer = nil
+        guard let deadline, !stopped else { return }
+        guard Int64(NIODeadline.now().uptimeNanoseconds) >= deadline else {
+            arm(at: deadline)
+            return
+        }
+        logger.debug(
+            "closing an API connection that made no progress",
+            metadata: [
+                "phase": "\(deadlines.phase.rawValue)", "remote": "\(channel.remoteAddress?.description ?? "?")",
+            ])
+        channel.close(promise: nil)
     }
 }
 

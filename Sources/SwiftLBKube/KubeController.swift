@@ -152,13 +152,17 @@ public actor KubeController {
         let order = services.values.sorted {
             ($0.ingress.isEmpty ? 1 : 0, $0.key) < ($1.ingress.isEmpty ? 1 : 0, $1.key)
         }
+        var endpoints: [String: [EndpointView]] = [:]
+        for slice in slices.values { endpoints[slice.service, default: []] += slice.endpoints }
         for service in order {
-            rules += await decide(service)
+            rules += await decide(service, endpoints)
         }
         for instance in instances { await instance.want(rules) }
     }
 
-    private func decide(_ service: ServiceView) async -> [LoadBalancerEntry] {
+    private func decide(_ service: ServiceView, _ endpointsByService: [String: [EndpointView]]) async
+        -> [LoadBalancerEntry]
+    {
         let options = ServiceOptions(annotations: service.annotations, defaults: settings.defaults)
         for warning in options.warnings {
             await report(service.key, type: "Warning", reason: "AnnotationIgnored", message: warning)
@@ -172,20 +176,21 @@ public actor KubeController {
             return []
         }
         let addresses = vips.map(\.description)
-        if written[service.key] != addresses {
+        if service.ingress == addresses {
+            // In sync: a later change by someone else is seen (and undone) again.
+            written[service.key] = nil
+        } else if written[service.key] != addresses {
             do {
                 try await writer.setIngress(namespace: service.namespace, name: service.name, addresses: addresses)
                 written[service.key] = addresses
-                if addresses != service.ingress {
-                    await report(
-                        service.key, type: "Normal", reason: "IPAllocated",
-                        message: "VIP \(addresses.joined(separator: ", "))")
-                }
+                await report(
+                    service.key, type: "Normal", reason: "IPAllocated",
+                    message: "VIP \(addresses.joined(separator: ", "))")
             } catch {
                 logger.warning("cannot write status", metadata: ["service": "\(service.key)", "error": "\(error)"])
             }
         }
-        let endpoints = slices.values.filter { $0.service == service.key }.flatMap(\.endpoints)
+        let endpoints = endpointsByService[service.key] ?? []
         let built = settings.builder.rules(
             for: service, options: options, vips: vips, endpoints: endpoints, nodes: Array(nodes.values))
         for note in built.notes {

@@ -138,7 +138,11 @@ struct SwiftLBKubeCommand: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         let kube = try KubeClient(config: config, logger: logger)
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        // A short connect timeout: an instance that is down must not hold up its catch-up beyond
+        // the next resync once it is back (the default waits 10 s per attempt).
+        let http = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: HTTPClient.Configuration(timeout: .init(connect: .seconds(2), read: .seconds(30))))
         let apis = try urls().map { SwiftLBAPIClient(baseURL: $0, token: token, http: http) }
         let mesh = bgpAS == 0 ? nil : try mesh()
         let refusals = RefusalRelay()

@@ -122,7 +122,7 @@ struct RuleStoreBatchTests {
     func oneBadChangeFailsAlone() async throws {
         let (first, _) = startCreate(1, name: "web")
         await config.waitForCommits(1)
-        let clash = startCreate(2, name: "web")  // the name is taken by 10.0.0.1
+        let clash = startCreate(1, name: "api")  // 10.0.0.1 exists under another name
         let fine = startCreate(3)
         try await waitForQueued(2)
         await config.open()

@@ -153,7 +153,8 @@ struct RuleStoreRecoveryTests {
         // Ids survive: the next rule takes the slot freed before the restart.
         try await restarted.store.create(Fixtures.entry("10.0.0.5"))
         #expect(try await restarted.config.loadAll().map(\.serviceID) == [0, 2, 1])
-        let again = await apiError { try await restarted.store.create(Fixtures.entry("10.0.0.6", name: "web")) }
+        // The restored rules are known: another algorithm on one of their keys is a conflict.
+        let again = await apiError { try await restarted.store.create(Fixtures.entry("10.0.0.1", sel: 2)) }
         #expect(again?.status == 409)
     }
 

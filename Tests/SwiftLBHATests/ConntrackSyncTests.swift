@@ -66,8 +66,14 @@ struct ConntrackSyncTests {
     func serviceIDs(_ table: ConntrackTable) -> Set<UInt32> { Set(table.entries().map(\.value.svc_id)) }
 
     /// A backup listening, and a master dialling it; the master's table holds one full NAT flow.
-    func pair() throws -> (master: Instance, backup: Instance) {
-        let backup = try instance(serviceID: 4)
+    /// With `fixedBackupPort`, the backup listens on a port below the ephemeral range (32768 and
+    /// up), so that no outgoing connection takes it while the backup is away and it can come back.
+    func pair(fixedBackupPort: Bool = false) throws -> (master: Instance, backup: Instance) {
+        var fixed: Instance?
+        for _ in 0..<20 where fixedBackupPort && fixed == nil {
+            fixed = try? instance(serviceID: 4, listenPort: UInt16.random(in: 20000..<32000))
+        }
+        let backup = try fixed ?? instance(serviceID: 4)
         let master = try instance(serviceID: 7, peers: [.init(address: .v4(0x7f00_0001), port: backup.sync.listenPort)])
         try SyncTestFlows.write(
             SyncTestFlows.fullNAT(sport: 40000, natPort: 33000, serviceID: 7, now: EBPFDatapath.monotonicNow),
@@ -150,7 +156,7 @@ struct ConntrackSyncTests {
 
     @Test("a peer that reconnects gets a new snapshot, which also removes flows that ended meanwhile")
     func reconnect() async throws {
-        let (master, backup) = try pair()
+        let (master, backup) = try pair(fixedBackupPort: true)
         defer { master.sync.stop() }
         backup.sync.start()
         master.sync.start()

@@ -172,6 +172,40 @@ struct KubeControllerTests {
     }
 }
 
+extension KubeControllerTests {
+    @Test("a restarted controller keeps every VIP it finds in the Services' status, whatever order they come in")
+    func restartKeepsVIPs() async throws {
+        try await Self.withInstances { apis, _ in
+            let writer = RecordingClusterWriter()
+            let instance = InstanceSync(api: apis[0], logger: Self.logger)
+            let controller = KubeController(
+                settings: .init(classes: ["loxilb.io/loxilb"], defaults: .init(), builder: RuleBuilder()),
+                ipam: IPAM(pools: try VIPPool.parseList("p=10.9.0.1-10.9.0.3"), unique: true), writer: writer,
+                instances: [instance], logger: Self.logger)
+            // "a-new" sorts first but has no address yet; the others had .1 and .3 before the restart.
+            var had1 = Self.service("b-had1")
+            had1.ingress = ["10.9.0.1"]
+            var had3 = Self.service("c-had3")
+            had3.ingress = ["10.9.0.3"]
+            await controller.replaceServices([Self.service("a-new"), had1, had3])
+            await controller.replaceSlices([])
+            await controller.replaceNodes(Self.nodes)
+            await controller.recompute()
+            #expect(await instance.pass())
+            // Only the new Service's status is written: the others keep theirs, unwritten.
+            #expect(await writer.ingress == ["shop/a-new": ["10.9.0.2"]])
+            let rules = try await apis[0].rules().map {
+                "\($0.serviceArguments.name) \($0.serviceArguments.externalIP)"
+            }
+            #expect(rules.sorted() == ["shop_a-new 10.9.0.2", "shop_b-had1 10.9.0.1", "shop_c-had3 10.9.0.3"])
+            #expect(
+                await writer.events.filter { $0.contains("IPAllocated") } == [
+                    "shop/a-new Normal IPAllocated: VIP 10.9.0.2"
+                ])
+        }
+    }
+}
+
 actor RefusalSink {
     var names: [String] = []
     func add(_ name: String, _ message: String) { names.append(name) }
