@@ -138,11 +138,13 @@ struct SwiftLBKubeCommand: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         let kube = try KubeClient(config: config, logger: logger)
-        // A short connect timeout: an instance that is down must not hold up its catch-up beyond
-        // the next resync once it is back (the default waits 10 s per attempt).
-        let http = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: HTTPClient.Configuration(timeout: .init(connect: .seconds(2), read: .seconds(30))))
+        // An instance that is down must not hold up its catch-up beyond the next resync once it
+        // is back: a short connect timeout (the default waits 10 s), and no retrying of refused
+        // connections inside the client, whose backoff grows with the outage (up to 60 s) and
+        // would outlast it. InstanceSync retries on its own, at most --resync-seconds apart.
+        var httpConfiguration = HTTPClient.Configuration(timeout: .init(connect: .seconds(2), read: .seconds(30)))
+        httpConfiguration.connectionPool.retryConnectionEstablishment = false
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
         let apis = try urls().map { SwiftLBAPIClient(baseURL: $0, token: token, http: http) }
         let mesh = bgpAS == 0 ? nil : try mesh()
         let refusals = RefusalRelay()
