@@ -61,12 +61,8 @@ public struct BGPMesh: Sendable {
     private func post(_ instance: SwiftLBAPIClient, _ path: String, _ body: some Encodable)
         async throws(SwiftLBAPIClient.CallError)
     {
-        let data: Data
-        do { data = try JSONEncoder().encode(body) } catch {
-            throw SwiftLBAPIClient.CallError(status: 0, description: "cannot encode \(path): \(error)")
-        }
         do {
-            _ = try await instance.call(.POST, path, body: data)
+            try await instance.post(path, body)
         } catch  where error.status == 409 {
             return
         }

@@ -72,6 +72,7 @@ public struct IPAM: Sendable {
     /// On error nothing changes.
     public mutating func assign(_ service: String, _ request: Request) throws(AllocationError) -> [IPAddress] {
         let previous = owned[service] ?? []
+        let previousPorts = previous.map { holders[$0]?[service] ?? [] }
         release(service)
         var chosen: [IPAddress] = []
         do {
@@ -83,7 +84,7 @@ public struct IPAM: Sendable {
             }
         } catch {
             release(service)
-            for address in previous { holders[address, default: [:]][service] = request.ports }
+            for (address, ports) in zip(previous, previousPorts) { holders[address, default: [:]][service] = ports }
             if !previous.isEmpty { owned[service] = previous }
             throw error
         }

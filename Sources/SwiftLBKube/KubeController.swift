@@ -112,7 +112,7 @@ public actor KubeController {
     public func ruleRefused(name: String, message: String) async {
         let parts = name.split(separator: "_", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { return }
-        await report("\(parts[0])/\(parts[1])", type: "Warning", reason: "RuleRefused", message: message)
+        await report(namespace: parts[0], name: parts[1], type: "Warning", reason: "RuleRefused", message: message)
     }
 
     private func markSynced(_ kind: Kind) {
@@ -165,14 +165,14 @@ public actor KubeController {
     {
         let options = ServiceOptions(annotations: service.annotations, defaults: settings.defaults)
         for warning in options.warnings {
-            await report(service.key, type: "Warning", reason: "AnnotationIgnored", message: warning)
+            await report(service, type: "Warning", reason: "AnnotationIgnored", message: warning)
         }
         let vips: [IPAddress]
         assigned.insert(service.key)
         do {
             vips = try ipam.assign(service.key, request(for: service, options))
         } catch {
-            await report(service.key, type: "Warning", reason: error.reason, message: error.description)
+            await report(service, type: "Warning", reason: error.reason, message: error.description)
             return []
         }
         let addresses = vips.map(\.description)
@@ -184,7 +184,7 @@ public actor KubeController {
                 try await writer.setIngress(namespace: service.namespace, name: service.name, addresses: addresses)
                 written[service.key] = addresses
                 await report(
-                    service.key, type: "Normal", reason: "IPAllocated",
+                    service, type: "Normal", reason: "IPAllocated",
                     message: "VIP \(addresses.joined(separator: ", "))")
             } catch {
                 logger.warning("cannot write status", metadata: ["service": "\(service.key)", "error": "\(error)"])
@@ -194,7 +194,7 @@ public actor KubeController {
         let built = settings.builder.rules(
             for: service, options: options, vips: vips, endpoints: endpoints, nodes: Array(nodes.values))
         for note in built.notes {
-            await report(service.key, type: "Warning", reason: "NoEndpoints", message: note)
+            await report(service, type: "Warning", reason: "NoEndpoints", message: note)
         }
         return built.rules
     }
@@ -216,14 +216,17 @@ public actor KubeController {
             pool: options.pool, staticAddresses: statics, current: service.ingress.compactMap(IPAddress.init))
     }
 
-    /// An Event, once per Service and distinct message.
-    private func report(_ service: String, type: String, reason: String, message: String) async {
+    /// An Event on `service`, once per distinct message.
+    private func report(_ service: ServiceView, type: String, reason: String, message: String) async {
+        await report(namespace: service.namespace, name: service.name, type: type, reason: reason, message: message)
+    }
+
+    private func report(namespace: String, name: String, type: String, reason: String, message: String) async {
+        let service = "\(namespace)/\(name)"
         guard reported[service, default: []].insert("\(reason) \(message)").inserted else { return }
-        let parts = service.split(separator: "/", maxSplits: 1).map(String.init)
-        guard parts.count == 2 else { return }
         logger.info(
             "event",
             metadata: ["service": "\(service)", "type": "\(type)", "reason": "\(reason)", "message": "\(message)"])
-        await writer.event(namespace: parts[0], name: parts[1], type: type, reason: reason, message: message)
+        await writer.event(namespace: namespace, name: name, type: type, reason: reason, message: message)
     }
 }

@@ -35,11 +35,16 @@ public struct SwiftLBAPIClient: Sendable {
 
     /// Creates or updates a rule.
     public func create(_ entry: LoadBalancerEntry) async throws(CallError) {
-        let body: Data
-        do { body = try JSONEncoder().encode(entry) } catch {
-            throw CallError(status: 0, description: "cannot encode the rule: \(error)")
+        try await post("/netlox/v1/config/loadbalancer", entry)
+    }
+
+    /// POSTs `body` as JSON to `path`.
+    public func post(_ path: String, _ body: some Encodable) async throws(CallError) {
+        let data: Data
+        do { data = try JSONEncoder().encode(body) } catch {
+            throw CallError(status: 0, description: "cannot encode the body of \(path): \(error)")
         }
-        _ = try await call(.POST, "/netlox/v1/config/loadbalancer", body: body)
+        _ = try await call(.POST, path, body: data)
     }
 
     /// Deletes the rule of `key`; a rule already gone is no error.

@@ -107,5 +107,12 @@ struct IPAMTests {
             try v4only.assign("ns/a", .init(families: [.v4, .v6], ports: Self.http))
         }
         #expect(v4only.heldCount == 0)
+        // A failed change keeps what the service held, with the ports it held them for.
+        _ = try v4only.assign("ns/a", .init(families: [.v4], ports: Self.http))
+        #expect(throws: IPAM.AllocationError.self) {
+            try v4only.assign("ns/a", .init(families: [.v4, .v6], ports: Self.http.union(Self.dns)))
+        }
+        #expect(v4only.addresses(of: "ns/a").map(\.description) == ["10.0.0.1"])
+        #expect(try v4only.assign("ns/b", .init(families: [.v4], ports: Self.dns)).map(\.description) == ["10.0.0.1"])
     }
 }
