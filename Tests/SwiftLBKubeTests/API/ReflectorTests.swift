@@ -91,7 +91,9 @@ actor ChangeLog<T: KubeResource> {
             let (log, reflector) = try await Self.run(server) { log, reflector in
                 let syncs = await log.syncs
                 let watches = await reflector.watchesStarted
-                return syncs == 2 && watches == 3
+                // The reflector counts a watch before its request reaches the server.
+                let received = await server.state.watchRequests.count
+                return syncs == 2 && watches == 3 && received == 3
             }
             let changes = await log.changes
             #expect(
@@ -123,7 +125,12 @@ actor ChangeLog<T: KubeResource> {
                 watches: [
                     .stream([KubeFixtures.event("ADDED", KubeFixtures.service("x", resourceVersion: "9"))], end: .close)
                 ])
-            let (log, reflector) = try await Self.run(server) { _, reflector in await reflector.watchesStarted == 2 }
+            // The reflector counts a watch before its request reaches the server, so wait for both.
+            let (log, reflector) = try await Self.run(server) { _, reflector in
+                let started = await reflector.watchesStarted
+                let received = await server.state.watchRequests.count
+                return started == 2 && received == 2
+            }
             #expect(await log.changes.map(Self.names) == ["synced ", "upserted x@9"])
             #expect(await reflector.relists == 0)
             #expect(await server.state.watchRequests.map { $0.query["resourceVersion"] ?? "" } == ["5", "9"])
