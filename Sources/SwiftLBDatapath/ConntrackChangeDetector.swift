@@ -45,24 +45,36 @@ public final class ConntrackChangeDetector {
     /// as reported.
     public func scan() -> Changes {
         var changes = Changes()
-        let slots = table.slots
         let count = table.elementCount
-        let live = UInt64(SLB_CT_SLOT_LIVE)
         var index: UInt32 = 1
         while index < count {
-            let control = slb_ct_user_ctl(slots + Int(index))
-            let old = controls[Int(index)]
-            if control & SLB_CT_STATE_MASK == live {
-                let digest = slb_ct_user_sync_digest(slots, index, refreshPeriodNanoseconds)
-                if control != old || digest != digests[Int(index)] {
-                    report(index: index, old: old, digest: digest, into: &changes)
-                }
-            } else if old != 0 {
-                forget(index: index, into: &changes)
-            }
+            examine(index, into: &changes)
             index += 1
         }
         return changes
+    }
+
+    /// Compares only the slots `indices` (the datapath's new entries, `ConntrackEvents`) with what
+    /// was reported last, as `scan()` does for all: the next pass then reports them no more.
+    public func check(slots indices: [UInt32]) -> Changes {
+        var changes = Changes()
+        for index in indices where index >= 1 && index < table.elementCount {
+            examine(index, into: &changes)
+        }
+        return changes
+    }
+
+    private func examine(_ index: UInt32, into changes: inout Changes) {
+        let control = slb_ct_user_ctl(table.slots + Int(index))
+        let old = controls[Int(index)]
+        if control & SLB_CT_STATE_MASK == UInt64(SLB_CT_SLOT_LIVE) {
+            let digest = slb_ct_user_sync_digest(table.slots, index, refreshPeriodNanoseconds)
+            if control != old || digest != digests[Int(index)] {
+                report(index: index, old: old, digest: digest, into: &changes)
+            }
+        } else if old != 0 {
+            forget(index: index, into: &changes)
+        }
     }
 
     /// Forgets everything reported: the next pass reports every LIVE entry again.

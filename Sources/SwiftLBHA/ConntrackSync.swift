@@ -12,7 +12,8 @@ import Synchronization
 /// Conntrack sync (docs/ha.md): while one of this instance's announcements is MASTER, it streams
 /// its conntrack changes (new flows, state changes, deletes, full NAT port allocations, which live
 /// in the reply entries, and persist services' clients) to its peers over TCP, continuously; a peer
-/// that connects gets a full snapshot first. While none is MASTER it writes what the peers stream
+/// that connects gets a full snapshot first; with the datapath's events a new flow goes out as soon
+/// as the datapath writes it. While none is MASTER it writes what the peers stream
 /// into its own table. Either way it exchanges announcements (`hello`) with every peer, which the
 /// election follows through `peerAnnouncements()` and `feed`.
 ///
@@ -97,6 +98,8 @@ public final class ConntrackSync: Sendable {
         public var unknownServices = 0
         public var persistenceSent = 0
         public var persistenceApplied = 0
+        /// New flows sent as the datapath reported them (`ConntrackEvents`), ahead of a pass.
+        public var eventFlows = 0
         public var scans = 0
         /// The last scan of the table, in nanoseconds.
         public var lastScanNanoseconds: UInt64 = 0
@@ -115,10 +118,12 @@ public final class ConntrackSync: Sendable {
     /// Listens at once (so a port conflict is reported here); `start()` begins the work. `table` is
     /// the conntrack table to stream from and write into (`EBPFDatapath.conntrack`); `directory`
     /// maps service ids to keys and back (the EBPFDatapath); `persistence` is slb_persist (the
-    /// EBPFDatapath; nil: persist services' clients are not synced).
+    /// EBPFDatapath; nil: persist services' clients are not synced); `events` are the datapath's
+    /// new entries (`EBPFDatapath.conntrackEvents()`; nil: new flows wait for the next pass), which
+    /// the link owns and closes when it stops.
     public init(
         settings: Settings, table: ConntrackTable, directory: any SyncServiceDirectory,
-        persistence: (any SyncPersistenceStore)? = nil, logger: Logger
+        persistence: (any SyncPersistenceStore)? = nil, events: ConntrackEvents? = nil, logger: Logger
     ) throws {
         let listener = try SyncSocket.listen(address: settings.listenAddress, port: settings.listenPort)
         guard let shared = SyncShared() else {
@@ -131,7 +136,7 @@ public final class ConntrackSync: Sendable {
         listenPort = listener.port
         engine = SyncEngine(
             settings: settings, listener: listener.fd, table: table, directory: directory, persistence: persistence,
-            shared: shared, feed: feed, logger: logger)
+            events: events, shared: shared, feed: feed, logger: logger)
     }
 
     /// Starts the sync thread (once).

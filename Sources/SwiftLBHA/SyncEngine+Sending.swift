@@ -83,8 +83,7 @@ extension SyncEngine {
         shared.count { $0.flowsSent += sent }
     }
 
-    /// One change pass, sent to `streams`: to a stream whose snapshot is under way, only the
-    /// changes in slots its snapshot has passed (it reads the others from the table later).
+    /// One change pass, sent to `streams`.
     @discardableResult
     func scanAndSend(to streams: [SyncConnection]) -> Duration {
         let start = ContinuousClock.now
@@ -94,7 +93,24 @@ extension SyncEngine {
             $0.scans += 1
             $0.lastScanNanoseconds = UInt64(Self.nanoseconds(cost))
         }
-        guard !changes.isEmpty, !streams.isEmpty else { return cost }
+        send(changes, to: streams)
+        return cost
+    }
+
+    /// The new entries the datapath reported (`ConntrackEvents`), sent at once while MASTER; the
+    /// next pass would find them, tens of milliseconds later: a failover in between lost them.
+    func sendNewEntries(_ slots: [UInt32]) {
+        let streams = connections.filter { $0.carriesFlows && !$0.connecting }
+        guard isMaster, !streams.isEmpty, !slots.isEmpty else { return }
+        let changes = detector.check(slots: slots)
+        shared.count { $0.eventFlows += changes.upserted.count }
+        send(changes, to: streams)
+    }
+
+    /// Queues `changes` on `streams`: to a stream whose snapshot is under way, only the changes in
+    /// slots its snapshot has passed (it reads the others from the table later).
+    private func send(_ changes: ConntrackChangeDetector.Changes, to streams: [SyncConnection]) {
+        guard !changes.isEmpty, !streams.isEmpty else { return }
         let now = EBPFDatapath.monotonicNow
         var messages: [(slot: UInt32, message: SyncMessage)] = []
         for entry in changes.upserted {
@@ -116,7 +132,6 @@ extension SyncEngine {
             }
             if connection.pending > settings.maxQueuedBytes { resnapshot(connection) }
         }
-        return cost
     }
 
     /// A peer that cannot keep up: what it has queued goes, and a new snapshot replaces it.

@@ -13,6 +13,8 @@ final class SyncEngine: @unchecked Sendable {
     let table: ConntrackTable
     let directory: any SyncServiceDirectory
     let persistence: (any SyncPersistenceStore)?
+    private let events: ConntrackEvents?
+    private var eventSlots: [UInt32] = []
     let shared: SyncShared
     let feed: StateFeed
     let logger: Logger
@@ -35,13 +37,15 @@ final class SyncEngine: @unchecked Sendable {
 
     init(
         settings: ConntrackSync.Settings, listener: Int32, table: ConntrackTable, directory: any SyncServiceDirectory,
-        persistence: (any SyncPersistenceStore)?, shared: SyncShared, feed: StateFeed, logger: Logger
+        persistence: (any SyncPersistenceStore)?, events: ConntrackEvents?, shared: SyncShared, feed: StateFeed,
+        logger: Logger
     ) {
         self.settings = settings
         self.listener = listener
         self.table = table
         self.directory = directory
         self.persistence = persistence
+        self.events = events
         self.shared = shared
         self.feed = feed
         self.logger = logger
@@ -66,6 +70,7 @@ final class SyncEngine: @unchecked Sendable {
             waitForEvents(timeout: timeout(now: now))
             let after = ContinuousClock.now
             takeAnnouncements()
+            takeNewEntries()
             acceptAll(now: after)
             serviceConnections(now: after)
             if isMaster { stream(now: after) }
@@ -78,6 +83,7 @@ final class SyncEngine: @unchecked Sendable {
         listener = -1
         for connection in connections { connection.close() }
         connections.removeAll()
+        events?.close()
         publishPeers()
         logger.info("conntrack sync stopped")
     }
@@ -90,6 +96,8 @@ final class SyncEngine: @unchecked Sendable {
         pollFDs.removeAll(keepingCapacity: true)
         pollFDs.append(pollfd(fd: shared.wakeFD, events: Int16(POLLIN), revents: 0))
         pollFDs.append(pollfd(fd: listener, events: Int16(POLLIN), revents: 0))
+        // Read whenever records wait (also while not MASTER, so that old ones never pile up).
+        if let events { pollFDs.append(pollfd(fd: events.pollFD, events: Int16(POLLIN), revents: 0)) }
         for connection in connections {
             let wantsWrite = connection.connecting || connection.pending > 0
             pollFDs.append(
@@ -110,6 +118,15 @@ final class SyncEngine: @unchecked Sendable {
             }
         }
         return Int32(clamping: max(Self.nanoseconds(until) / 1_000_000, 0))
+    }
+
+    /// The datapath's new entries since the last wake-up: streamed at once while MASTER (the
+    /// next pass sees them as reported), dropped otherwise (a new MASTER starts with a snapshot).
+    private func takeNewEntries() {
+        guard let events else { return }
+        eventSlots.removeAll(keepingCapacity: true)
+        events.drain(into: &eventSlots)
+        if isMaster { sendNewEntries(eventSlots) }
     }
 
     // MARK: Announcements

@@ -159,7 +159,8 @@ struct HASubsystem {
             let sync: ConntrackSync
             do {
                 sync = try ConntrackSync(
-                    settings: settings, table: kernel.conntrack, directory: kernel, persistence: kernel, logger: logger)
+                    settings: settings, table: kernel.conntrack, directory: kernel, persistence: kernel,
+                    events: try kernel.conntrackEvents(), logger: logger)
             } catch {
                 throw StartupError("cannot start the conntrack sync link on port \(settings.listenPort): \(error)")
             }

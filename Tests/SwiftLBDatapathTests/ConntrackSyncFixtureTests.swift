@@ -99,6 +99,43 @@ struct ConntrackSyncFixtureTests {
         #expect(b.conntrack.liveCount == 2)
     }
 
+    @Test func aNewFlowReachesThePeerAsTheDatapathWritesItWithoutAPass() async throws {
+        let a = try await datapath(id: 7)
+        let b = try await datapath(id: 3)
+        // Passes an hour apart: after the first, only the datapath's events can carry a new flow.
+        let slow = ConntrackSync.Settings(
+            listenAddress: .v4(0x7f00_0001), listenPort: 0, scanInterval: .seconds(3600))
+        let syncB = try ConntrackSync(
+            settings: slow, table: b.conntrack, directory: b, persistence: b, logger: Logger(label: "fixture.sync.b"))
+        var dialling = slow
+        dialling.peers = [.init(address: .v4(0x7f00_0001), port: syncB.listenPort)]
+        let syncA = try ConntrackSync(
+            settings: dialling, table: a.conntrack, directory: a, persistence: a, events: try a.conntrackEvents(),
+            logger: Logger(label: "fixture.sync.a"))
+        defer {
+            syncA.stop()
+            syncB.stop()
+        }
+        syncA.announce([HAAnnouncement(instance: "llb-inst0", role: .master, priority: 100, epoch: 1)])
+        syncB.announce([HAAnnouncement(instance: "llb-inst0", role: .backup, priority: 50, epoch: 0)])
+        syncB.start()
+        syncA.start()
+        #expect(await eventually { syncA.statistics().snapshotsSent == 1 && syncB.statistics().snapshotsReceived == 1 })
+        let scans = syncA.statistics().scans
+
+        for sport: UInt16 in [40200, 40201, 40202] {
+            let out = try TestRun.run(
+                try a.programs().ingress, packet: Fixture.toVIP(sport: sport).bytes, ifindex: Fixture.clientSide)
+            #expect(out.verdict == Verdict.redirect)
+        }
+        #expect(await eventually { b.conntrack.liveCount == 6 })
+        let statistics = syncA.statistics()
+        #expect(statistics.eventFlows == 6)
+        #expect(statistics.scans == scans)
+        let sent = Set(a.conntrack.entries().map { UInt16(bigEndian: $0.key.sport) })
+        #expect(Set(b.conntrack.entries().map { UInt16(bigEndian: $0.key.sport) }) == sent)
+    }
+
     @Test func aPersistServicesClientIsSyncedUnderThePeersServiceID() async throws {
         let a = try await datapath(id: 7, selection: .persist)
         let b = try await datapath(id: 3, selection: .persist)

@@ -21,6 +21,25 @@ struct ConntrackChangeDetectorTests {
         #expect(detector.trackedCount == 2)
     }
 
+    @Test("checking the slots of new entries reports those alone, and the next pass does not repeat them")
+    func checkSlots() throws {
+        let table = SyncTestFlows.table()
+        let detector = ConntrackChangeDetector(table: table)
+        let first = SyncTestFlows.fullNAT(sport: 40000, natPort: 40000, serviceID: 7, now: now)
+        let second = SyncTestFlows.fullNAT(sport: 40001, natPort: 40001, serviceID: 7, now: now)
+        try SyncTestFlows.write(first + second, to: table)
+        let firstSlots = try first.map { try #require(try table.entry($0.key)).slot }
+        // A slot out of range or empty is ignored (a record of a flow that ended meanwhile).
+        let checked = detector.check(slots: firstSlots + [0, table.elementCount, table.elementCount + 5])
+        #expect(checked.upserted.map(\.slot) == firstSlots)
+        #expect(checked.deleted.isEmpty)
+        #expect(detector.check(slots: firstSlots).isEmpty)
+        let pass = detector.scan()
+        #expect(Set(pass.upserted.map { UInt16(bigEndian: $0.key.sport) }) == [40001, 8080])
+        #expect(pass.upserted.count == 2)
+        #expect(detector.trackedCount == 4)
+    }
+
     @Test("a state change, FIN bits or a new endpoint is a change; packets and bytes alone are not")
     func changes() throws {
         let table = SyncTestFlows.table()

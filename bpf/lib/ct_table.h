@@ -198,6 +198,18 @@ static __always_inline long slb_ct_add_settle(struct slb_ct_slot *mine, __u32 mi
 	return 0;
 }
 
+/* Tells conntrack sync, while it runs, which slot a new entry took (slb_ct_events). */
+static __always_inline void slb_ct_notify(__u32 index)
+{
+	const struct slb_config *cfg;
+	struct slb_ct_event event = { .slot = index };
+	__u32 zero = 0;
+
+	cfg = bpf_map_lookup_elem(&slb_cfg, &zero);
+	if (cfg && (READ_ONCE(cfg->flags) & SLB_CFG_CT_EVENTS))
+		bpf_ringbuf_output(&slb_ct_events, &event, sizeof(event), 0);
+}
+
 /*
  * bpf_map_update_elem(BPF_NOEXIST): 0 when `key` was added with `val`; -EEXIST when it has an
  * entry (or is being added by another CPU); -E2BIG when its window has no free slot (the
@@ -247,7 +259,10 @@ __attribute__((noinline)) long slb_ct_add(const struct slb_ct_key *key,
 	/* A full barrier: key and value are visible before the slot reads as LIVE. */
 	live = slb_ct_ctl_with_state(busy, SLB_CT_SLOT_LIVE);
 	__sync_val_compare_and_swap(&slot->ctl, busy, live);
-	return slb_ct_add_settle(slot, free_index, live, home, hash, key);
+	if (slb_ct_add_settle(slot, free_index, live, home, hash, key))
+		return -EEXIST;
+	slb_ct_notify(free_index);
+	return 0;
 }
 
 /* bpf_map_update_elem(BPF_ANY): overwrites the entry of `key` in place, or adds it. */

@@ -181,6 +181,17 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } slb_snat_pool SEC(".maps");
 
+/*
+ * Slots of new conntrack entries (struct slb_ct_event), written only while slb_config.flags has
+ * SLB_CFG_CT_EVENTS. Not pinned: each loaded object has its own, read by the daemon that loaded
+ * it. When the reader falls behind and the ring is full, records are dropped: its next pass over
+ * the table finds those flows instead.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, SLB_CT_EVENTS_BYTES);
+} slb_ct_events SEC(".maps");
+
 #define SLB_ASSERT_MAP_NAME(var, name) \
 	_Static_assert(__builtin_strcmp(#var, name) == 0, "map " #var " must be named " name)
 
@@ -200,5 +211,6 @@ SLB_ASSERT_MAP_NAME(slb_persist, SLB_MAP_PERSIST);
 SLB_ASSERT_MAP_NAME(slb_ep_conns, SLB_MAP_EP_CONNS);
 SLB_ASSERT_MAP_NAME(slb_snat_pool, SLB_MAP_SNAT_POOL);
 SLB_ASSERT_MAP_NAME(slb_ep_act, SLB_MAP_EP_ACTIVE);
+SLB_ASSERT_MAP_NAME(slb_ct_events, SLB_MAP_CT_EVENTS);
 
 #endif /* SLB_MAPS_H */

@@ -40,6 +40,8 @@
 #define SLB_SVC_ID_MARKER SLB_MAX_SERVICES_LIMIT
 /* Allowed source prefixes of all services together (slb_allow). */
 #define SLB_MAX_ALLOWED_SOURCES 16384
+/* Size of slb_ct_events: 16,384 records of 16 bytes (8 of header, the slot, padding). */
+#define SLB_CT_EVENTS_BYTES (256 * 1024)
 
 /* Map names (also the pin names under the bpffs pin root). At most 15 characters. */
 #define SLB_MAP_SERVICES "slb_svc"
@@ -58,6 +60,8 @@
 #define SLB_MAP_EP_CONNS "slb_ep_conns"
 #define SLB_MAP_SNAT_POOL "slb_snat_pool"
 #define SLB_MAP_EP_ACTIVE "slb_ep_act"
+/* New conntrack entries' slots, for conntrack sync (a ring buffer, not pinned). */
+#define SLB_MAP_CT_EVENTS "slb_ct_events"
 /* The datapath's stage programs (bpf/lib/stages.h), a program array libbpf fills at load. */
 #define SLB_MAP_STAGES "slb_stages"
 /* Slots of slb_stages: two per stage (ingress, egress), room for more stages. */
@@ -379,6 +383,21 @@ struct slb_snat_pool {
 	__u32 count;
 };
 
+/* slb_config.flags */
+enum slb_config_flags {
+	/* every new conntrack entry's slot goes to slb_ct_events (set while conntrack sync runs) */
+	SLB_CFG_CT_EVENTS = 1 << 0,
+};
+
+/*
+ * One record of slb_ct_events: the slot a new conntrack entry was written to. Conntrack sync
+ * reads the entry from the mapped table and streams it to the peers at once, instead of at its
+ * next pass over the table (tens of milliseconds later).
+ */
+struct slb_ct_event {
+	__u32 slot;
+};
+
 /* Datapath-wide settings (array map with one element). Timeouts in seconds. */
 struct slb_config {
 	__u32 tcp_syn_timeout_s;
@@ -387,7 +406,7 @@ struct slb_config {
 	__u32 tcp_closed_timeout_s;
 	__u32 udp_new_timeout_s;
 	__u32 udp_established_timeout_s;
-	__u32 flags;
+	__u32 flags; /* enum slb_config_flags */
 	/* sources of IPv4 fullnat flows (`swiftlb --fullnat-source`); count 0 = the VIP */
 	struct slb_snat_pool fullnat_pool;
 };
