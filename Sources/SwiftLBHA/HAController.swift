@@ -53,6 +53,11 @@ public actor HAController: HAControl {
     let upPeers: @Sendable () -> Set<IPAddress>
     /// The rules (for their VIPs and instances).
     let rules: @Sendable () async -> [LBRule]
+    /// A version that changes whenever the rules do (nil: the rules are read at every decision).
+    let rulesVersion: (@Sendable () -> UInt64)?
+    /// The rules' VIPs by instance, as of a rules version: a decision every second (and every
+    /// 50 ms under churn) would otherwise copy every rule each time.
+    private var ruleVIPs: (version: UInt64, byInstance: [String: Set<IPAddress>])?
     let owner: any VIPOwner
     let onRole: @Sendable (String, HARole) async -> Void
     let logger: Logger
@@ -74,7 +79,7 @@ public actor HAController: HAControl {
         settings: Settings, store: any HAConfigStore, link: (any HAPeerLink)?,
         failedPeers: @escaping @Sendable () -> Set<IPAddress>,
         upPeers: @escaping @Sendable () -> Set<IPAddress> = { [] },
-        rules: @escaping @Sendable () async -> [LBRule],
+        rules: @escaping @Sendable () async -> [LBRule], rulesVersion: (@Sendable () -> UInt64)? = nil,
         owner: any VIPOwner, logger: Logger, onRole: @escaping @Sendable (String, HARole) async -> Void = { _, _ in }
     ) {
         self.settings = settings
@@ -83,6 +88,7 @@ public actor HAController: HAControl {
         self.failedPeers = failedPeers
         self.upPeers = upPeers
         self.rules = rules
+        self.rulesVersion = rulesVersion
         self.owner = owner
         self.onRole = onRole
         self.logger = logger
@@ -264,14 +270,26 @@ public actor HAController: HAControl {
             if instance.name == HAInstanceState.defaultInstance { vips.formUnion(settings.vips) }
             result[instance.name] = vips
         }
-        for rule in await rules() {
-            let name = HAInstanceState.instance(ofRuleNamed: rule.name)
-            guard result[name] != nil else { continue }
-            for vip in [rule.key.vip] + rule.secondaryVIPs where !vip.isUnspecified {
-                result[name, default: []].insert(vip)
-            }
+        for (name, vips) in await ruleVIPsByInstance() where result[name] != nil {
+            result[name, default: []].formUnion(vips)
         }
         return result
+    }
+
+    /// Every rule's VIPs by the instance its name binds it to; read again only when the rules changed.
+    private func ruleVIPsByInstance() async -> [String: Set<IPAddress>] {
+        // Read before the rules: a change in between makes the next decision read them again.
+        let version = rulesVersion?()
+        if let version, let cached = ruleVIPs, cached.version == version { return cached.byInstance }
+        var byInstance: [String: Set<IPAddress>] = [:]
+        for rule in await rules() {
+            let name = HAInstanceState.instance(ofRuleNamed: rule.name)
+            for vip in [rule.key.vip] + rule.secondaryVIPs where !vip.isUnspecified {
+                byInstance[name, default: []].insert(vip)
+            }
+        }
+        if let version { ruleVIPs = (version, byInstance) }
+        return byInstance
     }
 
     private func announce() async {

@@ -101,7 +101,8 @@ struct HAOptions: ParsableArguments {
                 peers: peers, priority: UInt8(haPriority), vips: vips, hold: .milliseconds(haHoldMs),
                 localAddress: local),
             store: config, link: link, failedPeers: { bfd.failedPeers() }, upPeers: { bfd.upPeers() },
-            rules: { await store.desiredState().rules }, owner: KernelVIPOwner(logger: logger), logger: logger,
+            rules: { await store.desiredState().rules }, rulesVersion: { store.feed.version },
+            owner: KernelVIPOwner(logger: logger), logger: logger,
             onRole: { instance, role in
                 guard let bgp, instance == HAInstanceState.defaultInstance else { return }
                 await bgp.supervisor.setPolicy(Self.policy(role, base: bgpPolicy))

@@ -284,3 +284,56 @@ enum HARule {
             endpoints: [], managed: false, inactiveTimeout: 0, entry: entry)
     }
 }
+
+/// The rules behind a controller: a list the test changes, a version, and how often they were read.
+final class CountedRules: Sendable {
+    private let state: Mutex<(rules: [LBRule], version: UInt64, reads: Int)>
+
+    init(_ rules: [LBRule]) { state = Mutex((rules, 1, 0)) }
+
+    func read() -> [LBRule] {
+        state.withLock { state in
+            state.reads += 1
+            return state.rules
+        }
+    }
+
+    var version: UInt64 { state.withLock { $0.version } }
+    var reads: Int { state.withLock { $0.reads } }
+
+    func replace(_ rules: [LBRule]) {
+        state.withLock { state in
+            state.rules = rules
+            state.version += 1
+        }
+    }
+}
+
+@Suite("HA controller: reading the rules")
+struct HAControllerRuleReadTests {
+    @Test("the rules are read again only when their version changed, and a changed VIP moves at once")
+    func rulesReadOncePerVersion() async {
+        let vip = IPAddress("10.9.1.100")!
+        let moved = IPAddress("10.9.1.101")!
+        var rule = HARule.make(vip.description)
+        rule.name = "web"
+        let rules = CountedRules([rule])
+        let owner = FakeVIPOwner()
+        let ha = HAController(
+            settings: HAController.Settings(peers: [], priority: 100, hold: .zero, localAddress: .v4(0)),
+            store: InMemoryHAConfigStore(), link: nil, failedPeers: { [] }, rules: { rules.read() },
+            rulesVersion: { rules.version }, owner: owner, logger: Logger(label: "test"))
+        try? await ha.set(HAInstanceState(instance: HAInstanceState.defaultInstance, state: "MASTER"))
+        await ha.evaluate()
+        await ha.evaluate()
+        await ha.evaluate()
+        #expect(owner.held == [vip])
+        #expect(rules.reads == 1)
+        var changed = HARule.make(moved.description)
+        changed.name = "web"
+        rules.replace([changed])
+        await ha.evaluate()
+        #expect(owner.held == [moved])
+        #expect(rules.reads == 2)
+    }
+}
