@@ -66,7 +66,7 @@ func routeTable(
     ha: (any HAControl)? = nil, access: APIAccess = APIAccess(tokens: nil)
 ) -> [(path: String, method: HTTPRequest.Method, handler: Handler)] {
     let handlers = LoadBalancerHandlers(store: store, versionInfo: version, bgpEnabled: bgp != nil)
-    let metrics = MetricsHandler(store: store, bgp: bgp)
+    let metrics = MetricsHandler(store: store, bgp: bgp, ha: ha)
     let lb = APIRoutes.base + "/config/loadbalancer"
     var table: [(path: String, method: HTTPRequest.Method, handler: Handler)] = [
         (lb, .post, handlers.create),

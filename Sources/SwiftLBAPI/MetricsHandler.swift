@@ -6,11 +6,13 @@ struct MetricsHandler: Sendable {
     let store: RuleStore
     /// The BGP subsystem, when the daemon runs with `--bgp`: its state is appended.
     var bgp: (any BGPControl)? = nil
+    /// The HA subsystem, when the daemon has one: roles and the sync link's counters are appended.
+    var ha: (any HAControl)? = nil
 
     /// 200 with the exposition text, or 503 (a JSON error model) when any counter cannot be read,
     /// so a scrape is either complete or fails visibly.
     var handle: Handler {
-        { [store, bgp] _, _ in
+        { [store, bgp, ha] _, _ in
             let packets = try await store.packetCounters()
             let rules = try await store.ruleMetrics()
             var text =
@@ -20,6 +22,9 @@ struct MetricsHandler: Sendable {
                 ).render()
             if let bgp {
                 text += BGPPrometheusRenderer(metrics: await bgp.metrics()).render()
+            }
+            if let ha {
+                text += HAPrometheusRenderer(metrics: await ha.metrics()).render()
             }
             return Response(
                 status: .ok, headers: [.contentType: PrometheusRenderer.contentType],

@@ -98,6 +98,8 @@ public protocol HAControl: Sendable {
     func set(_ request: HAInstanceState) async throws(APIError)
     /// Every instance with the role it holds now, sorted by name.
     func states() async -> [HAInstanceState]
+    /// The roles and the sync link's counters, for `/metrics`.
+    func metrics() async -> HAMetrics
 }
 
 /// Durable storage of the instances' requested states: SQLite in production, in memory in tests.

@@ -200,6 +200,8 @@ final class SyncShared: Sendable {
         var localVersion = 0
         var peers: [IPAddress: [HAAnnouncement]] = [:]
         var statistics = ConntrackSync.Statistics()
+        /// Peers (by address) with a connection up.
+        var connectedPeers = 0
         var started = false
         var stopped = false
     }
@@ -241,4 +243,23 @@ final class SyncShared: Sendable {
 /// The election hears its peers through the sync link.
 extension ConntrackSync: HAPeerLink {
     public var changes: StateFeed { feed }
+
+    public func counters() -> HASyncCounters? {
+        let (statistics, peers) = shared.state.withLock { ($0.statistics, $0.connectedPeers) }
+        var counters = HASyncCounters()
+        counters.peersConnected = peers
+        counters.flowsSent = statistics.flowsSent
+        counters.eventFlows = statistics.eventFlows
+        counters.deletesSent = statistics.deletesSent
+        counters.snapshotsSent = statistics.snapshotsSent
+        counters.queuesDropped = statistics.queuesDropped
+        counters.flowsReceived = statistics.flowsReceived
+        counters.flowsApplied = statistics.flowsApplied
+        counters.deletesApplied = statistics.deletesApplied
+        counters.snapshotsReceived = statistics.snapshotsReceived
+        counters.unknownServices = statistics.unknownServices
+        counters.scans = statistics.scans
+        counters.lastScanSeconds = Double(statistics.lastScanNanoseconds) / 1e9
+        return counters
+    }
 }

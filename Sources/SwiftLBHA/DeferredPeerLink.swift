@@ -53,6 +53,10 @@ public final class DeferredPeerLink: HAPeerLink {
         await link?.announce(announcements)
     }
 
+    public func counters() -> HASyncCounters? {
+        state.withLock { $0.link }?.counters()
+    }
+
     public func peerAnnouncements() async -> [IPAddress: [HAAnnouncement]] {
         guard let link = state.withLock({ $0.link }) else { return [:] }
         return await link.peerAnnouncements()

@@ -134,6 +134,10 @@ public actor HAController: HAControl {
         await evaluate()
     }
 
+    public func metrics() -> HAMetrics {
+        HAMetrics(instances: states(), sync: link?.counters())
+    }
+
     public func states() -> [HAInstanceState] {
         instances.values.sorted { $0.name < $1.name }.map { instance in
             HAInstanceState(

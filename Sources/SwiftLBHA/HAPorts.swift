@@ -12,10 +12,13 @@ public protocol HAPeerLink: Sendable {
     /// False while the link cannot run yet (the datapath is loading): nobody can be heard, so the
     /// start-up hold has not begun.
     var isAttached: Bool { get }
+    /// The link's counters (nil: it keeps none, or is not running yet).
+    func counters() -> HASyncCounters?
 }
 
 extension HAPeerLink {
     public var isAttached: Bool { true }
+    public func counters() -> HASyncCounters? { nil }
 }
 
 /// Who answers for the VIPs on layer 2: a MASTER holds them, a BACKUP does not.

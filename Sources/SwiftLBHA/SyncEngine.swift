@@ -31,6 +31,7 @@ final class SyncEngine: @unchecked Sendable {
     var nextScan = ContinuousClock.now
     var nextPersistenceScan = ContinuousClock.now
     private var published: [IPAddress: [HAAnnouncement]] = [:]
+    private var publishedConnected = 0
     /// Local service ids by key, for the messages of one wake-up: the datapath's directory reads
     /// the service map, a system call, and a snapshot names the same few services thousands of times.
     var serviceIDs: [ServiceKey: UInt32?] = [:]
@@ -153,6 +154,11 @@ final class SyncEngine: @unchecked Sendable {
 
     /// The peers' announcements by address, merged over their connections; published on change.
     private func publishPeers() {
+        let connected = Set(connections.lazy.filter { !$0.connecting }.map(\.peer)).count
+        if connected != publishedConnected {
+            publishedConnected = connected
+            shared.state.withLock { $0.connectedPeers = connected }
+        }
         var view: [IPAddress: [HAAnnouncement]] = [:]
         for connection in connections where !connection.announcements.isEmpty {
             var merged = Dictionary(uniqueKeysWithValues: (view[connection.peer] ?? []).map { ($0.instance, $0) })

@@ -60,6 +60,24 @@ struct HARouteTests {
         }
     }
 
+    @Test("/metrics shows each instance's role, 1 for the one held and 0 for the others")
+    func metricsShowRoles() async throws {
+        try await Self.withHA { client, _, _ in
+            let post = try await client.post("/netlox/v1/config/cistate", #"{"instance":"llb-inst0","state":"BACKUP"}"#)
+            #expect(post.status == .ok)
+            let text = String(buffer: try await client.get("/metrics").body)
+            let samples = text.split(separator: "\n").filter { $0.hasPrefix("swiftlb_ha_instance_state{") }
+            #expect(
+                samples == [
+                    #"swiftlb_ha_instance_state{instance="llb-inst0",state="MASTER"} 0"#,
+                    #"swiftlb_ha_instance_state{instance="llb-inst0",state="BACKUP"} 1"#,
+                    #"swiftlb_ha_instance_state{instance="llb-inst0",state="NOT_DEFINED"} 0"#,
+                ])
+            // Without a sync link there are no sync counters.
+            #expect(!text.contains("swiftlb_ha_sync_"))
+        }
+    }
+
     @Test("bad fields are 400 naming the field and change nothing")
     func refusals() async throws {
         try await Self.withHA { client, store, owner in

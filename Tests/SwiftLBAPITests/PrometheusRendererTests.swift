@@ -97,3 +97,28 @@ struct PrometheusRendererTests {
         #expect(PrometheusRenderer.escapeHelp("a \"q\" \\ b\nc") == #"a "q" \\ b\nc"#)
     }
 }
+
+@Suite("HA Prometheus renderer")
+struct HAPrometheusRendererTests {
+    @Test("sync counters render as counters and gauges, each family with HELP and TYPE")
+    func syncCounters() {
+        var sync = HASyncCounters()
+        sync.peersConnected = 1
+        sync.flowsSent = 120
+        sync.eventFlows = 80
+        sync.lastScanSeconds = 0.0052
+        let text = HAPrometheusRenderer(
+            metrics: HAMetrics(
+                instances: [HAInstanceState(instance: "llb-inst0", state: "MASTER", vip: "0.0.0.0")], sync: sync)
+        ).render()
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.contains(#"swiftlb_ha_instance_state{instance="llb-inst0",state="MASTER"} 1"#))
+        #expect(lines.contains("swiftlb_ha_sync_peers_connected 1"))
+        #expect(lines.contains("swiftlb_ha_sync_flows_sent_total 120"))
+        #expect(lines.contains("swiftlb_ha_sync_event_flows_sent_total 80"))
+        #expect(lines.contains("# TYPE swiftlb_ha_sync_event_flows_sent_total counter"))
+        #expect(lines.contains("swiftlb_ha_sync_last_scan_seconds 0.0052"))
+        let samples = lines.filter { !$0.hasPrefix("#") }
+        #expect(lines.filter { $0.hasPrefix("# TYPE ") }.count == samples.count - 2)
+    }
+}

@@ -201,6 +201,14 @@ ha_kill() {
     bg_stop "daemon$i" KILL 5 # reaps it and removes the pid file
 }
 
+# ha_metric I NAME: the value of sample NAME in lb I's /metrics (empty when absent).
+ha_metric() {
+    local token
+    token=$(awk '$2 == "admin" { print $3; exit }' "$API_TOKEN_FILE")
+    ip netns exec "${NS_LBS[$1]}" curl -s --max-time 2 -H "Authorization: Bearer $token" \
+        "http://127.0.0.1:$SLB_API_PORT/metrics" 2>/dev/null | awk -v n="$2" '$1 == n { print $2; exit }'
+}
+
 # ha_role I: lb I's role of llb-inst0 (MASTER, BACKUP, NOT_DEFINED; "down" without an answer).
 ha_role() {
     "$E2E_DIR/tools/ha_roles.sh" 0 1 "$SLB_API_PORT" "$API_TOKEN_FILE" "${NS_LBS[$1]}" | sed 's/.*=//'
@@ -499,6 +507,17 @@ ha_run() {
     ha_probe_start "$duration" || { HA_WHY="$mode: traffic through $HA_VIP did not flow: $(tail -n 3 "$STATE_DIR/probe.log" | tr '\n' ' ')"; return 1; }
     ok "$mode: $(grep '^progress' "$STATE_DIR/probe.log" | tail -n 1)"
     sleep "$HA_PRE"
+    if [[ -z "$HA_MANUAL" && -z "$HA_SINGLE" ]]; then
+        # The short connections are new flows: lb1 must have streamed them as its datapath wrote them.
+        local events applied
+        events=$(ha_metric 1 swiftlb_ha_sync_event_flows_sent_total)
+        applied=$(ha_metric 2 swiftlb_ha_sync_flows_applied_total)
+        [[ "${events:-0}" -gt 0 ]] || {
+            HA_WHY="$mode: lb1 sent no flow as its datapath wrote it (swiftlb_ha_sync_event_flows_sent_total: ${events:-absent})"
+            return 1
+        }
+        ok "$mode: before the kill lb1 had sent $events new flows as its datapath wrote them; lb2 applied ${applied:-?} flows"
+    fi
     if [[ "$trigger" != none ]]; then
         say "$mode: cut lb1's links and SIGKILL its swiftlb${SLB_HA_KILL_FIRST:+ (kill first)}"
         t_kill=$(date +%s.%N)

@@ -1,0 +1,38 @@
+/// What `/metrics` shows of HA: each instance's role, and the conntrack sync link's counters.
+public struct HAMetrics: Sendable, Equatable {
+    /// Every instance with the role it holds now, sorted by name.
+    public var instances: [HAInstanceState]
+    /// The sync link's counters (nil: no peers configured, or the datapath is not loaded yet).
+    public var sync: HASyncCounters?
+
+    public init(instances: [HAInstanceState], sync: HASyncCounters?) {
+        self.instances = instances
+        self.sync = sync
+    }
+}
+
+/// The conntrack sync link's counters since the daemon started.
+public struct HASyncCounters: Sendable, Equatable {
+    /// Peers with a sync connection up now.
+    public var peersConnected = 0
+    /// Flows sent: by passes over the table, snapshots and the datapath's events together.
+    public var flowsSent = 0
+    /// Of those, new flows sent as the datapath reported them (ahead of a pass).
+    public var eventFlows = 0
+    public var deletesSent = 0
+    public var snapshotsSent = 0
+    /// Queues dropped because a peer could not keep up (each followed by a new snapshot).
+    public var queuesDropped = 0
+    public var flowsReceived = 0
+    /// Received flows written into the table.
+    public var flowsApplied = 0
+    public var deletesApplied = 0
+    public var snapshotsReceived = 0
+    /// Received flows of services this instance does not have.
+    public var unknownServices = 0
+    public var scans = 0
+    /// The last pass over the table, in seconds.
+    public var lastScanSeconds = 0.0
+
+    public init() {}
+}
