@@ -50,6 +50,7 @@ public enum PacketCounterNames {
         (SLB_CNT_NAT_PORT_HELD, "nat_port_held"),
         (SLB_CNT_CT_REOPEN, "ct_reopen"),
         (SLB_CNT_REPLY_NO_FLOW, "reply_no_flow"),
+        (SLB_CNT_PASS_OTHERHOST, "pass_otherhost"),
     ]
 
     /// `values` (indexed by `enum slb_counter`, as `EBPFDatapath.globalCounters()` returns them) by

@@ -21,6 +21,8 @@
 #ifndef SLB_PIPELINE_H
 #define SLB_PIPELINE_H
 
+#include <linux/if_packet.h>
+
 #include "clock.h"
 #include "compiler.h"
 #include "ct.h"
@@ -119,6 +121,12 @@ static __always_inline int slb_entry(struct __sk_buff *skb, bool egress)
 	if (!s)
 		return TC_ACT_OK;
 	slb_count(SLB_CNT_RX);
+	/*
+	 * A frame for another host's MAC reached us only because a switch flooded it: the host it
+	 * was sent to (an HA MASTER) forwards it, and a second copy from here would duplicate it.
+	 */
+	if (!egress && skb->pkt_type == PACKET_OTHERHOST)
+		return slb_counted(SLB_CNT_PASS_OTHERHOST, TC_ACT_OK);
 	switch (slb_parse(skb, &s->pkt)) {
 	case SLB_PARSE_OK:
 		break;

@@ -163,7 +163,8 @@ static unsigned short tcp_csum(int family, const unsigned char *src, const unsig
 static size_t build_tcp(unsigned char *f, const struct sock_addr *src, const struct sock_addr *dst,
 			unsigned int flags)
 {
-	static const unsigned char dmac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+	/* lo's address (all zero): the test runs on lo, and a frame for another MAC is not balanced */
+	static const unsigned char dmac[6] = { 0 };
 	static const unsigned char smac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
 	unsigned char *l3 = f + ETH_LEN, *l4;
 	size_t l3_len;

@@ -232,6 +232,8 @@ enum slb_counter {
 	SLB_CNT_CT_REOPEN = 40,
 	/* an endpoint's packet matched a reply entry whose flow had expired: not forwarded as one */
 	SLB_CNT_REPLY_NO_FLOW = 41,
+	/* a frame for another host's MAC (a switch flooding, e.g. to a BACKUP): left to the stack */
+	SLB_CNT_PASS_OTHERHOST = 42,
 	SLB_CNT_MAX = 48,
 };
 
