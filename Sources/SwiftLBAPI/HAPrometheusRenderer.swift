@@ -47,6 +47,10 @@ public struct HAPrometheusRenderer: Sendable {
             ("snapshots_received", "Full snapshots received from peers.", sync.snapshotsReceived),
             ("unknown_service_flows", "Received flows of services this instance does not have.", sync.unknownServices),
             ("scans", "Passes over the conntrack table.", sync.scans),
+            (
+                "authentication_failures", "Sync connections closed: the peer did not prove it holds the sync key.",
+                sync.authenticationFailures
+            ),
         ]
         for (name, help, value) in counters {
             family("swiftlb_ha_sync_\(name)_total", "counter", help, ["swiftlb_ha_sync_\(name)_total \(value)"])

@@ -31,6 +31,8 @@ public struct HASyncCounters: Sendable, Equatable {
     /// Received flows of services this instance does not have.
     public var unknownServices = 0
     public var scans = 0
+    /// Connections closed because the peer did not prove it holds the sync key.
+    public var authenticationFailures = 0
     /// The last pass over the table, in seconds.
     public var lastScanSeconds = 0.0
 

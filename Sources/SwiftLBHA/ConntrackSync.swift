@@ -61,13 +61,16 @@ public final class ConntrackSync: Sendable {
         public var deadInterval: Duration
         /// The most a connection may have queued before its queue is dropped for a new snapshot.
         public var maxQueuedBytes: Int
+        /// A key shared by all instances (at least `SyncAuthenticator.minimumKeyLength` bytes):
+        /// every connection's peer must prove it holds it (`SyncAuthenticator`). nil: no check.
+        public var authenticationKey: [UInt8]?
 
         public init(
             listenAddress: IPAddress? = nil, listenPort: UInt16 = ConntrackSync.defaultPort, peers: [Peer] = [],
             scanInterval: Duration = .milliseconds(25), maxScanShare: Double = 0.2,
             refreshPeriod: Duration = .seconds(5),
             persistenceInterval: Duration = .seconds(1), keepaliveInterval: Duration = .milliseconds(200),
-            deadInterval: Duration = .seconds(1), maxQueuedBytes: Int = 16 << 20
+            deadInterval: Duration = .seconds(1), maxQueuedBytes: Int = 16 << 20, authenticationKey: [UInt8]? = nil
         ) {
             self.listenAddress = listenAddress
             self.listenPort = listenPort
@@ -79,6 +82,7 @@ public final class ConntrackSync: Sendable {
             self.keepaliveInterval = keepaliveInterval
             self.deadInterval = deadInterval
             self.maxQueuedBytes = maxQueuedBytes
+            self.authenticationKey = authenticationKey
         }
     }
 
@@ -98,6 +102,8 @@ public final class ConntrackSync: Sendable {
         public var unknownServices = 0
         public var persistenceSent = 0
         public var persistenceApplied = 0
+        /// Connections closed because the peer did not authenticate (wrong key, none, bad proof).
+        public var authenticationFailures = 0
         /// New flows sent as the datapath reported them (`ConntrackEvents`), ahead of a pass.
         public var eventFlows = 0
         public var scans = 0
@@ -125,6 +131,11 @@ public final class ConntrackSync: Sendable {
         settings: Settings, table: ConntrackTable, directory: any SyncServiceDirectory,
         persistence: (any SyncPersistenceStore)? = nil, events: ConntrackEvents? = nil, logger: Logger
     ) throws {
+        if let key = settings.authenticationKey, SyncAuthenticator(secret: key) == nil {
+            throw SyncSocket.SetupError(
+                description:
+                    "the sync key has \(key.count) bytes; it needs at least \(SyncAuthenticator.minimumKeyLength)")
+        }
         let listener = try SyncSocket.listen(address: settings.listenAddress, port: settings.listenPort)
         guard let shared = SyncShared() else {
             close(listener.fd)
@@ -259,6 +270,7 @@ extension ConntrackSync: HAPeerLink {
         counters.snapshotsReceived = statistics.snapshotsReceived
         counters.unknownServices = statistics.unknownServices
         counters.scans = statistics.scans
+        counters.authenticationFailures = statistics.authenticationFailures
         counters.lastScanSeconds = Double(statistics.lastScanNanoseconds) / 1e9
         return counters
     }

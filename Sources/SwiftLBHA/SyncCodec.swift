@@ -12,6 +12,7 @@ public enum SyncCodec {
 
     enum MessageType: UInt8 {
         case hello = 1, snapshotBegin, upsert, delete, snapshotEnd, keepalive, persistUpsert, persistDelete
+        case challenge, proof
     }
 
     /// The message's bytes, header included.
@@ -48,6 +49,14 @@ public enum SyncCodec {
             type = .persistDelete
             payload.service(service)
             payload.address(client)
+        case .challenge(let nonce):
+            type = .challenge
+            payload.u8(UInt8(nonce.count))
+            payload.bytes(nonce)
+        case .proof(let code):
+            type = .proof
+            payload.u8(UInt8(code.count))
+            payload.bytes(code)
         }
         var frame = SyncWriter()
         frame.bytes(magic)
@@ -139,6 +148,8 @@ public struct SyncFrameReader: Sendable {
                     service: try payload.service(), client: try payload.address(), endpointSlot: try payload.u16(),
                     idleMilliseconds: try payload.u32()))
         case .persistDelete: message = .persistDelete(service: try payload.service(), client: try payload.address())
+        case .challenge: message = .challenge(nonce: try payload.bytes(Int(try payload.u8())))
+        case .proof: message = .proof(code: try payload.bytes(Int(try payload.u8())))
         }
         guard payload.isAtEnd else { throw .malformed("\(type) carries \(payload.remaining) bytes too many") }
         start = end

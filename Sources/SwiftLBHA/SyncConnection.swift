@@ -26,6 +26,15 @@ final class SyncConnection {
     var snapshotFlows: UInt32 = 0
     /// While receiving a snapshot: the flows it (and the changes sent with it) named so far.
     var receivedSnapshot: Set<SyncedFlowKey>?
+    /// With a shared key: the nonce this side sent and the peer's, until the peer's proof checks.
+    var ownNonce: [UInt8]?
+    var peerNonce: [UInt8]?
+    /// False until the peer proved it holds the key (always true without one).
+    var authenticated: Bool
+    /// Up and authenticated: announcements, keepalives and (if it carries them) flows go out on it.
+    var ready: Bool { !connecting && authenticated }
+    /// Flows go out on it while this side is MASTER.
+    var streams: Bool { ready && carriesFlows }
 
     // Bytes being written (whole frames, `written` of them sent) and whole frames queued behind
     // them: a queue that grows too large is dropped whole and replaced by a new snapshot.
@@ -34,9 +43,11 @@ final class SyncConnection {
     private(set) var queued: [UInt8] = []
 
     init(
-        fd: Int32, peer: IPAddress, peerIndex: Int?, carriesFlows: Bool, connecting: Bool, now: ContinuousClock.Instant
+        fd: Int32, peer: IPAddress, peerIndex: Int?, carriesFlows: Bool, connecting: Bool, now: ContinuousClock.Instant,
+        authenticated: Bool
     ) {
         self.fd = fd
+        self.authenticated = authenticated
         self.peer = peer
         self.peerIndex = peerIndex
         self.carriesFlows = carriesFlows

@@ -18,40 +18,88 @@ extension SyncEngine {
                 return false
             }
             guard let message else { return true }
-            handle(message, on: connection)
+            guard connection.authenticated ? handle(message, on: connection) : authenticate(message, on: connection)
+            else { return false }
         }
     }
 
-    private func handle(_ message: SyncMessage, on connection: SyncConnection) {
+    /// A message of a connection whose peer has proved it holds the key (or of a link without
+    /// one); false when the stream must close.
+    private func handle(_ message: SyncMessage, on connection: SyncConnection) -> Bool {
         switch message {
+        case .challenge, .proof:
+            // A second challenge, or one a link without a key cannot answer.
+            return refuse(
+                connection,
+                authenticator == nil
+                    ? "the peer authenticates the sync link and this instance has no key (--ha-sync-key-file)"
+                    : "the peer authenticated twice")
         case .hello(let announcement):
             connection.announcements[announcement.instance] = announcement
         case .keepalive:
             break
         case .snapshotBegin:
-            guard !isMaster else { return }
+            guard !isMaster else { return true }
             connection.receivedSnapshot = []
         case .snapshotEnd:
-            guard !isMaster, let named = connection.receivedSnapshot else { return }
+            guard !isMaster, let named = connection.receivedSnapshot else { return true }
             connection.receivedSnapshot = nil
             prune(keeping: named)
             shared.count { $0.snapshotsReceived += 1 }
         case .upsert(let flow):
             shared.count { $0.flowsReceived += 1 }
-            guard !isMaster else { return }
+            guard !isMaster else { return true }
             apply(flow, on: connection)
         case .delete(let key):
-            guard !isMaster else { return }
+            guard !isMaster else { return true }
             connection.receivedSnapshot?.remove(key)
             if (try? table.delete(key.conntrackKey)) == true { shared.count { $0.deletesApplied += 1 } }
         case .persistUpsert(let entry):
-            guard !isMaster, let persistence, let id = localID(of: entry.service) else { return }
+            guard !isMaster, let persistence, let id = localID(of: entry.service) else { return true }
             let (key, value) = entry.persistEntry(serviceID: id, now: EBPFDatapath.monotonicNow)
             if (try? persistence.writePersistence(key, value)) != nil { shared.count { $0.persistenceApplied += 1 } }
         case .persistDelete(let service, let client):
-            guard !isMaster, let persistence, let id = localID(of: service) else { return }
+            guard !isMaster, let persistence, let id = localID(of: service) else { return true }
             _ = try? persistence.deletePersistence(persistKey(serviceID: id, client: client))
         }
+        return true
+    }
+
+    /// Before the peer's proof: its challenge is answered, its proof checked; anything else closes
+    /// the connection. False when the stream must close.
+    private func authenticate(_ message: SyncMessage, on connection: SyncConnection) -> Bool {
+        guard let authenticator, let own = connection.ownNonce else { return false }
+        let dialled = connection.peerIndex != nil
+        switch message {
+        case .challenge(let nonce):
+            guard connection.peerNonce == nil, nonce.count == SyncAuthenticator.nonceLength else {
+                return refuse(connection, "a malformed or repeated challenge")
+            }
+            connection.peerNonce = nonce
+            connection.enqueue(.proof(code: authenticator.proof(dialled: dialled, own: own, peer: nonce)))
+            return true
+        case .proof(let code):
+            guard let peer = connection.peerNonce,
+                authenticator.verify(code, peerDialled: !dialled, own: own, peer: peer)
+            else {
+                return refuse(connection, "its proof does not match this instance's key (--ha-sync-key-file)")
+            }
+            connection.authenticated = true
+            logger.info("conntrack sync peer authenticated", metadata: ["peer": "\(connection.peer)"])
+            ready(connection)
+            return true
+        default:
+            return refuse(
+                connection,
+                "it sent data before authenticating: it runs without --ha-sync-key-file, or a build without it")
+        }
+    }
+
+    private func refuse(_ connection: SyncConnection, _ why: String) -> Bool {
+        shared.count { $0.authenticationFailures += 1 }
+        logger.warning(
+            "conntrack sync peer refused", metadata: ["peer": "\(connection.peer)", "reason": "\(why)"])
+        return false
     }
 
     private func localID(of service: ServiceKey) -> UInt32? {

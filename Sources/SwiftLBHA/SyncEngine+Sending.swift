@@ -10,7 +10,7 @@ extension SyncEngine {
 
     /// Runs what is due: a change pass, a persist pass, and the next stretch of each snapshot.
     func stream(now: ContinuousClock.Instant) {
-        let streams = connections.filter { $0.carriesFlows && !$0.connecting }
+        let streams = connections.filter(\.streams)
         guard !streams.isEmpty else { return }
         if now >= nextScan {
             let cost = scanAndSend(to: streams)
@@ -29,7 +29,7 @@ extension SyncEngine {
     func startStreaming() {
         _ = detector.scan()
         if let entries = try? persistence?.persistenceEntries() { _ = persistenceDetector.changes(in: entries) }
-        startSnapshot(on: connections.filter { $0.carriesFlows && !$0.connecting }, scanFirst: false)
+        startSnapshot(on: connections.filter(\.streams), scanFirst: false)
     }
 
     /// Sends `targets` a snapshot. With `scanFirst` the other streams first get the changes up to
@@ -39,7 +39,7 @@ extension SyncEngine {
         if scanFirst {
             scanAndSend(
                 to: connections.filter { connection in
-                    connection.carriesFlows && !connection.connecting && !targets.contains { $0 === connection }
+                    connection.streams && !targets.contains { $0 === connection }
                 })
         }
         let now = EBPFDatapath.monotonicNow
@@ -100,7 +100,7 @@ extension SyncEngine {
     /// The new entries the datapath reported (`ConntrackEvents`), sent at once while MASTER; the
     /// next pass would find them, tens of milliseconds later: a failover in between lost them.
     func sendNewEntries(_ slots: [UInt32]) {
-        let streams = connections.filter { $0.carriesFlows && !$0.connecting }
+        let streams = connections.filter(\.streams)
         guard isMaster, !streams.isEmpty, !slots.isEmpty else { return }
         let changes = detector.check(slots: slots)
         shared.count { $0.eventFlows += changes.upserted.count }

@@ -14,6 +14,8 @@ final class SyncEngine: @unchecked Sendable {
     let directory: any SyncServiceDirectory
     let persistence: (any SyncPersistenceStore)?
     private let events: ConntrackEvents?
+    /// With a shared key, every connection proves the peer holds it before anything else.
+    let authenticator: SyncAuthenticator?
     private var eventSlots: [UInt32] = []
     let shared: SyncShared
     let feed: StateFeed
@@ -47,6 +49,7 @@ final class SyncEngine: @unchecked Sendable {
         self.directory = directory
         self.persistence = persistence
         self.events = events
+        authenticator = settings.authenticationKey.flatMap(SyncAuthenticator.init(secret:))
         self.shared = shared
         self.feed = feed
         self.logger = logger
@@ -111,7 +114,7 @@ final class SyncEngine: @unchecked Sendable {
     /// Until the next scan or keepalive, at most 100 ms (dialling and deadlines need no precision).
     private func timeout(now: ContinuousClock.Instant) -> Int32 {
         var until = Duration.milliseconds(100)
-        if isMaster && connections.contains(where: { $0.carriesFlows && !$0.connecting }) {
+        if isMaster && connections.contains(where: \.streams) {
             until = min(until, nextScan - now)
             // A snapshot with room in its queue goes on at once; a full queue waits to be writable.
             if connections.contains(where: { $0.snapshotCursor != nil && $0.pending < Self.snapshotLowWater }) {
@@ -138,7 +141,7 @@ final class SyncEngine: @unchecked Sendable {
         let wasMaster = isMaster
         localVersion = version
         local = announcements
-        for connection in connections where !connection.connecting { sendHellos(connection) }
+        for connection in connections where connection.ready { sendHellos(connection) }
         if isMaster && !wasMaster {
             logger.info("conntrack sync: MASTER, streaming flows to peers")
             startStreaming()
@@ -154,7 +157,7 @@ final class SyncEngine: @unchecked Sendable {
 
     /// The peers' announcements by address, merged over their connections; published on change.
     private func publishPeers() {
-        let connected = Set(connections.lazy.filter { !$0.connecting }.map(\.peer)).count
+        let connected = Set(connections.lazy.filter(\.ready).map(\.peer)).count
         if connected != publishedConnected {
             publishedConnected = connected
             shared.state.withLock { $0.connectedPeers = connected }
@@ -181,7 +184,8 @@ final class SyncEngine: @unchecked Sendable {
             guard let fd = SyncSocket.connect(to: peer.address, port: peer.port) else { continue }
             connections.append(
                 SyncConnection(
-                    fd: fd, peer: peer.address, peerIndex: index, carriesFlows: true, connecting: true, now: now))
+                    fd: fd, peer: peer.address, peerIndex: index, carriesFlows: true, connecting: true, now: now,
+                    authenticated: authenticator == nil))
         }
     }
 
@@ -191,15 +195,24 @@ final class SyncEngine: @unchecked Sendable {
             let dialled = settings.peers.contains { $0.address == accepted.peer }
             let connection = SyncConnection(
                 fd: accepted.fd, peer: accepted.peer, peerIndex: nil, carriesFlows: !dialled, connecting: false,
-                now: now)
+                now: now, authenticated: authenticator == nil)
             connections.append(connection)
             opened(connection)
         }
     }
 
-    /// A connection is up: hellos, then (while MASTER, if it carries flows) a snapshot.
+    /// A connection is up: with a key, the challenge first; without, it is ready at once.
     private func opened(_ connection: SyncConnection) {
         logger.info("conntrack sync connection up", metadata: ["peer": "\(connection.peer)"])
+        guard authenticator != nil else { return ready(connection) }
+        let nonce = SyncAuthenticator.nonce()
+        connection.ownNonce = nonce
+        connection.enqueue(.challenge(nonce: nonce))
+    }
+
+    /// A connection is up and its peer known: hellos, then (while MASTER, if it carries flows) a
+    /// snapshot.
+    func ready(_ connection: SyncConnection) {
         if let index = connection.peerIndex { backoff[index] = .milliseconds(100) }
         sendHellos(connection)
         if isMaster && connection.carriesFlows { startSnapshot(on: [connection]) }
@@ -238,7 +251,11 @@ final class SyncEngine: @unchecked Sendable {
             }
             if now - connection.lastHeard > settings.deadInterval {
                 drop(connection, reason: "silent for \(settings.deadInterval)")
-            } else if now - connection.lastSent >= settings.keepaliveInterval && connection.pending == 0 {
+            } else if !connection.authenticated && now - connection.opened > settings.deadInterval {
+                drop(connection, reason: "not authenticated within \(settings.deadInterval)")
+            } else if connection.ready && now - connection.lastSent >= settings.keepaliveInterval
+                && connection.pending == 0
+            {
                 connection.enqueue(.keepalive)
             }
         }

@@ -115,4 +115,8 @@ public enum SyncMessage: Sendable, Hashable {
     case persistUpsert(SyncedPersistence)
     /// A persist service's client that is no longer remembered.
     case persistDelete(service: ServiceKey, client: IPAddress)
+    /// With a shared key (`--ha-sync-key-file`), the first message each side sends: its nonce.
+    case challenge(nonce: [UInt8])
+    /// The answer to the peer's challenge (`SyncAuthenticator`); nothing else is accepted before it.
+    case proof(code: [UInt8])
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import ServiceLifecycle
 import SwiftLBBGP
@@ -30,6 +31,12 @@ struct HAOptions: ParsableArguments {
     @Option(help: "TCP port of the conntrack sync link (listened on, and dialled at each peer).")
     var haSyncPort = 22222
 
+    @Option(
+        help: ArgumentHelp(
+            "A file holding a key (at least 16 bytes; a trailing newline is ignored) every instance of the pair shares: each sync connection's peer must prove it holds the key (HMAC-SHA256 over fresh nonces) before its flows or roles are accepted. Without it anyone who reaches --ha-sync-port can write conntrack entries. It authenticates; it does not encrypt.",
+            valueName: "path"))
+    var haSyncKeyFile: String?
+
     @Option(help: "Milliseconds a starting instance listens for a MASTER before it serves alone.")
     var haHoldMs = 3000
 
@@ -54,6 +61,23 @@ struct HAOptions: ParsableArguments {
                 "--ha-bfd-interval-ms must be \(intervals.lowerBound / 1000)...\(intervals.upperBound / 1000)")
         }
         guard (1...255).contains(haBfdRetries) else { throw ValidationError("--ha-bfd-retries must be 1...255") }
+        _ = try syncKey()
+    }
+
+    /// The key of --ha-sync-key-file (nil without it), read and checked.
+    func syncKey() throws -> [UInt8]? {
+        guard let path = haSyncKeyFile else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("--ha-sync-key-file \(path): cannot read the file")
+        }
+        var key = [UInt8](data)
+        while let last = key.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") { key.removeLast() }
+        guard key.count >= SyncAuthenticator.minimumKeyLength else {
+            throw ValidationError(
+                "--ha-sync-key-file \(path): the key has \(key.count) bytes; it needs at least "
+                    + "\(SyncAuthenticator.minimumKeyLength) (e.g. head -c 32 /dev/urandom | base64 > \(path))")
+        }
+        return key
     }
 
     func peers() throws -> [IPAddress] {
@@ -124,7 +148,8 @@ struct HAOptions: ParsableArguments {
         return HASubsystem(
             controller: controller, feeds: [store.feed, bfd.changes], link: link,
             sync: ConntrackSync.Settings(
-                listenPort: UInt16(haSyncPort), peers: peers.map { .init(address: $0, port: UInt16(haSyncPort)) }),
+                listenPort: UInt16(haSyncPort), peers: peers.map { .init(address: $0, port: UInt16(haSyncPort)) },
+                authenticationKey: try syncKey()),
             logger: logger)
     }
 }

@@ -27,10 +27,11 @@ struct ConntrackSyncTests {
 
     func instance(
         serviceID: UInt32, peers: [ConntrackSync.Peer] = [], listenPort: UInt16 = 0, table: ConntrackTable? = nil,
-        otherServices: [ServiceKey: UInt32] = [:], maxQueuedBytes: Int = 16 << 20
+        otherServices: [ServiceKey: UInt32] = [:], maxQueuedBytes: Int = 16 << 20, key: String? = nil
     ) throws -> Instance {
         var settings = Self.fast
         settings.maxQueuedBytes = maxQueuedBytes
+        settings.authenticationKey = key.map { Array($0.utf8) }
         settings.listenAddress = .v4(0x7f00_0001)
         settings.listenPort = listenPort
         settings.peers = peers
@@ -117,6 +118,59 @@ struct ConntrackSyncTests {
         #expect(try master.table.delete(opened[0].key))
         #expect(await eventually { try backup.table.lookup(opened[0].key) == nil })
         #expect(backup.table.liveCount == 3)
+    }
+
+    /// A backup and a master with the keys given; the master's table holds one full NAT flow.
+    func keyedPair(master masterKey: String?, backup backupKey: String?) throws -> (master: Instance, backup: Instance)
+    {
+        let backup = try instance(serviceID: 4, key: backupKey)
+        let master = try instance(
+            serviceID: 7, peers: [.init(address: .v4(0x7f00_0001), port: backup.sync.listenPort)], key: masterKey)
+        try SyncTestFlows.write(
+            SyncTestFlows.fullNAT(sport: 40000, natPort: 33000, serviceID: 7, now: EBPFDatapath.monotonicNow),
+            to: master.table)
+        backup.sync.announce([Self.backup])
+        master.sync.announce([Self.master])
+        backup.sync.start()
+        master.sync.start()
+        return (master, backup)
+    }
+
+    @Test("with the same key on both sides the peers authenticate, then roles and flows go across")
+    func sameKeySyncs() async throws {
+        let key = "a key the pair shares, 32 bytes."
+        let (master, backup) = try keyedPair(master: key, backup: key)
+        defer {
+            master.sync.stop()
+            backup.sync.stop()
+        }
+        #expect(await eventually { backup.table.liveCount == 2 && backup.sync.statistics().snapshotsReceived == 1 })
+        #expect(backup.sync.peerAnnouncements().values.first?.first?.role == .master)
+        #expect(master.sync.statistics().authenticationFailures == 0)
+        #expect(backup.sync.statistics().authenticationFailures == 0)
+    }
+
+    @Test(
+        "another key, or a key on one side only, is refused on both sides: no roles, no flows",
+        arguments: [
+            ("a key the pair shares, 32 bytes.", "a different key, also 32 bytes.."),
+            ("a key the pair shares, 32 bytes.", nil), (nil, "a key the pair shares, 32 bytes."),
+        ] as [(String?, String?)])
+    func mismatchedKeysAreRefused(_ masterKey: String?, _ backupKey: String?) async throws {
+        let (master, backup) = try keyedPair(master: masterKey, backup: backupKey)
+        defer {
+            master.sync.stop()
+            backup.sync.stop()
+        }
+        // The keyed side refuses each attempt; the master dials again (backoff up to 1 s).
+        #expect(
+            await eventually {
+                master.sync.statistics().authenticationFailures + backup.sync.statistics().authenticationFailures >= 2
+            })
+        #expect(backup.table.liveCount == 0)
+        #expect(backup.sync.statistics().flowsApplied == 0)
+        #expect(backup.sync.peerAnnouncements().isEmpty)
+        #expect(master.sync.peerAnnouncements().isEmpty)
     }
 
     @Test("announcements are exchanged, and a peer's vanish when its link closes")

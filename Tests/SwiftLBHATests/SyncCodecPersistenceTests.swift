@@ -55,9 +55,9 @@ struct SyncCodecPersistenceTests {
         #expect(throws: SyncDecodeError.self) { _ = try reader.next() }
 
         var unknown = SyncCodec.encode(.keepalive)
-        unknown[5] = 9
+        unknown[5] = 11
         var refused = SyncFrameReader()
         refused.append(unknown)
-        #expect(throws: SyncDecodeError.unknownType(9)) { _ = try refused.next() }
+        #expect(throws: SyncDecodeError.unknownType(11)) { _ = try refused.next() }
     }
 }

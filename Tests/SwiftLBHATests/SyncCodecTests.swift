@@ -22,7 +22,8 @@ struct SyncCodecTests {
         .hello(HAAnnouncement(instance: "llb-inst0", role: .master, priority: 100, epoch: 7)), .snapshotBegin,
         .upsert(flow), .upsert(flow6),
         .delete(SyncedFlowKey(proto: 17, source: .v4(1), destination: .v4(2), sourcePort: 3, destinationPort: 4)),
-        .snapshotEnd(flows: 2), .keepalive,
+        .snapshotEnd(flows: 2), .keepalive, .challenge(nonce: (0..<32).map { UInt8($0) }),
+        .proof(code: [UInt8](repeating: 0xab, count: 32)),
     ]
 
     @Test("every message survives a round trip, also when the stream arrives one byte at a time")
@@ -37,6 +38,12 @@ struct SyncCodecTests {
         #expect(SyncCodec.encode(.keepalive) == Array("SLBS".utf8) + [1, 6, 0, 0, 0, 0, 0, 0])
         #expect(
             SyncCodec.encode(.snapshotEnd(flows: 258)) == Array("SLBS".utf8) + [1, 5, 0, 0, 0, 0, 0, 4, 0, 0, 1, 2])
+    }
+
+    @Test("a challenge is type 9: a length byte, then the nonce")
+    func challengeLayout() {
+        #expect(
+            SyncCodec.encode(.challenge(nonce: [7, 8, 9])) == Array("SLBS".utf8) + [1, 9, 0, 0, 0, 0, 0, 4, 3, 7, 8, 9])
     }
 
     @Test("another version, bad magic, unknown types, oversized and malformed payloads are refused")

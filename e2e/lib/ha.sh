@@ -160,6 +160,9 @@ ha_daemon_args() {
         HA_ARGS+=(--ha-vip "$HA_GW")
     elif [[ -z "$HA_SINGLE" && -z "$HA_MANUAL" ]]; then
         HA_ARGS+=(--ha-peers "${LB_IP[peer]}" --ha-priority "${HA_PRIORITY[i]}" --ha-vip "$HA_GW")
+        # The sync link authenticated with a shared key, as a deployment should run it.
+        [[ -s "$STATE_DIR/ha-sync.key" ]] || head -c 32 /dev/urandom | base64 >"$STATE_DIR/ha-sync.key"
+        HA_ARGS+=(--ha-sync-key-file "$STATE_DIR/ha-sync.key")
     fi
     [[ "$HA_BGP" != bgp ]] || HA_ARGS+=(--bgp)
     # shellcheck disable=SC2206 # split on spaces, as SLB_DAEMON_ARGS
