@@ -2073,7 +2073,7 @@ public enum OpenAPIDocument {
                       4,
                       null
                     ],
-                    "description": "Endpoint selection: 0 rr, 1 hash (Maglev), 2 priority (weights), 3 persist, 4 lc. 5 (n2) and 6 (n3) are refused as not supported yet.",
+                    "description": "Endpoint selection: 0 rr, 1 hash (Maglev), 2 priority (weights), 3 persist, 4 lc, 6 n3 (GTP-U by TEID; protocol udp only). 5 (n2) is refused as not supported yet.",
                     "nullable": true
                   },
                   "mode": {

@@ -21,7 +21,7 @@ public enum RuleValidator {
             proto == .icmp
             ? (try icmpPort(args.port, portMax: args.portMax), 0)
             : try servicePorts(args.port, portMax: args.portMax)
-        let selection = try selectionAlgorithm(args.sel)
+        let selection = try selectionAlgorithm(args.sel, proto: proto)
         let mode = try natMode(args.mode)
         try checkModeNeeds(mode, selection: selection)
         let idleTimeout = try inactiveTimeout(args.inactiveTimeOut)
@@ -98,7 +98,7 @@ public enum RuleValidator {
         }
     }
 
-    private static func selectionAlgorithm(_ code: Int) throws(APIError) -> SelectionAlgorithm {
+    private static func selectionAlgorithm(_ code: Int, proto: L4Protocol) throws(APIError) -> SelectionAlgorithm {
         let field = "serviceArguments.sel"
         guard let algorithm = SelectionAlgorithm(rawValue: code) else {
             throw .badRequest(
@@ -106,11 +106,17 @@ public enum RuleValidator {
                 message: "\(field) \(code) is not an algorithm; use 0 (rr), 1 (hash), 2 (priority), 3 (persist), "
                     + "4 (lc), 5 (n2) or 6 (n3)")
         }
-        guard algorithm != .n2 && algorithm != .n3 else {
+        guard algorithm != .n2 else {
             throw .badRequest(
                 field: field,
-                message: "selection \(algorithm.name) (5G N2/N3 contents) is not supported yet; use 0 (rr), 1 (hash), "
-                    + "2 (priority), 3 (persist) or 4 (lc)")
+                message: "selection n2 (5G N2 contents) is not supported yet; use 0 (rr), 1 (hash), 2 (priority), "
+                    + "3 (persist), 4 (lc) or, for GTP-U over UDP, 6 (n3)")
+        }
+        // n3 picks by the GTP-U tunnel (TEID), which only UDP carries (loxilb refuses it for others too).
+        guard algorithm != .n3 || proto == .udp else {
+            throw .badRequest(
+                field: field,
+                message: "selection n3 (by GTP-U tunnel) needs protocol udp; this rule is \(proto.rawValue)")
         }
         return algorithm
     }

@@ -38,8 +38,8 @@ extension DatapathService {
     /// The lookup table the datapath indexes for this service's algorithm, given where its
     /// endpoints sit (`slots`), or nil when the algorithm needs none (rr, lc). Only active
     /// endpoints appear; buckets hold slot indexes, `UInt16.max` when no endpoint is active.
-    /// `hash` and `persist` use a weighted Maglev table (indexed by a hash of the 5-tuple or of the
-    /// client address), `priority` a smooth weighted sequence walked by a cursor.
+    /// `hash`, `persist` and `n3` use a weighted Maglev table (indexed by a hash of the 5-tuple, of the
+    /// client address or of the GTP-U tunnel id), `priority` a smooth weighted sequence walked by a cursor.
     public func selectionTable(slots: [DatapathEndpoint?], size: Int = MaglevTable.defaultSize) -> [UInt16]? {
         let members = slots.enumerated().compactMap { index, endpoint -> MaglevTable.Member? in
             guard let endpoint, endpoint.active else { return nil }
@@ -47,9 +47,9 @@ extension DatapathService {
                 name: "\(endpoint.address):\(endpoint.port)", weight: UInt32(endpoint.weight), slot: UInt16(index))
         }
         switch selection {
-        case .hash, .persist: return MaglevTable.build(members, size: size)
+        case .hash, .persist, .n3: return MaglevTable.build(members, size: size)
         case .priority: return WeightedSequence.build(members, length: size)
-        case .roundRobin, .leastConnections, .n2, .n3: return nil
+        case .roundRobin, .leastConnections, .n2: return nil
         }
     }
 }

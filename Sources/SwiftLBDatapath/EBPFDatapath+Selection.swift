@@ -43,7 +43,7 @@ extension EBPFDatapath {
         } catch {
             guard isNew, error.code == E2BIG else { throw error }
             throw DatapathLimitError(
-                "at most \(capacity.selectionTables) services can use hash, priority or persist at once "
+                "at most \(capacity.selectionTables) services can use hash, priority, persist or n3 at once "
                     + "(--selection-tables); use rr or lc for this one or delete another such rule")
         }
     }

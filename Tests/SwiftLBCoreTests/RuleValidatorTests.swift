@@ -94,7 +94,7 @@ struct RuleValidatorTests {
         },
         // sel
         .init("sel n2", field: "\(args).sel", says: "not supported yet") { $0.serviceArguments.sel = 5 },
-        .init("sel n3", field: "\(args).sel", says: "not supported yet") { $0.serviceArguments.sel = 6 },
+        .init("sel n3 over tcp", field: "\(args).sel", says: "needs protocol udp") { $0.serviceArguments.sel = 6 },
         .init("sel 7", field: "\(args).sel", says: "not an algorithm") { $0.serviceArguments.sel = 7 },
         .init("sel -1", field: "\(args).sel", says: "not an algorithm") { $0.serviceArguments.sel = -1 },
         // mode
@@ -257,6 +257,16 @@ struct RuleValidatorTests {
         #expect(rule.managed == false)
         #expect(rule.inactiveTimeout == 0)
         #expect(rule.datapathService(id: 4) == Fixtures.service(4, "10.0.0.1", 80))
+    }
+
+    @Test("sel n3 (6) is accepted for udp and carried to the datapath")
+    func n3OverUDPAccepted() throws(APIError) {
+        var entry = Fixtures.entry(name: "n3")
+        entry.serviceArguments.sel = 6
+        entry.serviceArguments.protocol = "udp"
+        let rule = try RuleValidator.validate(entry)
+        #expect(rule.selection == .n3)
+        #expect(rule.datapathService(id: 4).selection == .n3)
     }
 
     @Test("NAT modes onearm (1) and fullnat (2) are accepted and carried to the datapath")

@@ -149,6 +149,7 @@ static __always_inline int slb_flow_new4(struct __sk_buff *skb, struct slb_scrat
 	rc = slb_flow_admit(svc, pkt, SLB_AF_INET, &pkt->saddr, egress);
 	if (rc >= 0)
 		return rc;
+	slb_select_n3(skb, svc, pkt);
 	if (slb_select(svc, pkt, &be))
 		return slb_counted(SLB_CNT_DROP_NO_ENDPOINT, TC_ACT_SHOT);
 	/* Port ranges: an endpoint port of 0 keeps the port the client asked for. */
@@ -171,6 +172,7 @@ static __always_inline int slb_flow_new6(struct __sk_buff *skb, struct slb_scrat
 	rc = slb_flow_admit(svc, &s->p.base, SLB_AF_INET6, s->p.saddr, egress);
 	if (rc >= 0)
 		return rc;
+	slb_select_n3(skb, svc, &s->p.base);
 	if (slb_select6(svc, &s->p, &s->be))
 		return slb_counted(SLB_CNT_DROP_NO_ENDPOINT, TC_ACT_SHOT);
 	if (!s->be.port)

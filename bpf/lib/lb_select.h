@@ -19,7 +19,10 @@
  *   SLB_SEL_LC        the active slot with the fewest open flows (slb_ep_conns) among
  *                     SLB_LC_WINDOW consecutive entries of the active list from a rotating
  *                     start: exact up to SLB_LC_WINDOW active endpoints, above that a
- *                     least-loaded choice within each window (docs/algorithms.md).
+ *                     least-loaded choice within each window (docs/algorithms.md);
+ *   SLB_SEL_N3        (UDP) the Maglev table indexed by a hash of the GTP-U TEID the caller
+ *                     read (slb_select_n3): every packet of a tunnel goes to one endpoint,
+ *                     whatever source port the gNB sends from; not GTP-U: as SLB_SEL_HASH.
  * Swift computes the tables over active endpoints only and lists the active slots compactly
  * (slb_ep_act, active_count of them), so round robin and every fallback take one entry of
  * that list: no per-packet loop grows with the number of endpoints. A slot is usable when
@@ -102,6 +105,9 @@ static __always_inline __u32 slb_jhash_3words(__u32 a, __u32 b, __u32 c, __u32 i
 	return c;
 }
 
+/* Mixed into the TEID hash (SLB_SEL_N3) so that it differs from the tuple hash's. */
+#define SLB_N3_SEED 0x4e330000
+
 static __always_inline __u32 slb_hash_tuple(const struct slb_pkt *pkt)
 {
 	return slb_jhash_3words(pkt->saddr, pkt->daddr, ((__u32)pkt->sport << 16) | pkt->dport,
@@ -122,7 +128,10 @@ struct slb_sel_scratch {
 	 * slb_pkt carries only a fold of it, which two clients may share. */
 	__be32 client6[4];
 	__u8 client6_set;
-	__u8 pad2[7];
+	/* The GTP-U TEID of a caller's packet (slb_select_n3), taken by the next slb_select. */
+	__u8 teid_set;
+	__u8 pad2[2];
+	__be32 teid;
 };
 
 struct {
@@ -328,7 +337,7 @@ __attribute__((noinline)) int slb_select(const struct slb_svc_val *svc, const st
 	const struct slb_endpoint *ep;
 	struct slb_sel_scratch *scr;
 	__u32 id, n, m, zero = 0;
-	bool client6;
+	bool client6, tunnel;
 	__u8 sel;
 	int idx;
 
@@ -340,6 +349,8 @@ __attribute__((noinline)) int slb_select(const struct slb_svc_val *svc, const st
 	/* Consumed here, so an IPv4 flow never sees an earlier IPv6 caller's address. */
 	client6 = scr->client6_set;
 	scr->client6_set = 0;
+	tunnel = scr->teid_set;
+	scr->teid_set = 0;
 	id = READ_ONCE(svc->id);
 	n = READ_ONCE(svc->ep_count);
 	m = READ_ONCE(svc->active_count);
@@ -364,6 +375,11 @@ __attribute__((noinline)) int slb_select(const struct slb_svc_val *svc, const st
 	case SLB_SEL_LC:
 		idx = slb_least_conns(scr, id, m);
 		break;
+	case SLB_SEL_N3:
+		idx = slb_table_slot(scr, id,
+				     tunnel ? slb_jhash_3words(scr->teid, 0, 0, SLB_N3_SEED) :
+					      slb_hash_tuple(pkt));
+		break;
 	default:
 		idx = slb_active_slot(scr, id, slb_cursor_next(scr, id) % m);
 		break;
@@ -384,6 +400,30 @@ __attribute__((noinline)) int slb_select(const struct slb_svc_val *svc, const st
 	if (!out->addr)
 		return -1;
 	return 0;
+}
+
+/*
+ * For a service selecting by N3: hands the GTP-U TEID of the UDP packet `pkt` to the next
+ * slb_select on this CPU. GTPv1-U (3GPP TS 29.281) starts the UDP payload with flags (version 1
+ * and protocol type 1 in the top bits), message type, length, then the TEID. Anything else is
+ * left alone, and that flow is hashed by its tuple.
+ */
+static __always_inline void slb_select_n3(struct __sk_buff *skb, const struct slb_svc_val *svc,
+					  const struct slb_pkt *pkt)
+{
+	struct slb_sel_scratch *scr;
+	__u8 gtp[8];
+	__u32 zero = 0;
+
+	if (!svc || READ_ONCE(svc->sel) != SLB_SEL_N3 || pkt->proto != IPPROTO_UDP)
+		return;
+	if (bpf_skb_load_bytes(skb, pkt->l4_off + 8, gtp, sizeof(gtp)) || (gtp[0] & 0xf0) != 0x30)
+		return;
+	scr = bpf_map_lookup_elem(&slb_sel_scratch, &zero);
+	if (!scr)
+		return;
+	__builtin_memcpy(&scr->teid, gtp + 4, sizeof(scr->teid));
+	scr->teid_set = 1;
 }
 
 /*

@@ -134,6 +134,8 @@ enum slb_sel {
 	SLB_SEL_PRIORITY = 2,
 	SLB_SEL_PERSIST = 3,
 	SLB_SEL_LC = 4,
+	/* loxilb's n3: GTP-U over UDP, the Maglev table indexed by a hash of the tunnel's TEID */
+	SLB_SEL_N3 = 6,
 };
 
 /* NAT modes: loxilb's `mode` codes. */
