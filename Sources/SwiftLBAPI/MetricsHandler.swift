@@ -6,11 +6,13 @@ struct MetricsHandler: Sendable {
     let store: RuleStore
     /// The BGP subsystem, when the daemon runs with `--bgp`: its state is appended.
     var bgp: (any BGPControl)? = nil
+    /// The firewall, when the daemon has one: its rules' counters are appended.
+    var firewall: FirewallStore? = nil
 
     /// 200 with the exposition text, or 503 (a JSON error model) when any counter cannot be read,
     /// so a scrape is either complete or fails visibly.
     var handle: Handler {
-        { [store, bgp] _, _ in
+        { [store, bgp, firewall] _, _ in
             let packets = try await store.packetCounters()
             let rules = try await store.ruleMetrics()
             var text =
@@ -18,6 +20,9 @@ struct MetricsHandler: Sendable {
                 + HealthMetricsRenderer(
                     activities: await store.endpointActivities(), targets: await store.healthMetrics()
                 ).render()
+            if let firewall {
+                text += FirewallMetricsRenderer.render(await firewall.entries())
+            }
             if let bgp {
                 text += BGPPrometheusRenderer(metrics: await bgp.metrics()).render()
             }

@@ -27,6 +27,7 @@
 #include "ctx.h"
 #include "dsr.h"
 #include "flow.h"
+#include "fw.h"
 #include "fwd.h"
 #include "icmp.h"
 #include "idle_reset.h"
@@ -135,7 +136,9 @@ static __always_inline int slb_entry(struct __sk_buff *skb, bool egress)
 	}
 	ct = slb_entry_lookup(skb, s, egress, &rc);
 	if (!ct)
-		return rc >= 0 ? rc : slb_stage_go(skb, SLB_STAGE_NEW4, egress);
+		/* Only ingress packets meet the firewall (fw.h), as in loxilb. */
+		return rc >= 0 ? rc :
+				 slb_stage_go(skb, egress ? SLB_STAGE_NEW4 : SLB_STAGE_FW4, egress);
 	return slb_established4(skb, s, ct, egress);
 }
 
@@ -153,6 +156,27 @@ static __always_inline int slb_new4(struct __sk_buff *skb, bool egress)
 		return rc;
 	s->new_flow = 1;
 	return slb_established4(skb, s, ct, egress);
+}
+
+/* The FW4 stage: the firewall's verdict on the packet in the scratch, then NEW4 if it goes on. */
+static __always_inline int slb_fw4(struct __sk_buff *skb, bool egress)
+{
+	struct slb_scratch4 *s = slb_scratch4_get();
+	struct slb_fw_pkt p = {};
+	int rc;
+
+	if (!s)
+		return TC_ACT_OK;
+	p.saddr[0] = s->pkt.saddr;
+	p.daddr[0] = s->pkt.daddr;
+	p.sport = s->pkt.sport;
+	p.dport = s->pkt.dport;
+	p.proto = s->pkt.proto;
+	p.family = SLB_AF_INET;
+	p.len = s->pkt.len;
+	p.ifindex = skb->ifindex;
+	rc = slb_fw_check(skb, &p);
+	return rc >= 0 ? rc : slb_stage_go(skb, SLB_STAGE_NEW4, egress);
 }
 
 /* The ICMP4 stage: echo to a VIP answered, errors about tracked flows translated back. */

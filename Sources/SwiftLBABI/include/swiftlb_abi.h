@@ -228,6 +228,10 @@ enum slb_counter {
 	SLB_CNT_CT_REOPEN = 40,
 	/* an endpoint's packet matched a reply entry whose flow had expired: not forwarded as one */
 	SLB_CNT_REPLY_NO_FLOW = 41,
+	/* a new flow's packet dropped by a firewall rule (fw.h) */
+	SLB_CNT_DROP_FIREWALL = 42,
+	/* a new flow's packet trapped by a firewall rule: to the stack untouched */
+	SLB_CNT_PASS_FW_TRAP = 43,
 	SLB_CNT_MAX = 48,
 };
 
