@@ -14,7 +14,8 @@ enum FirewallMetricsRenderer {
         ]
         for entry in entries {
             let rule = entry.ruleArguments
-            let action = entry.opts.allow ? "allow" : entry.opts.trap ? "trap" : "drop"
+            let action =
+                entry.opts.allow ? "allow" : entry.opts.trap ? "trap" : entry.opts.redirect ? "redirect" : "drop"
             let labels =
                 "{source=\"\(rule.sourceIP)\",destination=\"\(rule.destinationIP)\","
                 + "sport=\"\(rule.minSourcePort)-\(rule.maxSourcePort)\","

@@ -1445,7 +1445,7 @@ public enum OpenAPIDocument {
                   "firewall"
                 ],
                 "summary": "Create a firewall rule",
-                "description": "Matches source and destination prefixes, port ranges (0/0 = any), protocol (0 = any), incoming interface and preference (higher wins); action allow, drop or trap, with an optional fwMark. Evaluated for ingress packets that are not part of a tracked flow. redirect, doSnat, record and onDefault are refused (400). 200 once stored and installed; 409 when the same rule exists; 507 when a limit is reached (docs/firewall.md).",
+                "description": "Matches source and destination prefixes, port ranges (0/0 = any), protocol (0 = any), incoming interface and preference (higher wins); action allow, drop, trap or redirect (to redirectPortName), with an optional fwMark. Evaluated for ingress packets that are not part of a tracked flow. doSnat, record and onDefault are refused (400). 200 once stored and installed; 409 when the same rule exists; 507 when a limit is reached (docs/firewall.md).",
                 "requestBody": {
                   "required": true,
                   "content": {

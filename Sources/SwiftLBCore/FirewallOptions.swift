@@ -7,7 +7,7 @@ public struct FirewallOptions: Codable, Sendable, Hashable {
     public var drop: Bool
     /// Hand matching packets to the host's stack (skip load balancing).
     public var trap: Bool
-    /// Send matching packets out of `redirectPortName`.
+    /// Send matching packets out of `redirectPortName`, untouched.
     public var redirect: Bool
     /// The interface `redirect` sends to.
     public var redirectPortName: String

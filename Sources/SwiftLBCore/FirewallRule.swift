@@ -11,6 +11,8 @@ public struct FirewallRule: Sendable, Hashable {
         case drop
         /// Handed to the host's stack untouched, skipping load balancing.
         case trap
+        /// Sent out of the named interface untouched (loxilb's redirect to a port).
+        case redirect(String)
     }
 
     /// Source prefix (same family as `destination`).
@@ -45,6 +47,9 @@ public struct FirewallRule: Sendable, Hashable {
         case .allow: opts.allow = true
         case .drop: opts.drop = true
         case .trap: opts.trap = true
+        case .redirect(let port):
+            opts.redirect = true
+            opts.redirectPortName = port
         }
         return FirewallEntry(ruleArguments: key, opts: opts)
     }

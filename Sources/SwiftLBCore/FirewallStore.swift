@@ -27,7 +27,8 @@ public actor FirewallStore {
         for item in stored {
             let rule = try FirewallValidator.rule(from: item.entry)
             let id = UInt32(item.id)
-            let change = try tables.add(rule, id: id, ifindex: datapath.interfaceIndex(rule.inPort))
+            let change = try tables.add(
+                rule, id: id, ifindex: datapath.interfaceIndex(rule.inPort), redirectIndex: redirectIndex(rule))
             delta.merge(change)
             rules[rule.key] = (id, rule)
             ids.append(id)
@@ -49,11 +50,15 @@ public actor FirewallStore {
             throw APIError(
                 status: 507, message: "the firewall holds its maximum of \(FirewallTables.maxRules - 1) rules")
         }
+        if case .redirect(let port) = rule.action, datapath.interfaceIndex(port) == nil {
+            throw .badRequest(field: "opts.redirectPortName", message: "there is no interface named \(port)")
+        }
         let id = freeIDs.popLast() ?? nextID
         if id == nextID { nextID += 1 }
         let delta: FirewallTables.Delta
         do throws(APIError) {
-            delta = try tables.add(rule, id: id, ifindex: datapath.interfaceIndex(rule.inPort))
+            delta = try tables.add(
+                rule, id: id, ifindex: datapath.interfaceIndex(rule.inPort), redirectIndex: redirectIndex(rule))
         } catch {
             freeIDs.append(id)
             throw error
@@ -111,6 +116,14 @@ public actor FirewallStore {
             entry.opts.counter = "\(counter.packets):\(counter.bytes)"
             return entry
         }
+    }
+}
+
+extension FirewallStore {
+    /// The ifindex a redirect rule sends to (nil: not a redirect, or no such interface now).
+    nonisolated func redirectIndex(_ rule: FirewallRule) -> UInt32? {
+        guard case .redirect(let port) = rule.action else { return nil }
+        return datapath.interfaceIndex(port)
     }
 }
 

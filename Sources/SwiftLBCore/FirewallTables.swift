@@ -44,6 +44,8 @@ public struct FirewallTables: Sendable {
         public var ruleID: UInt32
         public var action: FirewallRule.Action
         public var mark: UInt32
+        /// The interface a redirect leaves by.
+        public var redirectIndex: UInt32 = 0
     }
 
     /// What one change asks of the datapath, in this order: write `upserts`, write `tuples` (when
@@ -69,9 +71,17 @@ public struct FirewallTables: Sendable {
     /// Number of hash entries.
     public var entryCount: Int { owners.count }
 
-    /// Adds rule `id`; `ifindex` resolves an interface name (nil: the rule cannot match yet).
-    /// Throws 507 (nothing changed) when the tuple or entry limits would be passed.
-    public mutating func add(_ rule: FirewallRule, id: UInt32, ifindex: UInt32?) throws(APIError) -> Delta {
+    /// Adds rule `id`; `ifindex` resolves its `portName` and `redirectIndex` its redirect interface
+    /// (nil: the rule cannot act yet and gets no entry). Throws 507 (nothing changed) when the
+    /// tuple or entry limits would be passed.
+    public mutating func add(
+        _ rule: FirewallRule, id: UInt32, ifindex: UInt32?, redirectIndex: UInt32? = nil
+    ) throws(APIError) -> Delta {
+        var redirect: UInt32 = 0
+        if case .redirect = rule.action {
+            guard let redirectIndex else { keysOfRule[id] = []; return Delta() }
+            redirect = redirectIndex
+        }
         if !rule.inPort.isEmpty && ifindex == nil { keysOfRule[id] = []; return Delta() }
         let expanded = Self.expand(rule)
         var newSlots = slots
@@ -94,7 +104,7 @@ public struct FirewallTables: Sendable {
         }
         let value = Value(
             rank: UInt64(rule.preference) << 32 | UInt64(UInt32.max - id), ruleID: id, action: rule.action,
-            mark: rule.mark)
+            mark: rule.mark, redirectIndex: redirect)
         var delta = Delta()
         var keys: [Key] = []
         for (tuple, partial) in expanded {

@@ -18,14 +18,18 @@ public enum FirewallValidator {
         key.portName = args.portName
         let opts = entry.opts
         try refuseUnsupported(opts)
-        let chosen = [opts.allow, opts.drop, opts.trap].filter { $0 }.count
+        let chosen = [opts.allow, opts.drop, opts.trap, opts.redirect].filter { $0 }.count
         guard chosen <= 1 else {
-            throw .badRequest(field: "opts", message: "choose one action of allow, drop and trap")
+            throw .badRequest(field: "opts", message: "choose one action of allow, drop, trap and redirect")
+        }
+        if opts.redirect && (opts.redirectPortName.isEmpty || opts.redirectPortName.count > 15) {
+            throw .badRequest(field: "opts.redirectPortName", message: "redirect needs the interface's name")
         }
         guard (0...Int(UInt32.max)).contains(opts.fwMark) else {
             throw .badRequest(field: "opts.fwMark", message: "fwMark must be 0...4294967295")
         }
-        let action: FirewallRule.Action = opts.allow ? .allow : opts.trap ? .trap : .drop
+        let action: FirewallRule.Action =
+            opts.allow ? .allow : opts.trap ? .trap : opts.redirect ? .redirect(opts.redirectPortName) : .drop
         return FirewallRule(
             source: source, destination: destination, sourcePorts: sourcePorts, destinationPorts: destinationPorts,
             proto: proto, inPort: args.portName, preference: UInt16(args.preference), action: action,
@@ -93,13 +97,13 @@ public enum FirewallValidator {
 
     private static func refuseUnsupported(_ opts: FirewallOptions) throws(APIError) {
         let unsupported: [(Bool, String, String)] = [
-            (opts.redirect, "opts.redirect", "redirect to a port"),
             (opts.doSnat, "opts.doSnat", "SNAT by firewall rule"),
             (opts.record, "opts.record", "recording matching packets"),
             (opts.onDefault, "opts.onDefault", "egress-default rules"),
         ]
         for (set, field, what) in unsupported where set {
-            throw .badRequest(field: field, message: "\(what) is not supported by SwiftLB yet; use allow, drop or trap")
+            throw .badRequest(
+                field: field, message: "\(what) is not supported by SwiftLB yet; use allow, drop, trap or redirect")
         }
     }
 }

@@ -80,7 +80,9 @@ extension slb_fw_val {
         case .allow: action = UInt8(SLB_FW_ALLOW.rawValue)
         case .drop: action = UInt8(SLB_FW_DROP.rawValue)
         case .trap: action = UInt8(SLB_FW_TRAP.rawValue)
+        case .redirect: action = UInt8(SLB_FW_REDIRECT.rawValue)
         }
+        redirect_ifindex = value.redirectIndex
     }
 }
 

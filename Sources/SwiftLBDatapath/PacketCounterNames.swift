@@ -52,6 +52,7 @@ public enum PacketCounterNames {
         (SLB_CNT_REPLY_NO_FLOW, "reply_no_flow"),
         (SLB_CNT_DROP_FIREWALL, "drop_firewall"),
         (SLB_CNT_PASS_FW_TRAP, "pass_firewall_trap"),
+        (SLB_CNT_FWD_FW_REDIRECT, "fwd_firewall_redirect"),
     ]
 
     /// `values` (indexed by `enum slb_counter`, as `EBPFDatapath.globalCounters()` returns them) by

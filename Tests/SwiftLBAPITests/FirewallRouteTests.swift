@@ -57,7 +57,8 @@ struct FirewallRouteTests {
             let bad = [
                 (#"{"ruleArguments":{"sourceIP":"10.0.0.0/33"},"opts":{"drop":true}}"#, "ruleArguments.sourceIP"),
                 (#"{"ruleArguments":{"protocol":"tcp"},"opts":{"drop":true}}"#, "ruleArguments.protocol"),
-                (#"{"ruleArguments":{},"opts":{"redirect":true,"redirectPortName":"eth1"}}"#, "opts.redirect"),
+                (#"{"ruleArguments":{},"opts":{"redirect":true,"redirectPortName":"eth1"}}"#, "opts.redirectPortName"),
+                (#"{"ruleArguments":{},"opts":{"doSnat":true,"toIP":"10.0.0.1"}}"#, "opts.doSnat"),
             ]
             for (body, field) in bad {
                 let response = try await client.post("/netlox/v1/config/firewall", body)

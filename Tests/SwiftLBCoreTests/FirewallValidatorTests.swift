@@ -43,9 +43,11 @@ struct FirewallValidatorTests {
             (Self.entry(FirewallRuleArguments(minDestinationPort: 80)), "ruleArguments.protocol"),
             (Self.entry(FirewallRuleArguments(portName: "a/b")), "ruleArguments.portName"),
             (Self.entry(FirewallRuleArguments(), FirewallOptions(drop: true, allow: true)), "opts"),
+            (Self.entry(FirewallRuleArguments(), FirewallOptions(redirect: true)), "opts.redirectPortName"),
             (
-                Self.entry(FirewallRuleArguments(), FirewallOptions(redirect: true, redirectPortName: "eth1")),
-                "opts.redirect"
+                Self.entry(
+                    FirewallRuleArguments(), FirewallOptions(drop: true, redirect: true, redirectPortName: "e1")),
+                "opts"
             ),
             (Self.entry(FirewallRuleArguments(), FirewallOptions(doSnat: true, toIP: "1.1.1.1")), "opts.doSnat"),
             (Self.entry(FirewallRuleArguments(), FirewallOptions(drop: true, record: true)), "opts.record"),

@@ -119,6 +119,21 @@ struct FirewallFixtureTests {
         #expect(try await datapath.connections().isEmpty)
     }
 
+    @Test func redirectSendsThePacketOutOfTheRulesInterfaceUntouched() async throws {
+        let (datapath, firewall) = try await Self.setUp()
+        try await firewall.add(
+            Self.rule(source: "10.10.1.2/32", opts: FirewallOptions(redirect: true, redirectPortName: "fx1")))
+        let syn = Fixture.toVIP().bytes
+        let result = try run(datapath, syn)
+        #expect(result.verdict == Verdict.redirect && result.packet == syn)
+        #expect(try await datapath.packetCounters()["fwd_firewall_redirect"] == 1)
+        #expect(try await datapath.connections().isEmpty)
+        await #expect(throws: APIError.self) {
+            try await firewall.add(
+                Self.rule(source: "10.10.1.3/32", opts: FirewallOptions(redirect: true, redirectPortName: "nosuch0")))
+        }
+    }
+
     @Test func allowWithAMarkSetsItAndBalances() async throws {
         let (datapath, firewall) = try await Self.setUp()
         try await firewall.add(Self.rule(source: "10.10.1.0/24", opts: FirewallOptions(allow: true, fwMark: 42)))

@@ -83,8 +83,9 @@ static __always_inline void slb_fw_mask_key(struct slb_fw_key *key, const struct
 }
 
 /*
- * The verdict for `p`: TC_ACT_SHOT (drop), TC_ACT_OK (trap: to the stack untouched) or -1
- * (allowed, or no rule matched: go on). Counts the winning rule and sets its mark.
+ * The verdict for `p`: TC_ACT_SHOT (drop), TC_ACT_OK (trap: to the stack untouched),
+ * TC_ACT_REDIRECT (out of the rule's interface, untouched) or -1 (allowed, or no rule matched:
+ * go on). Counts the winning rule and sets its mark.
  */
 static __always_inline int slb_fw_check(struct __sk_buff *skb, const struct slb_fw_pkt *p)
 {
@@ -93,7 +94,7 @@ static __always_inline int slb_fw_check(struct __sk_buff *skb, const struct slb_
 	struct slb_fw_key key;
 	struct slb_fw_stat *stat;
 	__u64 best_rank = 0;
-	__u32 best_id = 0, best_mark = 0, zero = 0, count;
+	__u32 best_id = 0, best_mark = 0, best_ifindex = 0, zero = 0, count;
 	__u8 best_action = 0;
 
 	tuples = bpf_map_lookup_elem(&slb_fw_tuples, &zero);
@@ -113,6 +114,7 @@ static __always_inline int slb_fw_check(struct __sk_buff *skb, const struct slb_
 			best_id = hit->rule_id;
 			best_mark = hit->mark;
 			best_action = hit->action;
+			best_ifindex = hit->redirect_ifindex;
 		}
 	}
 	if (!best_id)
@@ -128,6 +130,10 @@ static __always_inline int slb_fw_check(struct __sk_buff *skb, const struct slb_
 		return slb_counted(SLB_CNT_DROP_FIREWALL, TC_ACT_SHOT);
 	if (best_action == SLB_FW_TRAP)
 		return slb_counted(SLB_CNT_PASS_FW_TRAP, TC_ACT_OK);
+	if (best_action == SLB_FW_REDIRECT) {
+		slb_count(SLB_CNT_FWD_FW_REDIRECT);
+		return bpf_redirect(best_ifindex, 0);
+	}
 	return -1;
 }
 

@@ -232,6 +232,8 @@ enum slb_counter {
 	SLB_CNT_DROP_FIREWALL = 42,
 	/* a new flow's packet trapped by a firewall rule: to the stack untouched */
 	SLB_CNT_PASS_FW_TRAP = 43,
+	/* a new flow's packet sent out of another interface by a firewall redirect rule */
+	SLB_CNT_FWD_FW_REDIRECT = 44,
 	SLB_CNT_MAX = 48,
 };
 

@@ -28,7 +28,8 @@
 enum slb_fw_action {
 	SLB_FW_ALLOW = 1, /* continue: load balancing, or untouched */
 	SLB_FW_DROP = 2,
-	SLB_FW_TRAP = 3, /* to the host's stack untouched, without load balancing */
+	SLB_FW_TRAP = 3,     /* to the host's stack untouched, without load balancing */
+	SLB_FW_REDIRECT = 4, /* out of interface redirect_ifindex untouched (loxilb's redirect) */
 };
 
 /* A masked packet: addresses and ports in network byte order, IPv4 in word 0. */
@@ -49,7 +50,8 @@ struct slb_fw_val {
 	__u32 rule_id;
 	__u32 mark;  /* skb->mark set on a hit, 0 = left alone */
 	__u8 action; /* enum slb_fw_action */
-	__u8 pad[7];
+	__u8 pad[3];
+	__u32 redirect_ifindex; /* SLB_FW_REDIRECT: the interface the packet leaves by */
 };
 
 struct slb_fw_mask {

@@ -27,7 +27,7 @@ public struct CreateFirewall: APICommand {
     public var record = false
     @Flag(name: .customLong("egress"), help: "Egress rule, with --snat (not supported by SwiftLB).")
     public var egress = false
-    @Option(name: .customLong("redirect"), help: "Redirect to this port (not supported by SwiftLB yet).")
+    @Option(name: .customLong("redirect"), help: "Send matching packets out of this interface.")
     public var redirect: [String] = []
     @Option(name: .customLong("snat"), help: "SNAT to IP[,PORT] (not supported by SwiftLB).")
     public var snat: [String] = []
