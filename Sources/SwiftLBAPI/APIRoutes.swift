@@ -93,7 +93,7 @@ func routeTable(
     table += BFDHandlers(bfd: bfd).routes
     table += HAHandlers(ha: ha).routes
     table += AuthHandlers(access: access).routes
-    table += ConfigFileHandlers(store: store, version: version.version).routes
+    table += ConfigFileHandlers(store: store, version: version.version, firewall: firewall).routes
     table += FirewallHandlers(firewall: firewall).routes
     return table
 }

@@ -3285,7 +3285,7 @@ public enum OpenAPIDocument {
                     "description": "Written as an empty list; ignored on import, whatever it holds."
                   },
                   "firewall": {
-                    "description": "Written as an empty list; ignored on import, whatever it holds."
+                    "description": "The firewall rules (FirewallEntry, counters cleared); ignored on import, whatever it holds (apply them with POST /config/firewall)."
                   },
                   "mirror": {
                     "description": "Written as an empty list; ignored on import, whatever it holds."

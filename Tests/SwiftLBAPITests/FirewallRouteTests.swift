@@ -41,6 +41,10 @@ struct FirewallRouteTests {
             let metrics = try await client.get("/metrics").text
             #expect(metrics.contains(#"swiftlb_firewall_packets_total{source="10.0.0.0/24""#))
             #expect(metrics.contains(#"action="drop"} 5"#))
+            let export = try await client.get("/netlox/v1/config/export")
+            let exported = try export.decode(ExportedFirewall.self).firewall
+            #expect(exported.map(\.ruleArguments) == rules.map(\.ruleArguments))
+            #expect(exported.allSatisfy { $0.opts.counter.isEmpty && $0.opts.drop })
             let query =
                 "sourceIP=10.0.0.0/24&destinationIP=20.20.20.1/32&protocol=6&minDestinationPort=2020"
                 + "&maxDestinationPort=2020&preference=200"
@@ -80,4 +84,9 @@ struct FirewallRouteTests {
             #expect(response.status == .serviceUnavailable)
         }
     }
+}
+
+/// The `firewall` list of an exported configuration file.
+struct ExportedFirewall: Decodable {
+    var firewall: [FirewallEntry]
 }
