@@ -141,6 +141,30 @@ struct FirewallFixtureTests {
         #expect(result.verdict == Verdict.redirect && result.mark == 42)
     }
 
+    @Test func icmpMeetsTheFirewallToo() async throws {
+        let (datapath, firewall) = try await Self.setUp()
+        let echo = RawFrame(
+            srcMAC: Fixture.clientMAC, dstMAC: Fixture.clientSideMAC, src: [10, 10, 1, 2], dst: [10, 10, 100, 1],
+            proto: 1, l4: ICMP.echo(id: 1, seq: 1, payload: [1, 2, 3, 4])
+        ).bytes
+        let passed = try run(datapath, echo)
+        #expect(passed.verdict == Verdict.ok && passed.packet == echo)
+        try await firewall.add(Self.rule(source: "10.10.1.2/32", proto: 1))
+        #expect(try run(datapath, echo).verdict == Verdict.shot)
+        #expect(try run(datapath, Fixture.toVIP().bytes).verdict == Verdict.redirect)
+        #expect(try await firewall.entries().first?.opts.counter == "1:\(echo.count)")
+    }
+
+    @Test func icmpv6EchoMeetsTheFirewallToo() async throws {
+        let (datapath, firewall) = try await Self.setUp(v6: true)
+        var ping = Fixture.toVIP6(proto: 58, sport: 0x1234, dport: 7)
+        ping.icmpType = 128
+        #expect(try run(datapath, ping.bytes).verdict == Verdict.redirect)  // answered without a rule
+        try await firewall.add(Self.rule(source: "fd00:10:1::/64", proto: 58))
+        #expect(try run(datapath, ping.bytes).verdict == Verdict.shot)
+        #expect(try run(datapath, Fixture.toVIP6().bytes).verdict == Verdict.redirect)
+    }
+
     @Test func establishedFlowsAreNotReevaluated() async throws {
         let (datapath, firewall) = try await Self.setUp()
         #expect(try run(datapath, Fixture.toVIP(sport: 41000).bytes).verdict == Verdict.redirect)

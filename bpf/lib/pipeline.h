@@ -158,15 +158,11 @@ static __always_inline int slb_new4(struct __sk_buff *skb, bool egress)
 	return slb_established4(skb, s, ct, egress);
 }
 
-/* The FW4 stage: the firewall's verdict on the packet in the scratch, then NEW4 if it goes on. */
-static __always_inline int slb_fw4(struct __sk_buff *skb, bool egress)
+/* The firewall's verdict (fw.h) on the IPv4 packet in `s`: a TC verdict, or -1 to go on. */
+static __always_inline int slb_fw_verdict4(struct __sk_buff *skb, const struct slb_scratch4 *s)
 {
-	struct slb_scratch4 *s = slb_scratch4_get();
 	struct slb_fw_pkt p = {};
-	int rc;
 
-	if (!s)
-		return TC_ACT_OK;
 	p.saddr[0] = s->pkt.saddr;
 	p.daddr[0] = s->pkt.daddr;
 	p.sport = s->pkt.sport;
@@ -175,7 +171,18 @@ static __always_inline int slb_fw4(struct __sk_buff *skb, bool egress)
 	p.family = SLB_AF_INET;
 	p.len = s->pkt.len;
 	p.ifindex = skb->ifindex;
-	rc = slb_fw_check(skb, &p);
+	return slb_fw_check(skb, &p);
+}
+
+/* The FW4 stage: the firewall's verdict on the packet in the scratch, then NEW4 if it goes on. */
+static __always_inline int slb_fw4(struct __sk_buff *skb, bool egress)
+{
+	struct slb_scratch4 *s = slb_scratch4_get();
+	int rc;
+
+	if (!s)
+		return TC_ACT_OK;
+	rc = slb_fw_verdict4(skb, s);
 	return rc >= 0 ? rc : slb_stage_go(skb, SLB_STAGE_NEW4, egress);
 }
 
@@ -188,6 +195,10 @@ static __always_inline int slb_icmp4(struct __sk_buff *skb, bool egress)
 
 	if (!s)
 		return TC_ACT_OK;
+	/* ICMP arriving here is never part of a tracked flow's fast path: the firewall sees it all. */
+	rc = egress ? -1 : slb_fw_verdict4(skb, s);
+	if (rc >= 0)
+		return rc;
 	pkt = &s->pkt;
 	if (pkt->chunk == SLB_ICMP_ECHO)
 		return slb_icmp_echo(skb, pkt, egress);

@@ -303,15 +303,11 @@ static __always_inline int slb_new6(struct __sk_buff *skb, bool egress)
 	return slb_established6(skb, s, ct, egress);
 }
 
-/* The FW6 stage: the firewall's verdict on the IPv6 packet in the scratch, then NEW6. */
-static __always_inline int slb_fw6(struct __sk_buff *skb, bool egress)
+/* The firewall's verdict (fw.h) on the IPv6 packet in `s`: a TC verdict, or -1 to go on. */
+static __always_inline int slb_fw_verdict6(struct __sk_buff *skb, const struct slb_scratch6 *s)
 {
-	struct slb_scratch6 *s = slb_scratch6_get();
 	struct slb_fw_pkt p = {};
-	int rc;
 
-	if (!s)
-		return TC_ACT_OK;
 	__builtin_memcpy(p.saddr, s->p.saddr, sizeof(p.saddr));
 	__builtin_memcpy(p.daddr, s->p.daddr, sizeof(p.daddr));
 	p.sport = s->p.base.sport;
@@ -320,7 +316,18 @@ static __always_inline int slb_fw6(struct __sk_buff *skb, bool egress)
 	p.family = SLB_AF_INET6;
 	p.len = s->p.base.len;
 	p.ifindex = skb->ifindex;
-	rc = slb_fw_check(skb, &p);
+	return slb_fw_check(skb, &p);
+}
+
+/* The FW6 stage: the firewall's verdict on the IPv6 packet in the scratch, then NEW6. */
+static __always_inline int slb_fw6(struct __sk_buff *skb, bool egress)
+{
+	struct slb_scratch6 *s = slb_scratch6_get();
+	int rc;
+
+	if (!s)
+		return TC_ACT_OK;
+	rc = slb_fw_verdict6(skb, s);
 	return rc >= 0 ? rc : slb_stage_go(skb, SLB_STAGE_NEW6, egress);
 }
 
@@ -328,9 +335,14 @@ static __always_inline int slb_fw6(struct __sk_buff *skb, bool egress)
 static __always_inline int slb_icmp6(struct __sk_buff *skb, bool egress)
 {
 	struct slb_scratch6 *s = slb_scratch6_get();
+	int rc;
 
 	if (!s)
 		return TC_ACT_OK;
+	/* Echo and errors (not neighbour discovery, which never comes here) meet the firewall. */
+	rc = egress ? -1 : slb_fw_verdict6(skb, s);
+	if (rc >= 0)
+		return rc;
 	if (s->parsed == SLB_PARSE6_ECHO)
 		return slb_icmp6_echo(skb, &s->p, egress);
 	return slb_icmp6_error(skb, s, egress);
