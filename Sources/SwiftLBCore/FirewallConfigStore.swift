@@ -1,4 +1,4 @@
-/// A firewall rule as stored: its entry and the id that orders equal preferences (older first).
+/// A firewall rule as stored: its entry and its id (which orders equal preferences, lower first).
 public struct StoredFirewallRule: Codable, Sendable, Hashable {
     /// The rule's id (also its counter slot).
     public var id: Int

@@ -6,7 +6,7 @@
 /// and interface are matched. Each distinct mask is a "tuple"; the datapath masks the packet once
 /// per active tuple and looks it up, so its cost is at most `maxTuples` hash lookups whatever the
 /// number of rules. Where two rules give the same key, the entry holds the better one
-/// (higher preference, then the older rule); the datapath keeps the best over all tuples.
+/// (higher preference, then the lower rule id); the datapath keeps the best over all tuples.
 public struct FirewallTables: Sendable {
     /// The most distinct masks at once (the datapath's loop bound).
     public static let maxTuples = 32
@@ -39,7 +39,7 @@ public struct FirewallTables: Sendable {
 
     /// One hash value: the rule that wins this key.
     public struct Value: Hashable, Sendable {
-        /// preference << 32 | (UInt32.max - id): larger wins, ties to the older rule.
+        /// preference << 32 | (UInt32.max - id): larger wins, ties to the lower id.
         public var rank: UInt64
         public var ruleID: UInt32
         public var action: FirewallRule.Action
