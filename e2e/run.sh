@@ -134,7 +134,7 @@ for s in "${selected[@]}"; do
         echo "    teardown: rc $trc; $(grep -h '^warning: ' "$dir/teardown.log" | tr '\n' ' ')"
     fi
     # Anything the teardown should have removed?
-    prefix=${SLB_PREFIX:-slbt$(scenario_short "$s")}
+    prefix=${SLB_PREFIX:-$(scenario_prefix "$s")}
     left=$(ip netns list 2>/dev/null | awk -v p="$prefix-" 'index($1, p) == 1 {print $1}' | tr '\n' ' ')
     [[ -z "$left" ]] || echo "    teardown left namespaces behind: $left"
     if ((rc == 0)) && [[ -z "${SLB_KEEP_LOGS:-}" ]]; then

@@ -14,6 +14,9 @@ public enum TestRun {
         public var packet: [UInt8]
         /// Kernel-measured run time per repetition in nanoseconds.
         public var durationNanoseconds: UInt32
+        /// skb->mark as the program left it (0 unless `ifindex` was given: the context is only
+        /// passed, and read back, with a device).
+        public var mark: UInt32 = 0
     }
 
     /// Runs `program` on `packet`. `ifindex` sets the device the packet appears on (0 = loopback).
@@ -40,6 +43,9 @@ public enum TestRun {
                     if ifindex > 0 {
                         opts.pointee.ctx_in = UnsafeRawPointer(ctxPointer)
                         opts.pointee.ctx_size_in = UInt32(MemoryLayout<__sk_buff>.size)
+                        // Read back into the same buffer once the program ran, for skb->mark.
+                        opts.pointee.ctx_out = UnsafeMutableRawPointer(ctxPointer)
+                        opts.pointee.ctx_size_out = UInt32(MemoryLayout<__sk_buff>.size)
                     }
                     return bpf_prog_test_run_opts(program.fd, opts)
                 }
@@ -48,6 +54,7 @@ public enum TestRun {
         guard rc == 0 else { throw BPFError.from("test-run \(program.name)", result: rc) }
         let length = min(Int(opts.pointee.data_size_out), outputCount)
         return Result(
-            verdict: opts.pointee.retval, packet: Array(output[..<length]), durationNanoseconds: opts.pointee.duration)
+            verdict: opts.pointee.retval, packet: Array(output[..<length]), durationNanoseconds: opts.pointee.duration,
+            mark: ctx.mark)
     }
 }

@@ -2,6 +2,7 @@
 #include "swiftlb_abi.h"
 #include "swiftlb_ct_table.h"
 #include "swiftlb_ct_user.h" /* compiled here so the C compiler checks it too */
+#include "swiftlb_fw.h"
 
 _Static_assert(sizeof(struct slb_svc_key) == 20, "slb_svc_key layout");
 _Static_assert(sizeof(struct slb_svc_val) == 20, "slb_svc_val layout");
@@ -27,3 +28,8 @@ _Static_assert(sizeof(struct slb_ct_slot) == 160, "slb_ct_slot layout");
 _Static_assert(__builtin_offsetof(struct slb_ct_slot, entry.key) == 8, "slb_ct_slot layout");
 _Static_assert(__builtin_offsetof(struct slb_ct_slot, entry.val) == 48, "slb_ct_slot layout");
 _Static_assert(__builtin_offsetof(struct slb_ct_slot, head) == 8, "slb_ct_slot layout");
+_Static_assert(sizeof(struct slb_fw_key) == 44, "slb_fw_key layout");
+_Static_assert(sizeof(struct slb_fw_val) == 24, "slb_fw_val layout");
+_Static_assert(sizeof(struct slb_fw_mask) == 40, "slb_fw_mask layout");
+_Static_assert(sizeof(struct slb_fw_tuples) == 8 + 40 * SLB_FW_MAX_TUPLES, "slb_fw_tuples layout");
+_Static_assert(SLB_FW_MAX_TUPLES <= 256, "slb_fw_key.tuple is a __u8");

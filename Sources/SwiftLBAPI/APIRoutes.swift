@@ -41,7 +41,7 @@ enum APIRoutes {
 /// `ha` and `/config/cistate`.
 public func makeRouter(
     store: RuleStore, version: VersionInfo, bgp: (any BGPControl)? = nil, bfd: (any BFDControl)? = nil,
-    ha: (any HAControl)? = nil, access: APIAccess = APIAccess(tokens: nil)
+    ha: (any HAControl)? = nil, access: APIAccess = APIAccess(tokens: nil), firewall: FirewallStore? = nil
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     // Middleware applies only to routes added after it, so it goes first; errors of the auth and
@@ -52,7 +52,8 @@ public func makeRouter(
     // loxilb's clients upload an import as a form; a form needs the token, so only with tokens on.
     router.add(
         middleware: JSONContentTypeMiddleware(formPaths: access.isOpen ? [] : [ConfigFileHandlers.importPath]))
-    let table = routeTable(store: store, version: version, bgp: bgp, bfd: bfd, ha: ha, access: access)
+    let table = routeTable(
+        store: store, version: version, bgp: bgp, bfd: bfd, ha: ha, access: access, firewall: firewall)
     for route in table {
         router.on(RouterPath(route.path), method: route.method, use: route.handler)
     }
@@ -63,10 +64,10 @@ public func makeRouter(
 /// Every route `makeRouter` serves, in registration order (what `OpenAPIDocument` must describe).
 func routeTable(
     store: RuleStore, version: VersionInfo, bgp: (any BGPControl)?, bfd: (any BFDControl)? = nil,
-    ha: (any HAControl)? = nil, access: APIAccess = APIAccess(tokens: nil)
+    ha: (any HAControl)? = nil, access: APIAccess = APIAccess(tokens: nil), firewall: FirewallStore? = nil
 ) -> [(path: String, method: HTTPRequest.Method, handler: Handler)] {
     let handlers = LoadBalancerHandlers(store: store, versionInfo: version, bgpEnabled: bgp != nil)
-    let metrics = MetricsHandler(store: store, bgp: bgp, ha: ha)
+    let metrics = MetricsHandler(store: store, bgp: bgp, ha: ha, firewall: firewall)
     let lb = APIRoutes.base + "/config/loadbalancer"
     var table: [(path: String, method: HTTPRequest.Method, handler: Handler)] = [
         (lb, .post, handlers.create),
@@ -92,7 +93,8 @@ func routeTable(
     table += BFDHandlers(bfd: bfd).routes
     table += HAHandlers(ha: ha).routes
     table += AuthHandlers(access: access).routes
-    table += ConfigFileHandlers(store: store, version: version.version).routes
+    table += ConfigFileHandlers(store: store, version: version.version, firewall: firewall).routes
+    table += FirewallHandlers(firewall: firewall).routes
     return table
 }
 

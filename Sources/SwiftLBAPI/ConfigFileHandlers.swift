@@ -7,6 +7,7 @@ import SwiftLBCore
 struct ConfigFileHandlers {
     let store: RuleStore
     let version: String
+    var firewall: FirewallStore? = nil
 
     static let exportPath = APIRoutes.base + "/config/export"
     static let importPath = APIRoutes.base + "/config/import"
@@ -16,9 +17,14 @@ struct ConfigFileHandlers {
     }
 
     @Sendable func export(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let file = ConfigExport(
+        var file = ConfigExport(
             timestamp: Date().formatted(.iso8601), version: version, loadbalancer: await store.configuredEntries(),
             endpoint: await store.configuredEndpointEntries())
+        file.firewall = (await firewall?.entries() ?? []).map { entry in
+            var entry = entry
+            entry.opts.counter = ""
+            return entry
+        }
         var response = JSONResponse.make(file)
         let stamp = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false))
             .replacingOccurrences(of: ":", with: "")

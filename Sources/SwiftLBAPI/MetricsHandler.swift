@@ -8,11 +8,13 @@ struct MetricsHandler: Sendable {
     var bgp: (any BGPControl)? = nil
     /// The HA subsystem, when the daemon has one: roles and the sync link's counters are appended.
     var ha: (any HAControl)? = nil
+    /// The firewall, when the daemon has one: its rules' counters are appended.
+    var firewall: FirewallStore? = nil
 
     /// 200 with the exposition text, or 503 (a JSON error model) when any counter cannot be read,
     /// so a scrape is either complete or fails visibly.
     var handle: Handler {
-        { [store, bgp, ha] _, _ in
+        { [store, bgp, ha, firewall] _, _ in
             let packets = try await store.packetCounters()
             let rules = try await store.ruleMetrics()
             var text =
@@ -20,6 +22,9 @@ struct MetricsHandler: Sendable {
                 + HealthMetricsRenderer(
                     activities: await store.endpointActivities(), targets: await store.healthMetrics()
                 ).render()
+            if let firewall {
+                text += FirewallMetricsRenderer.render(await firewall.entries())
+            }
             if let bgp {
                 text += BGPPrometheusRenderer(metrics: await bgp.metrics()).render()
             }

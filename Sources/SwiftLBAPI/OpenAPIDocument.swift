@@ -34,6 +34,10 @@ public enum OpenAPIDocument {
               "description": "BGP speaker and neighbors (docs/bgp.md); 503 without --bgp."
             },
             {
+              "name": "firewall",
+              "description": "Firewall rules: first match by preference, IPv4 and IPv6 (docs/firewall.md)."
+            },
+            {
               "name": "ha",
               "description": "High availability: instance roles (cistate) and BFD sessions between instances (docs/ha.md)."
             },
@@ -1421,6 +1425,137 @@ public enum OpenAPIDocument {
                       "application/json": {
                         "schema": {
                           "$ref": "#/components/schemas/HAInstanceList"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
+            "/netlox/v1/config/firewall": {
+              "post": {
+                "operationId": "addFirewallRule",
+                "tags": [
+                  "firewall"
+                ],
+                "summary": "Create a firewall rule",
+                "description": "Matches source and destination prefixes, port ranges (0/0 = any), protocol (0 = any), incoming interface and preference (higher wins); action allow, drop, trap or redirect (to redirectPortName), with an optional fwMark. Evaluated for ingress packets that are not part of a tracked flow. doSnat, record and onDefault are refused (400). 200 once stored and installed; 409 when the same rule exists; 507 when a limit is reached (docs/firewall.md).",
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/FirewallEntry"
+                      },
+                      "example": {
+                        "ruleArguments": {
+                          "sourceIP": "10.0.0.0/24",
+                          "destinationIP": "20.20.20.1/32",
+                          "protocol": 6,
+                          "minDestinationPort": 2020,
+                          "maxDestinationPort": 2020,
+                          "preference": 200
+                        },
+                        "opts": {
+                          "drop": true
+                        }
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "Done: `{\"result\":\"Success\"}`.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/PostSuccess"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Conflict"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  },
+                  "507": {
+                    "$ref": "#/components/responses/InsufficientStorage"
+                  }
+                }
+              },
+              "delete": {
+                "operationId": "deleteFirewallRule",
+                "tags": [
+                  "firewall"
+                ],
+                "summary": "Delete the firewall rule the query names",
+                "description": "The query carries the rule's match fields (sourceIP, destinationIP, minSourcePort, maxSourcePort, minDestinationPort, maxDestinationPort, protocol, portName, preference); a missing field is zero or empty, as in loxilb.",
+                "responses": {
+                  "200": {
+                    "description": "Done: `{\"result\":\"Success\"}`.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/PostSuccess"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
+            "/netlox/v1/config/firewall/all": {
+              "get": {
+                "operationId": "listFirewallRules",
+                "tags": [
+                  "firewall"
+                ],
+                "summary": "List firewall rules with their counters",
+                "responses": {
+                  "200": {
+                    "description": "The rules; `opts.counter` is \"packets:bytes\".",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/FirewallList"
                         }
                       }
                     }
@@ -2981,6 +3116,77 @@ public enum OpenAPIDocument {
                   }
                 }
               },
+              "FirewallEntry": {
+                "type": "object",
+                "properties": {
+                  "ruleArguments": {
+                    "type": "object",
+                    "properties": {
+                      "sourceIP": {
+                        "type": "string",
+                        "description": "CIDR; empty = any of the other prefix's family."
+                      },
+                      "destinationIP": {
+                        "type": "string"
+                      },
+                      "minSourcePort": {
+                        "type": "integer"
+                      },
+                      "maxSourcePort": {
+                        "type": "integer"
+                      },
+                      "minDestinationPort": {
+                        "type": "integer"
+                      },
+                      "maxDestinationPort": {
+                        "type": "integer"
+                      },
+                      "protocol": {
+                        "type": "integer"
+                      },
+                      "portName": {
+                        "type": "string"
+                      },
+                      "preference": {
+                        "type": "integer",
+                        "description": "0...65535; the highest matching preference wins."
+                      }
+                    }
+                  },
+                  "opts": {
+                    "type": "object",
+                    "properties": {
+                      "allow": {
+                        "type": "boolean"
+                      },
+                      "drop": {
+                        "type": "boolean"
+                      },
+                      "trap": {
+                        "type": "boolean"
+                      },
+                      "fwMark": {
+                        "type": "integer"
+                      },
+                      "counter": {
+                        "type": "string",
+                        "description": "packets:bytes, in answers."
+                      }
+                    }
+                  }
+                }
+              },
+              "FirewallList": {
+                "type": "object",
+                "properties": {
+                  "fwAttr": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/FirewallEntry"
+                    }
+                  }
+                }
+              },
               "BFDSessionList": {
                 "type": "object",
                 "required": [
@@ -3079,7 +3285,7 @@ public enum OpenAPIDocument {
                     "description": "Written as an empty list; ignored on import, whatever it holds."
                   },
                   "firewall": {
-                    "description": "Written as an empty list; ignored on import, whatever it holds."
+                    "description": "The firewall rules (FirewallEntry, counters cleared); ignored on import, whatever it holds (apply them with POST /config/firewall)."
                   },
                   "mirror": {
                     "description": "Written as an empty list; ignored on import, whatever it holds."

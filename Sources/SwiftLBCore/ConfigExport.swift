@@ -2,12 +2,15 @@
 /// rules, with the time and version of the export.
 ///
 /// loxilb's file also has `cluster`, `endpoint`, `firewall`, `mirror` and `policy`; SwiftLB
-/// writes `endpoint` and the empty lists of what it does not have, and reads `loadbalancer` only.
+/// writes `endpoint`, `firewall` (counters cleared) and the empty lists of what it does not have,
+/// and reads `loadbalancer` only (firewall rules go back with `apply --firewall` or the API).
 public struct ConfigExport: Codable, Sendable, Equatable {
     public var timestamp: String
     public var version: String
     public var loadbalancer: [LoadBalancerEntry]
     public var endpoint: [EndPointEntry]
+    /// Firewall rules (written, not read).
+    public var firewall: [FirewallEntry] = []
     /// False when a decoded file had no `loadbalancer` key: an empty or cut upload, which an import
     /// must refuse rather than read as "delete every rule".
     public var hasLoadBalancerKey = true
@@ -40,7 +43,8 @@ public struct ConfigExport: Codable, Sendable, Equatable {
         try container.encode(version, forKey: .version)
         try container.encode(loadbalancer, forKey: .loadbalancer)
         try container.encode(endpoint, forKey: .endpoint)
-        for empty in [CodingKeys.cluster, .firewall, .mirror, .policy] {
+        try container.encode(firewall, forKey: .firewall)
+        for empty in [CodingKeys.cluster, .mirror, .policy] {
             try container.encode([String](), forKey: empty)
         }
     }

@@ -50,6 +50,9 @@ public enum PacketCounterNames {
         (SLB_CNT_NAT_PORT_HELD, "nat_port_held"),
         (SLB_CNT_CT_REOPEN, "ct_reopen"),
         (SLB_CNT_REPLY_NO_FLOW, "reply_no_flow"),
+        (SLB_CNT_DROP_FIREWALL, "drop_firewall"),
+        (SLB_CNT_PASS_FW_TRAP, "pass_firewall_trap"),
+        (SLB_CNT_FWD_FW_REDIRECT, "fwd_firewall_redirect"),
         (SLB_CNT_PASS_OTHERHOST, "pass_otherhost"),
     ]
 

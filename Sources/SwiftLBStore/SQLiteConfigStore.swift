@@ -212,6 +212,7 @@ public final class SQLiteConfigStore: ConfigStore {
         registerBGPMigrations(&migrator)
         registerBFDMigrations(&migrator)
         registerHAMigrations(&migrator)
+        registerFirewallMigrations(&migrator)
         return migrator
     }
 

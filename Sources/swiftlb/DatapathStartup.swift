@@ -26,13 +26,16 @@ final class DatapathStartup: Service, Sendable {
     /// Called once the rules are programmed (HA's conntrack sync needs the loaded table); the service
     /// it returns runs beside the sweeps until shutdown.
     let onAttached: (@Sendable (EBPFDatapath) async throws -> (any Service)?)?
+    /// The firewall's pending tables, written once the datapath is loaded.
+    let firewall: FirewallHandoff?
     /// Set once attached, for `--detach-on-exit`.
     private let attacher = Mutex<InterfaceAttacher?>(nil)
 
     init(
         settings: Settings, deferred: DeferredDatapath, store: RuleStore, logger: Logger,
-        onAttached: (@Sendable (EBPFDatapath) async throws -> (any Service)?)? = nil
+        onAttached: (@Sendable (EBPFDatapath) async throws -> (any Service)?)? = nil, firewall: FirewallHandoff? = nil
     ) {
+        self.firewall = firewall
         self.settings = settings
         self.deferred = deferred
         self.store = store
@@ -51,6 +54,12 @@ final class DatapathStartup: Service, Sendable {
             throw StartupError("cannot load the datapath: \(error)")
         }
         deferred.resolve(kernel)
+        do {
+            // Before the programs attach: the new firewall stages find their rules in place.
+            try await firewall?.attach(kernel)
+        } catch {
+            throw StartupError("cannot write the firewall rules: \(error)")
+        }
         if !kernel.object.recreatedPins.isEmpty {
             logger.notice(
                 "pinned maps of another size or layout replaced; every rule is written again",

@@ -150,6 +150,13 @@ struct RunCommand: AsyncParsableCommand {
         await store.useOnearmSource(onearmSource.flatMap { try? SNATPool(parsing: $0, field: "--onearm-source") })
         try await store.restoreTable()
         try await store.restoreEndpoints()
+        let firewallHandoff = FirewallHandoff()
+        let firewall = FirewallStore(persistence: config, datapath: firewallHandoff)
+        do {
+            try await firewall.restore()
+        } catch {
+            throw ValidationError("cannot load the firewall rules from \(configDb): \(error)")
+        }
         let bgpSubsystem = try await bgp.makeSubsystem(config: config, configDb: configDb, store: store, logger: logger)
         let bfd = BFDManager(store: config, logger: logger)
         do {
@@ -169,10 +176,11 @@ struct RunCommand: AsyncParsableCommand {
                     Set($0.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) })
                 },
                 gcInterval: ctGcInterval),
-            deferred: deferred, store: store, logger: logger, onAttached: haSubsystem.startSync)
+            deferred: deferred, store: store, logger: logger, onAttached: haSubsystem.startSync,
+            firewall: firewallHandoff)
         let app = makeApplication(
             store: store, version: VersionInfo(version: SwiftLBVersion.current), settings: apiSettings, gate: apiGate,
-            logger: logger, bgp: bgpSubsystem?.control, bfd: bfd, ha: haSubsystem.controller)
+            logger: logger, bgp: bgpSubsystem?.control, bfd: bfd, ha: haSubsystem.controller, firewall: firewall)
         var groupConfiguration = ServiceGroupConfiguration(
             services: [
                 .init(service: startup, successTerminationBehavior: .gracefullyShutdownGroup),

@@ -17,7 +17,7 @@ import SwiftLBDatapath
 // cost is the floor minus the bare no-op. Run inside bench/datapath.sh's (or bench/run.sh's)
 // namespace. Prints markdown tables.
 //
-// Usage: swiftlb-bench [--quick] [--repeat N] [--batches N] [--ct-fill N] [--paths-only] | --ct-scan
+// Usage: swiftlb-bench [--quick] [--repeat N] [--batches N] [--ct-fill N] [--paths-only] | --ct-scan | --firewall
 
 struct Settings {
     var repeatCount: Int32 = 20000
@@ -25,6 +25,7 @@ struct Settings {
     var batches = 15
     var conntrackFill = 1_000_000
     var pathsOnly = false
+    var firewallOnly = false
 
     init(arguments: [String]) {
         var rest = arguments[...]
@@ -35,6 +36,7 @@ struct Settings {
             case "--batches": batches = Int(rest.popFirst() ?? "") ?? batches
             case "--ct-fill": conntrackFill = Int(rest.popFirst() ?? "") ?? conntrackFill
             case "--paths-only": pathsOnly = true
+            case "--firewall": firewallOnly = true
             default:
                 if let value = Int32(argument) { repeatCount = value }  // the old positional form
             }
@@ -360,6 +362,10 @@ do {
         (try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8))?
         .trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
     print("<!-- kernel \(kernel), \(ProcessInfo.processInfo.activeProcessorCount) CPUs, \(Date()) -->")
+    if settings.firewallOnly {
+        try await firewallTable(ifindex: ifindex)
+        exit(0)
+    }
     try await pathTable(ifindex: ifindex)
     if !settings.pathsOnly { try await conntrackScale(ifindex: ifindex) }
 } catch {

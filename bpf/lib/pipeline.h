@@ -29,6 +29,7 @@
 #include "ctx.h"
 #include "dsr.h"
 #include "flow.h"
+#include "fw.h"
 #include "fwd.h"
 #include "icmp.h"
 #include "idle_reset.h"
@@ -143,7 +144,9 @@ static __always_inline int slb_entry(struct __sk_buff *skb, bool egress)
 	}
 	ct = slb_entry_lookup(skb, s, egress, &rc);
 	if (!ct)
-		return rc >= 0 ? rc : slb_stage_go(skb, SLB_STAGE_NEW4, egress);
+		/* Only ingress packets meet the firewall (fw.h), as in loxilb. */
+		return rc >= 0 ? rc :
+				 slb_stage_go(skb, egress ? SLB_STAGE_NEW4 : SLB_STAGE_FW4, egress);
 	return slb_established4(skb, s, ct, egress);
 }
 
@@ -163,6 +166,34 @@ static __always_inline int slb_new4(struct __sk_buff *skb, bool egress)
 	return slb_established4(skb, s, ct, egress);
 }
 
+/* The firewall's verdict (fw.h) on the IPv4 packet in `s`: a TC verdict, or -1 to go on. */
+static __always_inline int slb_fw_verdict4(struct __sk_buff *skb, const struct slb_scratch4 *s)
+{
+	struct slb_fw_pkt p = {};
+
+	p.saddr[0] = s->pkt.saddr;
+	p.daddr[0] = s->pkt.daddr;
+	p.sport = s->pkt.sport;
+	p.dport = s->pkt.dport;
+	p.proto = s->pkt.proto;
+	p.family = SLB_AF_INET;
+	p.len = s->pkt.len;
+	p.ifindex = skb->ifindex;
+	return slb_fw_check(skb, &p);
+}
+
+/* The FW4 stage: the firewall's verdict on the packet in the scratch, then NEW4 if it goes on. */
+static __always_inline int slb_fw4(struct __sk_buff *skb, bool egress)
+{
+	struct slb_scratch4 *s = slb_scratch4_get();
+	int rc;
+
+	if (!s)
+		return TC_ACT_OK;
+	rc = slb_fw_verdict4(skb, s);
+	return rc >= 0 ? rc : slb_stage_go(skb, SLB_STAGE_NEW4, egress);
+}
+
 /* The ICMP4 stage: echo to a VIP answered, errors about tracked flows translated back. */
 static __always_inline int slb_icmp4(struct __sk_buff *skb, bool egress)
 {
@@ -172,6 +203,10 @@ static __always_inline int slb_icmp4(struct __sk_buff *skb, bool egress)
 
 	if (!s)
 		return TC_ACT_OK;
+	/* ICMP arriving here is never part of a tracked flow's fast path: the firewall sees it all. */
+	rc = egress ? -1 : slb_fw_verdict4(skb, s);
+	if (rc >= 0)
+		return rc;
 	pkt = &s->pkt;
 	if (pkt->chunk == SLB_ICMP_ECHO)
 		return slb_icmp_echo(skb, pkt, egress);

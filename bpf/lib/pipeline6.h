@@ -25,6 +25,7 @@
 #include "ctx.h"
 #include "dsr6.h"
 #include "flow.h"
+#include "fw.h"
 #include "fwd6.h"
 #include "icmp46.h"
 #include "icmp6.h"
@@ -281,7 +282,8 @@ static __always_inline int slb_v6(struct __sk_buff *skb, bool egress)
 	}
 	ct = slb_v6_lookup(skb, s, egress, &rc);
 	if (!ct)
-		return rc >= 0 ? rc : slb_stage_go(skb, SLB_STAGE_NEW6, egress);
+		return rc >= 0 ? rc :
+				 slb_stage_go(skb, egress ? SLB_STAGE_NEW6 : SLB_STAGE_FW6, egress);
 	return slb_established6(skb, s, ct, egress);
 }
 
@@ -301,13 +303,46 @@ static __always_inline int slb_new6(struct __sk_buff *skb, bool egress)
 	return slb_established6(skb, s, ct, egress);
 }
 
+/* The firewall's verdict (fw.h) on the IPv6 packet in `s`: a TC verdict, or -1 to go on. */
+static __always_inline int slb_fw_verdict6(struct __sk_buff *skb, const struct slb_scratch6 *s)
+{
+	struct slb_fw_pkt p = {};
+
+	__builtin_memcpy(p.saddr, s->p.saddr, sizeof(p.saddr));
+	__builtin_memcpy(p.daddr, s->p.daddr, sizeof(p.daddr));
+	p.sport = s->p.base.sport;
+	p.dport = s->p.base.dport;
+	p.proto = s->p.base.proto;
+	p.family = SLB_AF_INET6;
+	p.len = s->p.base.len;
+	p.ifindex = skb->ifindex;
+	return slb_fw_check(skb, &p);
+}
+
+/* The FW6 stage: the firewall's verdict on the IPv6 packet in the scratch, then NEW6. */
+static __always_inline int slb_fw6(struct __sk_buff *skb, bool egress)
+{
+	struct slb_scratch6 *s = slb_scratch6_get();
+	int rc;
+
+	if (!s)
+		return TC_ACT_OK;
+	rc = slb_fw_verdict6(skb, s);
+	return rc >= 0 ? rc : slb_stage_go(skb, SLB_STAGE_NEW6, egress);
+}
+
 /* The ICMP6 stage: ICMPv6 echo to a VIP, or an ICMPv6 error about a NAT66 flow. */
 static __always_inline int slb_icmp6(struct __sk_buff *skb, bool egress)
 {
 	struct slb_scratch6 *s = slb_scratch6_get();
+	int rc;
 
 	if (!s)
 		return TC_ACT_OK;
+	/* Echo and errors (not neighbour discovery, which never comes here) meet the firewall. */
+	rc = egress ? -1 : slb_fw_verdict6(skb, s);
+	if (rc >= 0)
+		return rc;
 	if (s->parsed == SLB_PARSE6_ECHO)
 		return slb_icmp6_echo(skb, &s->p, egress);
 	return slb_icmp6_error(skb, s, egress);

@@ -21,6 +21,8 @@
  *   NEW6   IPv6 packet without an entry (flow.h), then forwarded as V6 would
  *   ICMP6  ICMPv6 echo to a VIP and errors about NAT66 flows
  *   DSR6   forwarding of an IPv6 DSR flow (dsr6.h)
+ *   FW4    firewall (fw.h) for an IPv4 ingress packet without an entry, then NEW4
+ *   FW6    firewall for an IPv6 ingress packet without an entry, then NEW6
  * Each stage has an ingress and an egress program, in slots 2 * stage and 2 * stage + 1, so
  * that the direction stays a compile-time constant inside every program. What one stage
  * learned (parsed packet, conntrack key, the entry's slot, the clock reading) waits for the
@@ -69,7 +71,9 @@ enum slb_stage {
 	SLB_STAGE_NEW6 = 7,
 	SLB_STAGE_ICMP6 = 8,
 	SLB_STAGE_DSR6 = 9,
-	SLB_STAGE_COUNT = 10,
+	SLB_STAGE_FW4 = 10,
+	SLB_STAGE_FW6 = 11,
+	SLB_STAGE_COUNT = 12,
 };
 
 _Static_assert(2 * SLB_STAGE_COUNT <= SLB_STAGE_SLOTS, "slb_stages has a slot per stage and hook");
@@ -85,7 +89,9 @@ _Static_assert(2 * SLB_STAGE_COUNT <= SLB_STAGE_SLOTS, "slb_stages has a slot pe
 	X(slb_v6_in, slb_v6_eg, SLB_STAGE_V6)             \
 	X(slb_new6_in, slb_new6_eg, SLB_STAGE_NEW6)       \
 	X(slb_icmp6_in, slb_icmp6_eg, SLB_STAGE_ICMP6)    \
-	X(slb_dsr6_in, slb_dsr6_eg, SLB_STAGE_DSR6)
+	X(slb_dsr6_in, slb_dsr6_eg, SLB_STAGE_DSR6)       \
+	X(slb_fw4_in, slb_fw4_eg, SLB_STAGE_FW4)          \
+	X(slb_fw6_in, slb_fw6_eg, SLB_STAGE_FW6)
 
 #define SLB_STAGE_DECLARE(in, eg, stage) \
 	int in(struct __sk_buff *skb);   \

@@ -117,11 +117,21 @@ scenario_short() {
     esac
 }
 
+# scenario_prefix NAME: the default name prefix of a scenario (namespaces, bpffs directory).
+# The firewall's scenarios use slbfw*, the others slbt<short name>.
+scenario_prefix() {
+    case "$1" in
+    firewall) echo slbfw ;;
+    saveapply) echo slbfwsa ;;
+    *) echo "slbt$(scenario_short "$1")" ;;
+    esac
+}
+
 # scenario_init NAME: sets SCENARIO PREFIX STATE_DIR BPFFS_DIR CONFIG_DB DAEMON_LOG and the
 # topology variables (VIP, SRV_IP, NS_*...).
 scenario_init() {
     SCENARIO=$1
-    PREFIX=${SLB_PREFIX:-slbt$(scenario_short "$1")}
+    PREFIX=${SLB_PREFIX:-$(scenario_prefix "$1")}
     env_init "$PREFIX" "${SLB_STATE_DIR:-/tmp/swiftlb-e2e/$PREFIX}"
 }
 

@@ -234,8 +234,14 @@ enum slb_counter {
 	SLB_CNT_CT_REOPEN = 40,
 	/* an endpoint's packet matched a reply entry whose flow had expired: not forwarded as one */
 	SLB_CNT_REPLY_NO_FLOW = 41,
+	/* a new flow's packet dropped by a firewall rule (fw.h) */
+	SLB_CNT_DROP_FIREWALL = 42,
+	/* a new flow's packet trapped by a firewall rule: to the stack untouched */
+	SLB_CNT_PASS_FW_TRAP = 43,
+	/* a new flow's packet sent out of another interface by a firewall redirect rule */
+	SLB_CNT_FWD_FW_REDIRECT = 44,
 	/* a frame for another host's MAC (a switch flooding, e.g. to a BACKUP): left to the stack */
-	SLB_CNT_PASS_OTHERHOST = 42,
+	SLB_CNT_PASS_OTHERHOST = 45,
 	SLB_CNT_MAX = 48,
 };
 

@@ -15,7 +15,10 @@ public struct SwiftLBCtl: AsyncParsableCommand {
               swiftlbctl delete lb 20.20.20.1 --tcp=2020
             """,
         version: CLIVersion.current,
-        subcommands: [CreateCommand.self, GetCommand.self, DeleteCommand.self, VersionCommand.self]
+        subcommands: [
+            CreateCommand.self, GetCommand.self, DeleteCommand.self, SaveCommand.self, ApplyCommand.self,
+            VersionCommand.self,
+        ]
     )
 
     // Declared on every level so that the flags are accepted before the command name too
@@ -39,7 +42,9 @@ public struct CreateCommand: AsyncParsableCommand {
     /// Subcommands and help text.
     public static let configuration = CommandConfiguration(
         commandName: "create", abstract: "Create a load-balancer rule.",
-        subcommands: [CreateLoadBalancer.self, CreateEndpoint.self, CreateBGPNeighbor.self, CreateBFD.self])
+        subcommands: [
+            CreateLoadBalancer.self, CreateEndpoint.self, CreateBGPNeighbor.self, CreateBFD.self, CreateFirewall.self,
+        ])
 
     /// Connection flags given before the subcommand name (shown in the leaves' help).
     @OptionGroup(visibility: .hidden) public var global: GlobalOptions
@@ -55,6 +60,7 @@ public struct GetCommand: AsyncParsableCommand {
         commandName: "get", abstract: "Show load-balancer rules or connections.",
         subcommands: [
             GetLoadBalancer.self, GetConntrack.self, GetEndpoint.self, GetBGPNeighbor.self, GetBFD.self, GetHA.self,
+            GetFirewall.self,
         ])
 
     /// Connection flags given before the subcommand name (shown in the leaves' help).
@@ -69,7 +75,9 @@ public struct DeleteCommand: AsyncParsableCommand {
     /// Subcommands and help text.
     public static let configuration = CommandConfiguration(
         commandName: "delete", abstract: "Delete a load-balancer rule.",
-        subcommands: [DeleteLoadBalancer.self, DeleteEndpoint.self, DeleteBGPNeighbor.self, DeleteBFD.self])
+        subcommands: [
+            DeleteLoadBalancer.self, DeleteEndpoint.self, DeleteBGPNeighbor.self, DeleteBFD.self, DeleteFirewall.self,
+        ])
 
     /// Connection flags given before the subcommand name (shown in the leaves' help).
     @OptionGroup(visibility: .hidden) public var global: GlobalOptions

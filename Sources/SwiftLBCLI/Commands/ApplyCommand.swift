@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import SwiftLBCore
+
+/// `apply -f FILE | -l FILE | --firewall FILE | --endpoint FILE` (loxicmd's grammar): creates
+/// every object of the files through the API. Every file is read and checked before anything is
+/// sent; when the server refuses one object, the objects this run created are deleted again, so
+/// that a bad file changes nothing.
+public struct ApplyCommand: APICommand {
+    /// Name and help text.
+    public static let configuration = CommandConfiguration(
+        commandName: "apply", abstract: "Apply configuration files written by save (or Kubernetes-style files).",
+        discussion: """
+            Examples:
+              apply -l /etc/loxilb/lbconfig.txt --firewall /etc/loxilb/FWconfig.txt
+              apply -f rule.yaml     (kind: Loadbalancer | Firewall | Endpoint, with spec)
+            """)
+
+    /// Kubernetes-style file (or any saved file).
+    @Option(name: [.customShort("f"), .customLong("file")], help: "File with kind and spec (YAML or JSON).")
+    public var file: String?
+    /// Saved load-balancer file.
+    @Option(name: [.customShort("l"), .customLong("lb")], help: "Load-balancer file (lbconfig.txt).")
+    public var loadBalancer: String?
+    /// Saved firewall file.
+    @Option(name: .customLong("firewall"), help: "Firewall file (FWconfig.txt).")
+    public var firewall: String?
+    /// Saved endpoint file.
+    @Option(name: .customLong("endpoint"), help: "Endpoint file (EPconfig.txt).")
+    public var endpoint: String?
+    /// loxicmd's kinds SwiftLB does not keep; refused with a message.
+    @Option(name: [.customShort("i"), .customLong("ip")], help: "IP configuration file (not applied by SwiftLB).")
+    public var ip: String?
+    /// Not kept by SwiftLB.
+    @Option(name: .customLong("session"), help: "Session file (not applied by SwiftLB).")
+    public var session: String?
+    /// Not kept by SwiftLB.
+    @Option(name: .customLong("ulcl"), help: "ULCL file (not applied by SwiftLB).")
+    public var ulcl: String?
+    /// Not applied by SwiftLB yet.
+    @Option(name: .customLong("bfd"), help: "BFD file (not applied by SwiftLB yet).")
+    public var bfd: String?
+    /// Not applied by SwiftLB.
+    @Option(name: .customLong("per-intf"), help: "Interface configuration (not applied by SwiftLB).")
+    public var perInterface: String?
+
+    /// Connection flags.
+    @OptionGroup(title: "Global Options") public var global: GlobalOptions
+
+    /// Creates the command (ArgumentParser fills the values in).
+    public init() {}
+
+    /// Every object to create, in the order endpoints, load balancers, firewall, then `-f`'s.
+    public func steps() throws(CLIError) -> [ApplyStep] {
+        if ip != nil || session != nil || ulcl != nil || bfd != nil || perInterface != nil {
+            throw .unsupported("SwiftLB applies lb, firewall, endpoint and -f files only")
+        }
+        var steps: [ApplyStep] = []
+        let saved = [(endpoint, ConfigFileReader.Kind.endpoint), (loadBalancer, .loadBalancer), (firewall, .firewall)]
+        for case (let path?, let kind) in saved {
+            steps += try ConfigFileReader.steps(savedFile: try Self.read(path), kind: kind, name: path)
+        }
+        if let file { steps += try ConfigFileReader.steps(anyFile: try Self.read(file), name: file) }
+        guard file != nil || saved.contains(where: { $0.0 != nil }) else {
+            throw .invalidInput("Provide valid options: -f FILE, --lb FILE, --firewall FILE or --endpoint FILE")
+        }
+        return steps
+    }
+
+    /// Sends every POST; on a refusal deletes what this run created, newest first, and fails.
+    public func execute(in environment: CLIEnvironment) async throws(CLIError) {
+        let steps = try steps()
+        for (index, step) in steps.enumerated() {
+            do throws(CLIError) {
+                try await environment.client.send(step.create)
+            } catch {
+                for done in steps[..<index].reversed() { _ = try? await environment.client.send(done.undo) }
+                throw .invalidInput(
+                    "\(step.label) refused: \(error); the \(index) objects created before it were deleted again")
+            }
+        }
+        environment.output.write("Configuration applied: \(steps.count) objects")
+    }
+
+    private static func read(_ path: String) throws(CLIError) -> Data {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .invalidInput("cannot read \(path)")
+        }
+        return data
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import SwiftLBCore
+
+/// loxicmd's saved configuration files (what `loxicmd save` writes and loxilb reads at start):
+/// `lbconfig.txt` is `{"lbAttr": [...]}`, `FWconfig.txt` is `{"fwAttr": [...]}` and
+/// `EPconfig.txt` is `{"Attr": [...]}`, each one compact JSON object.
+public enum SavedConfigFile: String, CaseIterable, Sendable {
+    /// Load-balancer rules.
+    case loadBalancer = "lbconfig.txt"
+    /// Firewall rules.
+    case firewall = "FWconfig.txt"
+    /// Monitored endpoints.
+    case endpoint = "EPconfig.txt"
+
+    /// The GET whose answer the file is made from.
+    var sourcePath: String {
+        switch self {
+        case .loadBalancer: LoadBalancerPaths.all
+        case .firewall: FirewallPaths.all
+        case .endpoint: EndpointPaths.all
+        }
+    }
+
+    /// The file's content for the API's GET answer `body`. As loxicmd does, rules the daemon
+    /// makes itself (managed, SNAT) are left out and live counters are cleared.
+    func content(fromAnswer body: Data) throws(CLIError) -> Data {
+        do {
+            switch self {
+            case .loadBalancer:
+                var list = try LoxiJSON.decode(LoadBalancerList.self, from: body)
+                list.lbAttr = list.lbAttr.filter { !$0.serviceArguments.managed && !$0.serviceArguments.snat }
+                    .map(\.withoutLiveState)
+                return LoxiJSON.encode(list)
+            case .firewall:
+                var list = try LoxiJSON.decode(FirewallList.self, from: body)
+                for index in list.fwAttr.indices { list.fwAttr[index].opts.counter = "" }
+                return LoxiJSON.encode(list)
+            case .endpoint:
+                let list = try LoxiJSON.decode(EndPointList.self, from: body)
+                return LoxiJSON.encode(SavedEndpoints(Attr: list.Attr.map(\.configuration)))
+            }
+        } catch {
+            throw .badResponse("GET \(sourcePath): \(error.message)")
+        }
+    }
+}
+
+/// `EPconfig.txt`: the endpoints' settings without their live state.
+struct SavedEndpoints: Codable, Sendable {
+    var Attr: [EndPointEntry]
+}
+
+extension LoadBalancerEntry {
+    /// The rule as configured: endpoint counters and states cleared.
+    var withoutLiveState: LoadBalancerEntry {
+        var entry = self
+        for index in entry.endpoints.indices {
+            entry.endpoints[index].counter = ""
+            entry.endpoints[index].state = ""
+        }
+        return entry
+    }
+}
+
+extension EndPointGetEntry {
+    /// The settings a POST takes.
+    var configuration: EndPointEntry {
+        EndPointEntry(
+            hostName: hostName, name: name, inactiveReTries: inactiveReTries, probeType: probeType,
+            probeReq: probeReq, probeResp: probeResp, probeDuration: probeDuration, probePort: probePort)
+    }
+}
