@@ -229,7 +229,14 @@ struct ConntrackSyncTests {
         try SyncTestFlows.write(started, to: master.table)
 
         // The backup comes back on the same port, with the table it had.
-        let again = try instance(serviceID: 4, listenPort: port, table: backup.table)
+        // stop() returns before the sync thread has closed its listener (the master may also have
+        // dropped the link on its own), so the port is retried for a while.
+        var restarted: Instance?
+        for _ in 0..<150 where restarted == nil {
+            restarted = try? instance(serviceID: 4, listenPort: port, table: backup.table)
+            if restarted == nil { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        let again = try #require(restarted, "port \(port) stayed taken for 3 s after the backup stopped")
         defer { again.sync.stop() }
         again.sync.announce([Self.backup])
         again.sync.start()
