@@ -102,9 +102,12 @@ struct ConntrackSyncFixtureTests {
     @Test func aNewFlowReachesThePeerAsTheDatapathWritesItWithoutAPass() async throws {
         let a = try await datapath(id: 7)
         let b = try await datapath(id: 3)
-        // Passes an hour apart: after the first, only the datapath's events can carry a new flow.
+        // Passes an hour apart: after the first, only the datapath's events can carry a new flow. A
+        // long dead interval keeps a loaded machine from dropping the link (a new connection would
+        // bring a snapshot and a pass).
         let slow = ConntrackSync.Settings(
-            listenAddress: .v4(0x7f00_0001), listenPort: 0, scanInterval: .seconds(3600))
+            listenAddress: .v4(0x7f00_0001), listenPort: 0, scanInterval: .seconds(3600),
+            keepaliveInterval: .seconds(1), deadInterval: .seconds(120))
         let syncB = try ConntrackSync(
             settings: slow, table: b.conntrack, directory: b, persistence: b, logger: Logger(label: "fixture.sync.b"))
         var dialling = slow
@@ -132,6 +135,7 @@ struct ConntrackSyncFixtureTests {
         let statistics = syncA.statistics()
         #expect(statistics.eventFlows == 6)
         #expect(statistics.scans == scans)
+        #expect(statistics.snapshotsSent == 1)
         let sent = Set(a.conntrack.entries().map { UInt16(bigEndian: $0.key.sport) })
         #expect(Set(b.conntrack.entries().map { UInt16(bigEndian: $0.key.sport) }) == sent)
     }
