@@ -336,7 +336,9 @@ servers_start_stream() {
 routing_check() {
     local port=${1:-$HTTP_PORT} k got
     for ((k = 1; k <= TOPO_SERVERS; k++)); do
-        got=$(in_ns "$NS_CLIENT" curl -s --max-time 2 "http://${SRV_IP[k]}:$port/") || {
+        # A source port below the ephemeral range: a direct connection from a port an earlier VIP
+        # flow used would have that flow's four-tuple at the server (DNAT keeps the client's port).
+        got=$(in_ns "$NS_CLIENT" curl -s --max-time 2 --local-port 31000-31999 "http://${SRV_IP[k]}:$port/") || {
             echo "client -> ${SRV_IP[k]}:$port failed (curl rc $?)"
             return 1
         }
