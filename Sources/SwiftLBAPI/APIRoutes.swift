@@ -41,7 +41,8 @@ enum APIRoutes {
 /// `ha` and `/config/cistate`.
 public func makeRouter(
     store: RuleStore, version: VersionInfo, bgp: (any BGPControl)? = nil, bfd: (any BFDControl)? = nil,
-    ha: (any HAControl)? = nil, access: APIAccess = APIAccess(tokens: nil)
+    ha: (any HAControl)? = nil, access: APIAccess = APIAccess(tokens: nil),
+    extraMetrics: (@Sendable () -> String)? = nil
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     // Middleware applies only to routes added after it, so it goes first; errors of the auth and
@@ -52,7 +53,8 @@ public func makeRouter(
     // loxilb's clients upload an import as a form; a form needs the token, so only with tokens on.
     router.add(
         middleware: JSONContentTypeMiddleware(formPaths: access.isOpen ? [] : [ConfigFileHandlers.importPath]))
-    let table = routeTable(store: store, version: version, bgp: bgp, bfd: bfd, ha: ha, access: access)
+    let table = routeTable(
+        store: store, version: version, bgp: bgp, bfd: bfd, ha: ha, access: access, extraMetrics: extraMetrics)
     for route in table {
         router.on(RouterPath(route.path), method: route.method, use: route.handler)
     }
@@ -63,10 +65,11 @@ public func makeRouter(
 /// Every route `makeRouter` serves, in registration order (what `OpenAPIDocument` must describe).
 func routeTable(
     store: RuleStore, version: VersionInfo, bgp: (any BGPControl)?, bfd: (any BFDControl)? = nil,
-    ha: (any HAControl)? = nil, access: APIAccess = APIAccess(tokens: nil)
+    ha: (any HAControl)? = nil, access: APIAccess = APIAccess(tokens: nil),
+    extraMetrics: (@Sendable () -> String)? = nil
 ) -> [(path: String, method: HTTPRequest.Method, handler: Handler)] {
     let handlers = LoadBalancerHandlers(store: store, versionInfo: version, bgpEnabled: bgp != nil)
-    let metrics = MetricsHandler(store: store, bgp: bgp)
+    let metrics = MetricsHandler(store: store, bgp: bgp, extra: extraMetrics)
     let lb = APIRoutes.base + "/config/loadbalancer"
     var table: [(path: String, method: HTTPRequest.Method, handler: Handler)] = [
         (lb, .post, handlers.create),

@@ -44,7 +44,7 @@ public struct APIServerSettings: Sendable {
 public func makeApplication(
     store: RuleStore, version: VersionInfo, settings: APIServerSettings, gate: ConnectionGate, logger: Logger,
     bgp: (any BGPControl)? = nil, bfd: (any BFDControl)? = nil,
-    ha: (any HAControl)? = nil
+    ha: (any HAControl)? = nil, extraMetrics: (@Sendable () -> String)? = nil
 ) -> some ApplicationProtocol {
     let server = HTTPServerBuilder { responder in
         APIChildChannel(
@@ -52,7 +52,9 @@ public func makeApplication(
             decoder: APIServerSettings.decoder)
     }
     return Application(
-        router: makeRouter(store: store, version: version, bgp: bgp, bfd: bfd, ha: ha, access: settings.access),
+        router: makeRouter(
+            store: store, version: version, bgp: bgp, bfd: bfd, ha: ha, access: settings.access,
+            extraMetrics: extraMetrics),
         server: server,
         configuration: ApplicationConfiguration(
             address: .hostname(settings.host, port: settings.port), serverName: "swiftlb"),

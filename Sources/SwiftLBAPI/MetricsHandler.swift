@@ -6,11 +6,13 @@ struct MetricsHandler: Sendable {
     let store: RuleStore
     /// The BGP subsystem, when the daemon runs with `--bgp`: its state is appended.
     var bgp: (any BGPControl)? = nil
+    /// More exposition text appended as it is (the L7 proxy's metrics).
+    var extra: (@Sendable () -> String)? = nil
 
     /// 200 with the exposition text, or 503 (a JSON error model) when any counter cannot be read,
     /// so a scrape is either complete or fails visibly.
     var handle: Handler {
-        { [store, bgp] _, _ in
+        { [store, bgp, extra] _, _ in
             let packets = try await store.packetCounters()
             let rules = try await store.ruleMetrics()
             var text =
@@ -21,6 +23,7 @@ struct MetricsHandler: Sendable {
             if let bgp {
                 text += BGPPrometheusRenderer(metrics: await bgp.metrics()).render()
             }
+            if let extra { text += extra() }
             return Response(
                 status: .ok, headers: [.contentType: PrometheusRenderer.contentType],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
