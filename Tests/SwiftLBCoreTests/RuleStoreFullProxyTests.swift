@@ -31,6 +31,16 @@ struct RuleStoreFullProxyTests {
         #expect(await restarted.datapath.dump() == "svc 3 10.0.0.1:8080/tcp sel=rr mode=default eps=[10.0.1.1:8080 w1]")
     }
 
+    @Test("metrics leave fullproxy rules out instead of failing on their missing datapath counters")
+    func metricsSkipProxyRules() async throws {
+        let harness = Harness()
+        try await harness.store.create(Self.proxy(host: "a.example.com"))
+        try await harness.store.create(Fixtures.entry(port: 8080))
+        let metrics = try await harness.store.ruleMetrics()
+        #expect(metrics.map(\.key.description) == ["10.0.0.1:8080/tcp"])
+        #expect(await harness.store.list().first?.endpoints.first?.counter == "")
+    }
+
     @Test("delete by host URL removes that host's rule only")
     func deleteByHost() async throws {
         let harness = Harness()
