@@ -166,6 +166,28 @@ import Testing
         await harness.stop()
     }
 
+    @Test func httpRequestsWithProxyHeaderUseOneEndpointConnectionPerClient() async throws {
+        let harness = Harness()
+        let a = try await TestHTTPBackend(name: "A", proxyHeaderBytes: 28, group: harness.group)
+        let port = try await harness.serve([Self.route(host: "a.test", ports: [a.port], ppv2: true)])
+        for _ in 0..<2 {
+            let send = Self.request("a.test") + Self.request("a.test", "/2", close: true)
+            let reply = try await TestClient.exchange(port: port, send: Array(send.utf8), group: harness.group)
+            #expect(reply.text.components(separatedBy: "backend=A").count == 3, "\(reply.text)")
+        }
+        // The header names the client, so each client connection got its own endpoint connection,
+        // and every connection started with the header (the request was not written before it).
+        #expect(a.acceptedConnections == 2)
+        let headers = a.receivedProxyHeaders
+        #expect(headers.count == 2)
+        for header in headers {
+            #expect(Array(header.prefix(16)) == ProxyProtocolV2.signature + [0x21, 0x11, 0x00, 0x0C])
+            #expect(header.count == 28 && Int(header[26]) << 8 | Int(header[27]) == port)
+        }
+        await a.close()
+        await harness.stop()
+    }
+
     @Test func swappedRoutesApplyWithoutRebindingTheListener() async throws {
         let harness = Harness()
         let a = try await TestHTTPBackend(name: "A", group: harness.group)

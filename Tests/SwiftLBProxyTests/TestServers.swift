@@ -9,18 +9,28 @@ final class TestHTTPBackend: Sendable {
     let name: String
     let channel: any Channel
     private let accepted = NIOLockedValueBox(0)
+    private let proxyHeaders = NIOLockedValueBox([[UInt8]]())
+
+    var receivedProxyHeaders: [[UInt8]] { proxyHeaders.withLockedValue { $0 } }
 
     var port: Int { channel.localAddress?.port ?? 0 }
     var acceptedConnections: Int { accepted.withLockedValue { $0 } }
 
-    init(name: String, group: any EventLoopGroup) async throws {
+    /// With `proxyHeaderBytes`, each connection's first bytes (a PROXY header) are recorded and
+    /// taken off before HTTP.
+    init(name: String, proxyHeaderBytes: Int = 0, group: any EventLoopGroup) async throws {
         self.name = name
         let counter = accepted
+        let headers = proxyHeaders
         channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 counter.withLockedValue { $0 += 1 }
                 return channel.eventLoop.makeCompletedFuture {
+                    if proxyHeaderBytes > 0 {
+                        try channel.pipeline.syncOperations.addHandler(
+                            HeaderTaker(count: proxyHeaderBytes, headers: headers))
+                    }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(Responder(name: name))
                 }
@@ -60,6 +70,31 @@ final class TestHTTPBackend: Sendable {
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             }
         }
+    }
+}
+
+/// Takes the first `count` bytes of a connection off and records them.
+final class HeaderTaker: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    var remaining: Int
+    var taken: [UInt8] = []
+    let headers: NIOLockedValueBox<[[UInt8]]>
+
+    init(count: Int, headers: NIOLockedValueBox<[[UInt8]]>) {
+        remaining = count
+        self.headers = headers
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        if remaining > 0 {
+            let bytes = buffer.readBytes(length: min(remaining, buffer.readableBytes)) ?? []
+            taken += bytes
+            remaining -= bytes.count
+            if remaining == 0 { headers.withLockedValue { $0.append(taken) } }
+        }
+        if buffer.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(buffer)) }
     }
 }
 
