@@ -25,12 +25,13 @@ final class HTTPProxyHandler: ChannelDuplexHandler {
         let connection: any Channel
     }
 
-    private let setup: Setup
-    private var context: ChannelHandlerContext?
-    private var exchange: HTTPExchange?
-    private var discarding = false
-    private var clientKeepAlive = true
-    private var requestVersion = HTTPVersion.http1_1
+    // Internal rather than private: HTTPProxyHandler+Upstream.swift relays the endpoint's side.
+    let setup: Setup
+    var context: ChannelHandlerContext?
+    var exchange: HTTPExchange?
+    var discarding = false
+    var clientKeepAlive = true
+    var requestVersion = HTTPVersion.http1_1
     private var pendingRead = false
     private var headerDeadline: Scheduled<Void>?
 
@@ -38,7 +39,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler {
         self.setup = setup
     }
 
-    private var shared: ProxyContext { setup.shared }
+    var shared: ProxyContext { setup.shared }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
@@ -101,7 +102,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler {
         }
     }
 
-    private func resumeReads() {
+    func resumeReads() {
         guard pendingRead, let context else { return }
         pendingRead = false
         context.read()
@@ -227,7 +228,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler {
     // MARK: responses
 
     /// Answers from the proxy itself; the rest of the request body (if any) is read and dropped.
-    private func respond(_ status: HTTPResponseStatus, _ text: String, rule: ServiceKey?, requestDone: Bool = false) {
+    func respond(_ status: HTTPResponseStatus, _ text: String, rule: ServiceKey?, requestDone: Bool = false) {
         guard let context else { return }
         var head = HTTPResponseHead(version: requestVersion, status: status)
         head.headers.add(name: "content-type", value: "text/plain")
@@ -241,7 +242,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler {
     }
 
     // Writes the response's end once the request is read too (NIO's pipelining needs this order).
-    private func finishResponse() {
+    func finishResponse() {
         guard let context else { return }
         let close = !clientKeepAlive && !setup.isHTTP2
         let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
@@ -254,7 +255,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler {
     }
 
     /// Ends the exchange without reusing its endpoint connection.
-    private func abandonExchange() {
+    func abandonExchange() {
         guard let exchange else { return }
         self.exchange = nil
         exchange.upstreamHandler?.delegate = nil
@@ -275,79 +276,5 @@ final class HTTPProxyHandler: ChannelDuplexHandler {
         guard let context, exchange == nil, !discarding else { return }
         shared.metrics.badRequest()
         context.close(promise: nil)
-    }
-}
-
-extension HTTPProxyHandler: UpstreamDelegate {
-    var downstreamWritable: Bool { context?.channel.isWritable ?? false }
-
-    func upstreamReceived(_ part: HTTPClientResponsePart) {
-        guard let context, exchange != nil else { return }
-        switch part {
-        case .head(let head):
-            // Informational responses (the endpoint's own 100 Continue) are not relayed: the proxy sent one.
-            guard head.status.code >= 200 || head.status == .switchingProtocols else { return }
-            exchange?.responseStatus = Int(head.status.code)
-            exchange?.upstreamKeepAlive = HTTPHeadRewriter.keepsAlive(version: head.version, headers: head.headers)
-            let downstream = HTTPHeadRewriter.downstreamResponse(
-                head, version: requestVersion, close: !clientKeepAlive || !(exchange?.requestDone ?? true))
-            if !(exchange?.requestDone ?? true) && !setup.isHTTP2 { clientKeepAlive = false }
-            context.write(wrapOutboundOut(.head(downstream)), promise: nil)
-        case .body(let body):
-            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        case .end(let trailers):
-            upstreamFinished(context: context, trailers: trailers)
-        }
-    }
-
-    private func upstreamFinished(context: ChannelHandlerContext, trailers: HTTPHeaders?) {
-        guard let exchange else { return }
-        self.exchange = nil
-        let seconds = Double((NIODeadline.now() - exchange.started).nanoseconds) / 1e9
-        shared.metrics.responded(exchange.route.ruleKey, status: exchange.responseStatus ?? 0, seconds: seconds)
-        shared.selector.release(exchange.route, exchange.endpoint)
-        exchange.upstreamHandler?.delegate = nil
-        if let upstream = exchange.upstream {
-            if exchange.requestDone && exchange.upstreamKeepAlive {
-                shared.pool.put(upstream, for: exchange.poolKey)
-            } else {
-                upstream.close(promise: nil)
-            }
-        }
-        if !exchange.requestDone {
-            // The endpoint answered before the body ended: drop the rest, then close.
-            clientKeepAlive = false
-            discarding = true
-            context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
-            if !setup.isHTTP2 { context.close(promise: nil) }
-            return
-        }
-        _ = trailers
-        finishResponse()
-    }
-
-    func upstreamReadComplete() {
-        context?.flush()
-    }
-
-    func upstreamClosed() {
-        guard let context, let exchange else { return }
-        let rule = exchange.route.ruleKey
-        if exchange.responseStatus == nil {
-            shared.metrics.upstreamFailed(rule)
-            self.exchange = nil
-            shared.selector.release(exchange.route, exchange.endpoint)
-            if !exchange.requestDone { clientKeepAlive = false }
-            respond(.badGateway, "the endpoint closed the connection\n", rule: rule, requestDone: exchange.requestDone)
-        } else {
-            // The response is cut short: the client must see an error, not a complete message.
-            shared.metrics.upstreamFailed(rule)
-            abandonExchange()
-            context.close(promise: nil)
-        }
-    }
-
-    func upstreamBecameWritable() {
-        resumeReads()
     }
 }

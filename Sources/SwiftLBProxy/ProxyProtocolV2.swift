@@ -10,12 +10,15 @@ public enum ProxyProtocolV2 {
     /// The fixed signature every v2 header starts with: "\r\n\r\n\0\r\nQUIT\n".
     public static let signature: [UInt8] = [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A]
 
-    /// The header for a TCP connection from `source` to `destination`; nil when the two addresses
-    /// are of different families (a v4 client on a v6 VIP has no v2 encoding but UNSPEC, which
-    /// endpoints would read as "no address").
+    /// A PROXY header without addresses (AF_UNSPEC, length 0).
+    public static let unspecified: [UInt8] = signature + [0x21, 0x00, 0x00, 0x00]
+
+    /// The header for a TCP connection from `source` to `destination`. Addresses of two families
+    /// have no common encoding: the header then says AF_UNSPEC with no address block, which the
+    /// specification tells receivers to accept and answer with the connection's own addresses.
     public static func header(
         source: IPAddress, sourcePort: UInt16, destination: IPAddress, destinationPort: UInt16
-    ) -> [UInt8]? {
+    ) -> [UInt8] {
         var bytes = signature
         bytes.append(0x21)  // version 2, command PROXY
         switch (source, destination) {
@@ -28,7 +31,7 @@ public enum ProxyProtocolV2 {
             bytes += bigEndian(UInt16(36))
             bytes += from + to
         default:
-            return nil
+            return unspecified
         }
         bytes += bigEndian(sourcePort) + bigEndian(destinationPort)
         return bytes

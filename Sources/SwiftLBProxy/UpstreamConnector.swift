@@ -51,12 +51,12 @@ struct UpstreamConnector: Sendable {
             .connect(to: target)
     }
 
-    static func proxyHeader(_ addresses: ClientAddresses) -> [UInt8]? {
+    static func proxyHeader(_ addresses: ClientAddresses) -> [UInt8] {
         guard let client = addresses.client, let local = addresses.local,
             let clientIP = client.ipAddress.flatMap(IPAddress.init),
             let localIP = local.ipAddress.flatMap(IPAddress.init),
             let clientPort = client.port, let localPort = local.port
-        else { return nil }
+        else { return ProxyProtocolV2.unspecified }
         return ProxyProtocolV2.header(
             source: clientIP, sourcePort: UInt16(clientPort), destination: localIP, destinationPort: UInt16(localPort))
     }

@@ -8,8 +8,8 @@ import Testing
     @Test func tcp4HeaderIsByteExact() throws {
         let source = try #require(IPAddress("192.0.2.1"))
         let destination = try #require(IPAddress("198.51.100.7"))
-        let header = try #require(
-            ProxyProtocolV2.header(source: source, sourcePort: 56324, destination: destination, destinationPort: 443))
+        let header = ProxyProtocolV2.header(
+            source: source, sourcePort: 56324, destination: destination, destinationPort: 443)
         let expected: [UInt8] = [
             0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A,  // signature
             0x21,  // version 2, PROXY
@@ -26,8 +26,8 @@ import Testing
     @Test func tcp6HeaderIsByteExact() throws {
         let source = try #require(IPAddress("2001:db8::1"))
         let destination = try #require(IPAddress("2001:db8::ff:2"))
-        let header = try #require(
-            ProxyProtocolV2.header(source: source, sourcePort: 1, destination: destination, destinationPort: 65535))
+        let header = ProxyProtocolV2.header(
+            source: source, sourcePort: 1, destination: destination, destinationPort: 65535)
         var expected: [UInt8] = [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A]
         expected += [0x21, 0x21, 0x00, 0x24]  // PROXY, AF_INET6 STREAM, 36 address bytes
         expected += [0x20, 0x01, 0x0D, 0xB8] + [UInt8](repeating: 0, count: 11) + [0x01]
@@ -37,10 +37,11 @@ import Testing
         #expect(header.count == 16 + 36)
     }
 
-    @Test func mixedFamiliesHaveNoHeader() throws {
+    @Test func mixedFamiliesSayUnspecWithoutAddresses() throws {
         let source = try #require(IPAddress("10.0.0.1"))
         let destination = try #require(IPAddress("2001:db8::1"))
-        #expect(
-            ProxyProtocolV2.header(source: source, sourcePort: 1, destination: destination, destinationPort: 2) == nil)
+        let header = ProxyProtocolV2.header(source: source, sourcePort: 1, destination: destination, destinationPort: 2)
+        // signature, PROXY, AF_UNSPEC, no address block
+        #expect(header == ProxyProtocolV2.signature + [0x21, 0x00, 0x00, 0x00])
     }
 }
