@@ -188,6 +188,29 @@ import Testing
         await harness.stop()
     }
 
+    @Test func ipv6ListenerRelaysWithATCP6ProxyHeader() async throws {
+        let harness = Harness()
+        let loopback6 = try #require(IPAddress("::1"))
+        let echo = try await TestEchoBackend(skip: 52, host: "::1", group: harness.group)
+        let listener = ListenerAddress(address: loopback6, port: 0)
+        let route = ProxyRoute(
+            ruleKey: ServiceKey(vip: loopback6, port: 0, proto: .tcp), host: "", pathPrefix: "",
+            endpoints: [ProxyEndpoint(address: loopback6, port: UInt16(echo.port))], selection: .roundRobin,
+            proxyProtocol: true, security: 0)
+        #expect(await harness.server.apply([listener: RoutingTable(routes: [route])]).isEmpty)
+        let port = try #require(harness.server.localAddress(of: listener)?.port)
+        let payload = Array("over IPv6".utf8)
+        let reply = try await TestClient.exchange(
+            port: port, send: payload, halfClose: true, expectedBytes: payload.count, host: "::1", group: harness.group)
+        #expect(reply.bytes == payload)
+        let header = try #require(echo.receivedHeaders.first)
+        #expect(Array(header.prefix(16)) == ProxyProtocolV2.signature + [0x21, 0x21, 0x00, 0x24])
+        #expect(Array(header[16..<32]) == [UInt8](repeating: 0, count: 15) + [1])
+        #expect(Int(header[50]) << 8 | Int(header[51]) == port)
+        await echo.close()
+        await harness.stop()
+    }
+
     @Test func swappedRoutesApplyWithoutRebindingTheListener() async throws {
         let harness = Harness()
         let a = try await TestHTTPBackend(name: "A", group: harness.group)

@@ -107,7 +107,7 @@ final class TestEchoBackend: Sendable {
     var port: Int { channel.localAddress?.port ?? 0 }
     var receivedHeaders: [[UInt8]] { headers.withLockedValue { $0 } }
 
-    init(skip: Int = 0, group: any EventLoopGroup) async throws {
+    init(skip: Int = 0, host: String = "127.0.0.1", group: any EventLoopGroup) async throws {
         let headers = self.headers
         channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -117,7 +117,7 @@ final class TestEchoBackend: Sendable {
                     try channel.pipeline.syncOperations.addHandler(Echo(skip: skip, headers: headers))
                 }
             }
-            .bind(host: "127.0.0.1", port: 0).get()
+            .bind(host: host, port: 0).get()
     }
 
     func close() async {
@@ -167,7 +167,7 @@ enum TestClient {
 
     static func exchange(
         port: Int, send: [UInt8], halfClose: Bool = false, expectedBytes: Int? = nil, limit: TimeAmount = .seconds(20),
-        group: any EventLoopGroup
+        host: String = "127.0.0.1", group: any EventLoopGroup
     ) async throws -> Reply {
         let collector = Collector(expected: expectedBytes, promise: group.next().makePromise())
         let channel = try await ClientBootstrap(group: group)
@@ -175,7 +175,7 @@ enum TestClient {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) }
             }
-            .connect(host: "127.0.0.1", port: port).get()
+            .connect(host: host, port: port).get()
         try await channel.writeAndFlush(ByteBuffer(bytes: send))
         if halfClose { try await channel.close(mode: .output) }
         let timeout = channel.eventLoop.scheduleTask(in: limit) { channel.close(promise: nil) }
