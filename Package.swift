@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
+        .package(url: "https://github.com/apple/swift-nio-http2", from: "1.46.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -128,12 +129,28 @@ let package = Package(
                 // HMAC-SHA256 of the sync link's authentication.
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        // The L7 proxy of fullproxy rules (SwiftNIO): TCP relay, HTTP/1.1, HTTP/2, TLS, PROXY protocol v2.
+        .target(
+            name: "SwiftLBProxy",
+            dependencies: [
+                "SwiftLBCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .executableTarget(
             name: "swiftlb",
             dependencies: [
                 "CLibBPF", "SwiftLBCore", "SwiftLBDatapath", "SwiftLBStore", "SwiftLBAPI", "SwiftLBHealth",
-                "SwiftLBBGP", "SwiftLBHA",
+                "SwiftLBBGP", "SwiftLBHA", "SwiftLBProxy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -182,6 +199,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "SwiftLBCLITests", dependencies: ["SwiftLBCLI", "SwiftLBCore"]),
+        .testTarget(
+            name: "SwiftLBProxyTests",
+            dependencies: [
+                "SwiftLBProxy", "SwiftLBCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "SwiftLBKubeTests",
             dependencies: [

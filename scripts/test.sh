@@ -10,7 +10,7 @@
 # interop runs scripts/bfd-interop.sh: SwiftLB's BFD sessions against FRR's bfdd.
 # kube runs the fake Kubernetes API server's self-test with the real kubectl
 # (e2e/tools/kube_apiserver_test.py) and scripts/validate-deploy.sh (manifests, Helm chart).
-# bench runs `bench/run.sh --quick` as a smoke test of the benchmark harness: it passes when the
+# bench runs `bench/run.sh --quick` and `bench/l7.sh` (1 s runs) as smoke tests of the benchmark harness: each passes when the
 # run completes and its report table is well formed (no timing is asserted).
 # Ends with one line "tests: N passed, N failed" counting every test of every level.
 set -uo pipefail
@@ -143,6 +143,18 @@ for stage in "${stages[@]}"; do
         else
             failed=$((failed + 1)) broken+=(bench)
             echo "==> bench: 0 passed, 1 failed"
+        fi
+        # The L7 proxies' table (bench/l7.sh, about 25 s with 1 s runs): six rows, each with requests.
+        echo "==> L7 proxy benchmark smoke test (bench/l7.sh, 1 s runs, debug binaries)"
+        SWIFTLB_BIN_DIR=$(swift build --show-bin-path) BENCH_L7_SECONDS=1 timeout 120 bench/l7.sh 2>&1 |
+            tee "$logdir/bench-l7.log"
+        rows=$(grep -cE '^\| (swiftlb|haproxy|nginx) \| https? \| [0-9.]*[1-9][0-9.]* \|' "$logdir/bench-l7.log")
+        if [ "$rows" = 6 ]; then
+            passed=$((passed + 1))
+            echo "==> bench l7: 1 passed, 0 failed"
+        else
+            failed=$((failed + 1)) broken+=(bench-l7)
+            echo "==> bench l7: 0 passed, 1 failed ($rows of 6 rows with requests)"
         fi
         ;;
     *)

@@ -41,7 +41,8 @@ enum APIRoutes {
 /// `ha` and `/config/cistate`.
 public func makeRouter(
     store: RuleStore, version: VersionInfo, bgp: (any BGPControl)? = nil, bfd: (any BFDControl)? = nil,
-    ha: (any HAControl)? = nil, access: APIAccess = APIAccess(tokens: nil), firewall: FirewallStore? = nil
+    ha: (any HAControl)? = nil, access: APIAccess = APIAccess(tokens: nil), firewall: FirewallStore? = nil,
+    extraMetrics: (@Sendable () -> String)? = nil
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     // Middleware applies only to routes added after it, so it goes first; errors of the auth and
@@ -53,7 +54,8 @@ public func makeRouter(
     router.add(
         middleware: JSONContentTypeMiddleware(formPaths: access.isOpen ? [] : [ConfigFileHandlers.importPath]))
     let table = routeTable(
-        store: store, version: version, bgp: bgp, bfd: bfd, ha: ha, access: access, firewall: firewall)
+        store: store, version: version, bgp: bgp, bfd: bfd, ha: ha, access: access, firewall: firewall,
+        extraMetrics: extraMetrics)
     for route in table {
         router.on(RouterPath(route.path), method: route.method, use: route.handler)
     }
@@ -64,10 +66,11 @@ public func makeRouter(
 /// Every route `makeRouter` serves, in registration order (what `OpenAPIDocument` must describe).
 func routeTable(
     store: RuleStore, version: VersionInfo, bgp: (any BGPControl)?, bfd: (any BFDControl)? = nil,
-    ha: (any HAControl)? = nil, access: APIAccess = APIAccess(tokens: nil), firewall: FirewallStore? = nil
+    ha: (any HAControl)? = nil, access: APIAccess = APIAccess(tokens: nil), firewall: FirewallStore? = nil,
+    extraMetrics: (@Sendable () -> String)? = nil
 ) -> [(path: String, method: HTTPRequest.Method, handler: Handler)] {
     let handlers = LoadBalancerHandlers(store: store, versionInfo: version, bgpEnabled: bgp != nil)
-    let metrics = MetricsHandler(store: store, bgp: bgp, ha: ha, firewall: firewall)
+    let metrics = MetricsHandler(store: store, bgp: bgp, ha: ha, firewall: firewall, extra: extraMetrics)
     let lb = APIRoutes.base + "/config/loadbalancer"
     var table: [(path: String, method: HTTPRequest.Method, handler: Handler)] = [
         (lb, .post, handlers.create),

@@ -10,11 +10,13 @@ struct MetricsHandler: Sendable {
     var ha: (any HAControl)? = nil
     /// The firewall, when the daemon has one: its rules' counters are appended.
     var firewall: FirewallStore? = nil
+    /// More exposition text appended as it is (the L7 proxy's metrics).
+    var extra: (@Sendable () -> String)? = nil
 
     /// 200 with the exposition text, or 503 (a JSON error model) when any counter cannot be read,
     /// so a scrape is either complete or fails visibly.
     var handle: Handler {
-        { [store, bgp, ha, firewall] _, _ in
+        { [store, bgp, ha, firewall, extra] _, _ in
             let packets = try await store.packetCounters()
             let rules = try await store.ruleMetrics()
             var text =
@@ -31,6 +33,7 @@ struct MetricsHandler: Sendable {
             if let ha {
                 text += HAPrometheusRenderer(metrics: await ha.metrics()).render()
             }
+            if let extra { text += extra() }
             return Response(
                 status: .ok, headers: [.contentType: PrometheusRenderer.contentType],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))

@@ -2220,7 +2220,7 @@ public enum OpenAPIDocument {
                       3,
                       null
                     ],
-                    "description": "NAT mode: 0 default (DNAT), 1 onearm, 2 fullnat, 3 dsr (needs sel 1). 4 fullproxy and 5 hostonearm are refused.",
+                    "description": "NAT mode: 0 default (DNAT), 1 onearm, 2 fullnat, 3 dsr (needs sel 1), 4 fullproxy (the userspace L7 proxy; tcp only). 5 hostonearm is refused.",
                     "nullable": true
                   },
                   "bgp": {
@@ -2320,9 +2320,11 @@ public enum OpenAPIDocument {
                     "type": "integer",
                     "enum": [
                       0,
+                      1,
+                      2,
                       null
                     ],
-                    "description": "0 plain; 1 https and 2 e2ehttps (TLS termination) are not supported yet.",
+                    "description": "mode 4 (fullproxy) only: 0 plain; 1 https (TLS terminated by the proxy, certificate per host from --proxy-cert-dir); 2 e2ehttps (terminated, then re-encrypted to endpoints verified against --proxy-endpoint-ca).",
                     "nullable": true
                   },
                   "block": {
@@ -2347,20 +2349,12 @@ public enum OpenAPIDocument {
                   },
                   "host": {
                     "type": "string",
-                    "enum": [
-                      "",
-                      null
-                    ],
-                    "description": "L7 host matching; not supported yet.",
+                    "description": "mode 4 (fullproxy) only: virtual host matched against the TLS SNI and the HTTP Host header, e.g. example.com or *.example.com, optionally followed by a path prefix (example.com/api). Rules on one VIP and port may differ by host alone.",
                     "nullable": true
                   },
                   "proxyprotocolv2": {
                     "type": "boolean",
-                    "enum": [
-                      false,
-                      null
-                    ],
-                    "description": "PROXY protocol v2; not supported yet.",
+                    "description": "mode 4 (fullproxy) only: the proxy sends a PROXY protocol v2 header with the client's address to endpoints.",
                     "nullable": true
                   },
                   "egress": {

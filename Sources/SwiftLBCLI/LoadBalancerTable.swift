@@ -30,7 +30,7 @@ public enum LoadBalancerTable {
         let service = entry.serviceArguments
         return [
             service.externalIP, portText(service), protocolText(service), service.name, String(service.block),
-            selectionName(service.sel), modeName(service.mode), String(entry.endpoints.count),
+            selectionName(service.sel), modeText(service), String(entry.endpoints.count),
             service.monitor ? "On" : "Off",
         ]
     }
@@ -40,7 +40,7 @@ public enum LoadBalancerTable {
         let head = [
             service.externalIP, entry.secondaryIPs.map(\.secondaryIP).joined(separator: ", "), service.host,
             portText(service), protocolText(service), service.name, String(service.block),
-            selectionName(service.sel), modeName(service.mode),
+            selectionName(service.sel), modeText(service),
         ]
         guard !entry.endpoints.isEmpty else { return [head] }
         return entry.endpoints.enumerated().map { index, endpoint in
@@ -66,6 +66,11 @@ public enum LoadBalancerTable {
         }
     }
 
+    /// The mode as loxicmd prints it: "fullproxy:ppv2" when the rule sends PROXY protocol v2.
+    static func modeText(_ service: ServiceArguments) -> String {
+        modeName(service.mode) + (service.proxyprotocolv2 ? ":ppv2" : "")
+    }
+
     static func selectionName(_ code: Int) -> String {
         SelectionAlgorithm(rawValue: code)?.name ?? String(code)
     }
@@ -82,6 +87,7 @@ public enum LoadBalancerTable {
             return left.externalIP < right.externalIP
         }
         if left.port != right.port { return left.port < right.port }
-        return left.protocol < right.protocol
+        if left.protocol != right.protocol { return left.protocol < right.protocol }
+        return left.host < right.host
     }
 }

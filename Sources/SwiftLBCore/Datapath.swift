@@ -16,22 +16,32 @@ public struct DatapathEndpoint: Hashable, Sendable {
     }
 }
 
-/// The identity of a service in the datapath: VIP, port and protocol.
+/// The identity of a rule: VIP, port and protocol, plus the virtual host of a fullproxy rule.
+///
+/// The datapath only ever sees host-less keys: fullproxy rules are served by the L7 proxy, and
+/// several of them may share one VIP and port when their hosts differ.
 public struct ServiceKey: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var vip: IPAddress
     public var port: UInt16
     public var proto: L4Protocol
+    /// The fullproxy rule's `host` ("" for every other rule).
+    public var host: String
 
-    public init(vip: IPAddress, port: UInt16, proto: L4Protocol) {
+    public init(vip: IPAddress, port: UInt16, proto: L4Protocol, host: String = "") {
         self.vip = vip
         self.port = port
         self.proto = proto
+        self.host = host
     }
 
-    public var description: String { "\(vip):\(port)/\(proto.rawValue)" }
+    /// "10.0.0.1:80/tcp", with "@host" appended for a fullproxy rule's host.
+    public var description: String { "\(vip):\(port)/\(proto.rawValue)" + (host.isEmpty ? "" : "@\(host)") }
+
+    /// The key without its host: the VIP, port and protocol the rule listens on.
+    public var listenerKey: ServiceKey { ServiceKey(vip: vip, port: port, proto: proto) }
 
     public static func < (lhs: ServiceKey, rhs: ServiceKey) -> Bool {
-        (lhs.vip, lhs.port, lhs.proto) < (rhs.vip, rhs.port, rhs.proto)
+        (lhs.vip, lhs.port, lhs.proto, lhs.host) < (rhs.vip, rhs.port, rhs.proto, rhs.host)
     }
 }
 
@@ -77,7 +87,9 @@ public struct DatapathService: Hashable, Sendable {
 
     /// Every (VIP, port, protocol) the service matches: each VIP (primary first) times each port.
     public var matchKeys: [ServiceKey] {
-        ([key.vip] + secondaryVIPs).flatMap { vip in ports.map { ServiceKey(vip: vip, port: $0, proto: key.proto) } }
+        ([key.vip] + secondaryVIPs).flatMap { vip in
+            ports.map { ServiceKey(vip: vip, port: $0, proto: key.proto, host: key.host) }
+        }
     }
 }
 

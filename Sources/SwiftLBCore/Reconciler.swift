@@ -7,6 +7,9 @@
 /// of that service retries it. Only a full `reconcile` reads the datapath (start-up, where a
 /// previous instance's services are there).
 ///
+/// Fullproxy services are recorded but never written: the L7 proxy serves them from userspace, and
+/// a datapath entry would translate their packets before the proxy's socket saw them.
+///
 /// Owned by one actor (the rule store); its methods run on that actor's executor.
 public final class Reconciler {
     /// The datapath being driven.
@@ -111,8 +114,9 @@ public final class Reconciler {
     /// caller purges them later (`purge`). On a failure they are written back and the error rethrown.
     nonisolated(nonsending) public func retire(_ services: [(key: ServiceKey, id: UInt32)]) async throws(DatapathError)
     {
+        let programmed = services.filter { applied[$0.id]?.mode != .fullProxy }
         do {
-            try await datapath.retire(services)
+            if !programmed.isEmpty { try await datapath.retire(programmed) }
         } catch {
             // Some may be gone already: put every one back.
             for service in services { if let old = applied[service.id] { try? await datapath.upsert(old) } }
@@ -156,12 +160,15 @@ public final class Reconciler {
     }
 
     nonisolated(nonsending) private func write(_ service: DatapathService) async throws(DatapathError) {
-        try await datapath.upsert(service)
+        if let old = applied[service.id], old.mode != .fullProxy, service.mode == .fullProxy {
+            try await datapath.remove(key: old.key, id: service.id)
+        }
+        if service.mode != .fullProxy { try await datapath.upsert(service) }
         record(service.id, service)
     }
 
     nonisolated(nonsending) private func remove(key: ServiceKey, id: UInt32) async throws(DatapathError) {
-        try await datapath.remove(key: key, id: id)
+        if applied[id]?.mode != .fullProxy { try await datapath.remove(key: key, id: id) }
         record(id, nil)
     }
 

@@ -32,11 +32,13 @@ extension RuleSelector {
                 throw .badRequest(
                     field: "proto", message: "\"\(proto)\" is not a protocol; use one of tcp, udp, sctp, icmp")
             }
-            let key = ServiceKey(vip: vip, port: UInt16(port), proto: l4)
+            let anyHost = hostURL == nil || hostURL == "" || hostURL?.lowercased() == "any"
+            // A fullproxy rule's host is part of its key, stored as the validator normalizes it.
+            let host = anyHost ? "" : ((try? RuleValidator.proxyHost(hostURL ?? "")) ?? (hostURL ?? ""))
+            let key = ServiceKey(vip: vip, port: UInt16(port), proto: l4, host: host)
             // The rule's first port identifies it; a range end, when given, must be the rule's.
             let rangeEnd = portMax.flatMap { $0 == 0 || $0 == port ? nil : $0 }
-            let anyHost = hostURL == nil || hostURL == "" || hostURL?.lowercased() == "any"
-            return (key, { anyHost && $0.key == key && (rangeEnd == nil || Int($0.portMax) == rangeEnd) })
+            return (key, { $0.key == key && (rangeEnd == nil || Int($0.portMax) == rangeEnd) })
         }
     }
 

@@ -52,10 +52,11 @@ extension RuleStore {
 
     /// Every rule (sorted by key) with its service and endpoint counters. Unlike `list()`, this fails
     /// rather than leave counters out: 503 when any of them cannot be read, so a metrics scrape is
-    /// either complete or an error, never a silent drop to zero.
+    /// either complete or an error, never a silent drop to zero. fullproxy rules have no datapath
+    /// counters (the L7 proxy counts their traffic) and are left out.
     public func ruleMetrics() async throws(APIError) -> [RuleMetrics] {
         var result: [RuleMetrics] = []
-        for installed in table.sorted {
+        for installed in table.sorted where installed.rule.mode != .fullProxy {
             result.append(try await metrics(of: installed))
         }
         return result

@@ -43,6 +43,8 @@ extension RuleStore {
 
     /// Counters per endpoint, or nil when the datapath cannot say (the listing still succeeds).
     private func endpointCounters(_ installed: InstalledRule) async -> [Counters]? {
+        // The datapath holds nothing for fullproxy rules; their slot may hold an old rule's counters.
+        guard installed.rule.mode != .fullProxy else { return nil }
         let count = installed.rule.endpoints.count
         do {
             let counters = try await datapath.endpointCounters(id: installed.serviceID, count: count)

@@ -32,6 +32,8 @@ struct RuleTable: Sendable {
     /// of unmonitored rules never makes the prober recompute them.
     private(set) var monitoredKeys: Set<ServiceKey> = []
     private(set) var monitoredVersion = 0
+    /// The fullproxy rules on each listener (host-less key of every match key): they share it by host.
+    private(set) var proxyRules: [ServiceKey: Set<ServiceKey>] = [:]
 
     /// Without `maxServiceKeys`, the match map the datapath sizes for `maxServices` services.
     init(maxServices: Int, maxServiceKeys: Int? = nil) {
@@ -49,6 +51,11 @@ struct RuleTable: Sendable {
         drop(installed.rule.key)
         rules[installed.rule.key] = installed
         for matchKey in installed.service.matchKeys { keyOwners[matchKey] = installed.rule.key }
+        if installed.rule.mode == .fullProxy {
+            for matchKey in installed.service.matchKeys {
+                proxyRules[matchKey.listenerKey, default: []].insert(installed.rule.key)
+            }
+        }
         usedIDs.insert(installed.serviceID)
         quarantined.remove(installed.serviceID)
         while usedIDs.contains(lowestFreeID) { lowestFreeID += 1 }
@@ -63,7 +70,12 @@ struct RuleTable: Sendable {
     /// are still tracked); without, it is free at once.
     mutating func drop(_ key: ServiceKey, quarantine: Bool = false) {
         guard let old = rules.removeValue(forKey: key) else { return }
-        for matchKey in old.service.matchKeys { keyOwners[matchKey] = nil }
+        for matchKey in old.service.matchKeys {
+            keyOwners[matchKey] = nil
+            guard old.rule.mode == .fullProxy else { continue }
+            proxyRules[matchKey.listenerKey]?.remove(key)
+            if proxyRules[matchKey.listenerKey]?.isEmpty == true { proxyRules[matchKey.listenerKey] = nil }
+        }
         if quarantine {
             quarantined.insert(old.serviceID)
         } else {
@@ -118,6 +130,7 @@ struct RuleTable: Sendable {
                     + "on the same protocol must not overlap, so change the ports or delete that rule first",
                 fields: ["serviceArguments.port", "serviceArguments.portMax", "secondaryIPs"])
         }
+        try checkListenerSharing(rule, wanted: wanted)
         let kept = keyOwners.count - (rules[rule.key]?.service.matchKeys.count ?? 0)
         guard kept + wanted.count <= maxServiceKeys else {
             throw .insufficientStorage(
@@ -125,6 +138,38 @@ struct RuleTable: Sendable {
                     + "\(maxServiceKeys - kept) of \(maxServiceKeys) are free; use narrower port ranges or fewer "
                     + "secondary IPs, or delete unused rules",
                 fields: ["serviceArguments.portMax", "secondaryIPs"])
+        }
+    }
+
+    /// 409 when `rule` would share a listener with a rule of the other kind (the L4 datapath and the
+    /// proxy cannot both own a port) or with a fullproxy rule of another `security`.
+    private func checkListenerSharing(_ rule: LBRule, wanted: [ServiceKey]) throws(APIError) {
+        for matchKey in wanted {
+            let listener = matchKey.listenerKey
+            let sharers = (proxyRules[listener] ?? []).subtracting([rule.key])
+            if rule.mode != .fullProxy {
+                guard let other = sharers.first else { continue }
+                throw .conflict(
+                    "\(listener) is served by the fullproxy rule for \(other); a datapath rule cannot share its port, "
+                        + "so use another port or delete that rule first",
+                    fields: ["serviceArguments.mode", "serviceArguments.port"])
+            }
+            if let owner = keyOwners[listener], owner.host.isEmpty, rules[owner]?.rule.mode != .fullProxy {
+                throw .conflict(
+                    "\(listener) is already served by the datapath rule for \(owner); use another port or delete "
+                        + "that rule first",
+                    fields: ["serviceArguments.mode", "serviceArguments.port"])
+            }
+            let security = rule.entry.serviceArguments.security
+            for other in sharers {
+                guard let otherRule = rules[other]?.rule,
+                    otherRule.entry.serviceArguments.security != security
+                else { continue }
+                throw .conflict(
+                    "\(listener) is served with security \(otherRule.entry.serviceArguments.security) by the rule for "
+                        + "\(other); rules sharing a VIP and port must use the same security (got \(security))",
+                    fields: ["serviceArguments.security"])
+            }
         }
     }
 

@@ -26,6 +26,7 @@ public enum RuleValidator {
         try checkModeNeeds(mode, selection: selection)
         let idleTimeout = try inactiveTimeout(args.inactiveTimeOut)
         try checkUnsupported(entry)
+        let host = try checkProxyFields(args, mode: mode)
         try checkName(args.name)
         let endpoints = try resolveEndpoints(
             entry.endpoints, servicePort: portMax == 0 ? port : 0, maxEndpoints: maxEndpoints)
@@ -46,8 +47,10 @@ public enum RuleValidator {
         normalized.secondaryIPs = secondaryVIPs.map { SecondaryIP(secondaryIP: $0.description) }
         normalized.allowedSources = allowedSources.map { AllowedSource(prefix: $0.description) }
         normalized.serviceArguments.snatSources = sourcePool?.description ?? ""
+        normalized.serviceArguments.host = host
         var rule = LBRule(
-            key: ServiceKey(vip: vip, port: port, proto: proto), name: args.name, selection: selection, mode: mode,
+            key: ServiceKey(vip: vip, port: port, proto: proto, host: host), name: args.name, selection: selection,
+            mode: mode,
             endpoints: endpoints, managed: args.managed, inactiveTimeout: idleTimeout, entry: normalized)
         rule.portMax = portMax
         rule.secondaryVIPs = secondaryVIPs
@@ -142,12 +145,8 @@ public enum RuleValidator {
                     + "4 (fullproxy) or 5 (hostonearm)")
         }
         switch mode {
-        case .dnat, .oneArm, .fullNAT, .dsr:
+        case .dnat, .oneArm, .fullNAT, .dsr, .fullProxy:
             return mode
-        case .fullProxy:
-            throw .badRequest(
-                field: field,
-                message: "mode fullproxy is not supported; use 0 (default), 1 (onearm), 2 (fullnat) or 3 (dsr)")
         case .hostOneArm:
             throw .badRequest(
                 field: field,

@@ -7,6 +7,7 @@ import SwiftLBCore
 import SwiftLBDatapath
 import SwiftLBHA
 import SwiftLBHealth
+import SwiftLBProxy
 import SwiftLBStore
 
 #if canImport(Glibc)
@@ -98,6 +99,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "High availability") var ha: HAOptions
 
+    @OptionGroup(title: "L7 proxy (fullproxy rules)") var proxy: ProxyOptions
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -178,13 +181,22 @@ struct RunCommand: AsyncParsableCommand {
                 gcInterval: ctGcInterval),
             deferred: deferred, store: store, logger: logger, onAttached: haSubsystem.startSync,
             firewall: firewallHandoff)
+        let proxyService: ProxyService
+        do {
+            proxyService = try ProxyService(store: store, settings: proxy.settings, logger: logger)
+        } catch {
+            throw ValidationError("cannot load --proxy-endpoint-ca \(proxy.proxyEndpointCa ?? ""): \(error)")
+        }
+        let proxyMetrics = proxyService.metrics
         let app = makeApplication(
             store: store, version: VersionInfo(version: SwiftLBVersion.current), settings: apiSettings, gate: apiGate,
-            logger: logger, bgp: bgpSubsystem?.control, bfd: bfd, ha: haSubsystem.controller, firewall: firewall)
+            logger: logger, bgp: bgpSubsystem?.control, bfd: bfd, ha: haSubsystem.controller, firewall: firewall,
+            extraMetrics: { proxyMetrics.render() })
         var groupConfiguration = ServiceGroupConfiguration(
             services: [
                 .init(service: startup, successTerminationBehavior: .gracefullyShutdownGroup),
                 .init(service: HealthProbeService(store: store, prober: NetworkProber.shared, logger: logger)),
+                .init(service: proxyService),
                 .init(service: app),
             ] + (bgpSubsystem?.services ?? []) + [.init(service: haSubsystem.service)],
             gracefulShutdownSignals: [.sigterm, .sigint],

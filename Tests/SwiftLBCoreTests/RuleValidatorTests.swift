@@ -115,8 +115,9 @@ struct RuleValidatorTests {
             $0.serviceArguments.sel = 1
             $0.endpoints[0].targetPort = 80
         },
-        .init("mode fullproxy", field: "\(args).mode", says: "fullproxy is not supported") {
+        .init("mode fullproxy over udp", field: "\(args).protocol", says: "proxies TCP only") {
             $0.serviceArguments.mode = 4
+            $0.serviceArguments.protocol = "udp"
         },
         .init("mode hostonearm", field: "\(args).mode", says: "hostonearm is not supported: it translates") {
             $0.serviceArguments.mode = 5
@@ -148,18 +149,22 @@ struct RuleValidatorTests {
             $0.allowedSources = (0...64).map { AllowedSource(prefix: "10.0.\($0).0/24") }
         },
         .init("snat", field: "\(args).snat", says: "not supported yet") { $0.serviceArguments.snat = true },
-        .init("security https", field: "\(args).security", says: "not supported yet") {
+        .init("security https without fullproxy", field: "\(args).security", says: "needs mode 4 (fullproxy)") {
             $0.serviceArguments.security = 1
         },
-        .init("security e2ehttps", field: "\(args).security", says: "not supported yet") {
+        .init("security e2ehttps without fullproxy", field: "\(args).security", says: "needs mode 4") {
             $0.serviceArguments.security = 2
         },
         .init("security 9", field: "\(args).security", says: "invalid") { $0.serviceArguments.security = 9 },
-        .init("host", field: "\(args).host", says: "not supported yet") {
+        .init("host without fullproxy", field: "\(args).host", says: "needs mode 4 (fullproxy)") {
             $0.serviceArguments.host = "example.com"
         },
-        .init("proxyprotocolv2", field: "\(args).proxyprotocolv2", says: "not supported yet") {
+        .init("proxyprotocolv2 without fullproxy", field: "\(args).proxyprotocolv2", says: "needs mode 4") {
             $0.serviceArguments.proxyprotocolv2 = true
+        },
+        .init("fullproxy host with a space", field: "\(args).host", says: "not a host name") {
+            $0.serviceArguments.mode = 4
+            $0.serviceArguments.host = "exa mple.com"
         },
         .init("egress", field: "\(args).egress", says: "not supported yet") { $0.serviceArguments.egress = true },
         .init("block", field: "\(args).block", says: "not supported yet") { $0.serviceArguments.block = 5 },
