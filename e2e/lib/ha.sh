@@ -204,6 +204,14 @@ ha_kill() {
     bg_stop "daemon$i" KILL 5 # reaps it and removes the pid file
 }
 
+# ha_metric_lines I PREFIX: the samples of lb I's /metrics whose name starts with PREFIX.
+ha_metric_lines() {
+    local token
+    token=$(awk '$2 == "admin" { print $3; exit }' "$API_TOKEN_FILE")
+    ip netns exec "${NS_LBS[$1]}" curl -s --max-time 2 -H "Authorization: Bearer $token" \
+        "http://127.0.0.1:$SLB_API_PORT/metrics" 2>/dev/null | grep "^$2" || true
+}
+
 # ha_metric I NAME: the value of sample NAME in lb I's /metrics (empty when absent).
 ha_metric() {
     local token
@@ -351,6 +359,8 @@ ha_probe_finish() {
     [[ -n "$line" ]] || { echo "probe printed no summary (exit $BG_RC): $(tail -n 3 "$log" | tr '\n' ' ')"; return 1; }
     grep -E '^stream [0-9]+ broken' "$log" | head -n 5 | sed 's/^/    /'
     grep -E '^(short|gap) ' "$log" | head -n 12 | sed 's/^/    /'
+    # When each failed short connection began (compare with the kill's time in the daemon logs).
+    grep -E '^fail ' "$log" | head -n 5 | sed 's/^/    /'
     echo "    $line"
     PROBE_MAX_GAP=$(_kv max_gap "$line")
     PROBE_WHO=$(_kv who "$line")
@@ -574,6 +584,8 @@ ha_run() {
     fi
     ha_probe_finish $((duration + 30)) || HA_WHY=${HA_WHY:-"$mode: the probe gave no result"}
     t_end=$(date +%s.%N)
+    # The new MASTER's packet counters (drops and passes say where a failed connection went).
+    note "lb2 counters: $(ha_metric_lines 2 swiftlb_packets_total | awk '$2 != 0 { sub(/.*reason="/, "", $1); sub(/"}/, "", $1); printf "%s=%s ", $1, $2 }')"
     bg_stop roles TERM 3
     if [[ "$trigger" == return ]]; then
         roles=$(ha_roles_changes "$t_ret")
