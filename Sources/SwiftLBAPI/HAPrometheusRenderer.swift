@@ -57,7 +57,7 @@ public struct HAPrometheusRenderer: Sendable {
         }
         family(
             "swiftlb_ha_sync_last_scan_seconds", "gauge", "How long the last pass over the conntrack table took.",
-            ["swiftlb_ha_sync_last_scan_seconds \(sync.lastScanSeconds)"])
+            ["swiftlb_ha_sync_last_scan_seconds \(Double(sync.lastScanNanoseconds) / 1e9)"])
         return lines.map { $0 + "\n" }.joined()
     }
 }

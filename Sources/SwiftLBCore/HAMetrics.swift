@@ -11,9 +11,9 @@ public struct HAMetrics: Sendable, Equatable {
     }
 }
 
-/// The conntrack sync link's counters since the daemon started.
-public struct HASyncCounters: Sendable, Equatable {
-    /// Peers with a sync connection up now.
+/// The conntrack sync link's counters since it started (`ConntrackSync.Statistics`).
+public struct HASyncCounters: Sendable, Hashable {
+    /// Peers with a sync connection up now (filled in when read).
     public var peersConnected = 0
     /// Flows sent: by passes over the table, snapshots and the datapath's events together.
     public var flowsSent = 0
@@ -24,17 +24,19 @@ public struct HASyncCounters: Sendable, Equatable {
     /// Queues dropped because a peer could not keep up (each followed by a new snapshot).
     public var queuesDropped = 0
     public var flowsReceived = 0
-    /// Received flows written into the table.
+    /// Received flows written into the table (not while MASTER, not for unknown services).
     public var flowsApplied = 0
     public var deletesApplied = 0
     public var snapshotsReceived = 0
-    /// Received flows of services this instance does not have.
+    /// Flows of a service this instance does not have (by key), not written.
     public var unknownServices = 0
-    public var scans = 0
+    public var persistenceSent = 0
+    public var persistenceApplied = 0
     /// Connections closed because the peer did not prove it holds the sync key.
     public var authenticationFailures = 0
-    /// The last pass over the table, in seconds.
-    public var lastScanSeconds = 0.0
+    public var scans = 0
+    /// The last pass over the table, in nanoseconds.
+    public var lastScanNanoseconds: UInt64 = 0
 
     public init() {}
 }

@@ -86,30 +86,8 @@ public final class ConntrackSync: Sendable {
         }
     }
 
-    /// What the link has done since it started.
-    public struct Statistics: Sendable, Hashable {
-        public var flowsSent = 0
-        public var deletesSent = 0
-        public var snapshotsSent = 0
-        /// Queues dropped because a peer could not keep up (each followed by a new snapshot).
-        public var queuesDropped = 0
-        public var flowsReceived = 0
-        /// Received flows written into the table (not while MASTER, not for unknown services).
-        public var flowsApplied = 0
-        public var deletesApplied = 0
-        public var snapshotsReceived = 0
-        /// Flows of a service this instance does not have (by key), not written.
-        public var unknownServices = 0
-        public var persistenceSent = 0
-        public var persistenceApplied = 0
-        /// Connections closed because the peer did not authenticate (wrong key, none, bad proof).
-        public var authenticationFailures = 0
-        /// New flows sent as the datapath reported them (`ConntrackEvents`), ahead of a pass.
-        public var eventFlows = 0
-        public var scans = 0
-        /// The last scan of the table, in nanoseconds.
-        public var lastScanNanoseconds: UInt64 = 0
-    }
+    /// What the link has done since it started (also what `/metrics` shows of it).
+    public typealias Statistics = HASyncCounters
 
     /// The port of loxilb's conntrack sync, and ours by default.
     public static let defaultPort: UInt16 = 22222
@@ -190,7 +168,11 @@ public final class ConntrackSync: Sendable {
 
     /// What the link has done so far.
     public func statistics() -> Statistics {
-        shared.state.withLock { $0.statistics }
+        shared.state.withLock { state in
+            var statistics = state.statistics
+            statistics.peersConnected = state.connectedPeers
+            return statistics
+        }
     }
 }
 
@@ -255,23 +237,5 @@ final class SyncShared: Sendable {
 extension ConntrackSync: HAPeerLink {
     public var changes: StateFeed { feed }
 
-    public func counters() -> HASyncCounters? {
-        let (statistics, peers) = shared.state.withLock { ($0.statistics, $0.connectedPeers) }
-        var counters = HASyncCounters()
-        counters.peersConnected = peers
-        counters.flowsSent = statistics.flowsSent
-        counters.eventFlows = statistics.eventFlows
-        counters.deletesSent = statistics.deletesSent
-        counters.snapshotsSent = statistics.snapshotsSent
-        counters.queuesDropped = statistics.queuesDropped
-        counters.flowsReceived = statistics.flowsReceived
-        counters.flowsApplied = statistics.flowsApplied
-        counters.deletesApplied = statistics.deletesApplied
-        counters.snapshotsReceived = statistics.snapshotsReceived
-        counters.unknownServices = statistics.unknownServices
-        counters.scans = statistics.scans
-        counters.authenticationFailures = statistics.authenticationFailures
-        counters.lastScanSeconds = Double(statistics.lastScanNanoseconds) / 1e9
-        return counters
-    }
+    public func counters() -> HASyncCounters? { statistics() }
 }

@@ -106,7 +106,7 @@ struct HAPrometheusRendererTests {
         sync.peersConnected = 1
         sync.flowsSent = 120
         sync.eventFlows = 80
-        sync.lastScanSeconds = 0.0052
+        sync.lastScanNanoseconds = 5_200_000
         let text = HAPrometheusRenderer(
             metrics: HAMetrics(
                 instances: [HAInstanceState(instance: "llb-inst0", state: "MASTER", vip: "0.0.0.0")], sync: sync)
