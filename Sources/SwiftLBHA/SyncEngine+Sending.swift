@@ -97,12 +97,13 @@ extension SyncEngine {
         return cost
     }
 
-    /// The new entries the datapath reported (`ConntrackEvents`), sent at once while MASTER; the
-    /// next pass would find them, tens of milliseconds later: a failover in between lost them.
+    /// The new entries the datapath reported (`ConntrackEvents`), sent at once while MASTER, each
+    /// flow's two entries together (`ConntrackTable.flowSlots`); the next pass would find them,
+    /// tens of milliseconds later: a failover in between lost them.
     func sendNewEntries(_ slots: [UInt32]) {
         let streams = connections.filter(\.streams)
         guard isMaster, !streams.isEmpty, !slots.isEmpty else { return }
-        let changes = detector.check(slots: slots)
+        let changes = detector.check(slots: table.flowSlots(slots))
         shared.count { $0.eventFlows += changes.upserted.count }
         send(changes, to: streams)
     }
