@@ -14,6 +14,8 @@ struct FirewallHandlers: Sendable {
         [(Self.path, .post, create), (Self.path + "/all", .get, list), (Self.path, .delete, delete)]
     }
 
+    private static let whitespace: Set<UInt8> = [0x20, 0x09, 0x0a, 0x0d]
+
     private func store() throws(APIError) -> FirewallStore {
         guard let firewall else { throw APIError(status: 503, message: "the firewall is not available in this daemon") }
         return firewall
@@ -23,8 +25,13 @@ struct FirewallHandlers: Sendable {
     var create: Handler {
         { request, _ in
             let firewall = try store()
-            let body = try await request.body.collect(upTo: APIRoutes.maxBodySize)
-            let entry = try LoxiJSON.decodeRequest(FirewallEntry.self, from: Data(buffer: body))
+            let body = Data(buffer: try await request.body.collect(upTo: APIRoutes.maxBodySize))
+            // A `null` body would decode Go-style as a rule with every field zero: one matching every
+            // packet. Such a rule must be asked for with an object ({} or explicit fields).
+            guard body.first(where: { !Self.whitespace.contains($0) }) == UInt8(ascii: "{") else {
+                throw APIError.badRequest(field: "body", message: "the body must be a JSON object (a firewall entry)")
+            }
+            let entry = try LoxiJSON.decodeRequest(FirewallEntry.self, from: body)
             try await firewall.add(entry)
             return JSONResponse.success
         }

@@ -3115,52 +3115,68 @@ public enum OpenAPIDocument {
                 "properties": {
                   "ruleArguments": {
                     "type": "object",
+                    "nullable": true,
+                    "description": "Missing or null: every field zero, a rule matching every packet.",
                     "properties": {
                       "sourceIP": {
                         "type": "string",
+                        "nullable": true,
                         "description": "CIDR; empty = any of the other prefix's family."
                       },
                       "destinationIP": {
-                        "type": "string"
+                        "type": "string",
+                        "nullable": true
                       },
                       "minSourcePort": {
-                        "type": "integer"
+                        "type": "integer",
+                        "nullable": true
                       },
                       "maxSourcePort": {
-                        "type": "integer"
+                        "type": "integer",
+                        "nullable": true
                       },
                       "minDestinationPort": {
-                        "type": "integer"
+                        "type": "integer",
+                        "nullable": true
                       },
                       "maxDestinationPort": {
-                        "type": "integer"
+                        "type": "integer",
+                        "nullable": true
                       },
                       "protocol": {
-                        "type": "integer"
+                        "type": "integer",
+                        "nullable": true
                       },
                       "portName": {
-                        "type": "string"
+                        "type": "string",
+                        "nullable": true
                       },
                       "preference": {
                         "type": "integer",
+                        "nullable": true,
                         "description": "0...65535; the highest matching preference wins."
                       }
                     }
                   },
                   "opts": {
                     "type": "object",
+                    "nullable": true,
                     "properties": {
                       "allow": {
-                        "type": "boolean"
+                        "type": "boolean",
+                        "nullable": true
                       },
                       "drop": {
-                        "type": "boolean"
+                        "type": "boolean",
+                        "nullable": true
                       },
                       "trap": {
-                        "type": "boolean"
+                        "type": "boolean",
+                        "nullable": true
                       },
                       "fwMark": {
-                        "type": "integer"
+                        "type": "integer",
+                        "nullable": true
                       },
                       "counter": {
                         "type": "string",

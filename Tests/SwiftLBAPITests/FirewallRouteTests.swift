@@ -63,6 +63,8 @@ struct FirewallRouteTests {
                 (#"{"ruleArguments":{"protocol":"tcp"},"opts":{"drop":true}}"#, "ruleArguments.protocol"),
                 (#"{"ruleArguments":{},"opts":{"redirect":true,"redirectPortName":"eth1"}}"#, "opts.redirectPortName"),
                 (#"{"ruleArguments":{},"opts":{"doSnat":true,"toIP":"10.0.0.1"}}"#, "opts.doSnat"),
+                // Not an object: would decode as a rule matching every packet.
+                ("null", "body"), (" 7", "body"),
             ]
             for (body, field) in bad {
                 let response = try await client.post("/netlox/v1/config/firewall", body)
