@@ -65,7 +65,7 @@
 /* The datapath's stage programs (bpf/lib/stages.h), a program array libbpf fills at load. */
 #define SLB_MAP_STAGES "slb_stages"
 /* Slots of slb_stages: two per stage (ingress, egress), room for more stages. */
-#define SLB_STAGE_SLOTS 32
+#define SLB_STAGE_SLOTS 48
 
 /*
  * Kernel features the datapath uses when present: the only variable of the object's data
@@ -242,7 +242,11 @@ enum slb_counter {
 	SLB_CNT_FWD_FW_REDIRECT = 44,
 	/* a frame for another host's MAC (a switch flooding, e.g. to a BACKUP): left to the stack */
 	SLB_CNT_PASS_OTHERHOST = 45,
-	SLB_CNT_MAX = 48,
+	/*
+	 * Reserved ranges for features being built side by side (policers 46-51, mirroring
+	 * 52-55, GTP-U sessions 56-63, SRv6 64-69, SCTP multihoming 70-75).
+	 */
+	SLB_CNT_MAX = 80,
 };
 
 /* Key of the service map: one entry per VIP, port and protocol. */
