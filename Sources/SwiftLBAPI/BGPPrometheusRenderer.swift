@@ -18,24 +18,21 @@ public struct BGPPrometheusRenderer: Sendable {
 
     /// The exposition text (ends with a newline).
     public func render() -> String {
-        var lines: [String] = []
-        func family(_ name: String, _ type: String, _ help: String, _ samples: [String]) {
-            lines += ["# HELP \(name) \(help)", "# TYPE \(name) \(type)"] + samples
-        }
-        family(
+        var text = PrometheusText()
+        text.family(
             "swiftlb_bgp_gobgpd_up", "gauge", "1 while gobgpd runs and answers its API, else 0.",
             ["swiftlb_bgp_gobgpd_up \(metrics.gobgpdUp ? 1 : 0)"])
-        family(
+        text.family(
             "swiftlb_bgp_gobgpd_starts_total", "counter", "Times gobgpd was started (restarts included).",
             ["swiftlb_bgp_gobgpd_starts_total \(metrics.gobgpdStarts)"])
-        family(
+        text.family(
             "swiftlb_bgp_advertised_routes", "gauge", "VIP routes announced to the BGP neighbors.",
             ["swiftlb_bgp_advertised_routes \(metrics.advertisedRoutes)"])
-        family(
+        text.family(
             "swiftlb_bgp_installed_routes", "gauge", "Routes learned over BGP and installed into the kernel.",
             ["swiftlb_bgp_installed_routes \(metrics.installedRoutes)"])
         let sessions = metrics.sessions.sorted { $0.address < $1.address }
-        family(
+        text.family(
             "swiftlb_bgp_neighbor_state", "gauge",
             "1 for the session state each BGP neighbor is in, 0 for the other states.",
             sessions.flatMap { session in
@@ -45,6 +42,6 @@ public struct BGPPrometheusRenderer: Sendable {
                         + "\(session.state == state ? 1 : 0)"
                 }
             })
-        return lines.map { $0 + "\n" }.joined()
+        return text.text
     }
 }

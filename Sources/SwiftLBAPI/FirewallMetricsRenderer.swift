@@ -14,8 +14,10 @@ enum FirewallMetricsRenderer {
         ]
         for entry in entries {
             let rule = entry.ruleArguments
+            let opts = entry.opts
             let action =
-                entry.opts.allow ? "allow" : entry.opts.trap ? "trap" : entry.opts.redirect ? "redirect" : "drop"
+                opts.allow
+                ? "allow" : opts.trap ? "trap" : opts.redirect ? "redirect" : opts.doSnat ? "snat" : "drop"
             let labels =
                 "{source=\"\(rule.sourceIP)\",destination=\"\(rule.destinationIP)\","
                 + "sport=\"\(rule.minSourcePort)-\(rule.maxSourcePort)\","

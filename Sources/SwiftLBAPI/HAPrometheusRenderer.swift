@@ -16,11 +16,8 @@ public struct HAPrometheusRenderer: Sendable {
 
     /// The exposition text (ends with a newline).
     public func render() -> String {
-        var lines: [String] = []
-        func family(_ name: String, _ type: String, _ help: String, _ samples: [String]) {
-            lines += ["# HELP \(name) \(help)", "# TYPE \(name) \(type)"] + samples
-        }
-        family(
+        var text = PrometheusText()
+        text.family(
             "swiftlb_ha_instance_state", "gauge", "1 for the role each HA instance holds, 0 for the other roles.",
             metrics.instances.flatMap { instance in
                 let name = PrometheusRenderer.escapeLabelValue(instance.instance)
@@ -28,8 +25,8 @@ public struct HAPrometheusRenderer: Sendable {
                     "swiftlb_ha_instance_state{instance=\"\(name)\",state=\"\(role)\"} \(instance.state == role ? 1 : 0)"
                 }
             })
-        guard let sync = metrics.sync else { return lines.map { $0 + "\n" }.joined() }
-        family(
+        guard let sync = metrics.sync else { return text.text }
+        text.family(
             "swiftlb_ha_sync_peers_connected", "gauge", "Peers with a conntrack sync connection up.",
             ["swiftlb_ha_sync_peers_connected \(sync.peersConnected)"])
         let counters: [(String, String, Int)] = [
@@ -53,11 +50,11 @@ public struct HAPrometheusRenderer: Sendable {
             ),
         ]
         for (name, help, value) in counters {
-            family("swiftlb_ha_sync_\(name)_total", "counter", help, ["swiftlb_ha_sync_\(name)_total \(value)"])
+            text.family("swiftlb_ha_sync_\(name)_total", "counter", help, ["swiftlb_ha_sync_\(name)_total \(value)"])
         }
-        family(
+        text.family(
             "swiftlb_ha_sync_last_scan_seconds", "gauge", "How long the last pass over the conntrack table took.",
             ["swiftlb_ha_sync_last_scan_seconds \(Double(sync.lastScanNanoseconds) / 1e9)"])
-        return lines.map { $0 + "\n" }.joined()
+        return text.text
     }
 }

@@ -28,6 +28,8 @@ public actor InMemoryFirewallConfigStore: FirewallConfigStore {
     private var rules: [Int: StoredFirewallRule] = [:]
     /// When set, every write fails with it (to test that a failed write changes nothing).
     public var failure: ConfigStoreError?
+    /// Writes done so far (group commit: fewer than the rules they carried).
+    public private(set) var writes = 0
 
     /// An empty store.
     public init() {}
@@ -41,6 +43,7 @@ public actor InMemoryFirewallConfigStore: FirewallConfigStore {
 
     public func saveFirewall(_ rules: [StoredFirewallRule]) async throws(ConfigStoreError) {
         if let failure { throw failure }
+        writes += 1
         for rule in rules { self.rules[rule.id] = rule }
     }
 

@@ -13,6 +13,10 @@ public struct FirewallRule: Sendable, Hashable {
         case trap
         /// Sent out of the named interface untouched (loxilb's redirect to a port).
         case redirect(String)
+        /// A tracked flow to the packet's own destination with its source rewritten to `address`
+        /// (loxilb's `--snat`); the source port is allocated, starting at `port` (0: the client's
+        /// own). `onDefault` (loxilb's `--egress`): only for packets no service takes.
+        case snat(address: IPAddress, port: UInt16, onDefault: Bool)
     }
 
     /// Source prefix (same family as `destination`).
@@ -50,6 +54,11 @@ public struct FirewallRule: Sendable, Hashable {
         case .redirect(let port):
             opts.redirect = true
             opts.redirectPortName = port
+        case .snat(let address, let port, let onDefault):
+            opts.doSnat = true
+            opts.toIP = address.description
+            opts.toPort = Int(port)
+            opts.onDefault = onDefault
         }
         return FirewallEntry(ruleArguments: key, opts: opts)
     }

@@ -18,9 +18,9 @@ public enum FirewallValidator {
         key.portName = args.portName
         let opts = entry.opts
         try refuseUnsupported(opts)
-        let chosen = [opts.allow, opts.drop, opts.trap, opts.redirect].filter { $0 }.count
+        let chosen = [opts.allow, opts.drop, opts.trap, opts.redirect, opts.doSnat].filter { $0 }.count
         guard chosen <= 1 else {
-            throw .badRequest(field: "opts", message: "choose one action of allow, drop, trap and redirect")
+            throw .badRequest(field: "opts", message: "choose one action of allow, drop, trap, redirect and doSnat")
         }
         if opts.redirect && (opts.redirectPortName.isEmpty || opts.redirectPortName.count > 15) {
             throw .badRequest(field: "opts.redirectPortName", message: "redirect needs the interface's name")
@@ -29,7 +29,9 @@ public enum FirewallValidator {
             throw .badRequest(field: "opts.fwMark", message: "fwMark must be 0...4294967295")
         }
         let action: FirewallRule.Action =
-            opts.allow ? .allow : opts.trap ? .trap : opts.redirect ? .redirect(opts.redirectPortName) : .drop
+            opts.doSnat
+            ? try snat(opts, ruleIsV4: source.address.isV4)
+            : opts.allow ? .allow : opts.trap ? .trap : opts.redirect ? .redirect(opts.redirectPortName) : .drop
         return FirewallRule(
             source: source, destination: destination, sourcePorts: sourcePorts, destinationPorts: destinationPorts,
             proto: proto, inPort: args.portName, preference: UInt16(args.preference), action: action,
@@ -95,15 +97,34 @@ public enum FirewallValidator {
         return UInt16(low)...UInt16(upper)
     }
 
+    /// The SNAT action of `opts` (doSnat set): an IPv4 `toIP` for an IPv4 rule, a port, no mark.
+    private static func snat(_ opts: FirewallOptions, ruleIsV4: Bool) throws(APIError) -> FirewallRule.Action {
+        guard let address = IPAddress(opts.toIP) else {
+            throw .badRequest(field: "opts.toIP", message: "doSnat needs toIP, the source address (10.0.0.1)")
+        }
+        guard address.isV4 else {
+            throw .badRequest(field: "opts.toIP", message: "SNAT to an IPv6 address is not supported by SwiftLB yet")
+        }
+        guard ruleIsV4 else {
+            throw .badRequest(field: "opts.toIP", message: "an IPv4 toIP needs an IPv4 rule (sourceIP, destinationIP)")
+        }
+        guard (0...65535).contains(opts.toPort) else {
+            throw .badRequest(field: "opts.toPort", message: "toPort must be 0...65535 (0: keep the client's port)")
+        }
+        // As loxilb: the mark of a SNAT rule is its own business.
+        guard opts.fwMark == 0 else {
+            throw .badRequest(field: "opts.fwMark", message: "a doSnat rule sets no fwMark")
+        }
+        return .snat(address: address, port: UInt16(opts.toPort), onDefault: opts.onDefault)
+    }
+
     private static func refuseUnsupported(_ opts: FirewallOptions) throws(APIError) {
-        let unsupported: [(Bool, String, String)] = [
-            (opts.doSnat, "opts.doSnat", "SNAT by firewall rule"),
-            (opts.record, "opts.record", "recording matching packets"),
-            (opts.onDefault, "opts.onDefault", "egress-default rules"),
-        ]
-        for (set, field, what) in unsupported where set {
+        if opts.record {
             throw .badRequest(
-                field: field, message: "\(what) is not supported by SwiftLB yet; use allow, drop, trap or redirect")
+                field: "opts.record", message: "recording matching packets is not supported by SwiftLB yet")
+        }
+        if opts.onDefault && !opts.doSnat {
+            throw .badRequest(field: "opts.onDefault", message: "onDefault (--egress) only goes with doSnat (--snat)")
         }
     }
 }

@@ -1,3 +1,4 @@
+import BPFLoader
 import SwiftLBABI
 
 extension ConntrackTable {
@@ -16,11 +17,18 @@ extension ConntrackTable {
                 result.append(slot)
                 continue
             }
-            guard let twin = try? self.entry(entry.key.reply(after: entry.value.nat)),
-                twin.key.reply(after: twin.value.nat).isSame(as: entry.key)
-            else { continue }
+            guard let twin = try? twin(of: entry) else { continue }
             result += [slot, twin.slot]
         }
         return result
+    }
+
+    /// The entry of the other direction of `entry`'s flow, if it is in the table and points back
+    /// to `entry` (a reply entry a reopened full NAT flow left holding its port does not).
+    public func twin(of entry: Entry) throws(BPFError) -> Entry? {
+        guard let twin = try self.entry(entry.key.reply(after: entry.value.nat)),
+            twin.key.reply(after: twin.value.nat).isSame(as: entry.key)
+        else { return nil }
+        return twin
     }
 }

@@ -81,6 +81,11 @@ extension slb_fw_val {
         case .drop: action = UInt8(SLB_FW_DROP.rawValue)
         case .trap: action = UInt8(SLB_FW_TRAP.rawValue)
         case .redirect: action = UInt8(SLB_FW_REDIRECT.rawValue)
+        case .snat(let address, let port, let onDefault):
+            action = UInt8(SLB_FW_SNAT.rawValue)
+            snat_addr = address.abiWords.0
+            snat_port = port.bigEndian
+            flags = onDefault ? UInt8(SLB_FW_F_DEFAULT.rawValue) : 0
         }
         redirect_ifindex = value.redirectIndex
     }

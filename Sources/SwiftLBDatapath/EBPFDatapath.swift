@@ -209,8 +209,7 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         let now = Self.monotonicNanoseconds()
         var removed = 0
         try conntrack.forEachEntry { (entry) throws(BPFError) in
-            let twin = try conntrack.entry(entry.key.reply(after: entry.value.nat))
-            let reply = twin.flatMap { $0.key.reply(after: $0.value.nat).isSame(as: entry.key) ? $0 : nil }
+            let reply = try conntrack.twin(of: entry)
             let lastSeen = max(entry.value.last_seen_ns, reply?.value.last_seen_ns ?? 0)
             let timeout =
                 UInt64(

@@ -62,7 +62,8 @@ struct FirewallRouteTests {
                 (#"{"ruleArguments":{"sourceIP":"10.0.0.0/33"},"opts":{"drop":true}}"#, "ruleArguments.sourceIP"),
                 (#"{"ruleArguments":{"protocol":"tcp"},"opts":{"drop":true}}"#, "ruleArguments.protocol"),
                 (#"{"ruleArguments":{},"opts":{"redirect":true,"redirectPortName":"eth1"}}"#, "opts.redirectPortName"),
-                (#"{"ruleArguments":{},"opts":{"doSnat":true,"toIP":"10.0.0.1"}}"#, "opts.doSnat"),
+                (#"{"ruleArguments":{},"opts":{"doSnat":true,"toIP":"10.0.0.1","fwMark":5}}"#, "opts.fwMark"),
+                (#"{"ruleArguments":{},"opts":{"record":true}}"#, "opts.record"),
                 // Not an object: would decode as a rule matching every packet.
                 ("null", "body"), (" 7", "body"),
             ]

@@ -49,7 +49,23 @@ struct FirewallValidatorTests {
                     FirewallRuleArguments(), FirewallOptions(drop: true, redirect: true, redirectPortName: "e1")),
                 "opts"
             ),
-            (Self.entry(FirewallRuleArguments(), FirewallOptions(doSnat: true, toIP: "1.1.1.1")), "opts.doSnat"),
+            (Self.entry(FirewallRuleArguments(), FirewallOptions(doSnat: true)), "opts.toIP"),
+            (Self.entry(FirewallRuleArguments(), FirewallOptions(doSnat: true, toIP: "2001:db8::1")), "opts.toIP"),
+            (
+                Self.entry(
+                    FirewallRuleArguments(sourceIP: "2001:db8::/64"), FirewallOptions(doSnat: true, toIP: "1.1.1.1")),
+                "opts.toIP"
+            ),
+            (
+                Self.entry(FirewallRuleArguments(), FirewallOptions(doSnat: true, toIP: "1.1.1.1", toPort: 70000)),
+                "opts.toPort"
+            ),
+            (
+                Self.entry(FirewallRuleArguments(), FirewallOptions(fwMark: 3, doSnat: true, toIP: "1.1.1.1")),
+                "opts.fwMark"
+            ),
+            (Self.entry(FirewallRuleArguments(), FirewallOptions(drop: true, doSnat: true, toIP: "1.1.1.1")), "opts"),
+            (Self.entry(FirewallRuleArguments(), FirewallOptions(allow: true, onDefault: true)), "opts.onDefault"),
             (Self.entry(FirewallRuleArguments(), FirewallOptions(drop: true, record: true)), "opts.record"),
             (Self.entry(FirewallRuleArguments(), FirewallOptions(drop: true, fwMark: -1)), "opts.fwMark"),
         ]
@@ -61,6 +77,20 @@ struct FirewallValidatorTests {
                 #expect(error.status == 400 && error.fields == [field], "\(entry): \(error.message)")
             }
         }
+    }
+
+    @Test("doSnat: the address, the first port and onDefault make the action; the entry reads back the same")
+    func snatAction() throws {
+        let entry = Self.entry(
+            FirewallRuleArguments(sourceIP: "10.0.0.0/24"),
+            FirewallOptions(doSnat: true, toIP: "192.0.2.7", toPort: 3030, onDefault: true))
+        let rule = try FirewallValidator.rule(from: entry)
+        #expect(rule.action == .snat(address: IPAddress("192.0.2.7")!, port: 3030, onDefault: true))
+        #expect(rule.entry.opts.doSnat && rule.entry.opts.toIP == "192.0.2.7" && rule.entry.opts.toPort == 3030)
+        #expect(rule.entry.opts.onDefault && !rule.entry.opts.drop && rule.entry.opts.fwMark == 0)
+        let plain = try FirewallValidator.rule(
+            from: Self.entry(FirewallRuleArguments(), FirewallOptions(doSnat: true, toIP: "192.0.2.7")))
+        #expect(plain.action == .snat(address: IPAddress("192.0.2.7")!, port: 0, onDefault: false))
     }
 }
 
@@ -191,5 +221,63 @@ struct FirewallStoreTests {
         }
         let (left, stored) = (await store.count, try await persistence.loadFirewall())
         #expect(left == 0 && stored.isEmpty)
+    }
+
+    @Test("adds that arrive together share one write; each is answered; the same rule twice at once is one 409")
+    func groupCommit() async throws {
+        let persistence = InMemoryFirewallConfigStore()
+        let datapath = InMemoryFirewallDatapath()
+        let store = FirewallStore(persistence: persistence, datapath: datapath)
+        let entries = (0..<100).map { index in
+            FirewallEntry(ruleArguments: FirewallRuleArguments(sourceIP: "10.1.\(index).0/24"))
+        }
+        let duplicate = FirewallEntry(ruleArguments: FirewallRuleArguments(sourceIP: "10.9.0.0/16"))
+        let statuses = await withTaskGroup(of: Int.self) { group in
+            for entry in entries + [duplicate, duplicate] {
+                group.addTask {
+                    do throws(APIError) {
+                        try await store.add(entry)
+                        return 200
+                    } catch {
+                        return error.status
+                    }
+                }
+            }
+            return await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(statuses.filter { $0 == 200 }.count == 101 && statuses.filter { $0 == 409 }.count == 1)
+        let (count, installed) = (await store.count, await datapath.entries.count)
+        #expect(count == 101 && installed == 101)
+        #expect(try await persistence.loadFirewall().count == 101)
+        let writes = await persistence.writes
+        #expect(writes < 101, "\(writes) writes for 101 rules posted together")
+    }
+
+    @Test("a failed write fails every add of its batch and leaves nothing")
+    func failedBatch() async throws {
+        let persistence = InMemoryFirewallConfigStore()
+        let datapath = InMemoryFirewallDatapath()
+        let store = FirewallStore(persistence: persistence, datapath: datapath)
+        await persistence.setFailure(ConfigStoreError(operation: "save", reason: "disk full"))
+        let statuses = await withTaskGroup(of: Int.self) { group in
+            for index in 0..<20 {
+                group.addTask {
+                    do throws(APIError) {
+                        try await store.add(
+                            FirewallEntry(ruleArguments: FirewallRuleArguments(sourceIP: "10.2.\(index).0/24")))
+                        return 200
+                    } catch {
+                        return error.status
+                    }
+                }
+            }
+            return await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(statuses == Array(repeating: 500, count: 20))
+        let (count, installed) = (await store.count, await datapath.entries.count)
+        #expect(count == 0 && installed == 0)
+        await persistence.setFailure(nil)
+        try await store.add(FirewallEntry(ruleArguments: FirewallRuleArguments(sourceIP: "10.2.0.0/24")))
+        #expect(await store.entries().count == 1)
     }
 }

@@ -35,26 +35,36 @@ struct ConntrackSyncFixtureTests {
         try datapath.globalCounters()[Int(counter.rawValue)]
     }
 
-    @Test func aSyncedFullNATFlowIsForwardedByThePeerWithTheSameRewriteInBothDirections() async throws {
-        // The service has id 7 on A and 3 on B: ids are local, flows travel with the service's key.
-        let a = try await datapath(id: 7)
-        let b = try await datapath(id: 3)
+    /// Sync links of A (MASTER, dialling) and B (BACKUP, listening) with `settings`, both
+    /// started; A reports new flows from its ring when `events` is set. Stop both when done.
+    func linkedPair(
+        _ a: EBPFDatapath, _ b: EBPFDatapath, settings: ConntrackSync.Settings, events: Bool = false
+    ) throws -> (ConntrackSync, ConntrackSync) {
         let syncB = try ConntrackSync(
-            settings: .init(listenAddress: .v4(0x7f00_0001), listenPort: 0, scanInterval: .milliseconds(10)),
-            table: b.conntrack, directory: b, persistence: b, logger: Logger(label: "fixture.sync.b"))
+            settings: settings, table: b.conntrack, directory: b, persistence: b,
+            logger: Logger(label: "fixture.sync.b"))
+        var dialling = settings
+        dialling.peers = [.init(address: .v4(0x7f00_0001), port: syncB.listenPort)]
         let syncA = try ConntrackSync(
-            settings: .init(
-                listenAddress: .v4(0x7f00_0001), listenPort: 0,
-                peers: [.init(address: .v4(0x7f00_0001), port: syncB.listenPort)], scanInterval: .milliseconds(10)),
-            table: a.conntrack, directory: a, persistence: a, logger: Logger(label: "fixture.sync.a"))
-        defer {
-            syncA.stop()
-            syncB.stop()
-        }
+            settings: dialling, table: a.conntrack, directory: a, persistence: a,
+            events: events ? try a.conntrackEvents() : nil, logger: Logger(label: "fixture.sync.a"))
         syncA.announce([HAAnnouncement(instance: "llb-inst0", role: .master, priority: 100, epoch: 1)])
         syncB.announce([HAAnnouncement(instance: "llb-inst0", role: .backup, priority: 50, epoch: 0)])
         syncB.start()
         syncA.start()
+        return (syncA, syncB)
+    }
+
+    @Test func aSyncedFullNATFlowIsForwardedByThePeerWithTheSameRewriteInBothDirections() async throws {
+        // The service has id 7 on A and 3 on B: ids are local, flows travel with the service's key.
+        let a = try await datapath(id: 7)
+        let b = try await datapath(id: 3)
+        let (syncA, syncB) = try linkedPair(
+            a, b, settings: .init(listenAddress: .v4(0x7f00_0001), listenPort: 0, scanInterval: .milliseconds(10)))
+        defer {
+            syncA.stop()
+            syncB.stop()
+        }
 
         // The client's SYN through A: A allocates the source port.
         let syn = Fixture.toVIP(sport: 40000)
@@ -108,21 +118,11 @@ struct ConntrackSyncFixtureTests {
         let slow = ConntrackSync.Settings(
             listenAddress: .v4(0x7f00_0001), listenPort: 0, scanInterval: .seconds(3600),
             keepaliveInterval: .seconds(1), deadInterval: .seconds(120))
-        let syncB = try ConntrackSync(
-            settings: slow, table: b.conntrack, directory: b, persistence: b, logger: Logger(label: "fixture.sync.b"))
-        var dialling = slow
-        dialling.peers = [.init(address: .v4(0x7f00_0001), port: syncB.listenPort)]
-        let syncA = try ConntrackSync(
-            settings: dialling, table: a.conntrack, directory: a, persistence: a, events: try a.conntrackEvents(),
-            logger: Logger(label: "fixture.sync.a"))
+        let (syncA, syncB) = try linkedPair(a, b, settings: slow, events: true)
         defer {
             syncA.stop()
             syncB.stop()
         }
-        syncA.announce([HAAnnouncement(instance: "llb-inst0", role: .master, priority: 100, epoch: 1)])
-        syncB.announce([HAAnnouncement(instance: "llb-inst0", role: .backup, priority: 50, epoch: 0)])
-        syncB.start()
-        syncA.start()
         #expect(await eventually { syncA.statistics().snapshotsSent == 1 && syncB.statistics().snapshotsReceived == 1 })
         let scans = syncA.statistics().scans
 
@@ -146,19 +146,11 @@ struct ConntrackSyncFixtureTests {
         var fast = ConntrackSync.Settings(
             listenAddress: .v4(0x7f00_0001), listenPort: 0, scanInterval: .milliseconds(10))
         fast.persistenceInterval = .milliseconds(20)
-        let syncB = try ConntrackSync(
-            settings: fast, table: b.conntrack, directory: b, persistence: b, logger: Logger(label: "fixture.sync.b"))
-        fast.peers = [.init(address: .v4(0x7f00_0001), port: syncB.listenPort)]
-        let syncA = try ConntrackSync(
-            settings: fast, table: a.conntrack, directory: a, persistence: a, logger: Logger(label: "fixture.sync.a"))
+        let (syncA, syncB) = try linkedPair(a, b, settings: fast)
         defer {
             syncA.stop()
             syncB.stop()
         }
-        syncA.announce([HAAnnouncement(instance: "llb-inst0", role: .master, priority: 100, epoch: 1)])
-        syncB.announce([HAAnnouncement(instance: "llb-inst0", role: .backup, priority: 50, epoch: 0)])
-        syncB.start()
-        syncA.start()
         #expect(await eventually { syncA.peerAnnouncements().count == 1 })
 
         // A client's first flow makes A remember it (after the snapshot: a change, not a snapshot entry).

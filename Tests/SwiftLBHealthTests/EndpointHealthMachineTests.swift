@@ -63,7 +63,7 @@ import Testing
         let (up, upActions) = Self.run(retries: 1, [Self.ok, local, local, local])
         #expect(upActions == [[.markUp], [], [], []])
         #expect(up.up == true && up.failures == 0 && up.lastError.hasPrefix("probe not sent"))
-        let (down, downActions) = Self.run(retries: 1, [Self.fail(), local, Self.ok])
+        let (_, downActions) = Self.run(retries: 1, [Self.fail(), local, Self.ok])
         #expect(downActions == [[.markDown(reason: "refused")], [], [.markUp]])
         #expect(Self.run(retries: 1, [local]).0.up == nil)
     }

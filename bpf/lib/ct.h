@@ -533,7 +533,8 @@ static __always_inline long slb_nat_port_claim(struct slb_ct_key *rev_key,
  * Creates both entries of a new full NAT / onearm flow: the client's packets are rewritten to
  * `snat`:<port> -> endpoint `be`, the endpoint's replies back to VIP:vport -> client. The port
  * is allocated here so that two clients with the same source port never share a reply key:
- * starting at the client's own port (slb_nat_port_start), slb_nat_port_claim takes the first
+ * starting at the client's own port (or `first_port` when not 0: a firewall SNAT rule's
+ * toPort) (slb_nat_port_start), slb_nat_port_claim takes the first
  * port whose reply key (endpoint -> snat:port) is free. The forward entry goes in last, also
  * with BPF_NOEXIST: a CPU that created the flow first wins and the reply entry made here is
  * removed again. A port held by another flow, live, idle, expired or closed within the
@@ -544,7 +545,8 @@ static __always_inline long slb_nat_port_claim(struct slb_ct_key *rev_key,
  */
 static __always_inline int slb_ct_create_snat(const struct slb_ct_key *key,
 					      const struct slb_pkt *pkt, __u32 svc_id,
-					      const struct slb_backend *be, __be32 snat, __u64 now)
+					      const struct slb_backend *be, __be32 snat,
+					      __be16 first_port, __u64 now)
 {
 	struct slb_ct_key rev_key;
 	struct slb_ct_val val;
@@ -562,9 +564,10 @@ static __always_inline int slb_ct_create_snat(const struct slb_ct_key *key,
 	rev_key.proto = pkt->proto;
 	rev_key.family = SLB_AF_INET;
 
-	start = slb_nat_port_start(
-		pkt->sport, slb_jhash_3words(pkt->saddr, be->addr,
-					     ((__u32)pkt->sport << 16) | pkt->dport, pkt->proto));
+	start = slb_nat_port_start(first_port ? first_port : pkt->sport,
+				   slb_jhash_3words(pkt->saddr, be->addr,
+						    ((__u32)pkt->sport << 16) | pkt->dport,
+						    pkt->proto));
 	err = slb_nat_port_claim(&rev_key, key, &val, start);
 	if (err == -EEXIST)
 		return SLB_CT_ERR_NO_PORT;

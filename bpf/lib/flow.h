@@ -99,7 +99,31 @@ static __always_inline int slb_track_new4(struct __sk_buff *skb, const struct sl
 	snat = slb_snat_addr(skb, pkt, id, mode, be, egress);
 	if (!snat)
 		return slb_counted(SLB_CNT_PASS_NO_SNAT_ADDR, TC_ACT_OK);
-	return slb_ct_create_verdict(slb_ct_create_snat(key, pkt, id, be, snat, now));
+	return slb_ct_create_verdict(slb_ct_create_snat(key, pkt, id, be, snat, 0, now));
+}
+
+/*
+ * The flow of a packet a firewall SNAT rule matched (fw.h): to its own destination, with the
+ * source rewritten to the rule's address and an allocated port (the client's own, or the
+ * rule's, when free). Its entries carry SLB_SVC_ID_FW_SNAT: no service counts them. Returns -1
+ * with the forward entry in `*ct`, or the packet's verdict.
+ */
+static __always_inline int slb_flow_fw_snat4(struct slb_scratch4 *s, struct slb_ct_val **ct)
+{
+	const struct slb_pkt *pkt = &s->pkt;
+	struct slb_backend be = {};
+	int rc;
+
+	if (pkt->proto == IPPROTO_TCP && (pkt->tcp_flags & SLB_TCP_RST))
+		return slb_counted(SLB_CNT_DROP_TCP_NO_CT, TC_ACT_SHOT);
+	be.addr = pkt->daddr;
+	be.port = pkt->dport;
+	rc = slb_ct_create_verdict(slb_ct_create_snat(&s->key, pkt, SLB_SVC_ID_FW_SNAT, &be,
+						      s->fw_snat.addr, s->fw_snat.port, s->now));
+	if (rc >= 0)
+		return rc;
+	slb_count(SLB_CNT_CT_FW_SNAT);
+	return slb_flow_tracked(&s->key, &s->ct_index, ct);
 }
 
 /*
@@ -146,6 +170,9 @@ static __always_inline int slb_flow_new4(struct __sk_buff *skb, struct slb_scrat
 	int rc;
 
 	svc = slb_svc_find(pkt->daddr, pkt->dport, pkt->proto);
+	/* A firewall SNAT rule wins over services, unless it is for traffic no service takes. */
+	if (s->fw_snat.addr && (!svc || !(s->fw_snat.flags & SLB_FW_F_DEFAULT)))
+		return slb_flow_fw_snat4(s, ct);
 	rc = slb_flow_admit(svc, pkt, SLB_AF_INET, &pkt->saddr, egress);
 	if (rc >= 0)
 		return rc;

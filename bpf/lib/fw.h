@@ -82,12 +82,22 @@ static __always_inline void slb_fw_mask_key(struct slb_fw_key *key, const struct
 	key->pad = 0;
 }
 
+/* What a SNAT rule asks of the new flow (slb_fw_check), for flow.h; addr 0 = nothing. */
+struct slb_fw_snat {
+	__be32 addr;
+	__be16 port;
+	__u8 flags; /* enum slb_fw_flags */
+	__u8 pad;
+};
+
 /*
  * The verdict for `p`: TC_ACT_SHOT (drop), TC_ACT_OK (trap: to the stack untouched),
- * TC_ACT_REDIRECT (out of the rule's interface, untouched) or -1 (allowed, or no rule matched:
- * go on). Counts the winning rule and sets its mark.
+ * TC_ACT_REDIRECT (out of the rule's interface, untouched) or -1 (allowed, SNAT, or no rule
+ * matched: go on). A SNAT hit fills `snat` (left as it is otherwise). Counts the winning rule
+ * and sets its mark.
  */
-static __always_inline int slb_fw_check(struct __sk_buff *skb, const struct slb_fw_pkt *p)
+static __always_inline int slb_fw_check(struct __sk_buff *skb, const struct slb_fw_pkt *p,
+					struct slb_fw_snat *snat)
 {
 	const struct slb_fw_tuples *tuples;
 	const struct slb_fw_val *hit;
@@ -95,7 +105,9 @@ static __always_inline int slb_fw_check(struct __sk_buff *skb, const struct slb_
 	struct slb_fw_stat *stat;
 	__u64 best_rank = 0;
 	__u32 best_id = 0, best_mark = 0, best_ifindex = 0, zero = 0, count;
-	__u8 best_action = 0;
+	__be32 best_snat = 0;
+	__be16 best_port = 0;
+	__u8 best_action = 0, best_flags = 0;
 
 	tuples = bpf_map_lookup_elem(&slb_fw_tuples, &zero);
 	if (!tuples)
@@ -115,6 +127,9 @@ static __always_inline int slb_fw_check(struct __sk_buff *skb, const struct slb_
 			best_mark = hit->mark;
 			best_action = hit->action;
 			best_ifindex = hit->redirect_ifindex;
+			best_snat = hit->snat_addr;
+			best_port = hit->snat_port;
+			best_flags = hit->flags;
 		}
 	}
 	if (!best_id)
@@ -133,6 +148,11 @@ static __always_inline int slb_fw_check(struct __sk_buff *skb, const struct slb_
 	if (best_action == SLB_FW_REDIRECT) {
 		slb_count(SLB_CNT_FWD_FW_REDIRECT);
 		return bpf_redirect(best_ifindex, 0);
+	}
+	if (best_action == SLB_FW_SNAT && snat) {
+		snat->addr = best_snat;
+		snat->port = best_port;
+		snat->flags = best_flags;
 	}
 	return -1;
 }

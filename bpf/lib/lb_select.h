@@ -216,7 +216,12 @@ static __always_inline __u32 slb_ep_conns_read(struct slb_sel_scratch *scr, __u3
 static __always_inline void slb_ep_conn_open(__u32 id, __u32 slot)
 {
 	__u32 key = SLB_EP_KEY(id, slot);
-	__u32 *count = bpf_map_lookup_elem(&slb_ep_conns, &key);
+	__u32 *count;
+
+	/* Flows of no service (firewall SNAT): their id's key would wrap onto service 0's. */
+	if (id >= SLB_MAX_SERVICES_LIMIT)
+		return;
+	count = bpf_map_lookup_elem(&slb_ep_conns, &key);
 
 	if (count)
 		__sync_fetch_and_add(count, 1);
@@ -226,7 +231,11 @@ static __always_inline void slb_ep_conn_open(__u32 id, __u32 slot)
 static __always_inline void slb_ep_conn_close(__u32 id, __u32 slot)
 {
 	__u32 key = SLB_EP_KEY(id, slot);
-	__u32 *count = bpf_map_lookup_elem(&slb_ep_conns, &key);
+	__u32 *count;
+
+	if (id >= SLB_MAX_SERVICES_LIMIT)
+		return;
+	count = bpf_map_lookup_elem(&slb_ep_conns, &key);
 
 	if (count && (__s32)READ_ONCE(*count) > 0)
 		__sync_fetch_and_add(count, -1);

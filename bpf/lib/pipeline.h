@@ -72,6 +72,7 @@ slb_entry_lookup(struct __sk_buff *skb, struct slb_scratch4 *s, bool egress, int
 	*rc = -1;
 	s->now = slb_now_ns();
 	s->new_flow = 0;
+	s->fw_snat.addr = 0;
 	slb_ct_key_init(key, pkt);
 	ct = slb_ct_find_inline(key, &s->ct_index);
 	if (!ct)
@@ -167,7 +168,7 @@ static __always_inline int slb_new4(struct __sk_buff *skb, bool egress)
 }
 
 /* The firewall's verdict (fw.h) on the IPv4 packet in `s`: a TC verdict, or -1 to go on. */
-static __always_inline int slb_fw_verdict4(struct __sk_buff *skb, const struct slb_scratch4 *s)
+static __always_inline int slb_fw_verdict4(struct __sk_buff *skb, struct slb_scratch4 *s)
 {
 	struct slb_fw_pkt p = {};
 
@@ -179,7 +180,7 @@ static __always_inline int slb_fw_verdict4(struct __sk_buff *skb, const struct s
 	p.family = SLB_AF_INET;
 	p.len = s->pkt.len;
 	p.ifindex = skb->ifindex;
-	return slb_fw_check(skb, &p);
+	return slb_fw_check(skb, &p, &s->fw_snat);
 }
 
 /* The FW4 stage: the firewall's verdict on the packet in the scratch, then NEW4 if it goes on. */

@@ -316,7 +316,7 @@ static __always_inline int slb_fw_verdict6(struct __sk_buff *skb, const struct s
 	p.family = SLB_AF_INET6;
 	p.len = s->p.base.len;
 	p.ifindex = skb->ifindex;
-	return slb_fw_check(skb, &p);
+	return slb_fw_check(skb, &p, NULL);
 }
 
 /* The FW6 stage: the firewall's verdict on the IPv6 packet in the scratch, then NEW6. */

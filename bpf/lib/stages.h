@@ -51,6 +51,7 @@
 #include "ct.h"
 #include "ct6.h"
 #include "dsr6.h"
+#include "fw.h"
 #include "fwd6.h"
 #include "icmp46.h"
 #include "icmp6_err.h"
@@ -136,6 +137,7 @@ struct slb_scratch4 {
 	__u64 now;	/* the packet's clock reading (each read costs tens of ns) */
 	__u32 ct_index; /* slot of the packet's conntrack entry (ct_table.h), 0 = none */
 	__u32 new_flow; /* 1: this packet created the flow's entries (undone if it is dropped) */
+	struct slb_fw_snat fw_snat; /* a firewall SNAT rule's ask (FW4), reset by the entry */
 };
 
 struct {

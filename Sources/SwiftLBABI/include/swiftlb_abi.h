@@ -242,9 +242,11 @@ enum slb_counter {
 	SLB_CNT_FWD_FW_REDIRECT = 44,
 	/* a frame for another host's MAC (a switch flooding, e.g. to a BACKUP): left to the stack */
 	SLB_CNT_PASS_OTHERHOST = 45,
+	/* a new flow source-NATed by a firewall SNAT rule (fw.h, flow.h) */
+	SLB_CNT_CT_FW_SNAT = 76,
 	/*
 	 * Reserved ranges for features being built side by side (policers 46-51, mirroring
-	 * 52-55, GTP-U sessions 56-63, SRv6 64-69, SCTP multihoming 70-75).
+	 * 52-55, GTP-U sessions 56-63, SRv6 64-69, SCTP multihoming 70-75); 76 is the firewall's SNAT.
 	 */
 	SLB_CNT_MAX = 80,
 };

@@ -14,6 +14,8 @@
 
 #include <linux/types.h>
 
+#include "swiftlb_abi.h"
+
 #define SLB_MAP_FW_RULES "slb_fw_rules"
 #define SLB_MAP_FW_TUPLES "slb_fw_tuples"
 #define SLB_MAP_FW_STATS "slb_fw_stats"
@@ -30,7 +32,21 @@ enum slb_fw_action {
 	SLB_FW_DROP = 2,
 	SLB_FW_TRAP = 3,     /* to the host's stack untouched, without load balancing */
 	SLB_FW_REDIRECT = 4, /* out of interface redirect_ifindex untouched (loxilb's redirect) */
+	SLB_FW_SNAT =
+		5, /* a tracked flow with the source rewritten to snat_addr (loxilb's --snat) */
 };
+
+/* slb_fw_val.flags */
+enum slb_fw_flags {
+	/* SLB_FW_SNAT only for packets that no service matches (loxilb's onDefault, --egress) */
+	SLB_FW_F_DEFAULT = 1 << 0,
+};
+
+/*
+ * The service id of firewall SNAT flows' conntrack entries: past every per-service array, so
+ * their packets count toward no service and no endpoint.
+ */
+#define SLB_SVC_ID_FW_SNAT (SLB_MAX_SERVICES_LIMIT + 1)
 
 /* A masked packet: addresses and ports in network byte order, IPv4 in word 0. */
 struct slb_fw_key {
@@ -48,10 +64,13 @@ struct slb_fw_key {
 struct slb_fw_val {
 	__u64 rank; /* preference << 32 | (0xffffffff - rule id): the largest hit wins */
 	__u32 rule_id;
-	__u32 mark;  /* skb->mark set on a hit, 0 = left alone */
-	__u8 action; /* enum slb_fw_action */
-	__u8 pad[3];
+	__u32 mark;		/* skb->mark set on a hit, 0 = left alone */
+	__u8 action;		/* enum slb_fw_action */
+	__u8 flags;		/* enum slb_fw_flags */
+	__be16 snat_port;	/* SLB_FW_SNAT: the first source port tried, 0 = the client's own */
 	__u32 redirect_ifindex; /* SLB_FW_REDIRECT: the interface the packet leaves by */
+	__be32 snat_addr;	/* SLB_FW_SNAT: the source address of the flow */
+	__u32 pad;
 };
 
 struct slb_fw_mask {

@@ -67,19 +67,67 @@ public struct ApplyCommand: APICommand {
         return steps
     }
 
-    /// Sends every POST; on a refusal deletes what this run created, newest first, and fails.
+    /// Objects of one kind sent at once: the daemon writes requests that arrive together in one
+    /// durable commit, so 100,000 firewall rules take seconds instead of one fsync each.
+    static let window = 32
+
+    /// Sends every POST, consecutive objects of one kind `window` at a time (kinds in file order);
+    /// on a refusal deletes what this run created, newest first, and fails. Long runs report
+    /// progress on standard error.
     public func execute(in environment: CLIEnvironment) async throws(CLIError) {
         let steps = try steps()
-        for (index, step) in steps.enumerated() {
-            do throws(CLIError) {
-                try await environment.client.send(step.create)
-            } catch {
-                for done in steps[..<index].reversed() { _ = try? await environment.client.send(done.undo) }
+        var created: [ApplyStep] = []
+        var start = 0
+        var reported = 0
+        while start < steps.count {
+            let path = steps[start].create.path
+            var end = start + 1
+            while end < steps.count, end - start < Self.window, steps[end].create.path == path { end += 1 }
+            let failure = await Self.send(steps[start..<end], with: environment.client, created: &created)
+            if let (step, error) = failure {
+                for done in created.reversed() { _ = try? await environment.client.send(done.undo) }
                 throw .invalidInput(
-                    "\(step.label) refused: \(error); the \(index) objects created before it were deleted again")
+                    "\(step.label) refused: \(error); the \(created.count) objects created before it were deleted again"
+                )
+            }
+            start = end
+            if steps.count >= 10_000, start * 10 / steps.count > reported {
+                reported = start * 10 / steps.count
+                environment.output.writeError("applied \(start) of \(steps.count) objects")
             }
         }
         environment.output.write("Configuration applied: \(steps.count) objects")
+    }
+
+    /// POSTs `steps` concurrently; appends those created (in file order) to `created` and returns
+    /// the first refusal in file order, if any.
+    private static func send(_ steps: ArraySlice<ApplyStep>, with client: APIClient, created: inout [ApplyStep]) async
+        -> (ApplyStep, CLIError)?
+    {
+        let outcomes = await withTaskGroup(of: (Int, CLIError?).self) { group in
+            for (index, step) in zip(steps.indices, steps) {
+                group.addTask {
+                    do throws(CLIError) {
+                        _ = try await client.send(step.create)
+                        return (index, nil)
+                    } catch {
+                        return (index, error)
+                    }
+                }
+            }
+            var outcomes: [Int: CLIError?] = [:]
+            for await (index, error) in group { outcomes[index] = error }
+            return outcomes
+        }
+        var failure: (ApplyStep, CLIError)?
+        for index in steps.indices {
+            if let error = outcomes[index] ?? nil {
+                failure = failure ?? (steps[index], error)
+            } else {
+                created.append(steps[index])
+            }
+        }
+        return failure
     }
 
     private static func read(_ path: String) throws(CLIError) -> Data {

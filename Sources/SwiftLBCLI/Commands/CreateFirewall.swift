@@ -1,7 +1,8 @@
 import ArgumentParser
 import SwiftLBCore
 
-/// `create firewall --firewallRule=KEY:VALUE,... --allow|--drop|--trap [--setmark=N]` (loxicmd's grammar).
+/// `create firewall --firewallRule=KEY:VALUE,... --allow|--drop|--trap|--redirect=IF|--snat=IP[,PORT] [--egress]
+/// [--setmark=N]` (loxicmd's grammar).
 public struct CreateFirewall: APICommand {
     /// Name, aliases and help text.
     public static let configuration = CommandConfiguration(
@@ -13,6 +14,7 @@ public struct CreateFirewall: APICommand {
             Examples:
               create firewall --firewallRule="sourceIP:1.2.3.2/32,destinationIP:2.3.1.2/32,preference:200" --drop
               create firewall --firewallRule="sourceIP:3ffe::1/128" --allow --setmark=10
+              create firewall --firewallRule="sourceIP:10.0.0.0/24,preference:100" --snat=192.0.2.1 --egress
             """,
         aliases: ["Firewall", "fw", "firewalls"])
 
@@ -25,11 +27,13 @@ public struct CreateFirewall: APICommand {
     @Flag(name: .customLong("trap"), help: "Hand matching packets to the host's stack.") public var trap = false
     @Flag(name: .customLong("record"), help: "Record matching packets (not supported by SwiftLB).")
     public var record = false
-    @Flag(name: .customLong("egress"), help: "Egress rule, with --snat (not supported by SwiftLB).")
+    @Flag(name: .customLong("egress"), help: "With --snat: only for packets that no load balancer rule takes.")
     public var egress = false
     @Option(name: .customLong("redirect"), help: "Send matching packets out of this interface.")
     public var redirect: [String] = []
-    @Option(name: .customLong("snat"), help: "SNAT to IP[,PORT] (not supported by SwiftLB).")
+    @Option(
+        name: .customLong("snat"),
+        help: "Source NAT matching flows to IP (IPv4); PORT is the first source port tried (default: the client's).")
     public var snat: [String] = []
     @Option(name: .customLong("setmark"), help: "Set this fwmark on matching packets.")
     public var mark: UInt32 = 0
