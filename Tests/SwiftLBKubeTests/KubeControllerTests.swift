@@ -85,7 +85,7 @@ struct KubeControllerTests {
             #expect(await writer.events.contains("shop/web Normal IPAllocated: VIP 10.9.0.1"))
             for instance in instances { #expect(await instance.pass()) }
             for store in stores {
-                let rules = try await store.list()
+                let rules = await store.list()
                 #expect(rules.map(\.serviceArguments.name) == ["shop_web"])
                 #expect(rules.first?.endpoints.map { "\($0.endpointIP):\($0.targetPort)" } == ["10.0.0.11:30080"])
             }
@@ -135,7 +135,7 @@ struct KubeControllerTests {
             await controller.replaceNodes(Self.nodes)
             await controller.recompute()
             #expect(await instance.pass())
-            let names = try await stores[0].list().map(\.serviceArguments.name).sorted()
+            let names = await stores[0].list().map(\.serviceArguments.name).sorted()
             #expect(names == ["mine", "shop_web"])
             #expect(await refusals.names == ["shop_tls"])
 
