@@ -340,6 +340,14 @@ ha_probe_start() {
     : >"$log"
     bg_start probe "$NS_CLIENT" "$PYTHON" "$E2E_DIR/tools/failover_probe.py" --host "$HA_VIP" --port "$HA_PORT" \
         --streams "$HA_STREAMS" --duration "$1" --max-gap "$HA_MAX_GAP" || return 1
+    # SYN/FIN/RST of the traffic on the client and on each server, to trace a failed connection.
+    local k
+    for ((k = 0; k <= TOPO_SERVERS; k++)); do
+        local ns=$NS_CLIENT
+        ((k == 0)) || ns=${NS_SRV[k]}
+        bg_start "flags$k" "$ns" "$PYTHON" "$E2E_DIR/tools/tcp_flags_log.py" --port "$HA_PORT" \
+            --duration "$(($1 + 40))" >/dev/null 2>&1 || true
+    done
     for ((n = 0; n < 50; n++)); do
         grep -qE "^progress .* streams_ok=$HA_STREAMS short_ok=[1-9]" "$log" && return 0
         bg_alive probe || break
@@ -359,8 +367,16 @@ ha_probe_finish() {
     [[ -n "$line" ]] || { echo "probe printed no summary (exit $BG_RC): $(tail -n 3 "$log" | tr '\n' ' ')"; return 1; }
     grep -E '^stream [0-9]+ broken' "$log" | head -n 5 | sed 's/^/    /'
     grep -E '^(short|gap) ' "$log" | head -n 12 | sed 's/^/    /'
-    # When each failed short connection began (compare with the kill's time in the daemon logs).
+    # When each failed short connection began (compare with the kill's time in the daemon logs),
+    # and its handshake packets as the client and the servers saw them.
     grep -E '^fail ' "$log" | head -n 5 | sed 's/^/    /'
+    local k port
+    for ((k = 0; k <= TOPO_SERVERS; k++)); do bg_stop "flags$k" TERM 2 >/dev/null 2>&1; done
+    for port in $(grep -oE 'who=short error=[^ ]*port=[0-9]+' "$log" | grep -oE '[0-9]+$' | head -n 3); do
+        for ((k = 0; k <= TOPO_SERVERS; k++)); do
+            grep -h ":$port " "$STATE_DIR/flags$k.log" 2>/dev/null | head -n 12 | sed "s/^/    [$( ((k == 0)) && echo client || echo "srv$k")] /"
+        done
+    done
     echo "    $line"
     PROBE_MAX_GAP=$(_kv max_gap "$line")
     PROBE_WHO=$(_kv who "$line")

@@ -24,6 +24,7 @@ Output (stdout):
     short attempts=<n> ok=<n> failed=<n> gap=<s> gap_at=<unix> slowest=<s> slowest_at=<unix> errors=<kind:n,...>
     gap t=<unix> len=<s> who=<stream i|short>      every gap above --report-gap, oldest first
     fail t=<unix> who=<stream i|short> error=<...>  when a stream broke / a short connection began
+                                                    (short: Error(connect|echo,port=<local port>))
                                                     (the first 100 short failures)
     summary max_gap=<s> who=<...> broken_streams=<n> failed_short=<n> broken=<n> short_ok=<n>
             slowest_short=<s> pass=yes|no
@@ -177,8 +178,16 @@ class Shorts:
         begun = time.monotonic()
         payload = make_chunk(seq, a.short_bytes)
         error = None
+        # The local port and how far the connection got say, in a capture, which packets were lost.
+        port, phase = 0, "connect"
         try:
-            with socket.create_connection((a.host, a.port), timeout=a.short_timeout) as s:
+            family, kind, proto, _, address = socket.getaddrinfo(a.host, a.port, type=socket.SOCK_STREAM)[0]
+            with socket.socket(family, kind, proto) as s:
+                s.settimeout(a.short_timeout)
+                s.bind(("", 0))
+                port = s.getsockname()[1]
+                s.connect(address)
+                phase = "echo"
                 s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 s.sendall(payload)
                 got = bytearray()
@@ -194,7 +203,7 @@ class Shorts:
                 if bytes(got) != payload:
                     raise ValueError("wrong echo")
         except Exception as e:  # noqa: BLE001 - every failure counts
-            error = type(e).__name__
+            error = "%s(%s)" % (type(e).__name__, phase)
         now = time.monotonic()
         with self.lock:
             self.inflight -= 1
@@ -207,7 +216,7 @@ class Shorts:
                 self.failed += 1
                 self.errors[error] = self.errors.get(error, 0) + 1
                 if len(self.failures) < 100:
-                    self.failures.append((begun, error))
+                    self.failures.append((begun, "%s,port=%d" % (error, port)))
 
     def run(self, deadline):
         """Starts connections until deadline; then waits (bounded) for those in flight."""
