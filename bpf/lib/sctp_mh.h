@@ -495,6 +495,9 @@ static __always_inline int slb_sctp_mh_packet(struct __sk_buff *skb, const struc
 		/* Replies leave from the VIP the reply entry restores: V0 of this path. */
 		slb_sctp_mh_others(w, mh, READ_ONCE(ct->nat.saddr[0]));
 		w->keep = 0;
+		/* Full NAT from a source pool: the INIT kept one path, so the client gets one VIP. */
+		if ((READ_ONCE(ct->nat.flags) & SLB_NAT_DST) && key->daddr[0] != w->fallback)
+			w->nwant = 0;
 		if (slb_sctp_mh_rewrite(skb, pkt, w))
 			return slb_counted(SLB_CNT_DROP_SCTP_MH, TC_ACT_SHOT);
 		slb_count(SLB_CNT_SCTP_MH_REWRITE);
