@@ -247,9 +247,9 @@ struct SCTPMultihomeFixtureTests {
             let seen = ipAndL4(out.packet)
             #expect(seen.src == Self.vip0 && seen.dst == Self.endpoint)
             let natPort = UInt16(seen.l4[0]) << 8 | UInt16(seen.l4[1])
-            // client0 -> vip1 (path 1), client1 -> vip0 (no VIP left), client2 -> vip0, IPv6 -> PAD.
+            // client0 (the source) -> vip0, client1 -> vip1 (path 1), client2 -> vip0 (no VIP left), IPv6 -> PAD.
             let params =
-                Self.ipv4Param(Self.vip1) + Self.ipv4Param(Self.vip0) + Self.ipv4Param(Self.vip0)
+                Self.ipv4Param(Self.vip0) + Self.ipv4Param(Self.vip1) + Self.ipv4Param(Self.vip0)
                 + Self.padParam(bytes: 16) + Self.supportedTypes
             let expected = SCTP.packet(
                 sport: natPort, dport: Self.vport, tag: 0,
@@ -267,11 +267,11 @@ struct SCTPMultihomeFixtureTests {
                 try finishHandshake(datapath, endpointSideClient: Self.vip0, natPort: natPort)
                 let flows = try await datapath.connections()
                 #expect(flows.count == 2 && flows.allSatisfy { $0.state == "est" })
-                // Path 1: client0 -> vip1 reaches the endpoint from vip1 with the same port.
+                // Path 1: client1 -> vip1 reaches the endpoint from vip1 with the same port.
                 let data = SCTP.packet(
                     sport: Self.cport, dport: Self.vport, tag: Self.endpointTag, chunks: SCTP.dataChunk([5]))
                 let path = try run(
-                    datapath, frame(from: Self.client0, to: Self.vip1, clientSide: true, l4: data), clientSide: true)
+                    datapath, frame(from: Self.client1, to: Self.vip1, clientSide: true, l4: data), clientSide: true)
                 let sent = ipAndL4(path.packet)
                 #expect(path.verdict == Verdict.redirect)
                 #expect(sent.src == Self.vip1 && sent.dst == Self.endpoint)

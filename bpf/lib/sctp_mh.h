@@ -14,8 +14,8 @@
  *   INIT, default mode   IPv4 parameters other than C0 are kept, up to n of them: the endpoint
  *                        sees the client's addresses, which it reaches through the load balancer
  *                        (its route back). Further ones become C0.
- *   INIT, full NAT       the k-th IPv4 parameter becomes Vk (k = 1..n), further ones V0: the
- *                        endpoint sees the VIPs, which are the flow's source addresses.
+ *   INIT, full NAT       the k-th IPv4 parameter other than C0 becomes Vk (k = 1..n), C0 and
+ *                        further ones V0: the endpoint sees the VIPs, the flow's sources.
  *   INIT ACK             the k-th IPv4 parameter becomes Vk, further ones V0: the client sees only
  *                        the VIP set.
  *   IPv6 and host name parameters become PAD parameters (RFC 4820, type 0x8005, skipped by the
@@ -86,7 +86,7 @@ struct slb_sctp_mh_work {
 	__be32 want[SLB_SCTP_MH_MAX_PATHS]; /* what the k-th IPv4 parameter becomes (keep: 0) */
 	__be32 found[SLB_SCTP_MH_MAX_PATHS]; /* default-mode INIT: the client addresses kept */
 	__be32 fallback;		     /* what further IPv4 parameters become */
-	__be32 source;			     /* default-mode INIT: C0, neither kept nor counted */
+	__be32 source;			     /* INIT: C0, never paired with another VIP; else 0 */
 	__u32 nwant;			     /* entries of want[] */
 	__u32 nfound;
 	__u32 keep; /* 1: default-mode INIT, IPv4 parameters kept */
@@ -143,7 +143,7 @@ static __always_inline __be32 slb_sctp_mh_addr(struct slb_sctp_mh_work *w, __be3
 		w->nfound = k + 1;
 		return addr;
 	}
-	if (k >= w->nwant || k >= SLB_SCTP_MH_MAX_PATHS)
+	if (addr == w->source || k >= w->nwant || k >= SLB_SCTP_MH_MAX_PATHS)
 		return w->fallback;
 	w->found[k] = addr;
 	w->nfound = k + 1;
@@ -495,6 +495,7 @@ static __always_inline int slb_sctp_mh_packet(struct __sk_buff *skb, const struc
 		/* Replies leave from the VIP the reply entry restores: V0 of this path. */
 		slb_sctp_mh_others(w, mh, READ_ONCE(ct->nat.saddr[0]));
 		w->keep = 0;
+		w->source = 0;
 		/* Full NAT from a source pool: the INIT kept one path, so the client gets one VIP. */
 		if ((READ_ONCE(ct->nat.flags) & SLB_NAT_DST) && key->daddr[0] != w->fallback)
 			w->nwant = 0;
