@@ -83,7 +83,7 @@ _Static_assert(__builtin_strcmp("slb_sctp_assoc", SLB_MAP_SCTP_ASSOC) == 0, "slb
 
 /* The rewrite of one INIT or INIT ACK, per CPU (off the stage's stack). */
 struct slb_sctp_mh_work {
-	__be32 want[SLB_SCTP_MH_MAX_PATHS]; /* what the k-th IPv4 parameter becomes (keep: 0) */
+	__be32 want[SLB_SCTP_MH_MAX_PATHS];  /* what the k-th IPv4 parameter becomes (keep: 0) */
 	__be32 found[SLB_SCTP_MH_MAX_PATHS]; /* default-mode INIT: the client addresses kept */
 	__be32 fallback;		     /* what further IPv4 parameters become */
 	__be32 source;			     /* INIT: C0, never paired with another VIP; else 0 */
@@ -328,7 +328,8 @@ fail:
  * rewrites its addresses, creates its paths and records them. Returns 0 or -1 (malformed).
  */
 static __always_inline int slb_sctp_mh_init(struct __sk_buff *skb, const struct slb_pkt *pkt,
-					    const struct slb_ct_key *key, const struct slb_ct_val *ct,
+					    const struct slb_ct_key *key,
+					    const struct slb_ct_val *ct,
 					    const struct slb_sctp_mh *mh,
 					    struct slb_sctp_mh_work *w, __u64 now)
 {
@@ -470,7 +471,7 @@ static __always_inline void slb_sctp_mh_sync(struct slb_sctp_mh_work *w, const s
  */
 static __always_inline int slb_sctp_mh_packet(struct __sk_buff *skb, const struct slb_pkt *pkt,
 					      const struct slb_ct_key *key, struct slb_ct_val *ct,
-				       __u64 now)
+					      __u64 now)
 {
 	__u32 id = READ_ONCE(ct->svc_id), zero = 0;
 	struct slb_sctp_mh_work *w;
