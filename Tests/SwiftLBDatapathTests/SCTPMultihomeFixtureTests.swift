@@ -42,7 +42,9 @@ struct SCTPMultihomeFixtureTests {
 
     static func ipv4Param(_ address: [UInt8]) -> [UInt8] { be16(5) + be16(8) + address }
     static func ipv6Param(_ address: [UInt8]) -> [UInt8] { be16(6) + be16(20) + address }
-    static func padParam(bytes: Int) -> [UInt8] { be16(0x8005) + be16(UInt16(4 + bytes)) + [UInt8](repeating: 0, count: bytes) }
+    static func padParam(bytes: Int) -> [UInt8] {
+        be16(0x8005) + be16(UInt16(4 + bytes)) + [UInt8](repeating: 0, count: bytes)
+    }
     /// Supported Address Types (IPv4): a parameter the rewrite leaves alone.
     static let supportedTypes: [UInt8] = be16(12) + be16(6) + be16(5) + [0, 0]
     static let v6Address: [UInt8] = [0x20, 0x01, 0x0d, 0xb8] + [UInt8](repeating: 0, count: 11) + [7]
@@ -81,7 +83,8 @@ struct SCTPMultihomeFixtureTests {
             Self.ipv4Param(Self.client0) + Self.ipv4Param(Self.client1) + Self.ipv4Param(Self.client2)
             + Self.ipv6Param(Self.v6Address) + Self.supportedTypes
         let l4 = SCTP.packet(
-            sport: Self.cport, dport: Self.vport, tag: 0, chunks: Self.initChunk(SCTP.initChunk, tag: tag, params: params))
+            sport: Self.cport, dport: Self.vport, tag: 0,
+            chunks: Self.initChunk(SCTP.initChunk, tag: tag, params: params))
         return try run(datapath, frame(from: Self.client0, to: Self.vip0, clientSide: true, l4: l4), clientSide: true)
     }
 
