@@ -139,8 +139,7 @@ def serve(args):
                 answer = f"{args.name}:".encode() + payload
                 replies += chunk(DATA, struct.pack("!IHHI", tsn, 0, 0, 0) + answer, flags=3)
         if replies:
-            tag = peer_tag if not any(c[0] == INIT for c in chunks_of(sctp)) else peer_tag
-            sock.sendto(packet(args.port, sport, tag, replies), (src, 0))
+            sock.sendto(packet(args.port, sport, peer_tag, replies), (src, 0))
     return 0
 
 
