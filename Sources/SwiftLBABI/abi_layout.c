@@ -33,3 +33,8 @@ _Static_assert(sizeof(struct slb_fw_val) == 32, "slb_fw_val layout");
 _Static_assert(sizeof(struct slb_fw_mask) == 40, "slb_fw_mask layout");
 _Static_assert(sizeof(struct slb_fw_tuples) == 8 + 40 * SLB_FW_MAX_TUPLES, "slb_fw_tuples layout");
 _Static_assert(SLB_FW_MAX_TUPLES <= 256, "slb_fw_key.tuple is a __u8");
+
+#include "swiftlb_sctp.h"
+_Static_assert(sizeof(struct slb_sctp_mh) == 24, "slb_sctp_mh layout");
+_Static_assert(sizeof(struct slb_sctp_assoc_key) == 8, "slb_sctp_assoc_key layout");
+_Static_assert(sizeof(struct slb_sctp_assoc) == 44, "slb_sctp_assoc layout");

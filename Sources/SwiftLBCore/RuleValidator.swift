@@ -36,6 +36,8 @@ public enum RuleValidator {
         try checkDSRPorts(mode, endpoints: endpoints, servicePort: port)
         try checkDSRFamily(mode, vip: vip, endpoints: endpoints)
         let sourcePool = try snatSources(args.snatSources, mode: mode, vip: vip)
+        try checkSCTPMultihome(
+            proto: proto, mode: mode, vip: vip, secondaryVIPs: secondaryVIPs, snatSources: args.snatSources)
 
         var normalized = entry
         normalized.serviceArguments.protocol = proto.rawValue

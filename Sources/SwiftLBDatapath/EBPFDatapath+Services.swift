@@ -39,6 +39,7 @@ extension EBPFDatapath {
         let table = service.selectionTable(slots: slots, size: Int(SLB_SEL_TABLE_SIZE))
         let previousTable = try selectionTables.lookup(id)
         let previousPool = try sourcePools.lookup(id)
+        var previousMultihome: slb_sctp_mh?
         do {
             // Slots, active list and table first: the program reads at most ep_count slots and
             // active_count list entries, and falls back to the list while a service has no table.
@@ -58,6 +59,8 @@ extension EBPFDatapath {
             try resetCounters(id: id, fresh: fresh, slots: changed)
             // The source pool before the keys that lead new flows to it.
             try sourcePools.update(id, slb_snat_pool(service.sourcePool))
+            // The VIP set before the keys of the secondary VIPs that lead packets to it.
+            previousMultihome = try writeMultihome(service)
             // Prefixes before the flag that makes the program consult them; stale ones after it.
             for prefix in service.allowedSources { try allowList.update(slb_allow_key(serviceID: id, prefix), 1) }
             for key in newKeys {
@@ -73,6 +76,7 @@ extension EBPFDatapath {
             try? writeSlots(id: id, previousSlots, previous: [], active: previousActive, previousActive: [])
             if let previousTable { try? selectionTables.update(id, previousTable) }
             try? sourcePools.update(id, previousPool ?? slb_snat_pool())
+            restoreMultihome(id: id, previousMultihome)
             for (key, old) in previousValues {
                 if let old { try? services.update(key.abiKey, old) } else { _ = try? services.delete(key.abiKey) }
             }
@@ -110,6 +114,7 @@ extension EBPFDatapath {
         for matchKey in keys.isEmpty ? [key] : keys { _ = try services.delete(matchKey.abiKey) }
         for prefix in allowed { _ = try allowList.delete(slb_allow_key(serviceID: id, prefix)) }
         try sourcePools.update(id, slb_snat_pool())
+        try removeMultihome(id: id)
         written.withLock {
             $0.keys[id] = nil
             $0.allowed[id] = nil

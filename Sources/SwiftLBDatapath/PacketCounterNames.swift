@@ -54,6 +54,11 @@ public enum PacketCounterNames {
         (SLB_CNT_PASS_FW_TRAP, "pass_firewall_trap"),
         (SLB_CNT_FWD_FW_REDIRECT, "fwd_firewall_redirect"),
         (SLB_CNT_PASS_OTHERHOST, "pass_otherhost"),
+        (SLB_CNT_DROP_SCTP_ASCONF, "drop_sctp_asconf"),
+        (SLB_CNT_SCTP_MH_REWRITE, "sctp_mh_rewrite"),
+        (SLB_CNT_SCTP_MH_PATH, "sctp_mh_path"),
+        (SLB_CNT_SCTP_MH_PATH_FAIL, "sctp_mh_path_fail"),
+        (SLB_CNT_DROP_SCTP_MH, "drop_sctp_mh"),
         (SLB_CNT_CT_FW_SNAT, "ct_fw_snat"),
     ]
 

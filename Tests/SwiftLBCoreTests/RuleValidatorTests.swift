@@ -139,6 +139,30 @@ struct RuleValidatorTests {
         .init("five secondaryIPs", field: "secondaryIPs", says: "at most 4") {
             $0.secondaryIPs = (2...6).map { SecondaryIP(secondaryIP: "10.0.0.\($0)") }
         },
+        .init("sctp multihoming in onearm", field: "\(args).mode", says: "SCTP multihoming") {
+            $0.serviceArguments.protocol = "sctp"
+            $0.serviceArguments.mode = 1
+            $0.secondaryIPs = [SecondaryIP(secondaryIP: "10.0.0.2")]
+        },
+        .init("sctp multihoming in dsr", field: "\(args).mode", says: "needs mode 0 (default) or 2") {
+            $0.serviceArguments.protocol = "sctp"
+            $0.serviceArguments.mode = 3
+            $0.serviceArguments.sel = 1
+            $0.endpoints[0].targetPort = 80
+            $0.secondaryIPs = [SecondaryIP(secondaryIP: "10.0.0.2")]
+        },
+        .init("sctp multihoming over IPv6", field: "secondaryIPs", says: "IPv4 VIPs only") {
+            $0.serviceArguments.protocol = "sctp"
+            $0.serviceArguments.externalIP = "2001:db8::1"
+            $0.endpoints[0].endpointIP = "2001:db8:1::1"
+            $0.secondaryIPs = [SecondaryIP(secondaryIP: "2001:db8::2")]
+        },
+        .init("sctp multihoming with a source pool", field: "\(args).snatSources", says: "omit snatSources") {
+            $0.serviceArguments.protocol = "sctp"
+            $0.serviceArguments.mode = 2
+            $0.serviceArguments.snatSources = "10.9.0.1/32"
+            $0.secondaryIPs = [SecondaryIP(secondaryIP: "10.0.0.2")]
+        },
         .init("allowedSources bad prefix length", field: "allowedSources[0].prefix", says: "not a prefix") {
             $0.allowedSources = [AllowedSource(prefix: "10.0.0.0/33")]
         },

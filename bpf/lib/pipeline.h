@@ -36,6 +36,7 @@
 #include "maps.h"
 #include "parse.h"
 #include "sctp.h"
+#include "sctp_mh.h"
 #include "stages.h"
 #include "stats.h"
 
@@ -97,13 +98,11 @@ slb_entry_lookup(struct __sk_buff *skb, struct slb_scratch4 *s, bool egress, int
  * and NAT64 flows, in their stages. For packets of established flows (ENTRY) and for the first
  * packet of a flow (NEW4) alike.
  */
-static __always_inline int slb_established4(struct __sk_buff *skb, struct slb_scratch4 *s,
-					    struct slb_ct_val *ct, bool egress)
+static __always_inline int slb_established4_go(struct __sk_buff *skb, struct slb_scratch4 *s,
+					       struct slb_ct_val *ct, bool egress)
 {
 	struct slb_pkt *pkt = &s->pkt;
 
-	if (pkt->proto == IPPROTO_SCTP && slb_sctp_check(skb, pkt, &s->key, ct))
-		return slb_counted(SLB_CNT_DROP_SCTP_VTAG, TC_ACT_SHOT);
 	slb_ct_track(&s->key, ct, pkt, s->now);
 	slb_stats_add(ct->svc_id, ct->ep_idx, pkt->len);
 	if (ct->nat.flags & SLB_NAT_AF)
@@ -111,6 +110,44 @@ static __always_inline int slb_established4(struct __sk_buff *skb, struct slb_sc
 	if (READ_ONCE(ct->nat.flags) & SLB_NAT_DSR)
 		return slb_stage_go(skb, SLB_STAGE_DSR4, egress);
 	return slb_forward(skb, pkt, ct, s->now, egress);
+}
+
+/* slb_established4_go after the SCTP checks; chunks that change associations go to SCTPMH. */
+static __always_inline int slb_established4(struct __sk_buff *skb, struct slb_scratch4 *s,
+					    struct slb_ct_val *ct, bool egress)
+{
+	struct slb_pkt *pkt = &s->pkt;
+
+	if (pkt->proto == IPPROTO_SCTP) {
+		if (slb_sctp_check(skb, pkt, &s->key, ct))
+			return slb_counted(SLB_CNT_DROP_SCTP_VTAG, TC_ACT_SHOT);
+		if (slb_sctp_mh_chunk(pkt->chunk) && !(ct->nat.flags & SLB_NAT_AF))
+			return slb_stage_go(skb, SLB_STAGE_SCTPMH, egress);
+	}
+	return slb_established4_go(skb, s, ct, egress);
+}
+
+/*
+ * The SCTPMH stage (sctp_mh.h): multihoming's work on the packet in the scratch, then the
+ * entry's accounting and forwarding. A first packet dropped here leaves no flow behind.
+ */
+static __always_inline int slb_sctpmh4(struct __sk_buff *skb, bool egress)
+{
+	struct slb_scratch4 *s = slb_scratch4_get();
+	struct slb_ct_val *ct = s ? slb_ct_entry_at(s->ct_index) : NULL;
+	int rc;
+
+	if (!s || !ct)
+		return slb_counted(SLB_CNT_DROP_REWRITE, TC_ACT_SHOT);
+	rc = slb_sctp_mh_packet(skb, &s->pkt, &s->key, ct, s->now);
+	if (rc >= 0) {
+		if (rc == TC_ACT_SHOT && s->new_flow) {
+			slb_ep_conn_close(READ_ONCE(ct->svc_id), READ_ONCE(ct->ep_idx));
+			slb_ct_delete_flow(&s->key, ct);
+		}
+		return rc;
+	}
+	return slb_established4_go(skb, s, ct, egress);
 }
 
 /* The entry program of either hook (stages.h: ENTRY). */

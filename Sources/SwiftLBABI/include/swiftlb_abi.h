@@ -248,6 +248,16 @@ enum slb_counter {
 	 * Reserved ranges for features being built side by side (policers 46-51, mirroring
 	 * 52-55, GTP-U sessions 56-63, SRv6 64-69, SCTP multihoming 70-75); 76 is the firewall's SNAT.
 	 */
+	/* SCTP multihoming (sctp_mh.h): an ASCONF or ASCONF ACK chunk of a multihomed association */
+	SLB_CNT_DROP_SCTP_ASCONF = 70,
+	/* SCTP multihoming: an INIT or INIT ACK whose address parameters were rewritten */
+	SLB_CNT_SCTP_MH_REWRITE = 71,
+	/* SCTP multihoming: a secondary path's two entries created from an INIT's addresses */
+	SLB_CNT_SCTP_MH_PATH = 72,
+	/* SCTP multihoming: a secondary path that could not be tracked (table full, key taken) */
+	SLB_CNT_SCTP_MH_PATH_FAIL = 73,
+	/* SCTP multihoming: an INIT or INIT ACK too long or malformed to rewrite: dropped */
+	SLB_CNT_DROP_SCTP_MH = 74,
 	SLB_CNT_MAX = 80,
 };
 
