@@ -340,13 +340,12 @@ ha_probe_start() {
     : >"$log"
     bg_start probe "$NS_CLIENT" "$PYTHON" "$E2E_DIR/tools/failover_probe.py" --host "$HA_VIP" --port "$HA_PORT" \
         --streams "$HA_STREAMS" --duration "$1" --max-gap "$HA_MAX_GAP" || return 1
-    # SYN/FIN/RST of the traffic on the client and on each server, to trace a failed connection.
-    local k
-    for ((k = 0; k <= TOPO_SERVERS; k++)); do
-        local ns=$NS_CLIENT
-        ((k == 0)) || ns=${NS_SRV[k]}
-        bg_start "flags$k" "$ns" "$PYTHON" "$E2E_DIR/tools/tcp_flags_log.py" --port "$HA_PORT" \
-            --duration "$(($1 + 40))" >/dev/null 2>&1 || true
+    # SYN/FIN/RST and the short connections' data (64 bytes) on the client, the servers and both
+    # load balancers, to trace a failed connection.
+    local name
+    for name in $(_ha_trace_points); do
+        bg_start "flags-$name" "$(_ha_trace_ns "$name")" "$PYTHON" "$E2E_DIR/tools/tcp_flags_log.py" \
+            --port "$HA_PORT" --payload 64 --duration "$(($1 + 40))" >/dev/null 2>&1 || true
     done
     for ((n = 0; n < 50; n++)); do
         grep -qE "^progress .* streams_ok=$HA_STREAMS short_ok=[1-9]" "$log" && return 0
@@ -355,6 +354,20 @@ ha_probe_start() {
     done
     tail -n 5 "$log"
     return 1
+}
+
+# _ha_trace_points: where the packet trace runs (client, lb1, lb2, srv1..N); _ha_trace_ns NAME: its namespace.
+_ha_trace_points() {
+    local k
+    echo client lb1 lb2
+    for ((k = 1; k <= TOPO_SERVERS; k++)); do echo "srv$k"; done
+}
+_ha_trace_ns() {
+    case $1 in
+    client) echo "$NS_CLIENT" ;;
+    lb*) echo "${NS_LBS[${1#lb}]}" ;;
+    srv*) echo "${NS_SRV[${1#srv}]}" ;;
+    esac
 }
 
 # ha_probe_finish TIMEOUT_S: waits for the probe and reads its summary into PROBE_MAX_GAP PROBE_WHO
@@ -370,11 +383,11 @@ ha_probe_finish() {
     # When each failed short connection began (compare with the kill's time in the daemon logs),
     # and its handshake packets as the client and the servers saw them.
     grep -E '^fail ' "$log" | head -n 5 | sed 's/^/    /'
-    local k port
-    for ((k = 0; k <= TOPO_SERVERS; k++)); do bg_stop "flags$k" TERM 2 >/dev/null 2>&1; done
+    local name port
+    for name in $(_ha_trace_points); do bg_stop "flags-$name" TERM 2 >/dev/null 2>&1; done
     for port in $(grep -oE 'who=short error=[^ ]*port=[0-9]+' "$log" | grep -oE '[0-9]+$' | head -n 3); do
-        for ((k = 0; k <= TOPO_SERVERS; k++)); do
-            grep -h ":$port " "$STATE_DIR/flags$k.log" 2>/dev/null | head -n 12 | sed "s/^/    [$( ((k == 0)) && echo client || echo "srv$k")] /"
+        for name in $(_ha_trace_points); do
+            grep -h ":$port " "$STATE_DIR/flags-$name.log" 2>/dev/null | head -n 16 | sed "s/^/    [$name] /"
         done
     done
     echo "    $line"

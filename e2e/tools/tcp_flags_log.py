@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Logs the TCP handshake and teardown packets (SYN, RST, FIN) of one port seen in this
-network namespace, one line each: "<unix time> <iface> <src>:<port> > <dst>:<port> <flags>".
+network namespace, and with --payload N the segments carrying exactly N bytes, one line each:
+"<unix time> <iface>/<in|out> <src>:<port> > <dst>:<port> <flags> [len=N]".
 
 Used by the HA scenarios to show, when a short connection fails during a failover, which of its
 packets reached the client and the servers (its local port is in the probe's failure line).
@@ -22,6 +23,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--duration", type=float, required=True)
+    ap.add_argument("--payload", type=int, default=0, help="also log segments with this many bytes (0: none)")
     a = ap.parse_args()
     if not (0 < a.port < 65536 and 0 < a.duration <= 600):
         ap.error("port 1..65535, duration (0,600]")
@@ -42,13 +44,14 @@ def main():
             continue
         sport, dport = struct.unpack("!HH", frame[tcp:tcp + 4])
         flags = frame[tcp + 13]
-        if a.port not in (sport, dport) or not flags & 0x07:
+        length = struct.unpack("!H", frame[16:18])[0] - ihl - (frame[tcp + 12] >> 4) * 4
+        if a.port not in (sport, dport) or not (flags & 0x07 or (a.payload and length == a.payload)):
             continue
         names = "".join(n for bit, n in FLAG_NAMES if flags & bit)
         src, dst = socket.inet_ntoa(frame[26:30]), socket.inet_ntoa(frame[30:34])
         direction = "out" if where[2] == socket.PACKET_OUTGOING else "in"
-        print("%.6f %s/%s %s:%d > %s:%d %s" % (time.time(), where[0], direction, src, sport, dst, dport, names),
-              flush=True)
+        print("%.6f %s/%s %s:%d > %s:%d %s%s" % (time.time(), where[0], direction, src, sport, dst, dport, names,
+                                               " len=%d" % length if length else ""), flush=True)
 
 
 if __name__ == "__main__":
