@@ -199,6 +199,8 @@ ha_kill() {
     else
         echo "----- e2e: cut the links of lb$i, then SIGKILL swiftlb, at $(date '+%F %T.%N')" >>"${LB_LOG[i]}"
         ha_cut_links "$i" || return 1
+        # The cut takes a few commands: connections begun before this line may have used lb$i.
+        echo "----- e2e: links of lb$i down at $(date '+%F %T.%N')" >>"${LB_LOG[i]}"
         kill -KILL "$pid" 2>/dev/null
     fi
     bg_stop "daemon$i" KILL 5 # reaps it and removes the pid file
