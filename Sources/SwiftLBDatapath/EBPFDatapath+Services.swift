@@ -6,6 +6,10 @@ import SwiftLBCore
 struct WrittenEntries: Sendable {
     var keys: [UInt32: [ServiceKey]] = [:]
     var allowed: [UInt32: [IPPrefix]] = [:]
+    /// Slots with an SRv6 path, per service id (EBPFDatapath+SRv6.swift).
+    var srv6Slots: [UInt32: Set<Int>] = [:]
+    /// The SRv6 SID of each service id that has one.
+    var srv6SIDs: [UInt32: IPAddress] = [:]
 }
 
 /// Programming services: one service-map entry per match key (each port of a range on each VIP),
@@ -39,6 +43,7 @@ extension EBPFDatapath {
         let table = service.selectionTable(slots: slots, size: Int(SLB_SEL_TABLE_SIZE))
         let previousTable = try selectionTables.lookup(id)
         let previousPool = try sourcePools.lookup(id)
+        let previousSID = written.withLock { $0.srv6SIDs[id] }
         do {
             // Slots, active list and table first: the program reads at most ep_count slots and
             // active_count list entries, and falls back to the list while a service has no table.
@@ -56,6 +61,8 @@ extension EBPFDatapath {
             // Persistence entries of an id's previous service went with its flows (purgeFlows),
             // before the id could be given out again.
             try resetCounters(id: id, fresh: fresh, slots: changed)
+            // SRv6 paths and SID before the keys that lead new flows to them.
+            try writeSRv6(id: id, slots: slots, sid: service.srv6SID)
             // The source pool before the keys that lead new flows to it.
             try sourcePools.update(id, slb_snat_pool(service.sourcePool))
             // Prefixes before the flag that makes the program consult them; stale ones after it.
@@ -72,6 +79,7 @@ extension EBPFDatapath {
         } catch {
             try? writeSlots(id: id, previousSlots, previous: [], active: previousActive, previousActive: [])
             if let previousTable { try? selectionTables.update(id, previousTable) }
+            try? writeSRv6(id: id, slots: previousSlots, sid: previousSID)
             try? sourcePools.update(id, previousPool ?? slb_snat_pool())
             for (key, old) in previousValues {
                 if let old { try? services.update(key.abiKey, old) } else { _ = try? services.delete(key.abiKey) }
@@ -110,6 +118,7 @@ extension EBPFDatapath {
         for matchKey in keys.isEmpty ? [key] : keys { _ = try services.delete(matchKey.abiKey) }
         for prefix in allowed { _ = try allowList.delete(slb_allow_key(serviceID: id, prefix)) }
         try sourcePools.update(id, slb_snat_pool())
+        try removeSRv6(id: id)
         written.withLock {
             $0.keys[id] = nil
             $0.allowed[id] = nil
@@ -144,7 +153,8 @@ extension EBPFDatapath {
                     mode: NATMode(rawValue: Int(value.mode)) ?? .dnat, inactiveTimeout: value.inactive_timeout_s,
                     endpoints: endpoints,
                     portMax: last > first.port ? last : 0, secondaryVIPs: (secondaryVIPs[id] ?? []).sorted(),
-                    allowedSources: (allowed[id] ?? []).sorted(), sourcePool: try sourcePools.lookup(id)?.pool))
+                    allowedSources: (allowed[id] ?? []).sorted(), sourcePool: try sourcePools.lookup(id)?.pool,
+                    srv6SID: try readSRv6(id: id).sid))
         }
         return result.sorted { $0.key < $1.key }
     }
@@ -166,6 +176,7 @@ extension EBPFDatapath {
             entries.keys[id] = (primary[id] ?? []).sorted() + (secondary[id] ?? []).sorted()
         }
         entries.allowed = try readAllowList()
+        try readWrittenSRv6(into: &entries)
         return entries
     }
 

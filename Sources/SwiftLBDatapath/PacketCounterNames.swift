@@ -54,6 +54,10 @@ public enum PacketCounterNames {
         (SLB_CNT_PASS_FW_TRAP, "pass_firewall_trap"),
         (SLB_CNT_FWD_FW_REDIRECT, "fwd_firewall_redirect"),
         (SLB_CNT_PASS_OTHERHOST, "pass_otherhost"),
+        (SLB_CNT_SRV6_ENCAP, "srv6_encap"),
+        (SLB_CNT_SRV6_DECAP, "srv6_decap"),
+        (SLB_CNT_DROP_SRV6_MALFORMED, "drop_srv6_malformed"),
+        (SLB_CNT_DROP_SRV6_NO_ROUTE, "drop_srv6_no_route"),
     ]
 
     /// `values` (indexed by `enum slb_counter`, as `EBPFDatapath.globalCounters()` returns them) by
