@@ -7,12 +7,13 @@ import Testing
 struct SRv6RuleTests {
     static func entry(
         vip: String = "2001:db8::1", mode: Int = 0, sid: String = "fc00:0:1::100",
-        endpoints: [(String, [String])] = [("10.0.1.1", ["fc00:0:2::e", "fc00:0:2::d4"]), ("2001:db8:1::10", [])]
+        endpoints: [(String, [String])] = [("10.0.1.1", ["fc00:0:2::e", "fc00:0:2::d4"]), ("10.0.1.2", [])],
+        targetPort: Int = 8080
     ) -> LoadBalancerEntry {
         LoadBalancerEntry(
             serviceArguments: ServiceArguments(
-                externalIP: vip, port: 80, protocol: "tcp", mode: mode, srv6Sid: sid),
-            endpoints: endpoints.map { LBEndpoint(endpointIP: $0.0, targetPort: 8080, weight: 1, srv6Segments: $0.1) })
+                externalIP: vip, port: 80, protocol: "tcp", sel: mode == 3 ? 1 : 0, mode: mode, srv6Sid: sid),
+            endpoints: endpoints.map { LBEndpoint(endpointIP: $0.0, targetPort: targetPort, weight: 1, srv6Segments: $0.1) })
     }
 
     static func ip(_ text: String) -> IPAddress { IPAddress(text)! }
@@ -20,11 +21,11 @@ struct SRv6RuleTests {
     @Test("segments and the SID reach the datapath service; the stored entry echoes them normalized")
     func accepted() throws(APIError) {
         let rule = try RuleValidator.validate(
-            Self.entry(sid: "FC00:0:1:0::100", endpoints: [("10.0.1.1", ["FC00:0:2::E"]), ("2001:db8:1::10", [])]))
+            Self.entry(sid: "FC00:0:1:0::100", endpoints: [("10.0.1.2", []), ("10.0.1.1", ["FC00:0:2::E"])]))
         let service = rule.datapathService(id: 3)
         #expect(service.srv6SID == Self.ip("fc00:0:1::100"))
-        #expect(service.endpoints.first { $0.address.isV4 }?.segments == [Self.ip("fc00:0:2::e")])
-        #expect(service.endpoints.first { !$0.address.isV4 }?.segments == [])
+        // Sorted by address: the segments follow their endpoint, not the list's position.
+        #expect(service.endpoints.map(\.segments) == [[Self.ip("fc00:0:2::e")], []])
         #expect(rule.entry.serviceArguments.srv6Sid == "fc00:0:1::100")
         #expect(rule.entry.endpoints.first { $0.endpointIP == "10.0.1.1" }?.srv6Segments == ["fc00:0:2::e"])
     }
@@ -73,7 +74,8 @@ struct SRv6RuleTests {
             entry: entry(vip: "10.0.0.1", endpoints: [("10.0.1.1", ["fc00::1"])]), field: "endpoints[0].srv6Segments",
             says: "IPv6 VIP"),
         Refusal(
-            entry: entry(mode: 3, endpoints: [("2001:db8:1::10", ["fc00::1"])]), field: "endpoints[0].srv6Segments",
+            entry: entry(mode: 3, endpoints: [("2001:db8:1::10", ["fc00::1"])], targetPort: 80),
+            field: "endpoints[0].srv6Segments",
             says: "not supported with mode 3"),
     ]
 

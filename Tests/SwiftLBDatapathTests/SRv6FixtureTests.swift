@@ -79,8 +79,10 @@ struct SRv6FixtureTests {
         #expect(result.verdict == Verdict.redirect)
         #expect(result.packet == outer.bytes)
         // The SRH is 8 + 48 bytes; the inner packet's checksum holds after the DNAT.
-        #expect(result.packet[54 + 1] == 6 && result.packet[54 + 3] == 2 && result.packet[54 + 4] == 2)
-        #expect(Checksum6.valid(Array(result.packet[0..<14]) + Array(result.packet[(54 + 56)...])))
+        let srh = Array(result.packet[54..<62])
+        #expect(srh[1] == 6 && srh[3] == 2 && srh[4] == 2)
+        let innerFrame = Array(result.packet[0..<14]) + Array(result.packet[110...])
+        #expect(Checksum6.valid(innerFrame))
         let named = try await datapath.packetCounters()
         #expect(named["srv6_encap"] == 1 && named["ct_new"] == 1)
     }
@@ -106,9 +108,10 @@ struct SRv6FixtureTests {
         let syn = Fixture.toVIP6()
         let result = try run(datapath, syn.bytes, on: Fixture.clientSide)
         #expect(result.verdict == Verdict.redirect)
-        #expect(result.packet.count == 14 + 40 + 20 + 20)
+        let frameLength = 94  // Ethernet, outer IPv6, IPv4, TCP
+        #expect(result.packet.count == frameLength)
         // The inner IPv4 packet starts after the outer header: its source port is the allocated one.
-        let port = UInt16(result.packet[54 + 20]) << 8 | UInt16(result.packet[54 + 21])
+        let port = UInt16(result.packet[74]) << 8 | UInt16(result.packet[75])
         var inner = Packet(
             srcMAC: Fixture.serverSideMAC, dstMAC: Fixture.endpointMAC(10), src: Self.lbAddress,
             dst: Fixture.endpoint(10), proto: 6, sport: port, dport: 8080, tcpFlags: syn.tcpFlags)
@@ -119,7 +122,8 @@ struct SRv6FixtureTests {
         outer.flowLabel = Self.flowLabel(
             src: [10, 10, 2, 1], dst: [10, 10, 2, 10], sport: port, dport: 8080, proto: 6)
         #expect(result.packet == outer.bytes)
-        #expect(Checksum.valid(Array(result.packet[0..<12]) + [0x08, 0x00] + Array(result.packet[54...])))
+        let innerFrame: [UInt8] = Array(result.packet[0..<12]) + [0x08, 0x00] + Array(result.packet[54...])
+        #expect(Checksum.valid(innerFrame))
         #expect(NATModeFixtureTests.portRange.contains(port))
     }
 
@@ -162,7 +166,7 @@ struct SRv6FixtureTests {
     @Test func endDX4DecapsulatesTheNAT64ReplyToIPv6() async throws {
         let datapath = try await datapath(endpoint: .v4(0x0a0a_020a), segments: [Self.dx4])
         let out = try run(datapath, Fixture.toVIP6().bytes, on: Fixture.clientSide)
-        let port = UInt16(out.packet[54 + 20]) << 8 | UInt16(out.packet[54 + 21])
+        let port = UInt16(out.packet[74]) << 8 | UInt16(out.packet[75])
         let reply = Packet(
             srcMAC: Fixture.endpointMAC(10), dstMAC: Fixture.serverSideMAC, src: Fixture.endpoint(10),
             dst: Self.lbAddress, proto: 6, sport: 8080, dport: port, tcpFlags: TCPFlags.syn | TCPFlags.ack)
@@ -181,20 +185,21 @@ struct SRv6FixtureTests {
         #expect(try await datapath.packetCounters()["srv6_decap"] == 1)
     }
 
+    /// SRH fixed parts (the SID is the one segment) and how many bytes of the inner packet follow.
     @Test(arguments: [
-        ("segments left 1", [UInt8(41), 2, 4, 1, 0, 0, 0, 0]),
-        ("routing type 3", [UInt8(41), 2, 3, 0, 0, 0, 0, 0]),
-        ("length short of its last entry", [UInt8(41), 2, 4, 0, 1, 0, 0, 0]),
-        ("inner UDP", [UInt8(17), 2, 4, 0, 0, 0, 0, 0]),
+        ("segments left 1", [UInt8(41), 2, 4, 1, 0, 0, 0, 0], 60),
+        ("routing type 3", [UInt8(41), 2, 3, 0, 0, 0, 0, 0], 60),
+        ("length short of its last entry", [UInt8(41), 2, 4, 0, 1, 0, 0, 0], 60),
+        ("inner IPv6 header cut short", [UInt8(41), 2, 4, 0, 0, 0, 0, 0], 24),
     ])
-    func aMalformedPacketToTheSIDIsDropped(label: String, header: [UInt8]) async throws {
+    func aMalformedPacketToTheSIDIsDropped(label: String, header: [UInt8], kept: Int) async throws {
         let datapath = try await datapath(endpoint: .v6(Fixture.endpoint6(10)), segments: [Self.dx6])
         let reply = Packet6(
             srcMAC: Fixture.endpointMAC(10), dstMAC: Fixture.serverSideMAC, src: Fixture.endpoint6(10),
             dst: Fixture.client6, proto: 6, sport: 8080, dport: 40000, tcpFlags: TCPFlags.ack)
         let frame = RawFrame6(
             srcMAC: Fixture.endpointMAC(10), dstMAC: Fixture.serverSideMAC, src: Self.dx6, dst: Self.sid,
-            nextHeader: 43, payload: header + Self.sid + Array(reply.bytes[14...]))
+            nextHeader: 43, payload: header + Self.sid + Array(reply.bytes[14..<(14 + kept)]))
         let result = try run(datapath, frame.bytes, on: Fixture.serverSide)
         #expect(result.verdict == Verdict.shot, "\(label)")
         #expect(try await datapath.packetCounters()["drop_srv6_malformed"] == 1, "\(label)")

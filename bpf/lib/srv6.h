@@ -136,7 +136,8 @@ static __always_inline __u32 slb_srv6_flow_label(const struct slb_tuple6 *t, __u
  */
 static __always_inline int slb_srv6_encap(struct __sk_buff *skb, struct slb_pkt6 *p,
 					  struct slb_ct_val *ct, const struct slb_srv6_path *path,
-					  struct slb_tuple6 *t, struct slb_xlate_buf *xb, bool egress)
+					  struct slb_tuple6 *t, struct slb_xlate_buf *xb,
+					  bool egress)
 {
 	__u8 family = (READ_ONCE(ct->nat.flags) & SLB_NAT_AF) ? SLB_AF_INET : SLB_AF_INET6;
 	__u32 zero = 0, len, next, plen, word;
@@ -151,7 +152,7 @@ static __always_inline int slb_srv6_encap(struct __sk_buff *skb, struct slb_pkt6
 		goto drop;
 	__builtin_memcpy(b->hdr, path->hdr, sizeof(b->hdr));
 	route = slb_route(skb, &b->fib, SLB_AF_INET6, (const __be32 *)&b->hdr[8],
-		       (const __be32 *)&b->hdr[24], p->base.tos, b->hdr[6], egress);
+			  (const __be32 *)&b->hdr[24], p->base.tos, b->hdr[6], egress);
 	if (route != BPF_FIB_LKUP_RET_SUCCESS && route != BPF_FIB_LKUP_RET_NO_NEIGH)
 		goto drop;
 	if (!egress && p->base.ttl <= 1) {
@@ -161,7 +162,8 @@ static __always_inline int slb_srv6_encap(struct __sk_buff *skb, struct slb_pkt6
 	}
 	/* Too big once encapsulated: packet too big to the client (before any rewrite). */
 	b->mtu = 0;
-	if (bpf_check_mtu(skb, b->fib.ifindex, &b->mtu, (__s32)len, 0) == BPF_MTU_CHK_RET_FRAG_NEEDED) {
+	if (bpf_check_mtu(skb, b->fib.ifindex, &b->mtu, (__s32)len, 0) ==
+	    BPF_MTU_CHK_RET_FRAG_NEEDED) {
 		next = b->mtu > len ? b->mtu - len : 0;
 		if (next < SLB_IPV6_MIN_MTU) {
 			if (!skb->gso_size && skb->len - SLB_L3_OFF <= SLB_IPV6_MIN_MTU)

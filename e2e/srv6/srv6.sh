@@ -9,11 +9,12 @@ srv6_vars() {
     SEG_END1="fc00:$NET_OCTET:1::e"
     SEG_DX4="fc00:$NET_OCTET:1::d4"
     SEG_DX6="fc00:$NET_OCTET:2::d6"
+    SRV6_TUN=slbsr6g
 }
 
-# seg6_packets NS SID: packets the seg6local route of SID in NS handled (its `count`).
-seg6_packets() {
-    ip -n "$1" -s -6 route show "$2" 2>/dev/null | awk '/packets/ { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }' | head -n 1
+# node_stat K FIELD: the count FIELD (end, dx, encap) srv6_node.py on srvK last wrote.
+node_stat() {
+    awk -v f="$2" '{ for (i = 1; i < NF; i++) if ($i == f) print $(i + 1) }' "$STATE_DIR/srv6node$1.stats" 2>/dev/null
 }
 
 # srv6_reason REASON: a swiftlb_packets_total value from /metrics.
