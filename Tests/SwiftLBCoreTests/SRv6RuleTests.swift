@@ -13,7 +13,9 @@ struct SRv6RuleTests {
         LoadBalancerEntry(
             serviceArguments: ServiceArguments(
                 externalIP: vip, port: 80, protocol: "tcp", sel: mode == 3 ? 1 : 0, mode: mode, srv6Sid: sid),
-            endpoints: endpoints.map { LBEndpoint(endpointIP: $0.0, targetPort: targetPort, weight: 1, srv6Segments: $0.1) })
+            endpoints: endpoints.map {
+                LBEndpoint(endpointIP: $0.0, targetPort: targetPort, weight: 1, srv6Segments: $0.1)
+            })
     }
 
     static func ip(_ text: String) -> IPAddress { IPAddress(text)! }
