@@ -127,6 +127,34 @@ struct SRv6FixtureTests {
         #expect(NATModeFixtureTests.portRange.contains(port))
     }
 
+    @Test func aPacketTooBigOnceEncapsulatedGetsPacketTooBig() async throws {
+        let datapath = try await datapath(endpoint: .v6(Fixture.endpoint6(10)), segments: [Self.e1, Self.e2, Self.dx6])
+        _ = try run(datapath, Fixture.toVIP6().bytes, on: Fixture.clientSide)
+        var big = Fixture.toVIP6(flags: TCPFlags.ack)
+        big.payload = Array(repeating: 0x62, count: 1440)  // a 1500-byte IPv6 packet
+        let original = big.bytes
+        let result = try run(datapath, original, on: Fixture.clientSide)
+        // ICMPv6 packet too big: MTU 1500 - 96 (outer header 40, SRH 8 + 3 x 16), quoting 48 bytes.
+        let fx0Address6 = Fixture.ip6("fd00:10:1::1")
+        var message: [UInt8] = [2, 0, 0, 0] + be32(1404) + Array(original[14..<62])
+        let sum = Checksum.fold(
+            Checksum.sum(
+                Checksum6.pseudoHeader(fx0Address6, Fixture.client6, proto: 58, length: message.count) + message))
+        (message[2], message[3]) = (UInt8(sum >> 8), UInt8(sum & 0xff))
+        let expected = RawFrame6(
+            srcMAC: Fixture.clientSideMAC, dstMAC: Fixture.clientMAC, src: fx0Address6, dst: Fixture.client6,
+            nextHeader: 58, payload: message)
+        #expect(result.verdict == Verdict.redirect)
+        #expect(result.packet == expected.bytes)
+        #expect(try await datapath.packetCounters()["icmp6_too_big"] == 1)
+        // 1396 bytes of IPv6 fit once encapsulated (96 bytes more).
+        var fits = big
+        fits.payload = Array(repeating: 0x62, count: 1336)
+        let ok = try run(datapath, fits.bytes, on: Fixture.clientSide)
+        #expect(ok.verdict == Verdict.redirect)
+        #expect(ok.packet.count == fits.bytes.count + 96)
+    }
+
     @Test func anEndpointWithoutSegmentsIsNotEncapsulated() async throws {
         let datapath = try EBPFDatapath(pinRoot: nil)
         try await datapath.upsert(
