@@ -2371,6 +2371,11 @@ public enum OpenAPIDocument {
                     "pattern": "^[0-9./ -]*$",
                     "description": "SwiftLB's extension, modes fullnat (2) and onearm (1) of IPv4 services: the addresses the rule's flows leave from, as one IPv4 address, a prefix (/16 to /32) or a range `A-B` of at most 65536 unicast addresses; echoed in canonical form, and written in answers only when set.",
                     "nullable": true
+                  },
+                  "srv6Sid": {
+                    "type": "string",
+                    "description": "SwiftLB's SRv6 extension (docs/telco.md): an IPv6 unicast address of this load balancer, the outer source toward endpoints with `srv6Segments` and the SID their encapsulated replies are decapsulated at (End.DX4/End.DX6). Required when an endpoint has `srv6Segments`, refused without one; written in answers only when set.",
+                    "nullable": true
                   }
                 }
               },
@@ -2431,6 +2436,16 @@ public enum OpenAPIDocument {
                     "pattern": "^([0-9]+:[0-9]+)?$",
                     "readOnly": true,
                     "description": "\"<packets>:<bytes>\" forwarded to this endpoint.",
+                    "nullable": true
+                  },
+                  "srv6Segments": {
+                    "type": "array",
+                    "maxItems": 6,
+                    "items": {
+                      "type": "string",
+                      "format": "ipv6"
+                    },
+                    "description": "SwiftLB's SRv6 extension (docs/telco.md): the endpoint's segment list, first segment first (IPv6 unicast SIDs, at most 6), for IPv6 VIPs in modes 0-2 with `serviceArguments.srv6Sid`. One segment: H.Encaps.Red; more: H.Encaps with an SRH. Written in answers only when set.",
                     "nullable": true
                   }
                 }

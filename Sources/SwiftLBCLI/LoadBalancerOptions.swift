@@ -68,6 +68,22 @@ public struct LoadBalancerOptions: ParsableArguments {
             valueName: "pool"))
     public var snatSources = ""
 
+    /// The load balancer's SRv6 SID for the rule (SwiftLB's `srv6Sid`).
+    @Option(
+        name: .customLong("srv6-sid"),
+        help: ArgumentHelp(
+            "SRv6: an IPv6 address of this load balancer, the outer source toward endpoints with --srv6-segments and where they send their encapsulated replies (End.DX4/End.DX6).",
+            valueName: "sid"))
+    public var srv6Sid = ""
+
+    /// Segment lists per endpoint (SwiftLB's `srv6Segments`): `ENDPOINT=SEG+SEG,...`.
+    @Option(
+        name: .customLong("srv6-segments"),
+        help: ArgumentHelp(
+            "SRv6 segment lists per endpoint, first segment first: ENDPOINT=SID+SID,... (e.g. 10.0.0.5=fc00:2::1+fc00:3::d4); at most 6 segments each.",
+            valueName: "lists"))
+    public var srv6Segments: [String] = []
+
     /// Mark ("block") segregating VIP services.
     @Option(name: .customLong("mark"), help: "Mark number to segregate a VIP service.")
     public var mark = 0
@@ -138,13 +154,18 @@ public struct LoadBalancerOptions: ParsableArguments {
             throw .invalidInput("create lb needs --endpoints=IP:WEIGHT,... (e.g. --endpoints=10.0.0.1:1,10.0.0.2:1)")
         }
         let base = try serviceArguments(externalIP: externalIP)
+        let segments = try SRv6SegmentSpec.lists(splitList(srv6Segments), endpoints: endpointList.map(\.ip))
         return mappings.map { proto, mapping in
             var service = base
             service.protocol = proto.rawValue
             service.port = mapping.port
             service.portMax = mapping.portMax
             let expanded = endpointList.flatMap { endpoint in
-                mapping.targetPorts.map { LBEndpoint(endpointIP: endpoint.ip, targetPort: $0, weight: endpoint.weight) }
+                mapping.targetPorts.map {
+                    LBEndpoint(
+                        endpointIP: endpoint.ip, targetPort: $0, weight: endpoint.weight,
+                        srv6Segments: segments[endpoint.ip] ?? [])
+                }
             }
             return LoadBalancerEntry(
                 serviceArguments: service, endpoints: expanded,
@@ -187,7 +208,7 @@ public struct LoadBalancerOptions: ParsableArguments {
             probetype: probeType, probeport: probePort, probereq: probeRequest, proberesp: probeResponse,
             probeTimeout: probeTimeout, probeRetries: probeRetries, inactiveTimeOut: inactiveTimeout, name: name,
             security: try securityCode(), block: mark, oper: attachEndpoints ? 1 : (detachEndpoints ? 2 : 0),
-            host: host, proxyprotocolv2: proxyProtocolV2, egress: egress, snatSources: snatSources)
+            host: host, proxyprotocolv2: proxyProtocolV2, egress: egress, snatSources: snatSources, srv6Sid: srv6Sid)
     }
 
     private func securityCode() throws(CLIError) -> Int {

@@ -9,6 +9,8 @@ public enum LoadBalancerTable {
         "EXT IP", "SEC IPS", "HOST", "PORT", "PROTO", "NAME", "MARK", "SEL", "MODE", "ENDPOINT", "EPORT", "WEIGHT",
         "STATE", "COUNTERS",
     ]
+    /// Columns `-o wide` adds when a listed rule uses SRv6 (SwiftLB's `srv6Sid`, `srv6Segments`).
+    public static let srv6Headers = ["SRV6 SID", "SRV6 SEGMENTS"]
 
     /// The rules loxicmd shows: those named `serviceName` when given, without internal SNAT rules,
     /// sorted by address, port and protocol.
@@ -23,7 +25,21 @@ public enum LoadBalancerTable {
         guard wide else {
             return TextTable(headers: headers, rows: entries.map(row)).render()
         }
-        return TextTable(headers: wideHeaders, rows: entries.flatMap(wideRows)).render()
+        guard entries.contains(where: { !$0.serviceArguments.srv6Sid.isEmpty }) else {
+            return TextTable(headers: wideHeaders, rows: entries.flatMap(wideRows)).render()
+        }
+        return TextTable(headers: wideHeaders + srv6Headers, rows: entries.flatMap(srv6WideRows)).render()
+    }
+
+    /// `wideRows` with the SRv6 columns: the SID on the rule's first row, each endpoint's segments
+    /// (first segment first) on its row.
+    static func srv6WideRows(_ entry: LoadBalancerEntry) -> [[String]] {
+        let rows = wideRows(entry)
+        return rows.enumerated().map { index, row in
+            let sid = index == 0 ? entry.serviceArguments.srv6Sid : ""
+            let segments = index < entry.endpoints.count ? entry.endpoints[index].srv6Segments : []
+            return row + [sid, segments.joined(separator: ",")]
+        }
     }
 
     static func row(_ entry: LoadBalancerEntry) -> [String] {

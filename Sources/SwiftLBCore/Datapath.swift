@@ -7,12 +7,16 @@ public struct DatapathEndpoint: Hashable, Sendable {
     /// down); flows already tracked to it keep going. The datapath keeps its slot either way, so
     /// slot indexes (and the per-endpoint counters keyed by them) never shift.
     public var active: Bool
+    /// SRv6 segments (IPv6 SIDs, first segment first) the endpoint's packets are encapsulated
+    /// toward; empty for an endpoint reached directly.
+    public var segments: [IPAddress]
 
-    public init(address: IPAddress, port: UInt16, weight: UInt16, active: Bool = true) {
+    public init(address: IPAddress, port: UInt16, weight: UInt16, active: Bool = true, segments: [IPAddress] = []) {
         self.address = address
         self.port = port
         self.weight = weight
         self.active = active
+        self.segments = segments
     }
 }
 
@@ -64,12 +68,16 @@ public struct DatapathService: Hashable, Sendable {
     /// The addresses full NAT / onearm flows leave from; nil for the mode's default (the VIP or the
     /// instance's `--fullnat-source` for fullnat, the egress interface's address for onearm).
     public var sourcePool: SNATPool?
+    /// The load balancer's SRv6 SID for the service (`srv6Sid`): outer source toward endpoints with
+    /// segments, decapsulated when replies come back to it. nil without SRv6.
+    public var srv6SID: IPAddress?
 
     public init(
         id: UInt32, key: ServiceKey, selection: SelectionAlgorithm, mode: NATMode, inactiveTimeout: UInt32 = 0,
         endpoints: [DatapathEndpoint], portMax: UInt16 = 0, secondaryVIPs: [IPAddress] = [],
-        allowedSources: [IPPrefix] = [], sourcePool: SNATPool? = nil
+        allowedSources: [IPPrefix] = [], sourcePool: SNATPool? = nil, srv6SID: IPAddress? = nil
     ) {
+        self.srv6SID = srv6SID
         self.id = id
         self.key = key
         self.selection = selection

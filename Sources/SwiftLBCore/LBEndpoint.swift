@@ -10,10 +10,16 @@ public struct LBEndpoint: Codable, Sendable, Hashable {
     public var state: String
     /// Read only: "<packets>:<bytes>" forwarded to this endpoint.
     public var counter: String
+    /// SwiftLB's SRv6 segment list toward the endpoint (IPv6 SIDs, first segment first); empty
+    /// for an endpoint reached directly. Written only when set, so loxilb clients see loxilb's fields.
+    public var srv6Segments: [String]
 
     /// Creates an endpoint; every field defaults to its Go zero value.
-    public init(endpointIP: String = "", targetPort: Int = 0, weight: Int = 0, state: String = "", counter: String = "")
-    {
+    public init(
+        endpointIP: String = "", targetPort: Int = 0, weight: Int = 0, state: String = "", counter: String = "",
+        srv6Segments: [String] = []
+    ) {
+        self.srv6Segments = srv6Segments
         self.endpointIP = endpointIP
         self.targetPort = targetPort
         self.weight = weight
@@ -22,7 +28,7 @@ public struct LBEndpoint: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case endpointIP, targetPort, weight, state, counter
+        case endpointIP, targetPort, weight, state, counter, srv6Segments
     }
 
     /// Decodes Go-style: keys case-insensitive, unknown keys ignored, missing or `null` fields zero.
@@ -33,6 +39,18 @@ public struct LBEndpoint: Codable, Sendable, Hashable {
         weight = try object.decode(.weight)
         state = try object.decode(.state)
         counter = try object.decode(.counter)
+        srv6Segments = try object.decode(.srv6Segments)
+    }
+
+    /// Writes loxilb's fields, and `srv6Segments` only when set.
+    public func encode(to encoder: any Encoder) throws {
+        var object = encoder.container(keyedBy: CodingKeys.self)
+        try object.encode(endpointIP, forKey: .endpointIP)
+        try object.encode(targetPort, forKey: .targetPort)
+        try object.encode(weight, forKey: .weight)
+        try object.encode(state, forKey: .state)
+        try object.encode(counter, forKey: .counter)
+        if !srv6Segments.isEmpty { try object.encode(srv6Segments, forKey: .srv6Segments) }
     }
 }
 

@@ -25,6 +25,8 @@ public struct LBRule: Sendable, Hashable {
     public var allowedSources: [IPPrefix] = []
     /// The addresses full NAT / onearm flows leave from (`snatSources`); nil for the mode's default.
     public var sourcePool: SNATPool?
+    /// The load balancer's SRv6 SID (`srv6Sid`); nil for a rule without SRv6.
+    public var srv6SID: IPAddress?
     /// The entry as stored and echoed back: the request, normalized the same way as the fields above
     /// (protocol lower-cased, endpoints resolved and sorted, read-only endpoint fields cleared).
     public var entry: LoadBalancerEntry
@@ -49,6 +51,6 @@ public struct LBRule: Sendable, Hashable {
         DatapathService(
             id: id, key: key, selection: selection, mode: mode, inactiveTimeout: inactiveTimeout,
             endpoints: endpoints, portMax: portMax, secondaryVIPs: secondaryVIPs, allowedSources: allowedSources,
-            sourcePool: sourcePool)
+            sourcePool: sourcePool, srv6SID: srv6SID)
     }
 }

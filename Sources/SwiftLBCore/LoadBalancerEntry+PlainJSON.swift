@@ -75,6 +75,7 @@ extension ServiceArguments {
         case .proxyprotocolv2: proxyprotocolv2 = try scanner.bool()
         case .egress: egress = try scanner.bool()
         case .snatSources: snatSources = try scanner.string()
+        case .srv6Sid: srv6Sid = try scanner.string()
         }
     }
 }
@@ -95,6 +96,10 @@ extension LBEndpoint {
             case .weight: weight = try scanner.integer()
             case .state: state = try scanner.string()
             case .counter: counter = try scanner.string()
+            case .srv6Segments:
+                try scanner.array { (scanner) throws(OutsidePlainJSON) in
+                    srv6Segments.append(try scanner.string())
+                }
             }
         }
     }

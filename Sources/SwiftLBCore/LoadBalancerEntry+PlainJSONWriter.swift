@@ -40,6 +40,12 @@ extension LBEndpoint {
         try writer.string(counter)
         writer.key("endpointIP")
         try writer.string(endpointIP)
+        if !srv6Segments.isEmpty {
+            writer.key("srv6Segments")
+            writer.beginArray()
+            for segment in srv6Segments { try writer.string(segment) }
+            writer.endArray()
+        }
         writer.key("state")
         try writer.string(state)
         writer.key("targetPort")
@@ -107,6 +113,10 @@ extension ServiceArguments {
         if !snatSources.isEmpty {
             writer.key("snatSources")
             try writer.string(snatSources)
+        }
+        if !srv6Sid.isEmpty {
+            writer.key("srv6Sid")
+            try writer.string(srv6Sid)
         }
         writer.endObject()
     }

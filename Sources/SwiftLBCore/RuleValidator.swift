@@ -28,7 +28,7 @@ public enum RuleValidator {
         try checkUnsupported(entry)
         let host = try checkProxyFields(args, mode: mode)
         try checkName(args.name)
-        let endpoints = try resolveEndpoints(
+        var endpoints = try resolveEndpoints(
             entry.endpoints, servicePort: portMax == 0 ? port : 0, maxEndpoints: maxEndpoints)
         try checkFamilies(vip: vip, entry: entry)
         let secondaryVIPs = try secondaryAddresses(entry.secondaryIPs, primary: vip)
@@ -38,18 +38,23 @@ public enum RuleValidator {
         let sourcePool = try snatSources(args.snatSources, mode: mode, vip: vip)
         try checkSCTPMultihome(
             proto: proto, mode: mode, vip: vip, secondaryVIPs: secondaryVIPs, snatSources: args.snatSources)
+        let srv6SID = try srv6(
+            entry, vip: vip, mode: mode, servicePort: portMax == 0 ? port : 0, endpoints: &endpoints)
 
         var normalized = entry
         normalized.serviceArguments.protocol = proto.rawValue
         if let probe = ProbeType(name: args.probetype) { normalized.serviceArguments.probetype = probe.rawValue }
         normalized.endpoints = endpoints.map {
-            LBEndpoint(endpointIP: $0.address.description, targetPort: Int($0.port), weight: Int($0.weight))
+            LBEndpoint(
+                endpointIP: $0.address.description, targetPort: Int($0.port), weight: Int($0.weight),
+                srv6Segments: $0.segments.map(\.description))
         }
         normalized.serviceArguments.portMax = Int(portMax)
         normalized.secondaryIPs = secondaryVIPs.map { SecondaryIP(secondaryIP: $0.description) }
         normalized.allowedSources = allowedSources.map { AllowedSource(prefix: $0.description) }
         normalized.serviceArguments.snatSources = sourcePool?.description ?? ""
         normalized.serviceArguments.host = host
+        normalized.serviceArguments.srv6Sid = srv6SID?.description ?? ""
         var rule = LBRule(
             key: ServiceKey(vip: vip, port: port, proto: proto, host: host), name: args.name, selection: selection,
             mode: mode,
@@ -58,6 +63,7 @@ public enum RuleValidator {
         rule.secondaryVIPs = secondaryVIPs
         rule.allowedSources = allowedSources
         rule.sourcePool = sourcePool
+        rule.srv6SID = srv6SID
         return rule
     }
 

@@ -58,6 +58,10 @@ public struct ServiceArguments: Codable, Sendable, Hashable {
     /// SwiftLB's extension: the IPv4 addresses full NAT and onearm flows of this rule leave from, as
     /// one address, a prefix or a range (`SNATPool`); "" for the mode's default.
     public var snatSources: String
+    /// SwiftLB's SRv6 SID of the load balancer for this rule (an IPv6 address): the outer source of
+    /// packets sent along endpoints' `srv6Segments`, and where endpoints send their encapsulated
+    /// replies (decapsulated with End.DX4 / End.DX6). "" for a rule without SRv6.
+    public var srv6Sid: String
 
     /// Creates arguments; every field defaults to its Go zero value.
     public init(
@@ -66,8 +70,9 @@ public struct ServiceArguments: Codable, Sendable, Hashable {
         probeport: Int = 0, probereq: String = "", proberesp: String = "", probeTimeout: Int = 0,
         probeRetries: Int = 0, inactiveTimeOut: Int = 0, name: String = "", snat: Bool = false,
         managed: Bool = false, security: Int = 0, block: Int = 0, oper: Int = 0, host: String = "",
-        proxyprotocolv2: Bool = false, egress: Bool = false, snatSources: String = ""
+        proxyprotocolv2: Bool = false, egress: Bool = false, snatSources: String = "", srv6Sid: String = ""
     ) {
+        self.srv6Sid = srv6Sid
         self.externalIP = externalIP
         self.privateIP = privateIP
         self.port = port
@@ -99,7 +104,7 @@ public struct ServiceArguments: Codable, Sendable, Hashable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case externalIP, privateIP, port, portMax, `protocol`, sel, mode, bgp, monitor, probetype, probeport
         case probereq, proberesp, probeTimeout, probeRetries, inactiveTimeOut, name, snat, managed, security
-        case block, oper, host, proxyprotocolv2, egress, snatSources
+        case block, oper, host, proxyprotocolv2, egress, snatSources, srv6Sid
     }
 
     /// Decodes Go-style: keys case-insensitive, unknown keys ignored, missing or `null` fields zero.
@@ -131,6 +136,7 @@ public struct ServiceArguments: Codable, Sendable, Hashable {
         proxyprotocolv2 = try object.decode(.proxyprotocolv2)
         egress = try object.decode(.egress)
         snatSources = try object.decode(.snatSources)
+        srv6Sid = try object.decode(.srv6Sid)
     }
 
     /// Writes every loxilb field, and SwiftLB's `snatSources` only when set, so that a rule without
@@ -163,6 +169,7 @@ public struct ServiceArguments: Codable, Sendable, Hashable {
         try object.encode(proxyprotocolv2, forKey: .proxyprotocolv2)
         try object.encode(egress, forKey: .egress)
         if !snatSources.isEmpty { try object.encode(snatSources, forKey: .snatSources) }
+        if !srv6Sid.isEmpty { try object.encode(srv6Sid, forKey: .srv6Sid) }
     }
 }
 

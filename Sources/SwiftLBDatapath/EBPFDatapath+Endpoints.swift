@@ -35,7 +35,7 @@ extension EBPFDatapath {
     static let recreatableMaps: Set<String> = [
         SLB_MAP_SERVICES, SLB_MAP_RR, SLB_MAP_SVC_STATS, SLB_MAP_SNAT_POOL, SLB_MAP_ENDPOINTS, SLB_MAP_EP_ACTIVE,
         SLB_MAP_EP_STATS, SLB_MAP_EP_CONNS, SLB_MAP_SEL_TABLE, SLB_MAP_ALLOW, SLB_MAP_CONFIG,
-        SLB_MAP_FW_RULES, SLB_MAP_FW_TUPLES, SLB_MAP_FW_STATS, SLB_MAP_SCTP_MH,
+        SLB_MAP_FW_RULES, SLB_MAP_FW_TUPLES, SLB_MAP_FW_STATS, SLB_MAP_SCTP_MH, SLB_MAP_SRV6_PATH, SLB_MAP_SRV6_SID,
     ]
 
     /// The service's endpoint slots as programmed (nil = hole), the first `count` of them.
@@ -43,6 +43,9 @@ extension EBPFDatapath {
         var slots: [DatapathEndpoint?] = []
         for slot in 0..<min(count, Int(SLB_MAX_ENDPOINTS)) {
             slots.append(try endpoints.lookup(Self.endpointKey(id, slot)).flatMap { DatapathEndpoint(abiEndpoint: $0) })
+        }
+        for (slot, segments) in try readSRv6(id: id).segments where slot < slots.count {
+            slots[slot]?.segments = segments
         }
         return slots
     }

@@ -6,6 +6,10 @@ import SwiftLBCore
 struct WrittenEntries: Sendable {
     var keys: [UInt32: [ServiceKey]] = [:]
     var allowed: [UInt32: [IPPrefix]] = [:]
+    /// Slots with an SRv6 path, per service id (EBPFDatapath+SRv6.swift).
+    var srv6Slots: [UInt32: Set<Int>] = [:]
+    /// The SRv6 SID of each service id that has one.
+    var srv6SIDs: [UInt32: IPAddress] = [:]
 }
 
 /// Programming services: one service-map entry per match key (each port of a range on each VIP),
@@ -40,6 +44,7 @@ extension EBPFDatapath {
         let previousTable = try selectionTables.lookup(id)
         let previousPool = try sourcePools.lookup(id)
         var previousMultihome: slb_sctp_mh?
+        let previousSID = written.withLock { $0.srv6SIDs[id] }
         do {
             // Slots, active list and table first: the program reads at most ep_count slots and
             // active_count list entries, and falls back to the list while a service has no table.
@@ -57,6 +62,8 @@ extension EBPFDatapath {
             // Persistence entries of an id's previous service went with its flows (purgeFlows),
             // before the id could be given out again.
             try resetCounters(id: id, fresh: fresh, slots: changed)
+            // SRv6 paths and SID before the keys that lead new flows to them.
+            try writeSRv6(id: id, slots: slots, sid: service.srv6SID)
             // The source pool before the keys that lead new flows to it.
             try sourcePools.update(id, slb_snat_pool(service.sourcePool))
             // The VIP set before the keys of the secondary VIPs that lead packets to it.
@@ -75,6 +82,7 @@ extension EBPFDatapath {
         } catch {
             try? writeSlots(id: id, previousSlots, previous: [], active: previousActive, previousActive: [])
             if let previousTable { try? selectionTables.update(id, previousTable) }
+            try? writeSRv6(id: id, slots: previousSlots, sid: previousSID)
             try? sourcePools.update(id, previousPool ?? slb_snat_pool())
             restoreMultihome(id: id, previousMultihome)
             for (key, old) in previousValues {
@@ -115,6 +123,7 @@ extension EBPFDatapath {
         for prefix in allowed { _ = try allowList.delete(slb_allow_key(serviceID: id, prefix)) }
         try sourcePools.update(id, slb_snat_pool())
         try removeMultihome(id: id)
+        try removeSRv6(id: id)
         written.withLock {
             $0.keys[id] = nil
             $0.allowed[id] = nil
@@ -149,7 +158,8 @@ extension EBPFDatapath {
                     mode: NATMode(rawValue: Int(value.mode)) ?? .dnat, inactiveTimeout: value.inactive_timeout_s,
                     endpoints: endpoints,
                     portMax: last > first.port ? last : 0, secondaryVIPs: (secondaryVIPs[id] ?? []).sorted(),
-                    allowedSources: (allowed[id] ?? []).sorted(), sourcePool: try sourcePools.lookup(id)?.pool))
+                    allowedSources: (allowed[id] ?? []).sorted(), sourcePool: try sourcePools.lookup(id)?.pool,
+                    srv6SID: try readSRv6(id: id).sid))
         }
         return result.sorted { $0.key < $1.key }
     }
@@ -171,6 +181,7 @@ extension EBPFDatapath {
             entries.keys[id] = (primary[id] ?? []).sorted() + (secondary[id] ?? []).sorted()
         }
         entries.allowed = try readAllowList()
+        try readWrittenSRv6(into: &entries)
         return entries
     }
 

@@ -60,6 +60,10 @@ public enum PacketCounterNames {
         (SLB_CNT_SCTP_MH_PATH_FAIL, "sctp_mh_path_fail"),
         (SLB_CNT_DROP_SCTP_MH, "drop_sctp_mh"),
         (SLB_CNT_CT_FW_SNAT, "ct_fw_snat"),
+        (SLB_CNT_SRV6_ENCAP, "srv6_encap"),
+        (SLB_CNT_SRV6_DECAP, "srv6_decap"),
+        (SLB_CNT_DROP_SRV6_MALFORMED, "drop_srv6_malformed"),
+        (SLB_CNT_DROP_SRV6_NO_ROUTE, "drop_srv6_no_route"),
     ]
 
     /// `values` (indexed by `enum slb_counter`, as `EBPFDatapath.globalCounters()` returns them) by

@@ -35,6 +35,7 @@
 #include "nat6.h"
 #include "parse6.h"
 #include "sctp.h"
+#include "srv6.h"
 #include "stages.h"
 #include "stats.h"
 
@@ -47,6 +48,9 @@ static __always_inline int slb_forward6(struct __sk_buff *skb, struct slb_scratc
 	struct slb_pkt6 *p = &s->p;
 	int rc;
 
+	/* Toward an endpoint reached through segments: encapsulated in the SRV6 stage. */
+	if (slb_srv6_path_of(ct))
+		return slb_stage_go(skb, SLB_STAGE_SRV6, egress);
 	slb_nat6_tuple(p, &ct->nat, &s->t);
 	slb_fwd_plan(skb, plan, &s->fib, family, &s->t, p->base.tos, p->base.proto, p->base.ttl,
 		     egress);
@@ -271,11 +275,16 @@ static __always_inline int slb_v6(struct __sk_buff *skb, bool egress)
 	case SLB_PARSE_FRAGMENT:
 		return slb_counted(SLB_CNT_PASS_FRAGMENT, TC_ACT_OK);
 	case SLB_PARSE6_EXT:
+		if (!egress && slb_srv6_sid_owned(&s->ip6.daddr))
+			return slb_stage_go(skb, SLB_STAGE_SRV6, egress);
 		return slb_counted(SLB_CNT_PASS_IPV6_EXT, TC_ACT_OK);
 	case SLB_PARSE6_ECHO:
 	case SLB_PARSE6_ICMP_ERR:
 		return slb_stage_go(skb, SLB_STAGE_ICMP6, egress);
 	case SLB_PARSE_OTHER_L4:
+		/* SRv6 replies to a SID (next header 4 or 41, after an SRH or not). */
+		if (!egress && slb_srv6_sid_owned(&s->ip6.daddr))
+			return slb_stage_go(skb, SLB_STAGE_SRV6, egress);
 		return slb_counted(SLB_CNT_PASS_NO_MATCH, TC_ACT_OK);
 	default:
 		return slb_counted(SLB_CNT_DROP_MALFORMED, TC_ACT_SHOT);
@@ -362,6 +371,34 @@ static __always_inline int slb_dsr6(struct __sk_buff *skb, bool egress)
 	if (rc == TC_ACT_SHOT && s->new_flow)
 		slb_flow_undo(&s->key, ct);
 	return rc;
+}
+
+/*
+ * The SRV6 stage (srv6.h): from V6's lookup, a packet of a flow whose endpoint is reached
+ * through segments (translated and encapsulated); from V6's parse (not OK), a packet to a SID
+ * of the load balancer (decapsulated, then its inner packet starts over in the entry or V6).
+ */
+static __always_inline int slb_srv6(struct __sk_buff *skb, bool egress)
+{
+	struct slb_scratch6 *s = slb_scratch6_get();
+	const struct slb_srv6_path *path;
+	struct slb_ct_val *ct;
+	bool inet = false;
+	int rc;
+
+	if (!s)
+		return slb_counted(SLB_CNT_DROP_REWRITE, TC_ACT_SHOT);
+	if (s->parsed != SLB_PARSE_OK) {
+		rc = slb_srv6_decap(skb, &s->ip6, &inet);
+		if (rc >= 0)
+			return rc;
+		return slb_stage_go(skb, inet ? SLB_STAGE_ENTRY : SLB_STAGE_V6, egress);
+	}
+	ct = slb_ct_entry_at(s->ct_index);
+	path = ct ? slb_srv6_path_of(ct) : NULL;
+	if (!ct || !path)
+		return slb_counted(SLB_CNT_DROP_SRV6_NO_ROUTE, TC_ACT_SHOT);
+	return slb_srv6_encap(skb, &s->p, ct, path, &s->t, &s->xb, egress);
 }
 
 /*

@@ -258,6 +258,14 @@ enum slb_counter {
 	SLB_CNT_SCTP_MH_PATH_FAIL = 73,
 	/* SCTP multihoming: an INIT or INIT ACK too long or malformed to rewrite: dropped */
 	SLB_CNT_DROP_SCTP_MH = 74,
+	/* SRv6 (srv6.h): a translated packet sent encapsulated toward its endpoint's segments */
+	SLB_CNT_SRV6_ENCAP = 64,
+	/* SRv6: a packet to a SID of the load balancer decapsulated (End.DX4 / End.DX6) */
+	SLB_CNT_SRV6_DECAP = 65,
+	/* SRv6: a packet to a SID with a bad SRH (type, segments left, lengths) or payload */
+	SLB_CNT_DROP_SRV6_MALFORMED = 66,
+	/* SRv6: no route to an endpoint's first segment */
+	SLB_CNT_DROP_SRV6_NO_ROUTE = 67,
 	SLB_CNT_MAX = 80,
 };
 
