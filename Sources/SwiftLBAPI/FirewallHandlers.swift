@@ -40,7 +40,7 @@ struct FirewallHandlers: Sendable {
     /// `GET /config/firewall/all`: `{"fwAttr":[...]}` with "packets:bytes" counters.
     var list: Handler {
         { _, _ in
-            JSONResponse.make(FirewallList(fwAttr: await try store().entries()))
+            JSONResponse.make(FirewallList(fwAttr: try await store().entries()))
         }
     }
 
