@@ -36,6 +36,7 @@ extension EBPFDatapath {
         SLB_MAP_SERVICES, SLB_MAP_RR, SLB_MAP_SVC_STATS, SLB_MAP_SNAT_POOL, SLB_MAP_ENDPOINTS, SLB_MAP_EP_ACTIVE,
         SLB_MAP_EP_STATS, SLB_MAP_EP_CONNS, SLB_MAP_SEL_TABLE, SLB_MAP_ALLOW, SLB_MAP_CONFIG,
         SLB_MAP_FW_RULES, SLB_MAP_FW_TUPLES, SLB_MAP_FW_STATS,
+        SLB_MAP_GTP_UL, SLB_MAP_GTP_DL, SLB_MAP_GTP_ULCL, SLB_MAP_GTP_DLQFI, SLB_MAP_GTP_STATS,
     ]
 
     /// The service's endpoint slots as programmed (nil = hole), the first `count` of them.

@@ -54,6 +54,14 @@ public enum PacketCounterNames {
         (SLB_CNT_PASS_FW_TRAP, "pass_firewall_trap"),
         (SLB_CNT_FWD_FW_REDIRECT, "fwd_firewall_redirect"),
         (SLB_CNT_PASS_OTHERHOST, "pass_otherhost"),
+        (SLB_CNT_GTPU_UL_DECAP, "gtpu_ul_decap"),
+        (SLB_CNT_GTPU_UL_ULCL, "gtpu_ul_ulcl"),
+        (SLB_CNT_GTPU_DL_ENCAP, "gtpu_dl_encap"),
+        (SLB_CNT_DROP_GTPU_MALFORMED, "drop_gtpu_malformed"),
+        (SLB_CNT_DROP_GTPU_INNER, "drop_gtpu_inner"),
+        (SLB_CNT_DROP_GTPU_ROUTE, "drop_gtpu_route"),
+        (SLB_CNT_DROP_GTPU_GSO, "drop_gtpu_gso"),
+        (SLB_CNT_DROP_GTPU_TOO_BIG, "drop_gtpu_too_big"),
     ]
 
     /// `values` (indexed by `enum slb_counter`, as `EBPFDatapath.globalCounters()` returns them) by

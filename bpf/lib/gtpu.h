@@ -352,9 +352,9 @@ static __attribute__((noinline)) int slb_gtpu_downlink(struct __sk_buff *skb,
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH)
 		return slb_counted(SLB_CNT_DROP_GTPU_ROUTE, TC_ACT_SHOT);
 	if (bpf_check_mtu(skb, fib.ifindex, &mtu, SLB_GTP_ENCAP_LEN, 0)) {
-		slb_count(SLB_CNT_DROP_GTPU_TOO_BIG);
 		if (!(frag & bpf_htons(SLB_IP_DF)) || mtu <= SLB_GTP_ENCAP_LEN)
-			return TC_ACT_SHOT;
+			return slb_counted(SLB_CNT_DROP_GTPU_TOO_BIG, TC_ACT_SHOT);
+		/* Counted as icmp_frag_needed, like DSR's (dsr.h). */
 		return slb_icmp_frag_needed(skb, pkt, mtu - SLB_GTP_ENCAP_LEN, false);
 	}
 	__builtin_memcpy(macs, fib.dmac, ETH_ALEN);

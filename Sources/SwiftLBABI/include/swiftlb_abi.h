@@ -254,7 +254,7 @@ enum slb_counter {
 	SLB_CNT_DROP_GTPU_INNER = 60,	   /* inner packet not IPv4 or not from the session's UE */
 	SLB_CNT_DROP_GTPU_ROUTE = 61,	   /* no route to the next hop or to the gNB */
 	SLB_CNT_DROP_GTPU_GSO = 62,	   /* GSO packet: its segments would share one GTP length */
-	SLB_CNT_DROP_GTPU_TOO_BIG = 63,	   /* too big once encapsulated (frag needed sent if DF) */
+	SLB_CNT_DROP_GTPU_TOO_BIG = 63,	   /* too big once encapsulated, DF clear (DF: frag needed) */
 	SLB_CNT_MAX = 80,
 };
 
