@@ -24,7 +24,9 @@ struct SessionHandlers: Sendable {
     private static let whitespace: Set<UInt8> = [0x20, 0x09, 0x0a, 0x0d]
 
     private func store() throws(APIError) -> GTPSessionStore {
-        guard let sessions else { throw APIError(status: 503, message: "GTP-U sessions are not available in this daemon") }
+        guard let sessions else {
+            throw APIError(status: 503, message: "GTP-U sessions are not available in this daemon")
+        }
         return sessions
     }
 

@@ -16,7 +16,8 @@ enum SessionMetricsRenderer {
             let ident = session.ident.replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "\"", with: "\\\"")
             let labels = "ident=\"\(ident)\",ue=\"\(session.ueAddress)\""
-            packets.append("swiftlb_gtpu_session_packets_total{\(labels),direction=\"uplink\"} \(counter.uplinkPackets)")
+            packets.append(
+                "swiftlb_gtpu_session_packets_total{\(labels),direction=\"uplink\"} \(counter.uplinkPackets)")
             packets.append(
                 "swiftlb_gtpu_session_packets_total{\(labels),direction=\"downlink\"} \(counter.downlinkPackets)")
             bytes.append("swiftlb_gtpu_session_bytes_total{\(labels),direction=\"uplink\"} \(counter.uplinkBytes)")

@@ -70,8 +70,9 @@ public struct GTPSessionCounter: Hashable, Sendable {
     public var downlinkBytes: UInt64
 
     /// Counters.
-    public init(uplinkPackets: UInt64 = 0, uplinkBytes: UInt64 = 0, downlinkPackets: UInt64 = 0, downlinkBytes: UInt64 = 0)
-    {
+    public init(
+        uplinkPackets: UInt64 = 0, uplinkBytes: UInt64 = 0, downlinkPackets: UInt64 = 0, downlinkBytes: UInt64 = 0
+    ) {
         self.uplinkPackets = uplinkPackets
         self.uplinkBytes = uplinkBytes
         self.downlinkPackets = downlinkPackets

@@ -58,7 +58,9 @@ public actor GTPSessionStore {
             if other.session.coreTunnel == session.coreTunnel {
                 throw APIError(
                     status: 409,
-                    message: "session \(ident) has core network tunnel \(session.coreTunnel.teid):\(session.coreTunnel.address)")
+                    message:
+                        "session \(ident) has core network tunnel \(session.coreTunnel.teid):\(session.coreTunnel.address)"
+                )
             }
         }
         guard previous != nil || sessions.count < Self.maxSessions else {

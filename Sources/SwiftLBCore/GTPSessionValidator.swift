@@ -34,7 +34,8 @@ public enum GTPSessionValidator {
         guard !text.isEmpty else { throw .badRequest(field: field, message: "\(field) is required") }
         guard text.count <= maxIdentLength, text.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0 != "/" }) else {
             throw .badRequest(
-                field: field, message: "\(field) must be 1...\(maxIdentLength) printable characters without / or spaces")
+                field: field, message: "\(field) must be 1...\(maxIdentLength) printable characters without / or spaces"
+            )
         }
         return text
     }
@@ -63,7 +64,8 @@ extension GTPSession {
     public var entry: SessionEntry {
         SessionEntry(
             ident: ident, sessionIP: ueAddress.description,
-            accessNetworkTunnel: SessionTunnelEntry(teid: Int(accessTunnel.teid), tunnelIP: accessTunnel.address.description),
+            accessNetworkTunnel: SessionTunnelEntry(
+                teid: Int(accessTunnel.teid), tunnelIP: accessTunnel.address.description),
             coreNetworkTunnel: SessionTunnelEntry(teid: Int(coreTunnel.teid), tunnelIP: coreTunnel.address.description))
     }
 

@@ -132,7 +132,8 @@ struct GTPUFixtureTests {
         let datapath = try await Self.setUp()
         try check(datapath, cases, "other_teid", on: Fixture.clientSide)
         // The service VIP:80 still balances while sessions exist.
-        #expect(try run(datapath, Fixture.toVIP(sport: 41000).bytes, on: Fixture.clientSide).verdict == Verdict.redirect)
+        #expect(
+            try run(datapath, Fixture.toVIP(sport: 41000).bytes, on: Fixture.clientSide).verdict == Verdict.redirect)
         // Sessions removed: the flag is off and a session's own G-PDU passes untouched.
         try datapath.programGTPSessions([:])
         let uplink = try #require(cases["ul_qfi5"])

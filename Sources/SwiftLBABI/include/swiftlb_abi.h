@@ -247,14 +247,14 @@ enum slb_counter {
 	 * 52-55, GTP-U sessions 56-63, SRv6 64-69, SCTP multihoming 70-75).
 	 */
 	/* GTP-U sessions (gtpu.h, docs/telco.md) */
-	SLB_CNT_GTPU_UL_DECAP = 56,	   /* uplink G-PDU decapsulated, routed by its destination */
-	SLB_CNT_GTPU_UL_ULCL = 57,	   /* uplink G-PDU decapsulated, sent to a ULCL breakout */
-	SLB_CNT_GTPU_DL_ENCAP = 58,	   /* downlink packet encapsulated toward the gNB */
-	SLB_CNT_DROP_GTPU_MALFORMED = 59,  /* session G-PDU truncated, bad length or extensions */
-	SLB_CNT_DROP_GTPU_INNER = 60,	   /* inner packet not IPv4 or not from the session's UE */
-	SLB_CNT_DROP_GTPU_ROUTE = 61,	   /* no route to the next hop or to the gNB */
-	SLB_CNT_DROP_GTPU_GSO = 62,	   /* GSO packet: its segments would share one GTP length */
-	SLB_CNT_DROP_GTPU_TOO_BIG = 63,	   /* too big once encapsulated, DF clear (DF: frag needed) */
+	SLB_CNT_GTPU_UL_DECAP = 56,	  /* uplink G-PDU decapsulated, routed by its destination */
+	SLB_CNT_GTPU_UL_ULCL = 57,	  /* uplink G-PDU decapsulated, sent to a ULCL breakout */
+	SLB_CNT_GTPU_DL_ENCAP = 58,	  /* downlink packet encapsulated toward the gNB */
+	SLB_CNT_DROP_GTPU_MALFORMED = 59, /* session G-PDU truncated, bad length or extensions */
+	SLB_CNT_DROP_GTPU_INNER = 60,	  /* inner packet not IPv4 or not from the session's UE */
+	SLB_CNT_DROP_GTPU_ROUTE = 61,	  /* no route to the next hop or to the gNB */
+	SLB_CNT_DROP_GTPU_GSO = 62,	  /* GSO packet: its segments would share one GTP length */
+	SLB_CNT_DROP_GTPU_TOO_BIG = 63, /* too big once encapsulated, DF clear (DF: frag needed) */
 	SLB_CNT_MAX = 80,
 };
 
