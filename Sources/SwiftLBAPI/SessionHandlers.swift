@@ -51,7 +51,7 @@ struct SessionHandlers: Sendable {
 
     /// `GET /config/session/all`: `{"sessionAttr":[...]}` with "packets:bytes" counters.
     var list: Handler {
-        { _, _ in JSONResponse.make(SessionList(sessionAttr: await try store().entries())) }
+        { _, _ in JSONResponse.make(SessionList(sessionAttr: try await store().entries())) }
     }
 
     /// `DELETE /config/session/ident/{ident}`: 404 for no such session.
@@ -75,7 +75,7 @@ struct SessionHandlers: Sendable {
 
     /// `GET /config/sessionulcl/all`: `{"ulclAttr":[...]}`.
     var listClassifiers: Handler {
-        { _, _ in JSONResponse.make(SessionUlClList(ulclAttr: await try store().classifierEntries())) }
+        { _, _ in JSONResponse.make(SessionUlClList(ulclAttr: try await store().classifierEntries())) }
     }
 
     /// `DELETE /config/sessionulcl/ident/{ident}/ulclAddress/{ip_address}`.

@@ -74,6 +74,10 @@ public struct SessionEntry: Codable, Sendable, Hashable {
             ident: try object.decode(.ident), sessionIP: try object.decode(.sessionIP),
             accessNetworkTunnel: try object.decode(.accessNetworkTunnel),
             coreNetworkTunnel: try object.decode(.coreNetworkTunnel))
+        let uplink: String = try object.decode(.uplinkCounter)
+        let downlink: String = try object.decode(.downlinkCounter)
+        uplinkCounter = uplink.isEmpty ? nil : uplink
+        downlinkCounter = downlink.isEmpty ? nil : downlink
     }
 }
 

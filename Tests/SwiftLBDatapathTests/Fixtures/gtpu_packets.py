@@ -60,7 +60,7 @@ cases["ul_seq"] = (to_upf(GTP_U_Header(teid=0x100, S=1, seq=77) / inner5), route
 # A UDP port extension header before the PDU session container: the walk reaches QFI 9.
 cases["ul_two_ext"] = (
     to_upf(
-        GTP_U_Header(teid=0x100, next_ex=0x40)
+        GTP_U_Header(teid=0x100, next_ex=0x40, gtp_type=255)
         / GTP_UDPPort_ExtensionHeader(udp_port=2152, next_ex=0x85)
         / GTPPDUSessionContainer(type=1, QFI=9)
         / inner5
