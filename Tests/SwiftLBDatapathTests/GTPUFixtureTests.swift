@@ -127,6 +127,18 @@ struct GTPUFixtureTests {
         #expect(try datapath.readGTPSessionCounters(ids: [1])[1]?.uplinkPackets == 0)
     }
 
+    @Test func aGNBWithoutRouteIsADropCounted() async throws {
+        let cases = try Self.cases()
+        var unreachable = Self.session
+        // 192.0.2.1 (TEST-NET-1): the fixture namespace has no route to it.
+        unreachable.accessTunnel = GTPTunnel(teid: 0x200, address: .v4(0xc000_0201))
+        let datapath = try await Self.setUp(sessions: [1: unreachable])
+        let downlink = try #require(cases["dl_default"])
+        #expect(try run(datapath, Self.bytes(downlink.in), on: Fixture.serverSide).verdict == Verdict.shot)
+        #expect(try await datapath.packetCounters()["drop_gtpu_route"] == 1)
+        #expect(try datapath.readGTPSessionCounters(ids: [1])[1]?.downlinkPackets ?? 0 == 0)
+    }
+
     @Test func packetsOfNoSessionAndLoadBalancingAreUntouched() async throws {
         let cases = try Self.cases()
         let datapath = try await Self.setUp()
