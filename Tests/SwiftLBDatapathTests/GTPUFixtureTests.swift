@@ -8,7 +8,7 @@ import Testing
 @testable import SwiftLBDatapath
 
 /// GTP-U sessions (bpf/lib/gtpu.h) through the real programs, with packets scapy builds
-/// (Fixtures/gtpu_packets.py): uplink decapsulation with every header variant, classification by
+/// (Tests/Fixtures/gtpu_packets.py): uplink decapsulation with every header variant, classification by
 /// QFI, downlink encapsulation with the right TEID and QFI, malformed G-PDUs dropped and counted,
 /// and everything else left alone. Outputs are compared byte for byte, checksums included.
 @Suite(.serialized, .enabled(if: Fixture.enabled, "needs root and scripts/fixture-netns.sh (run scripts/test.sh)"))
@@ -28,7 +28,7 @@ struct GTPUFixtureTests {
 
     /// Runs the scapy script once per test; fails the test when scapy cannot run.
     static func cases() throws -> [String: Case] {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/gtpu_packets.py")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
