@@ -3,6 +3,7 @@
 #include "swiftlb_ct_table.h"
 #include "swiftlb_ct_user.h" /* compiled here so the C compiler checks it too */
 #include "swiftlb_fw.h"
+#include "swiftlb_gtpu.h"
 
 _Static_assert(sizeof(struct slb_svc_key) == 20, "slb_svc_key layout");
 _Static_assert(sizeof(struct slb_svc_val) == 20, "slb_svc_val layout");
@@ -33,6 +34,10 @@ _Static_assert(sizeof(struct slb_fw_val) == 32, "slb_fw_val layout");
 _Static_assert(sizeof(struct slb_fw_mask) == 40, "slb_fw_mask layout");
 _Static_assert(sizeof(struct slb_fw_tuples) == 8 + 40 * SLB_FW_MAX_TUPLES, "slb_fw_tuples layout");
 _Static_assert(SLB_FW_MAX_TUPLES <= 256, "slb_fw_key.tuple is a __u8");
+_Static_assert(sizeof(struct slb_gtp_ul_key) == 8, "slb_gtp_ul_key layout");
+_Static_assert(sizeof(struct slb_gtp_dl_val) == 20, "slb_gtp_dl_val layout");
+_Static_assert(sizeof(struct slb_gtp_ulcl_key) == 8, "slb_gtp_ulcl_key layout");
+_Static_assert(sizeof(struct slb_gtp_stat) == 32, "slb_gtp_stat layout");
 
 #include "swiftlb_sctp.h"
 _Static_assert(sizeof(struct slb_sctp_mh) == 24, "slb_sctp_mh layout");

@@ -38,6 +38,10 @@ public enum OpenAPIDocument {
               "description": "Firewall rules: first match by preference, IPv4 and IPv6 (docs/firewall.md)."
             },
             {
+              "name": "telco",
+              "description": "GTP-U user plane sessions and uplink classifiers (docs/telco.md)."
+            },
+            {
               "name": "ha",
               "description": "High availability: instance roles (cistate) and BFD sessions between instances (docs/ha.md)."
             },
@@ -1562,6 +1566,278 @@ public enum OpenAPIDocument {
                   },
                   "401": {
                     "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
+            "/netlox/v1/config/session": {
+              "post": {
+                "operationId": "addSession",
+                "tags": [
+                  "telco"
+                ],
+                "summary": "Create a GTP-U session",
+                "description": "A UE address with its access network tunnel (the gNB's TEID and address: downlink G-PDUs go there) and core network tunnel (the UPF's own TEID and address: uplink G-PDUs arrive there). IPv4 only. The same ident with other values replaces the session and drops its classifiers, as in loxilb. 409 when the session exists as posted or another has the UE address or core tunnel; 507 when full (docs/telco.md).",
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/SessionEntry"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "Done: `{\"result\":\"Success\"}`.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/PostSuccess"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Conflict"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  },
+                  "507": {
+                    "$ref": "#/components/responses/InsufficientStorage"
+                  }
+                }
+              }
+            },
+            "/netlox/v1/config/session/all": {
+              "get": {
+                "operationId": "listSessions",
+                "tags": [
+                  "telco"
+                ],
+                "summary": "List GTP-U sessions with their counters",
+                "responses": {
+                  "200": {
+                    "description": "The sessions; uplinkCounter and downlinkCounter are \"packets:bytes\".",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/SessionList"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
+            "/netlox/v1/config/session/ident/{ident}": {
+              "delete": {
+                "operationId": "deleteSession",
+                "tags": [
+                  "telco"
+                ],
+                "summary": "Delete a GTP-U session and its classifiers",
+                "parameters": [
+                  {
+                    "name": "ident",
+                    "in": "path",
+                    "required": true,
+                    "description": "The session's user name.",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "Done: `{\"result\":\"Success\"}`.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/PostSuccess"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
+            "/netlox/v1/config/sessionulcl": {
+              "post": {
+                "operationId": "addSessionUlCl",
+                "tags": [
+                  "telco"
+                ],
+                "summary": "Create an uplink classifier",
+                "description": "Uplink G-PDUs of the session marked with qfi go to ulclIP as next hop; downlink packets from ulclIP carry qfi. 404 without the session; 409 when it has a classifier for this address or QFI.",
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/SessionUlClEntry"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "Done: `{\"result\":\"Success\"}`.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/PostSuccess"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Conflict"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  },
+                  "507": {
+                    "$ref": "#/components/responses/InsufficientStorage"
+                  }
+                }
+              }
+            },
+            "/netlox/v1/config/sessionulcl/all": {
+              "get": {
+                "operationId": "listSessionUlCls",
+                "tags": [
+                  "telco"
+                ],
+                "summary": "List uplink classifiers",
+                "responses": {
+                  "200": {
+                    "description": "The classifiers.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/SessionUlClList"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
+            "/netlox/v1/config/sessionulcl/ident/{ident}/ulclAddress/{ip_address}": {
+              "delete": {
+                "operationId": "deleteSessionUlCl",
+                "tags": [
+                  "telco"
+                ],
+                "summary": "Delete an uplink classifier",
+                "parameters": [
+                  {
+                    "name": "ident",
+                    "in": "path",
+                    "required": true,
+                    "description": "The session's user name.",
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "name": "ip_address",
+                    "in": "path",
+                    "required": true,
+                    "description": "The classifier's breakout address.",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "Done: `{\"result\":\"Success\"}`.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/PostSuccess"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
                   },
                   "503": {
                     "$ref": "#/components/responses/Unavailable"
@@ -3208,6 +3484,109 @@ public enum OpenAPIDocument {
                     "type": "array",
                     "items": {
                       "$ref": "#/components/schemas/FirewallEntry"
+                    }
+                  }
+                }
+              },
+              "SessionEntry": {
+                "type": "object",
+                "properties": {
+                  "ident": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 128,
+                    "description": "The user's name."
+                  },
+                  "sessionIP": {
+                    "type": "string",
+                    "description": "The UE's IPv4 address."
+                  },
+                  "accessNetworkTunnel": {
+                    "type": "object",
+                    "properties": {
+                      "TeID": {
+                        "type": "integer",
+                        "format": "int64",
+                        "minimum": 1,
+                        "maximum": 4294967295,
+                        "description": "TEID."
+                      },
+                      "tunnelIP": {
+                        "type": "string",
+                        "description": "IPv4 address of the tunnel end."
+                      }
+                    }
+                  },
+                  "coreNetworkTunnel": {
+                    "type": "object",
+                    "properties": {
+                      "teID": {
+                        "type": "integer",
+                        "format": "int64",
+                        "minimum": 1,
+                        "maximum": 4294967295,
+                        "description": "TEID."
+                      },
+                      "tunnelIP": {
+                        "type": "string",
+                        "description": "IPv4 address of the tunnel end."
+                      }
+                    }
+                  },
+                  "uplinkCounter": {
+                    "type": "string",
+                    "description": "packets:bytes, in answers."
+                  },
+                  "downlinkCounter": {
+                    "type": "string",
+                    "description": "packets:bytes, in answers."
+                  }
+                }
+              },
+              "SessionList": {
+                "type": "object",
+                "properties": {
+                  "sessionAttr": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/SessionEntry"
+                    }
+                  }
+                }
+              },
+              "SessionUlClEntry": {
+                "type": "object",
+                "properties": {
+                  "ulclIdent": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 128,
+                    "description": "The session's user name."
+                  },
+                  "ulclArgument": {
+                    "type": "object",
+                    "properties": {
+                      "qfi": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "maximum": 63,
+                        "nullable": true
+                      },
+                      "ulclIP": {
+                        "type": "string",
+                        "description": "The breakout IPv4 address."
+                      }
+                    }
+                  }
+                }
+              },
+              "SessionUlClList": {
+                "type": "object",
+                "properties": {
+                  "ulclAttr": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/SessionUlClEntry"
                     }
                   }
                 }

@@ -160,6 +160,13 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("cannot load the firewall rules from \(configDb): \(error)")
         }
+        let sessionHandoff = GTPSessionHandoff()
+        let sessions = GTPSessionStore(persistence: config, datapath: sessionHandoff)
+        do {
+            try await sessions.restore()
+        } catch {
+            throw ValidationError("cannot load the GTP-U sessions from \(configDb): \(error)")
+        }
         let bgpSubsystem = try await bgp.makeSubsystem(config: config, configDb: configDb, store: store, logger: logger)
         let bfd = BFDManager(store: config, logger: logger)
         do {
@@ -180,7 +187,7 @@ struct RunCommand: AsyncParsableCommand {
                 },
                 gcInterval: ctGcInterval),
             deferred: deferred, store: store, logger: logger, onAttached: haSubsystem.startSync,
-            firewall: firewallHandoff)
+            firewall: firewallHandoff, sessions: sessionHandoff)
         let proxyService: ProxyService
         do {
             proxyService = try ProxyService(store: store, settings: proxy.settings, logger: logger)
@@ -191,7 +198,7 @@ struct RunCommand: AsyncParsableCommand {
         let app = makeApplication(
             store: store, version: VersionInfo(version: SwiftLBVersion.current), settings: apiSettings, gate: apiGate,
             logger: logger, bgp: bgpSubsystem?.control, bfd: bfd, ha: haSubsystem.controller, firewall: firewall,
-            extraMetrics: { proxyMetrics.render() })
+            sessions: sessions, extraMetrics: { proxyMetrics.render() })
         var groupConfiguration = ServiceGroupConfiguration(
             services: [
                 .init(service: startup, successTerminationBehavior: .gracefullyShutdownGroup),

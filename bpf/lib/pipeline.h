@@ -31,6 +31,7 @@
 #include "flow.h"
 #include "fw.h"
 #include "fwd.h"
+#include "gtpu.h"
 #include "icmp.h"
 #include "idle_reset.h"
 #include "maps.h"
@@ -150,6 +151,27 @@ static __always_inline int slb_sctpmh4(struct __sk_buff *skb, bool egress)
 	return slb_established4_go(skb, s, ct, egress);
 }
 
+/* Where an ICMP or other non-TCP/UDP/SCTP packet goes from the entry. */
+static __always_inline int slb_entry_not_tcp_udp(struct __sk_buff *skb, const struct slb_pkt *pkt,
+						 bool egress)
+{
+	if (pkt->proto == IPPROTO_ICMP)
+		return slb_stage_go(skb, SLB_STAGE_ICMP4, egress);
+	return slb_counted(SLB_CNT_PASS_NO_MATCH, TC_ACT_OK);
+}
+
+/*
+ * Where a TCP, UDP or SCTP packet without a live entry goes from the entry: a GTP-U session's
+ * packet to GTPU, others to the firewall (ingress only, as in loxilb: fw.h) and NEW4.
+ */
+static __always_inline int slb_entry_new(struct __sk_buff *skb, const struct slb_pkt *pkt,
+					 bool egress)
+{
+	if (slb_gtpu_wanted(pkt, egress))
+		return slb_stage_go(skb, SLB_STAGE_GTPU, egress);
+	return slb_stage_go(skb, egress ? SLB_STAGE_NEW4 : SLB_STAGE_FW4, egress);
+}
+
 /* The entry program of either hook (stages.h: ENTRY). */
 static __always_inline int slb_entry(struct __sk_buff *skb, bool egress)
 {
@@ -174,18 +196,38 @@ static __always_inline int slb_entry(struct __sk_buff *skb, bool egress)
 	case SLB_PARSE_FRAGMENT:
 		return slb_counted(SLB_CNT_PASS_FRAGMENT, TC_ACT_OK);
 	case SLB_PARSE_ICMP:
-		return slb_stage_go(skb, SLB_STAGE_ICMP4, egress);
 	case SLB_PARSE_OTHER_L4:
-		return slb_counted(SLB_CNT_PASS_NO_MATCH, TC_ACT_OK);
+		if (slb_gtpu_wanted(&s->pkt, egress))
+			return slb_stage_go(skb, SLB_STAGE_GTPU, egress);
+		return slb_entry_not_tcp_udp(skb, &s->pkt, egress);
 	default:
 		return slb_counted(SLB_CNT_DROP_MALFORMED, TC_ACT_SHOT);
 	}
 	ct = slb_entry_lookup(skb, s, egress, &rc);
 	if (!ct)
-		/* Only ingress packets meet the firewall (fw.h), as in loxilb. */
-		return rc >= 0 ? rc :
-				 slb_stage_go(skb, egress ? SLB_STAGE_NEW4 : SLB_STAGE_FW4, egress);
+		return rc >= 0 ? rc : slb_entry_new(skb, &s->pkt, egress);
 	return slb_established4(skb, s, ct, egress);
+}
+
+/*
+ * The GTPU stage (ingress, gtpu.h): a GTP-U session's packet is decapsulated or encapsulated;
+ * any other packet continues as it would have from the entry.
+ */
+static __always_inline int slb_gtpu(struct __sk_buff *skb, bool egress)
+{
+	struct slb_scratch4 *s = slb_scratch4_get();
+	struct slb_pkt *pkt;
+	int rc;
+
+	if (!s)
+		return TC_ACT_OK;
+	pkt = &s->pkt;
+	rc = slb_gtpu_handle(skb, pkt, egress);
+	if (rc >= 0)
+		return rc;
+	if (pkt->proto == IPPROTO_TCP || pkt->proto == IPPROTO_UDP || pkt->proto == IPPROTO_SCTP)
+		return slb_stage_go(skb, egress ? SLB_STAGE_NEW4 : SLB_STAGE_FW4, egress);
+	return slb_entry_not_tcp_udp(skb, pkt, egress);
 }
 
 /* The NEW4 stage: sets up the flow of the packet in the scratch (flow.h) and forwards it. */

@@ -23,6 +23,8 @@
  *   DSR6   forwarding of an IPv6 DSR flow (dsr6.h)
  *   FW4    firewall (fw.h) for an IPv4 ingress packet without an entry, then NEW4
  *   FW6    firewall for an IPv6 ingress packet without an entry, then NEW6
+ *   GTPU   GTP-U sessions (gtpu.h): uplink decapsulation and classification, downlink
+ *          encapsulation; a packet of no session continues as the entry would
  *   SRV6   SRv6 (srv6.h): encapsulation of a flow's packets toward an endpoint's segments, and
  *          decapsulation of packets to the load balancer's SIDs, which start over in ENTRY/V6
  *   SCTPMH SCTP multihoming (sctp_mh.h): an IPv4 SCTP packet whose first chunk changes or
@@ -80,6 +82,7 @@ enum slb_stage {
 	SLB_STAGE_DSR6 = 9,
 	SLB_STAGE_FW4 = 10,
 	SLB_STAGE_FW6 = 11,
+	SLB_STAGE_GTPU = 14,
 	SLB_STAGE_SRV6 = 15,
 	SLB_STAGE_SCTPMH = 16,
 	SLB_STAGE_COUNT = 17,
@@ -101,6 +104,7 @@ _Static_assert(2 * SLB_STAGE_COUNT <= SLB_STAGE_SLOTS, "slb_stages has a slot pe
 	X(slb_dsr6_in, slb_dsr6_eg, SLB_STAGE_DSR6)       \
 	X(slb_fw4_in, slb_fw4_eg, SLB_STAGE_FW4)          \
 	X(slb_fw6_in, slb_fw6_eg, SLB_STAGE_FW6)          \
+	X(slb_gtpu_in, slb_gtpu_eg, SLB_STAGE_GTPU) \
 	X(slb_srv6_in, slb_srv6_eg, SLB_STAGE_SRV6) \
 	X(slb_sctpmh_in, slb_sctpmh_eg, SLB_STAGE_SCTPMH)
 

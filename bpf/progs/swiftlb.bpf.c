@@ -32,6 +32,7 @@ SLB_STAGE_DEFINE(slb_icmp6_in, slb_icmp6_eg, slb_icmp6)
 SLB_STAGE_DEFINE(slb_dsr6_in, slb_dsr6_eg, slb_dsr6)
 SLB_STAGE_DEFINE(slb_fw4_in, slb_fw4_eg, slb_fw4)
 SLB_STAGE_DEFINE(slb_fw6_in, slb_fw6_eg, slb_fw6)
+SLB_STAGE_DEFINE(slb_gtpu_in, slb_gtpu_eg, slb_gtpu)
 SLB_STAGE_DEFINE(slb_sctpmh_in, slb_sctpmh_eg, slb_sctpmh4)
 SLB_STAGE_DEFINE(slb_srv6_in, slb_srv6_eg, slb_srv6)
 

@@ -124,6 +124,7 @@ scenario_prefix() {
     firewall) echo slbfw ;;
     saveapply) echo slbfwsa ;;
     srv6) echo slbsr6 ;;
+    gtpu) echo slbgtp ;;
     *) echo "slbt$(scenario_short "$1")" ;;
     esac
 }

@@ -248,6 +248,15 @@ enum slb_counter {
 	 * Reserved ranges for features being built side by side (policers 46-51, mirroring
 	 * 52-55, GTP-U sessions 56-63, SRv6 64-69, SCTP multihoming 70-75); 76 is the firewall's SNAT.
 	 */
+	/* GTP-U sessions (gtpu.h, docs/telco.md) */
+	SLB_CNT_GTPU_UL_DECAP = 56,	  /* uplink G-PDU decapsulated, routed by its destination */
+	SLB_CNT_GTPU_UL_ULCL = 57,	  /* uplink G-PDU decapsulated, sent to a ULCL breakout */
+	SLB_CNT_GTPU_DL_ENCAP = 58,	  /* downlink packet encapsulated toward the gNB */
+	SLB_CNT_DROP_GTPU_MALFORMED = 59, /* session G-PDU truncated, bad length or extensions */
+	SLB_CNT_DROP_GTPU_INNER = 60,	  /* inner packet not IPv4 or not from the session's UE */
+	SLB_CNT_DROP_GTPU_ROUTE = 61,	  /* no route to the next hop or to the gNB */
+	SLB_CNT_DROP_GTPU_GSO = 62,	  /* GSO packet: its segments would share one GTP length */
+	SLB_CNT_DROP_GTPU_TOO_BIG = 63, /* too big once encapsulated, DF clear (DF: frag needed) */
 	/* SCTP multihoming (sctp_mh.h): an ASCONF or ASCONF ACK chunk of a multihomed association */
 	SLB_CNT_DROP_SCTP_ASCONF = 70,
 	/* SCTP multihoming: an INIT or INIT ACK whose address parameters were rewritten */
@@ -421,6 +430,8 @@ struct slb_snat_pool {
 enum slb_config_flags {
 	/* every new conntrack entry's slot goes to slb_ct_events (set while conntrack sync runs) */
 	SLB_CFG_CT_EVENTS = 1 << 0,
+	/* at least one GTP-U session exists: the entry programs look for its packets (gtpu.h) */
+	SLB_CFG_GTPU = 1 << 3,
 };
 
 /*
