@@ -3,6 +3,7 @@
 #include "swiftlb_ct_table.h"
 #include "swiftlb_ct_user.h" /* compiled here so the C compiler checks it too */
 #include "swiftlb_fw.h"
+#include "swiftlb_policer.h"
 
 _Static_assert(sizeof(struct slb_svc_key) == 20, "slb_svc_key layout");
 _Static_assert(sizeof(struct slb_svc_val) == 20, "slb_svc_val layout");
@@ -33,3 +34,6 @@ _Static_assert(sizeof(struct slb_fw_val) == 24, "slb_fw_val layout");
 _Static_assert(sizeof(struct slb_fw_mask) == 40, "slb_fw_mask layout");
 _Static_assert(sizeof(struct slb_fw_tuples) == 8 + 40 * SLB_FW_MAX_TUPLES, "slb_fw_tuples layout");
 _Static_assert(SLB_FW_MAX_TUPLES <= 256, "slb_fw_key.tuple is a __u8");
+_Static_assert(sizeof(struct slb_pol_cfg) == 40, "slb_pol_cfg layout");
+_Static_assert(sizeof(struct slb_pol_state) == 32, "slb_pol_state layout");
+_Static_assert(sizeof(struct slb_pol_stat) == 48, "slb_pol_stat layout");

@@ -23,6 +23,8 @@
  *   DSR6   forwarding of an IPv6 DSR flow (dsr6.h)
  *   FW4    firewall (fw.h) for an IPv4 ingress packet without an entry, then NEW4
  *   FW6    firewall for an IPv6 ingress packet without an entry, then NEW6
+ *   POLICE QoS policer (policer.h) of the packet's ingress interface (then the entry again) or of
+ *          its IPv4 flow's service (then forwarded as the entry would)
  * Each stage has an ingress and an egress program, in slots 2 * stage and 2 * stage + 1, so
  * that the direction stays a compile-time constant inside every program. What one stage
  * learned (parsed packet, conntrack key, the entry's slot, the clock reading) waits for the
@@ -73,7 +75,8 @@ enum slb_stage {
 	SLB_STAGE_DSR6 = 9,
 	SLB_STAGE_FW4 = 10,
 	SLB_STAGE_FW6 = 11,
-	SLB_STAGE_COUNT = 12,
+	SLB_STAGE_POLICE = 12,
+	SLB_STAGE_COUNT = 13,
 };
 
 _Static_assert(2 * SLB_STAGE_COUNT <= SLB_STAGE_SLOTS, "slb_stages has a slot per stage and hook");
@@ -91,7 +94,8 @@ _Static_assert(2 * SLB_STAGE_COUNT <= SLB_STAGE_SLOTS, "slb_stages has a slot pe
 	X(slb_icmp6_in, slb_icmp6_eg, SLB_STAGE_ICMP6)    \
 	X(slb_dsr6_in, slb_dsr6_eg, SLB_STAGE_DSR6)       \
 	X(slb_fw4_in, slb_fw4_eg, SLB_STAGE_FW4)          \
-	X(slb_fw6_in, slb_fw6_eg, SLB_STAGE_FW6)
+	X(slb_fw6_in, slb_fw6_eg, SLB_STAGE_FW6)          \
+	X(slb_police_in, slb_police_eg, SLB_STAGE_POLICE)
 
 #define SLB_STAGE_DECLARE(in, eg, stage) \
 	int in(struct __sk_buff *skb);   \
@@ -136,6 +140,11 @@ struct slb_scratch4 {
 	__u64 now;	/* the packet's clock reading (each read costs tens of ns) */
 	__u32 ct_index; /* slot of the packet's conntrack entry (ct_table.h), 0 = none */
 	__u32 new_flow; /* 1: this packet created the flow's entries (undone if it is dropped) */
+	__u32 pol_id;	/* POLICE: the policer to apply (policer.h) */
+	__u8 pol_on;	/* slb_config has SLB_CFG_POLICE (read once by the entry) */
+	__u8 pol_port;	/* POLICE: 1 = the interface's policer, then the entry again */
+	__u8 pol_again; /* the entry runs again after the interface's policer passed the packet */
+	__u8 pol_pad;
 };
 
 struct {
