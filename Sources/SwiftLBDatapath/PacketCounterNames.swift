@@ -54,6 +54,10 @@ public enum PacketCounterNames {
         (SLB_CNT_PASS_FW_TRAP, "pass_firewall_trap"),
         (SLB_CNT_FWD_FW_REDIRECT, "fwd_firewall_redirect"),
         (SLB_CNT_PASS_OTHERHOST, "pass_otherhost"),
+        (SLB_CNT_POL_GREEN, "policer_green"),
+        (SLB_CNT_POL_YELLOW, "policer_yellow"),
+        (SLB_CNT_DROP_POL_RED, "drop_policer_red"),
+        (SLB_CNT_POL_NO_CFG, "policer_no_config"),
     ]
 
     /// `values` (indexed by `enum slb_counter`, as `EBPFDatapath.globalCounters()` returns them) by
