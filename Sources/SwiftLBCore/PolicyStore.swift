@@ -125,7 +125,8 @@ public actor PolicyStore {
     /// The datapath state of the current policies.
     public func desiredState() async -> PolicyDatapathState {
         var state = PolicyDatapathState()
-        let byName = policies.values.contains { if case .rule = $0.policer.target { true } else { false } }
+        let byName =
+            policies.values.contains { if case .rule = $0.policer.target { true } else { false } }
             ? await rules() : [:]
         for (id, policer) in policies.values {
             state.policers[id] = policer.parameters

@@ -34,7 +34,9 @@ struct PolicyRouteTests {
             #expect(await datapath.state.services == [3: 1])
             #expect(try await persistence.loadPolicies().count == 1)
             await datapath.count(
-                id: 1, PolicyStats(greenPackets: 5, greenBytes: 500, yellowPackets: 2, yellowBytes: 200, redPackets: 1,
+                id: 1,
+                PolicyStats(
+                    greenPackets: 5, greenBytes: 500, yellowPackets: 2, yellowBytes: 200, redPackets: 1,
                     redBytes: 100))
             let list = try await client.get("/netlox/v1/config/policy/all")
             let policies = try list.decode(PolicyList.self).polAttr
@@ -57,16 +59,28 @@ struct PolicyRouteTests {
         try await Self.withPolicies { client, datapath, persistence in
             let cases: [(String, String)] = [
                 ("null", "body"),
-                (#"{"policyIdent":"p","targetObject":{"polObjName":"web","attachment":2}}"#,
-                    "policyInfo.committedInfoRate"),
-                (Self.policy.replacingOccurrences(of: #""attachment":2"#, with: #""attachment":4"#),
-                    "targetObject.attachment"),
-                (Self.policy.replacingOccurrences(of: #""peakInfoRate":200"#, with: #""peakInfoRate":20"#),
-                    "policyInfo.peakInfoRate"),
-                (Self.policy.replacingOccurrences(of: #""committedInfoRate":100"#, with: #""committedInfoRate":"x""#),
-                    "policyInfo.committedInfoRate"),
-                (Self.policy.replacingOccurrences(of: #""polObjName":"web","attachment":2"#,
-                    with: #""polObjName":"nosuch0","attachment":1"#), "targetObject.polObjName"),
+                (
+                    #"{"policyIdent":"p","targetObject":{"polObjName":"web","attachment":2}}"#,
+                    "policyInfo.committedInfoRate"
+                ),
+                (
+                    Self.policy.replacingOccurrences(of: #""attachment":2"#, with: #""attachment":4"#),
+                    "targetObject.attachment"
+                ),
+                (
+                    Self.policy.replacingOccurrences(of: #""peakInfoRate":200"#, with: #""peakInfoRate":20"#),
+                    "policyInfo.peakInfoRate"
+                ),
+                (
+                    Self.policy.replacingOccurrences(
+                        of: #""committedInfoRate":100"#, with: #""committedInfoRate":"x""#),
+                    "policyInfo.committedInfoRate"
+                ),
+                (
+                    Self.policy.replacingOccurrences(
+                        of: #""polObjName":"web","attachment":2"#,
+                        with: #""polObjName":"nosuch0","attachment":1"#), "targetObject.polObjName"
+                ),
             ]
             for (body, field) in cases {
                 let answer = try await client.post("/netlox/v1/config/policy", body)

@@ -5,22 +5,29 @@ import Testing
 
 @Suite("create, get, delete, save and apply policy")
 struct PolicyCommandTests {
-    @Test("create policy sends loxicmd's body: rate Peak:Committed, block-size Excess:Committed, target Name:Attachment")
+    @Test(
+        "create policy sends loxicmd's body: rate Peak:Committed, block-size Excess:Committed, target Name:Attachment")
     func create() async throws {
         let transport = FakeTransport()
         try await run(["create", "policy", "pol-hs0", "--rate=100:50", "--target=hs0:1"], transport: transport)
         try await run(
-            ["create", "pol", "pol-web", "--rate=200:100", "--target=web:2", "--block-size=12000:6000", "--color",
-                "--pol-type=1"], transport: transport)
+            [
+                "create", "pol", "pol-web", "--rate=200:100", "--target=web:2", "--block-size=12000:6000", "--color",
+                "--pol-type=1",
+            ], transport: transport)
         let requests = await transport.requests
         #expect(requests.map(\.path) == ["/netlox/v1/config/policy", "/netlox/v1/config/policy"])
         let bodies = try requests.map { try LoxiJSON.decode(PolicyEntry.self, from: try #require($0.body)) }
-        #expect(bodies[0] == PolicyEntry(
-            policyIdent: "pol-hs0", policyInfo: PolicyInfo(committedInfoRate: 50, peakInfoRate: 100),
-            targetObject: PolicyTarget(polObjName: "hs0", attachment: 1)))
-        #expect(bodies[1].policyInfo == PolicyInfo(
-            type: 1, colorAware: true, committedInfoRate: 100, peakInfoRate: 200, committedBlkSize: 6000,
-            excessBlkSize: 12000))
+        #expect(
+            bodies[0]
+                == PolicyEntry(
+                    policyIdent: "pol-hs0", policyInfo: PolicyInfo(committedInfoRate: 50, peakInfoRate: 100),
+                    targetObject: PolicyTarget(polObjName: "hs0", attachment: 1)))
+        #expect(
+            bodies[1].policyInfo
+                == PolicyInfo(
+                    type: 1, colorAware: true, committedInfoRate: 100, peakInfoRate: 200, committedBlkSize: 6000,
+                    excessBlkSize: 12000))
         #expect(bodies[1].targetObject == PolicyTarget(polObjName: "web", attachment: 2))
     }
 
@@ -41,7 +48,8 @@ struct PolicyCommandTests {
             let list = PolicyList(polAttr: [
                 PolicyEntry(
                     policyIdent: "p1",
-                    policyInfo: PolicyInfo(committedInfoRate: 50, peakInfoRate: 100, committedBlkSize: 6000,
+                    policyInfo: PolicyInfo(
+                        committedInfoRate: 50, peakInfoRate: 100, committedBlkSize: 6000,
                         excessBlkSize: 12000),
                     targetObject: PolicyTarget(polObjName: "web", attachment: 2),
                     policyStats: PolicyStats(greenPackets: 3, greenBytes: 300, redPackets: 1, redBytes: 100))

@@ -33,20 +33,24 @@ struct PolicyValidatorTests {
         #expect(policer.target == .rule("web") && policer.kind == .trTCM)
         let given = try PolicyValidator.policer(from: Self.entry(cbs: 6000))
         #expect(given.excessBytes == 12_000)
-        let both = try PolicyValidator.policer(from: Self.entry(type: 1, pir: 0, cbs: 6000, ebs: 9000, name: "eth0", attachment: 1))
+        let both = try PolicyValidator.policer(
+            from: Self.entry(type: 1, pir: 0, cbs: 6000, ebs: 9000, name: "eth0", attachment: 1))
         #expect(both.excessBytes == 9000 && both.kind == .srTCM && both.target == .port("eth0"))
     }
 
-    @Test("bad fields are refused naming them", arguments: [
-        (entry(""), "policyIdent"), (entry("a/b"), "policyIdent"), (entry("a b"), "policyIdent"),
-        (entry(type: 2), "policyInfo.type"), (entry(cir: 7), "policyInfo.committedInfoRate"),
-        (entry(cir: 100_001, pir: 100_001), "policyInfo.committedInfoRate"), (entry(pir: 0), "policyInfo.peakInfoRate"),
-        (entry(cir: 100, pir: 50), "policyInfo.peakInfoRate"), (entry(type: 1, pir: -1), "policyInfo.peakInfoRate"),
-        (entry(cbs: 1000), "policyInfo.committedBlkSize"), (entry(ebs: 1 << 31), "policyInfo.excessBlkSize"),
-        (entry(attachment: 0), "targetObject.attachment"), (entry(attachment: 3), "targetObject.attachment"),
-        (entry(name: ""), "targetObject.polObjName"),
-        (entry(name: "a-very-long-interface-name", attachment: 1), "targetObject.polObjName"),
-    ])
+    @Test(
+        "bad fields are refused naming them",
+        arguments: [
+            (entry(""), "policyIdent"), (entry("a/b"), "policyIdent"), (entry("a b"), "policyIdent"),
+            (entry(type: 2), "policyInfo.type"), (entry(cir: 7), "policyInfo.committedInfoRate"),
+            (entry(cir: 100_001, pir: 100_001), "policyInfo.committedInfoRate"),
+            (entry(pir: 0), "policyInfo.peakInfoRate"),
+            (entry(cir: 100, pir: 50), "policyInfo.peakInfoRate"), (entry(type: 1, pir: -1), "policyInfo.peakInfoRate"),
+            (entry(cbs: 1000), "policyInfo.committedBlkSize"), (entry(ebs: 1 << 31), "policyInfo.excessBlkSize"),
+            (entry(attachment: 0), "targetObject.attachment"), (entry(attachment: 3), "targetObject.attachment"),
+            (entry(name: ""), "targetObject.polObjName"),
+            (entry(name: "a-very-long-interface-name", attachment: 1), "targetObject.polObjName"),
+        ])
     func refusals(entry: PolicyEntry, field: String) {
         #expect(Self.refusedField(entry) == field)
     }
@@ -69,11 +73,13 @@ struct PolicyValidatorTests {
 
     @Test("the JSON is loxilb's, decoded Go-style, and counters are answered but never read")
     func codec() throws {
-        let json = #"{"policyIdent":"p1","policyInfo":{"type":1,"colorAware":true,"committedInfoRate":100,"#
+        let json =
+            #"{"policyIdent":"p1","policyInfo":{"type":1,"colorAware":true,"committedInfoRate":100,"#
             + #""peakInfoRate":0,"committedBlkSize":6000,"excessBlkSize":0},"#
             + #""targetObject":{"polObjName":"eth1","attachment":1},"policyStats":{"greenPackets":5}}"#
         let entry = try LoxiJSON.decode(PolicyEntry.self, from: Data(json.utf8))
-        #expect(entry.policyInfo == PolicyInfo(type: 1, colorAware: true, committedInfoRate: 100, committedBlkSize: 6000))
+        #expect(
+            entry.policyInfo == PolicyInfo(type: 1, colorAware: true, committedInfoRate: 100, committedBlkSize: 6000))
         #expect(entry.targetObject == PolicyTarget(polObjName: "eth1", attachment: 1) && entry.policyStats == nil)
         let missing = try LoxiJSON.decode(PolicyEntry.self, from: Data(#"{"policyIdent":"p2"}"#.utf8))
         #expect(missing.policyInfo == PolicyInfo() && missing.targetObject == PolicyTarget())
@@ -102,9 +108,11 @@ struct PolicyValidatorTests {
         try await store.add(Self.entry("b", name: "eth1", attachment: 1))
         var state = await datapath.state
         #expect(state.services == [7: 1, 8: 1] && state.ports == [3: 2] && state.enabled)
-        #expect(state.policers[1] == PolicerParameters(
-            committedRate: 13107, peakRate: 26214, committedBucket: 30_000_000 << 20,
-            excessBucket: 60_000_000 << 20, kind: .trTCM, colorAware: false))
+        #expect(
+            state.policers[1]
+                == PolicerParameters(
+                    committedRate: 13107, peakRate: 26214, committedBucket: 30_000_000 << 20,
+                    excessBucket: 60_000_000 << 20, kind: .trTCM, colorAware: false))
         #expect(try await persistence.loadPolicies().map(\.id) == [1, 2])
         // A restarted daemon: same ids, same datapath state.
         let restarted = InMemoryPolicyDatapath(interfaces: ["eth1": 3])

@@ -79,8 +79,11 @@ struct PolicerFixtureTests {
         // Yellow: DSCP AF12 (12 << 2), header checksum valid, nothing else changed.
         for index in 3..<6 { #expect(outputs[index].packet == Self.marked(green, tos: 0x30)) }
         let stats = try #require(await store.entries().first?.policyStats)
-        #expect(stats == PolicyStats(greenPackets: 3, greenBytes: 3000, yellowPackets: 3, yellowBytes: 3000,
-            redPackets: 1, redBytes: 1000))
+        #expect(
+            stats
+                == PolicyStats(
+                    greenPackets: 3, greenBytes: 3000, yellowPackets: 3, yellowBytes: 3000,
+                    redPackets: 1, redBytes: 1000))
         let counters = try await datapath.packetCounters()
         #expect(counters["policer_green"] == 3 && counters["policer_yellow"] == 3 && counters["drop_policer_red"] == 1)
         // 1.1 ms later: 1100 committed and 2200 peak bytes more: one green packet, then one yellow.
@@ -151,7 +154,9 @@ struct PolicerFixtureTests {
         // A policy on rules named otherwise leaves this one alone.
         try await store.delete(ident: "pol")
         try await store.add(Self.policy("other", cir: 8, pir: 8, cbs: 1514, ebs: 1514, target: "api"))
-        for sport: UInt16 in 42000..<42010 { #expect(try run(datapath, Self.packet(sport: sport)).verdict == Verdict.redirect) }
+        for sport: UInt16 in 42000..<42010 {
+            #expect(try run(datapath, Self.packet(sport: sport)).verdict == Verdict.redirect)
+        }
         #expect(await store.entries().first?.policyStats == PolicyStats())
     }
 

@@ -164,7 +164,8 @@ static __always_inline __u8 slb_pol_meter(const struct slb_pol_cfg *cfg, struct 
 		} else {
 			over = earned - room;
 			st->tc = cfg->cbs;
-			st->te = over >= cfg->ebs || st->te >= cfg->ebs - over ? cfg->ebs : st->te + over;
+			st->te = over >= cfg->ebs || st->te >= cfg->ebs - over ? cfg->ebs :
+										 st->te + over;
 		}
 		if (pre == SLB_POL_GREEN && st->tc >= b) {
 			st->tc -= b;
@@ -288,8 +289,9 @@ static __always_inline int slb_pol_apply(struct __sk_buff *skb, __u32 id)
 	stat = bpf_map_lookup_elem(&slb_pol_stats, &id);
 	if (stat) {
 		/* Constant indexes: the verifier does not bound a colour computed under the lock. */
-		__u32 i = color == SLB_POL_RED ? SLB_POL_RED :
-			  color == SLB_POL_YELLOW ? SLB_POL_YELLOW : SLB_POL_GREEN;
+		__u32 i = color == SLB_POL_RED	  ? SLB_POL_RED :
+			  color == SLB_POL_YELLOW ? SLB_POL_YELLOW :
+						    SLB_POL_GREEN;
 
 		if (i == SLB_POL_RED) {
 			stat->packets[SLB_POL_RED]++;

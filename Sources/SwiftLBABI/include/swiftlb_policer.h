@@ -42,7 +42,8 @@
 
 enum slb_pol_type {
 	SLB_POL_TRTCM = 0, /* two rates: committed (CIR, CBS) and peak (PIR, EBS) */
-	SLB_POL_SRTCM = 1, /* one rate (CIR) filling the committed bucket, its overflow the excess one */
+	SLB_POL_SRTCM =
+		1, /* one rate (CIR) filling the committed bucket, its overflow the excess one */
 };
 
 enum slb_pol_color {
@@ -53,11 +54,11 @@ enum slb_pol_color {
 
 /* A policer's parameters (array slb_pol_cfg, by policer id); rates 0 = unused slot. */
 struct slb_pol_cfg {
-	__u64 cir;	 /* committed rate, bytes/ns << SLB_POL_FRAC_BITS */
-	__u64 pir;	 /* trTCM: peak rate (same unit); srTCM: unused */
-	__u64 cbs;	 /* committed bucket size, bytes << SLB_POL_FRAC_BITS */
-	__u64 ebs;	 /* trTCM: peak bucket size; srTCM: excess bucket size */
-	__u8 type;	 /* enum slb_pol_type */
+	__u64 cir;	  /* committed rate, bytes/ns << SLB_POL_FRAC_BITS */
+	__u64 pir;	  /* trTCM: peak rate (same unit); srTCM: unused */
+	__u64 cbs;	  /* committed bucket size, bytes << SLB_POL_FRAC_BITS */
+	__u64 ebs;	  /* trTCM: peak bucket size; srTCM: excess bucket size */
+	__u8 type;	  /* enum slb_pol_type */
 	__u8 color_aware; /* 1: a packet's DSCP pre-colours it (docs/qos.md) */
 	__u8 pad[6];
 };
