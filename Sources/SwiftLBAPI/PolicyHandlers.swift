@@ -36,7 +36,7 @@ struct PolicyHandlers: Sendable {
     /// `GET /config/policy/all`: `{"polAttr":[...]}` with per-colour counters in `policyStats`.
     var list: Handler {
         { _, _ in
-            JSONResponse.make(PolicyList(polAttr: await try store().entries()))
+            JSONResponse.make(PolicyList(polAttr: try await store().entries()))
         }
     }
 

@@ -43,7 +43,7 @@ struct PolicyRouteTests {
             #expect(policies.count == 1 && policies[0].policyIdent == "pol-web")
             #expect(policies[0].policyInfo.committedInfoRate == 100 && policies[0].policyInfo.excessBlkSize == 12000)
             #expect(list.text.hasPrefix(#"{"polAttr":[{"policyIdent":"pol-web""#))
-            #expect(list.text.contains(#""policyStats":{"greenPackets":5,"greenBytes":500"#))
+            #expect(list.text.contains(#""policyStats":{"greenBytes":500,"greenPackets":5,"redBytes":100"#))
             let metrics = try await client.get("/metrics").text
             #expect(metrics.contains(#"swiftlb_policy_packets_total{policy="pol-web",color="yellow"} 2"#))
             #expect(metrics.contains(#"swiftlb_policy_bytes_total{policy="pol-web",color="red"} 100"#))
@@ -94,11 +94,11 @@ struct PolicyRouteTests {
 
     @Test("without a policy store every path answers 503")
     func unavailable() async throws {
-        let harness = APITestHarness()
-        let app = Application(router: makeRouter(store: harness.store, version: APITestHarness.version))
-        try await app.test(.router) { client in
-            #expect(try await client.get("/netlox/v1/config/policy/all").status == .serviceUnavailable)
-            #expect(try await client.post("/netlox/v1/config/policy", Self.policy).status == .serviceUnavailable)
+        try await APITestHarness().run { client in
+            let list = try await client.get("/netlox/v1/config/policy/all")
+            #expect(list.status == .serviceUnavailable)
+            let post = try await client.post("/netlox/v1/config/policy", Self.policy)
+            #expect(post.status == .serviceUnavailable)
         }
     }
 }

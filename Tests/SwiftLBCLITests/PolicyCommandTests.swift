@@ -59,10 +59,10 @@ struct PolicyCommandTests {
         try await run(["delete", "policy", "pol-hs0"], transport: transport)
         #expect(await transport.requests.last?.path == "/netlox/v1/config/policy/ident/pol-hs0")
         let table = try await run(["get", "policy"], transport: transport).lines.joined(separator: "\n")
-        #expect(table.contains("Ident") && table.contains("peakInfoRate") && table.contains("GREEN"))
+        #expect(table.contains("IDENT") && table.contains("PEAKINFORATE") && table.contains("GREEN"))
         #expect(table.contains("p1") && table.contains("3:300") && table.contains("1:100"))
         let wide = try await run(["get", "policy", "-o", "wide"], transport: transport).lines.joined(separator: "\n")
-        #expect(wide.contains("polObjName") && wide.contains("web") && wide.contains("12000"))
+        #expect(wide.contains("POLOBJNAME") && wide.contains("web") && wide.contains("12000"))
     }
 
     @Test("save writes Polconfig.txt without counters; apply --policy and apply -f kind Policy post it back")

@@ -63,7 +63,7 @@ struct PolicyValidatorTests {
         #expect(PolicerParameters.rate(mbps: 10_000) == 1_310_720)
         #expect(PolicerParameters.rate(mbps: 100_000) == 13_107_200)
         // The largest rate times the longest credited time (2^40 ns) fits 64 bits.
-        #expect(13_107_200.multipliedReportingOverflow(by: 1 << 40).overflow == false)
+        #expect(UInt64(13_107_200).multipliedReportingOverflow(by: 1 << 40).overflow == false)
         #expect(PolicerParameters.bucket(bytes: 1 << 30) == 1 << 50)
         for mbps in [8, 9, 100, 999, 1000, 40_000] {
             let exact = Double(mbps) / 8000 * 1_048_576
@@ -87,7 +87,7 @@ struct PolicyValidatorTests {
         answered.policyStats = PolicyStats(greenPackets: 1, redBytes: 9)
         let text = String(decoding: LoxiJSON.encode(PolicyList(polAttr: [answered])), as: UTF8.self)
         #expect(text.hasPrefix(#"{"polAttr":[{"policyIdent":"p1","policyInfo":{"#))
-        #expect(text.contains(#""targetObject":{"polObjName":"eth1","attachment":1}"#))
+        #expect(text.contains(#""targetObject":{"attachment":1,"polObjName":"eth1"}"#))
         #expect(text.contains(#""greenPackets":1"#) && text.contains(#""redBytes":9"#))
         #expect(!String(decoding: LoxiJSON.encode(entry), as: UTF8.self).contains("policyStats"))
     }
@@ -145,7 +145,8 @@ struct PolicyValidatorTests {
         let (store, datapath, persistence) = Self.store()
         await persistence.setFailure(ConfigStoreError(operation: "save", reason: "disk full"))
         await #expect(throws: APIError.self) { try await store.add(Self.entry("a")) }
-        #expect(await store.count == 0 && (await datapath.state) == PolicyDatapathState())
+        let untouched = await datapath.state
+        #expect(await store.count == 0 && untouched == PolicyDatapathState())
         await persistence.setFailure(nil)
         await datapath.setFailure(DatapathError(.failed, "map full"))
         await #expect(throws: APIError.self) { try await store.add(Self.entry("a")) }
@@ -163,7 +164,8 @@ struct PolicyValidatorTests {
         let store = PolicyStore(
             persistence: InMemoryPolicyConfigStore(), datapath: datapath, rules: { await rules.names })
         try await store.add(Self.entry("a"))
-        #expect(await datapath.state.services.isEmpty && !(await datapath.state.enabled))
+        let before = await datapath.state
+        #expect(before.services.isEmpty && !before.enabled)
         await rules.set(["web": [12]])
         try await store.resync()
         #expect(await datapath.state.services == [12: 1])
