@@ -25,13 +25,15 @@ public struct PolicyEntry: Codable, Sendable, Hashable {
         case policyIdent, policyInfo, targetObject, policyStats
     }
 
-    /// Decodes Go-style (missing or `null` fields are zero); `policyStats` is never read.
+    /// Decodes Go-style (missing or `null` fields are zero). `policyStats` is read for clients of
+    /// the GET answer (nil when absent or all zero); a POST's is ignored by the validator.
     public init(from decoder: any Decoder) throws {
         let object = try GoStyleContainer<CodingKeys>(decoder)
         policyIdent = try object.decode(.policyIdent)
         policyInfo = try object.decode(.policyInfo)
         targetObject = try object.decode(.targetObject)
-        policyStats = nil
+        let stats: PolicyStats = try object.decode(.policyStats)
+        policyStats = stats == PolicyStats() ? nil : stats
     }
 }
 
@@ -143,6 +145,25 @@ public struct PolicyStats: Codable, Sendable, Hashable {
         self.redPackets = redPackets
         self.redBytes = redBytes
     }
+
+    enum CodingKeys: String, CodingKey {
+        case greenPackets, greenBytes, yellowPackets, yellowBytes, redPackets, redBytes
+    }
+
+    /// Decodes the counters; a missing one is zero.
+    public init(from decoder: any Decoder) throws {
+        let object = try decoder.container(keyedBy: CodingKeys.self)
+        greenPackets = try object.decodeIfPresent(UInt64.self, forKey: .greenPackets) ?? 0
+        greenBytes = try object.decodeIfPresent(UInt64.self, forKey: .greenBytes) ?? 0
+        yellowPackets = try object.decodeIfPresent(UInt64.self, forKey: .yellowPackets) ?? 0
+        yellowBytes = try object.decodeIfPresent(UInt64.self, forKey: .yellowBytes) ?? 0
+        redPackets = try object.decodeIfPresent(UInt64.self, forKey: .redPackets) ?? 0
+        redBytes = try object.decodeIfPresent(UInt64.self, forKey: .redBytes) ?? 0
+    }
+}
+
+extension PolicyStats: GoZeroValue {
+    static var goZero: PolicyStats { PolicyStats() }
 }
 
 /// The body of `GET /netlox/v1/config/policy/all` and of loxicmd's saved policies: `{"polAttr": [...]}`.
