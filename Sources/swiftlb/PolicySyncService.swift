@@ -11,7 +11,7 @@ struct PolicySyncService: Service {
     var resync: Duration = .seconds(2)
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             var seen: UInt64 = 0
             while !Task.isCancelled {
                 seen = await feed.next(after: seen, timeout: resync)
