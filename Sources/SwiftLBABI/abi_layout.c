@@ -4,6 +4,7 @@
 #include "swiftlb_ct_user.h" /* compiled here so the C compiler checks it too */
 #include "swiftlb_fw.h"
 #include "swiftlb_gtpu.h"
+#include "swiftlb_policer.h"
 
 _Static_assert(sizeof(struct slb_svc_key) == 20, "slb_svc_key layout");
 _Static_assert(sizeof(struct slb_svc_val) == 20, "slb_svc_val layout");
@@ -43,3 +44,6 @@ _Static_assert(sizeof(struct slb_gtp_stat) == 32, "slb_gtp_stat layout");
 _Static_assert(sizeof(struct slb_sctp_mh) == 24, "slb_sctp_mh layout");
 _Static_assert(sizeof(struct slb_sctp_assoc_key) == 8, "slb_sctp_assoc_key layout");
 _Static_assert(sizeof(struct slb_sctp_assoc) == 44, "slb_sctp_assoc layout");
+_Static_assert(sizeof(struct slb_pol_cfg) == 40, "slb_pol_cfg layout");
+_Static_assert(sizeof(struct slb_pol_state) == 32, "slb_pol_state layout");
+_Static_assert(sizeof(struct slb_pol_stat) == 48, "slb_pol_stat layout");

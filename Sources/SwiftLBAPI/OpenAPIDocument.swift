@@ -42,6 +42,10 @@ public enum OpenAPIDocument {
               "description": "GTP-U user plane sessions and uplink classifiers (docs/telco.md)."
             },
             {
+              "name": "policy",
+              "description": "QoS policers: trTCM and srTCM three-colour markers on an interface or LB rules (docs/qos.md)."
+            },
+            {
               "name": "ha",
               "description": "High availability: instance roles (cistate) and BFD sessions between instances (docs/ha.md)."
             },
@@ -2190,6 +2194,152 @@ public enum OpenAPIDocument {
                   }
                 }
               }
+            },
+            "/netlox/v1/config/policy": {
+              "post": {
+                "operationId": "addPolicy",
+                "tags": [
+                  "policy"
+                ],
+                "summary": "Create (or change) a QoS policy",
+                "description": "A policer (type 0 trTCM: committedInfoRate and peakInfoRate; type 1 srTCM: committedInfoRate) in Mbit/s, 8...100000, with bucket sizes in bytes (0: committedBlkSize 30000000, excessBlkSize twice committedBlkSize). targetObject attachment 1 polices every packet entering interface polObjName, attachment 2 every packet of the IPv4 flows of the LB rules named polObjName. Green packets pass, yellow ones pass with their DSCP marked, red ones are dropped. Posting an existing name with other parameters replaces it; with the same ones, 409. 409 also when the target has another policy (docs/qos.md).",
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/PolicyEntry"
+                      },
+                      "example": {
+                        "policyIdent": "pol-web",
+                        "policyInfo": {
+                          "type": 0,
+                          "colorAware": false,
+                          "committedInfoRate": 100,
+                          "peakInfoRate": 200,
+                          "committedBlkSize": 0,
+                          "excessBlkSize": 0
+                        },
+                        "targetObject": {
+                          "polObjName": "web",
+                          "attachment": 2
+                        }
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "Stored and installed: `{\"result\":\"Success\"}`.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/PostSuccess"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Conflict"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  },
+                  "507": {
+                    "$ref": "#/components/responses/InsufficientStorage"
+                  }
+                }
+              }
+            },
+            "/netlox/v1/config/policy/all": {
+              "get": {
+                "operationId": "listPolicies",
+                "tags": [
+                  "policy"
+                ],
+                "summary": "List QoS policies with their counters",
+                "responses": {
+                  "200": {
+                    "description": "The policies, defaults filled in; `policyStats` counts packets and bytes per colour.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/PolicyList"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
+            "/netlox/v1/config/policy/ident/{ident}": {
+              "delete": {
+                "operationId": "deletePolicy",
+                "tags": [
+                  "policy"
+                ],
+                "summary": "Delete a QoS policy",
+                "parameters": [
+                  {
+                    "name": "ident",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string",
+                      "minLength": 1,
+                      "maxLength": 128
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "Done: `{\"result\":\"Success\"}`.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/PostSuccess"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
             }
           },
           "components": {
@@ -3696,6 +3846,119 @@ public enum OpenAPIDocument {
                   },
                   "policy": {
                     "description": "Written as an empty list; ignored on import, whatever it holds."
+                  }
+                }
+              },
+              "PolicyEntry": {
+                "type": "object",
+                "required": [
+                  "policyIdent",
+                  "targetObject"
+                ],
+                "properties": {
+                  "policyIdent": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 128,
+                    "pattern": "^[!-.0-~]+$"
+                  },
+                  "policyInfo": {
+                    "type": "object",
+                    "properties": {
+                      "type": {
+                        "type": "integer",
+                        "enum": [
+                          0,
+                          1
+                        ],
+                        "nullable": true
+                      },
+                      "colorAware": {
+                        "type": "boolean",
+                        "nullable": true
+                      },
+                      "committedInfoRate": {
+                        "type": "integer",
+                        "minimum": 8,
+                        "maximum": 100000
+                      },
+                      "peakInfoRate": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "maximum": 100000,
+                        "nullable": true
+                      },
+                      "committedBlkSize": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "maximum": 1073741824,
+                        "nullable": true
+                      },
+                      "excessBlkSize": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "maximum": 1073741824,
+                        "nullable": true
+                      }
+                    }
+                  },
+                  "targetObject": {
+                    "type": "object",
+                    "properties": {
+                      "polObjName": {
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": 256
+                      },
+                      "attachment": {
+                        "type": "integer",
+                        "enum": [
+                          1,
+                          2
+                        ]
+                      }
+                    }
+                  },
+                  "policyStats": {
+                    "type": "object",
+                    "readOnly": true,
+                    "properties": {
+                      "greenPackets": {
+                        "type": "integer",
+                        "format": "int64"
+                      },
+                      "greenBytes": {
+                        "type": "integer",
+                        "format": "int64"
+                      },
+                      "yellowPackets": {
+                        "type": "integer",
+                        "format": "int64"
+                      },
+                      "yellowBytes": {
+                        "type": "integer",
+                        "format": "int64"
+                      },
+                      "redPackets": {
+                        "type": "integer",
+                        "format": "int64"
+                      },
+                      "redBytes": {
+                        "type": "integer",
+                        "format": "int64"
+                      }
+                    }
+                  }
+                }
+              },
+              "PolicyList": {
+                "type": "object",
+                "properties": {
+                  "polAttr": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/PolicyEntry"
+                    }
                   }
                 }
               }

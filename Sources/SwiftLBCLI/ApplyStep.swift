@@ -48,4 +48,14 @@ public struct ApplyStep: Equatable, Sendable {
             undo: APIRequest(method: .delete, path: FirewallPaths.delete(rule)),
             label: "firewall \(rule.sourceIP)->\(rule.destinationIP) preference \(rule.preference)")
     }
+
+    /// A QoS policy.
+    static func policy(_ entry: PolicyEntry) -> ApplyStep {
+        var entry = entry
+        entry.policyStats = nil
+        return ApplyStep(
+            create: APIRequest(method: .post, path: PolicyPaths.create, body: LoxiJSON.encode(entry)),
+            undo: APIRequest(method: .delete, path: PolicyPaths.delete(ident: entry.policyIdent)),
+            label: "policy \(entry.policyIdent)")
+    }
 }

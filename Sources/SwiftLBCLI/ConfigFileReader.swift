@@ -17,6 +17,8 @@ public enum ConfigFileReader {
         case firewall
         /// `--endpoint`: `{"Attr": [...]}`.
         case endpoint
+        /// `--policy`: `{"polAttr": [...]}`.
+        case policy
     }
 
     /// The steps for the saved file `data` of `kind`; `name` is used in messages.
@@ -26,6 +28,7 @@ public enum ConfigFileReader {
         case .loadBalancer: key = "lbAttr"
         case .firewall: key = "fwAttr"
         case .endpoint: key = "Attr"
+        case .policy: key = "polAttr"
         }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw .invalidInput("\(name) is not a JSON object (a file written by save holds one)")
@@ -41,6 +44,8 @@ public enum ConfigFileReader {
                 return try LoxiJSON.decodeRequest(FirewallList.self, from: data).fwAttr.map(ApplyStep.firewall)
             case .endpoint:
                 return try LoxiJSON.decodeRequest(SavedEndpoints.self, from: data).Attr.map(ApplyStep.endpoint)
+            case .policy:
+                return try LoxiJSON.decodeRequest(PolicyList.self, from: data).polAttr.map(ApplyStep.policy)
             }
         } catch {
             throw .invalidInput("\(name): \(error.message)")
@@ -73,7 +78,9 @@ public enum ConfigFileReader {
 
     private static func steps(object: [String: Any], name: String) throws(CLIError) -> [ApplyStep] {
         let json = try jsonData(object, name: name)
-        for (key, kind) in [("lbAttr", Kind.loadBalancer), ("fwAttr", .firewall), ("Attr", .endpoint)]
+        for (key, kind) in [
+            ("lbAttr", Kind.loadBalancer), ("fwAttr", .firewall), ("Attr", .endpoint), ("polAttr", .policy),
+        ]
         where object[key] != nil {
             return try steps(savedFile: json, kind: kind, name: name)
         }
@@ -90,6 +97,8 @@ public enum ConfigFileReader {
                 return [ApplyStep.firewall(try LoxiJSON.decodeRequest(FirewallEntry.self, from: specJSON))]
             case "Endpoint", "ep", "endpoints":
                 return [ApplyStep.endpoint(try LoxiJSON.decodeRequest(EndPointEntry.self, from: specJSON))]
+            case "Policy", "pol", "policys", "pols", "polices":
+                return [ApplyStep.policy(try LoxiJSON.decodeRequest(PolicyEntry.self, from: specJSON))]
             default:
                 throw CLIError.unsupported("\(name): kind \(kindName) is not supported by SwiftLB")
             }

@@ -3,7 +3,8 @@ import SwiftLBCore
 
 /// loxicmd's saved configuration files (what `loxicmd save` writes and loxilb reads at start):
 /// `lbconfig.txt` is `{"lbAttr": [...]}`, `FWconfig.txt` is `{"fwAttr": [...]}` and
-/// `EPconfig.txt` is `{"Attr": [...]}`, each one compact JSON object.
+/// `EPconfig.txt` is `{"Attr": [...]}` and `Polconfig.txt` (the file loxicmd's `get policy`
+/// writes) is `{"polAttr": [...]}`, each one compact JSON object.
 public enum SavedConfigFile: String, CaseIterable, Sendable {
     /// Load-balancer rules.
     case loadBalancer = "lbconfig.txt"
@@ -11,6 +12,8 @@ public enum SavedConfigFile: String, CaseIterable, Sendable {
     case firewall = "FWconfig.txt"
     /// Monitored endpoints.
     case endpoint = "EPconfig.txt"
+    /// QoS policies.
+    case policy = "Polconfig.txt"
 
     /// The GET whose answer the file is made from.
     var sourcePath: String {
@@ -18,6 +21,7 @@ public enum SavedConfigFile: String, CaseIterable, Sendable {
         case .loadBalancer: LoadBalancerPaths.all
         case .firewall: FirewallPaths.all
         case .endpoint: EndpointPaths.all
+        case .policy: PolicyPaths.all
         }
     }
 
@@ -38,6 +42,10 @@ public enum SavedConfigFile: String, CaseIterable, Sendable {
             case .endpoint:
                 let list = try LoxiJSON.decode(EndPointList.self, from: body)
                 return LoxiJSON.encode(SavedEndpoints(Attr: list.Attr.map(\.configuration)))
+            case .policy:
+                var list = try LoxiJSON.decode(PolicyList.self, from: body)
+                for index in list.polAttr.indices { list.polAttr[index].policyStats = nil }
+                return LoxiJSON.encode(list)
             }
         } catch {
             throw .badResponse("GET \(sourcePath): \(error.message)")

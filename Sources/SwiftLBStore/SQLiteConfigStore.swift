@@ -214,6 +214,7 @@ public final class SQLiteConfigStore: ConfigStore {
         registerHAMigrations(&migrator)
         registerFirewallMigrations(&migrator)
         registerGTPSessionMigrations(&migrator)
+        registerPolicyMigrations(&migrator)
         return migrator
     }
 

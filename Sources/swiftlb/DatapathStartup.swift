@@ -30,16 +30,19 @@ final class DatapathStartup: Service, Sendable {
     let firewall: FirewallHandoff?
     /// GTP-U sessions waiting for the datapath.
     let sessions: GTPSessionHandoff?
+    /// The policers' pending state, written once the datapath is loaded.
+    let policies: PolicyHandoff?
     /// Set once attached, for `--detach-on-exit`.
     private let attacher = Mutex<InterfaceAttacher?>(nil)
 
     init(
         settings: Settings, deferred: DeferredDatapath, store: RuleStore, logger: Logger,
         onAttached: (@Sendable (EBPFDatapath) async throws -> (any Service)?)? = nil, firewall: FirewallHandoff? = nil,
-        sessions: GTPSessionHandoff? = nil
+        sessions: GTPSessionHandoff? = nil, policies: PolicyHandoff? = nil
     ) {
         self.firewall = firewall
         self.sessions = sessions
+        self.policies = policies
         self.settings = settings
         self.deferred = deferred
         self.store = store
@@ -68,6 +71,11 @@ final class DatapathStartup: Service, Sendable {
             try await sessions?.attach(kernel)
         } catch {
             throw StartupError("cannot write the GTP-U sessions: \(error)")
+        }
+        do {
+            try await policies?.attach(kernel)
+        } catch {
+            throw StartupError("cannot write the QoS policies: \(error)")
         }
         if !kernel.object.recreatedPins.isEmpty {
             logger.notice(

@@ -167,6 +167,14 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("cannot load the GTP-U sessions from \(configDb): \(error)")
         }
+        let policyHandoff = PolicyHandoff()
+        let policies = PolicyStore(
+            persistence: config, datapath: policyHandoff, rules: { await store.serviceIDsByName() })
+        do {
+            try await policies.restore()
+        } catch {
+            throw ValidationError("cannot load the QoS policies from \(configDb): \(error)")
+        }
         let bgpSubsystem = try await bgp.makeSubsystem(config: config, configDb: configDb, store: store, logger: logger)
         let bfd = BFDManager(store: config, logger: logger)
         do {
@@ -187,7 +195,7 @@ struct RunCommand: AsyncParsableCommand {
                 },
                 gcInterval: ctGcInterval),
             deferred: deferred, store: store, logger: logger, onAttached: haSubsystem.startSync,
-            firewall: firewallHandoff, sessions: sessionHandoff)
+            firewall: firewallHandoff, sessions: sessionHandoff, policies: policyHandoff)
         let proxyService: ProxyService
         do {
             proxyService = try ProxyService(store: store, settings: proxy.settings, logger: logger)
@@ -198,13 +206,14 @@ struct RunCommand: AsyncParsableCommand {
         let app = makeApplication(
             store: store, version: VersionInfo(version: SwiftLBVersion.current), settings: apiSettings, gate: apiGate,
             logger: logger, bgp: bgpSubsystem?.control, bfd: bfd, ha: haSubsystem.controller, firewall: firewall,
-            sessions: sessions, extraMetrics: { proxyMetrics.render() })
+            sessions: sessions, extraMetrics: { proxyMetrics.render() }, policies: policies)
         var groupConfiguration = ServiceGroupConfiguration(
             services: [
                 .init(service: startup, successTerminationBehavior: .gracefullyShutdownGroup),
                 .init(service: HealthProbeService(store: store, prober: NetworkProber.shared, logger: logger)),
                 .init(service: proxyService),
                 .init(service: app),
+                .init(service: PolicySyncService(policies: policies, feed: store.feed, logger: logger)),
             ] + (bgpSubsystem?.services ?? []) + [.init(service: haSubsystem.service)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)

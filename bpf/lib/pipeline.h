@@ -36,6 +36,7 @@
 #include "idle_reset.h"
 #include "maps.h"
 #include "parse.h"
+#include "policer.h"
 #include "sctp.h"
 #include "sctp_mh.h"
 #include "stages.h"
@@ -93,6 +94,9 @@ slb_entry_lookup(struct __sk_buff *skb, struct slb_scratch4 *s, bool egress, int
 	return ct;
 }
 
+static __always_inline int slb_forward4(struct __sk_buff *skb, struct slb_scratch4 *s,
+					struct slb_ct_val *ct, bool egress);
+
 /*
  * The packet in `s` of the live entry `ct` (slot in s->ct_index): SCTP verification tags,
  * state and counters, then the rewrite and forwarding, in this program (fwd.h) or, for DSR
@@ -101,6 +105,21 @@ slb_entry_lookup(struct __sk_buff *skb, struct slb_scratch4 *s, bool egress, int
  */
 static __always_inline int slb_established4_go(struct __sk_buff *skb, struct slb_scratch4 *s,
 					       struct slb_ct_val *ct, bool egress)
+{
+	/* A flow of a service with a policer goes through it first (POLICE, policer.h). */
+	if (s->pol_on) {
+		s->pol_id = slb_pol_of_svc(ct->svc_id);
+		if (s->pol_id) {
+			s->pol_port = 0;
+			return slb_stage_go(skb, SLB_STAGE_POLICE, egress);
+		}
+	}
+	return slb_forward4(skb, s, ct, egress);
+}
+
+/* The rest of slb_established4_go, after the policer if the flow has one. */
+static __always_inline int slb_forward4(struct __sk_buff *skb, struct slb_scratch4 *s,
+					struct slb_ct_val *ct, bool egress)
 {
 	struct slb_pkt *pkt = &s->pkt;
 
@@ -181,13 +200,27 @@ static __always_inline int slb_entry(struct __sk_buff *skb, bool egress)
 
 	if (!s)
 		return TC_ACT_OK;
-	slb_count(SLB_CNT_RX);
-	/*
-	 * A frame for another host's MAC reached us only because a switch flooded it: the host it
-	 * was sent to (an HA MASTER) forwards it, and a second copy from here would duplicate it.
-	 */
-	if (!egress && skb->pkt_type == PACKET_OTHERHOST)
-		return slb_counted(SLB_CNT_PASS_OTHERHOST, TC_ACT_OK);
+	if (s->pol_again) {
+		/* Second pass: the ingress interface's policer passed the packet (POLICE). */
+		s->pol_again = 0;
+	} else {
+		slb_count(SLB_CNT_RX);
+		/*
+		 * A frame for another host's MAC reached us only because a switch flooded it: the
+		 * host it was sent to (an HA MASTER) forwards it, and a second copy from here would
+		 * duplicate it.
+		 */
+		if (!egress && skb->pkt_type == PACKET_OTHERHOST)
+			return slb_counted(SLB_CNT_PASS_OTHERHOST, TC_ACT_OK);
+		s->pol_on = slb_pol_enabled();
+		if (!egress && s->pol_on) {
+			s->pol_id = slb_pol_of_port(skb->ifindex);
+			if (s->pol_id) {
+				s->pol_port = 1;
+				return slb_stage_go(skb, SLB_STAGE_POLICE, egress);
+			}
+		}
+	}
 	switch (slb_parse(skb, &s->pkt)) {
 	case SLB_PARSE_OK:
 		break;
@@ -333,6 +366,39 @@ static __always_inline int slb_idle(struct __sk_buff *skb, bool egress)
 		return slb_stage_go(skb, SLB_STAGE_NEW4, egress);
 	slb_count(SLB_CNT_CT_HIT);
 	return slb_established4(skb, s, ct, egress);
+}
+
+/*
+ * The POLICE stage: the policer in s->pol_id. A packet it passes continues in the entry again
+ * (interface policer) or is forwarded as its flow's packets are (service policer); a red one is
+ * dropped, and a new flow it would have opened is undone.
+ */
+static __always_inline int slb_police(struct __sk_buff *skb, bool egress)
+{
+	struct slb_scratch4 *s = slb_scratch4_get();
+	struct slb_ct_val *ct;
+	int rc;
+
+	if (!s)
+		return TC_ACT_OK;
+	rc = slb_pol_apply(skb, s->pol_id);
+	if (s->pol_port) {
+		if (rc >= 0)
+			return rc;
+		s->pol_again = 1;
+		rc = slb_stage_go(skb, SLB_STAGE_ENTRY, egress);
+		s->pol_again = 0;
+		return rc;
+	}
+	ct = slb_ct_entry_at(s->ct_index);
+	if (!ct)
+		return slb_counted(SLB_CNT_DROP_REWRITE, TC_ACT_SHOT);
+	if (rc >= 0) {
+		if (s->new_flow)
+			slb_flow_undo(&s->key, ct);
+		return rc;
+	}
+	return slb_forward4(skb, s, ct, egress);
 }
 
 #endif /* SLB_PIPELINE_H */

@@ -23,6 +23,8 @@
  *   DSR6   forwarding of an IPv6 DSR flow (dsr6.h)
  *   FW4    firewall (fw.h) for an IPv4 ingress packet without an entry, then NEW4
  *   FW6    firewall for an IPv6 ingress packet without an entry, then NEW6
+ *   POLICE QoS policer (policer.h) of the packet's ingress interface (then the entry again) or of
+ *          its IPv4 flow's service (then forwarded as the entry would)
  *   GTPU   GTP-U sessions (gtpu.h): uplink decapsulation and classification, downlink
  *          encapsulation; a packet of no session continues as the entry would
  *   SRV6   SRv6 (srv6.h): encapsulation of a flow's packets toward an endpoint's segments, and
@@ -82,6 +84,7 @@ enum slb_stage {
 	SLB_STAGE_DSR6 = 9,
 	SLB_STAGE_FW4 = 10,
 	SLB_STAGE_FW6 = 11,
+	SLB_STAGE_POLICE = 12,
 	SLB_STAGE_GTPU = 14,
 	SLB_STAGE_SRV6 = 15,
 	SLB_STAGE_SCTPMH = 16,
@@ -104,6 +107,7 @@ _Static_assert(2 * SLB_STAGE_COUNT <= SLB_STAGE_SLOTS, "slb_stages has a slot pe
 	X(slb_dsr6_in, slb_dsr6_eg, SLB_STAGE_DSR6)       \
 	X(slb_fw4_in, slb_fw4_eg, SLB_STAGE_FW4)          \
 	X(slb_fw6_in, slb_fw6_eg, SLB_STAGE_FW6)          \
+	X(slb_police_in, slb_police_eg, SLB_STAGE_POLICE) \
 	X(slb_gtpu_in, slb_gtpu_eg, SLB_STAGE_GTPU) \
 	X(slb_srv6_in, slb_srv6_eg, SLB_STAGE_SRV6) \
 	X(slb_sctpmh_in, slb_sctpmh_eg, SLB_STAGE_SCTPMH)
@@ -151,6 +155,11 @@ struct slb_scratch4 {
 	__u64 now;	/* the packet's clock reading (each read costs tens of ns) */
 	__u32 ct_index; /* slot of the packet's conntrack entry (ct_table.h), 0 = none */
 	__u32 new_flow; /* 1: this packet created the flow's entries (undone if it is dropped) */
+	__u32 pol_id;	/* POLICE: the policer to apply (policer.h) */
+	__u8 pol_on;	/* slb_config has SLB_CFG_POLICE (read once by the entry) */
+	__u8 pol_port;	/* POLICE: 1 = the interface's policer, then the entry again */
+	__u8 pol_again; /* the entry runs again after the interface's policer passed the packet */
+	__u8 pol_pad; \
 	struct slb_fw_snat fw_snat; /* a firewall SNAT rule's ask (FW4), reset by the entry */
 };
 

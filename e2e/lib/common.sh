@@ -125,6 +125,7 @@ scenario_prefix() {
     saveapply) echo slbfwsa ;;
     srv6) echo slbsr6 ;;
     gtpu) echo slbgtp ;;
+    policer) echo slbpol ;;
     *) echo "slbt$(scenario_short "$1")" ;;
     esac
 }

@@ -242,6 +242,14 @@ enum slb_counter {
 	SLB_CNT_FWD_FW_REDIRECT = 44,
 	/* a frame for another host's MAC (a switch flooding, e.g. to a BACKUP): left to the stack */
 	SLB_CNT_PASS_OTHERHOST = 45,
+	/* QoS policers (bpf/lib/policer.h): packets coloured green (passed untouched) */
+	SLB_CNT_POL_GREEN = 46,
+	/* packets coloured yellow: passed with their DSCP marked (docs/qos.md) */
+	SLB_CNT_POL_YELLOW = 47,
+	/* packets coloured red: dropped */
+	SLB_CNT_DROP_POL_RED = 48,
+	/* a packet whose attachment named a policer without parameters: passed untouched */
+	SLB_CNT_POL_NO_CFG = 49,
 	/* a new flow source-NATed by a firewall SNAT rule (fw.h, flow.h) */
 	SLB_CNT_CT_FW_SNAT = 76,
 	/*
@@ -430,6 +438,8 @@ struct slb_snat_pool {
 enum slb_config_flags {
 	/* every new conntrack entry's slot goes to slb_ct_events (set while conntrack sync runs) */
 	SLB_CFG_CT_EVENTS = 1 << 0,
+	/* some policer is attached: look packets up in slb_pol_port / slb_pol_svc (policer.h) */
+	SLB_CFG_POLICE = 1 << 1,
 	/* at least one GTP-U session exists: the entry programs look for its packets (gtpu.h) */
 	SLB_CFG_GTPU = 1 << 3,
 };

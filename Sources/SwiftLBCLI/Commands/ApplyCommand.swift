@@ -28,6 +28,9 @@ public struct ApplyCommand: APICommand {
     /// Saved endpoint file.
     @Option(name: .customLong("endpoint"), help: "Endpoint file (EPconfig.txt).")
     public var endpoint: String?
+    /// Saved policy file.
+    @Option(name: .customLong("policy"), help: "QoS policy file (Polconfig.txt).")
+    public var policy: String?
     /// loxicmd's kinds SwiftLB does not keep; refused with a message.
     @Option(name: [.customShort("i"), .customLong("ip")], help: "IP configuration file (not applied by SwiftLB).")
     public var ip: String?
@@ -50,13 +53,16 @@ public struct ApplyCommand: APICommand {
     /// Creates the command (ArgumentParser fills the values in).
     public init() {}
 
-    /// Every object to create, in the order endpoints, load balancers, firewall, then `-f`'s.
+    /// Every object to create, in the order endpoints, load balancers, firewall, policies, then `-f`'s.
     public func steps() throws(CLIError) -> [ApplyStep] {
         if ip != nil || session != nil || ulcl != nil || bfd != nil || perInterface != nil {
             throw .unsupported("SwiftLB applies lb, firewall, endpoint and -f files only")
         }
         var steps: [ApplyStep] = []
-        let saved = [(endpoint, ConfigFileReader.Kind.endpoint), (loadBalancer, .loadBalancer), (firewall, .firewall)]
+        let saved = [
+            (endpoint, ConfigFileReader.Kind.endpoint), (loadBalancer, .loadBalancer), (firewall, .firewall),
+            (policy, .policy),
+        ]
         for case (let path?, let kind) in saved {
             steps += try ConfigFileReader.steps(savedFile: try Self.read(path), kind: kind, name: path)
         }
