@@ -23,6 +23,8 @@
  *   DSR6   forwarding of an IPv6 DSR flow (dsr6.h)
  *   FW4    firewall (fw.h) for an IPv4 ingress packet without an entry, then NEW4
  *   FW6    firewall for an IPv6 ingress packet without an entry, then NEW6
+ *   MIRROR a copy of the packet of a mirrored LB rule's IPv4 flow (mirror.h), then forwarded
+ *          as the entry would
  * Each stage has an ingress and an egress program, in slots 2 * stage and 2 * stage + 1, so
  * that the direction stays a compile-time constant inside every program. What one stage
  * learned (parsed packet, conntrack key, the entry's slot, the clock reading) waits for the
@@ -73,7 +75,8 @@ enum slb_stage {
 	SLB_STAGE_DSR6 = 9,
 	SLB_STAGE_FW4 = 10,
 	SLB_STAGE_FW6 = 11,
-	SLB_STAGE_COUNT = 12,
+	SLB_STAGE_MIRROR = 13,
+	SLB_STAGE_COUNT = 14,
 };
 
 _Static_assert(2 * SLB_STAGE_COUNT <= SLB_STAGE_SLOTS, "slb_stages has a slot per stage and hook");
@@ -91,7 +94,8 @@ _Static_assert(2 * SLB_STAGE_COUNT <= SLB_STAGE_SLOTS, "slb_stages has a slot pe
 	X(slb_icmp6_in, slb_icmp6_eg, SLB_STAGE_ICMP6)    \
 	X(slb_dsr6_in, slb_dsr6_eg, SLB_STAGE_DSR6)       \
 	X(slb_fw4_in, slb_fw4_eg, SLB_STAGE_FW4)          \
-	X(slb_fw6_in, slb_fw6_eg, SLB_STAGE_FW6)
+	X(slb_fw6_in, slb_fw6_eg, SLB_STAGE_FW6)          \
+	X(slb_mirror_in, slb_mirror_eg, SLB_STAGE_MIRROR)
 
 #define SLB_STAGE_DECLARE(in, eg, stage) \
 	int in(struct __sk_buff *skb);   \

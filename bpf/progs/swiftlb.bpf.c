@@ -32,5 +32,6 @@ SLB_STAGE_DEFINE(slb_icmp6_in, slb_icmp6_eg, slb_icmp6)
 SLB_STAGE_DEFINE(slb_dsr6_in, slb_dsr6_eg, slb_dsr6)
 SLB_STAGE_DEFINE(slb_fw4_in, slb_fw4_eg, slb_fw4)
 SLB_STAGE_DEFINE(slb_fw6_in, slb_fw6_eg, slb_fw6)
+SLB_STAGE_DEFINE(slb_mirror_in, slb_mirror_eg, slb_mirror4)
 
 char LICENSE[] SEC("license") = "GPL";

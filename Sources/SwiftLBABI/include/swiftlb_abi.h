@@ -242,6 +242,12 @@ enum slb_counter {
 	SLB_CNT_FWD_FW_REDIRECT = 44,
 	/* a frame for another host's MAC (a switch flooding, e.g. to a BACKUP): left to the stack */
 	SLB_CNT_PASS_OTHERHOST = 45,
+	/* mirroring (bpf/lib/mirror.h): copies of packets entering a mirrored port sent */
+	SLB_CNT_MIRROR_PORT = 52,
+	/* mirroring: copies of packets of a mirrored LB rule's flows sent */
+	SLB_CNT_MIRROR_RULE = 53,
+	/* mirroring: copies the kernel refused (bpf_clone_redirect failed); originals go on */
+	SLB_CNT_MIRROR_FAIL = 54,
 	/*
 	 * Reserved ranges for features being built side by side (policers 46-51, mirroring
 	 * 52-55, GTP-U sessions 56-63, SRv6 64-69, SCTP multihoming 70-75).
