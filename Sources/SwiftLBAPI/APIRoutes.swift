@@ -42,7 +42,7 @@ enum APIRoutes {
 public func makeRouter(
     store: RuleStore, version: VersionInfo, bgp: (any BGPControl)? = nil, bfd: (any BFDControl)? = nil,
     ha: (any HAControl)? = nil, access: APIAccess = APIAccess(tokens: nil), firewall: FirewallStore? = nil,
-    extraMetrics: (@Sendable () -> String)? = nil
+    mirrors: MirrorStore? = nil, extraMetrics: (@Sendable () -> String)? = nil
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     // Middleware applies only to routes added after it, so it goes first; errors of the auth and
@@ -55,7 +55,7 @@ public func makeRouter(
         middleware: JSONContentTypeMiddleware(formPaths: access.isOpen ? [] : [ConfigFileHandlers.importPath]))
     let table = routeTable(
         store: store, version: version, bgp: bgp, bfd: bfd, ha: ha, access: access, firewall: firewall,
-        extraMetrics: extraMetrics)
+        mirrors: mirrors, extraMetrics: extraMetrics)
     for route in table {
         router.on(RouterPath(route.path), method: route.method, use: route.handler)
     }
@@ -67,10 +67,11 @@ public func makeRouter(
 func routeTable(
     store: RuleStore, version: VersionInfo, bgp: (any BGPControl)?, bfd: (any BFDControl)? = nil,
     ha: (any HAControl)? = nil, access: APIAccess = APIAccess(tokens: nil), firewall: FirewallStore? = nil,
-    extraMetrics: (@Sendable () -> String)? = nil
+    mirrors: MirrorStore? = nil, extraMetrics: (@Sendable () -> String)? = nil
 ) -> [(path: String, method: HTTPRequest.Method, handler: Handler)] {
     let handlers = LoadBalancerHandlers(store: store, versionInfo: version, bgpEnabled: bgp != nil)
-    let metrics = MetricsHandler(store: store, bgp: bgp, ha: ha, firewall: firewall, extra: extraMetrics)
+    let metrics = MetricsHandler(
+        store: store, bgp: bgp, ha: ha, firewall: firewall, mirrors: mirrors, extra: extraMetrics)
     let lb = APIRoutes.base + "/config/loadbalancer"
     var table: [(path: String, method: HTTPRequest.Method, handler: Handler)] = [
         (lb, .post, handlers.create),
@@ -98,6 +99,7 @@ func routeTable(
     table += AuthHandlers(access: access).routes
     table += ConfigFileHandlers(store: store, version: version.version, firewall: firewall).routes
     table += FirewallHandlers(firewall: firewall).routes
+    table += MirrorHandlers(mirrors: mirrors).routes
     return table
 }
 

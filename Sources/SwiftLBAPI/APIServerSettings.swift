@@ -44,7 +44,8 @@ public struct APIServerSettings: Sendable {
 public func makeApplication(
     store: RuleStore, version: VersionInfo, settings: APIServerSettings, gate: ConnectionGate, logger: Logger,
     bgp: (any BGPControl)? = nil, bfd: (any BFDControl)? = nil,
-    ha: (any HAControl)? = nil, firewall: FirewallStore? = nil, extraMetrics: (@Sendable () -> String)? = nil
+    ha: (any HAControl)? = nil, firewall: FirewallStore? = nil, mirrors: MirrorStore? = nil,
+    extraMetrics: (@Sendable () -> String)? = nil
 ) -> some ApplicationProtocol {
     let server = HTTPServerBuilder { responder in
         APIChildChannel(
@@ -54,7 +55,7 @@ public func makeApplication(
     return Application(
         router: makeRouter(
             store: store, version: version, bgp: bgp, bfd: bfd, ha: ha, access: settings.access, firewall: firewall,
-            extraMetrics: extraMetrics),
+            mirrors: mirrors, extraMetrics: extraMetrics),
         server: server,
         configuration: ApplicationConfiguration(
             address: .hostname(settings.host, port: settings.port), serverName: "swiftlb"),

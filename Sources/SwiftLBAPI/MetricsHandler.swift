@@ -10,13 +10,15 @@ struct MetricsHandler: Sendable {
     var ha: (any HAControl)? = nil
     /// The firewall, when the daemon has one: its rules' counters are appended.
     var firewall: FirewallStore? = nil
+    /// Mirroring, when the daemon has it: each mirror's copies are appended.
+    var mirrors: MirrorStore? = nil
     /// More exposition text appended as it is (the L7 proxy's metrics).
     var extra: (@Sendable () -> String)? = nil
 
     /// 200 with the exposition text, or 503 (a JSON error model) when any counter cannot be read,
     /// so a scrape is either complete or fails visibly.
     var handle: Handler {
-        { [store, bgp, ha, firewall, extra] _, _ in
+        { [store, bgp, ha, firewall, mirrors, extra] _, _ in
             let packets = try await store.packetCounters()
             let rules = try await store.ruleMetrics()
             var text =
@@ -26,6 +28,9 @@ struct MetricsHandler: Sendable {
                 ).render()
             if let firewall {
                 text += FirewallMetricsRenderer.render(await firewall.entries())
+            }
+            if let mirrors {
+                text += MirrorMetricsRenderer.render(await mirrors.entries())
             }
             if let bgp {
                 text += BGPPrometheusRenderer(metrics: await bgp.metrics()).render()

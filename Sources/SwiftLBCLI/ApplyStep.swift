@@ -48,4 +48,12 @@ public struct ApplyStep: Equatable, Sendable {
             undo: APIRequest(method: .delete, path: FirewallPaths.delete(rule)),
             label: "firewall \(rule.sourceIP)->\(rule.destinationIP) preference \(rule.preference)")
     }
+
+    /// A mirror.
+    static func mirror(_ entry: MirrorEntry) -> ApplyStep {
+        ApplyStep(
+            create: APIRequest(method: .post, path: MirrorPaths.create, body: LoxiJSON.encode(entry.configuration)),
+            undo: APIRequest(method: .delete, path: MirrorPaths.delete(entry.mirrorIdent)),
+            label: "mirror \(entry.mirrorIdent)")
+    }
 }

@@ -17,6 +17,8 @@ public enum ConfigFileReader {
         case firewall
         /// `--endpoint`: `{"Attr": [...]}`.
         case endpoint
+        /// `--mirror`: `{"mirrAttr": [...]}`.
+        case mirror
     }
 
     /// The steps for the saved file `data` of `kind`; `name` is used in messages.
@@ -26,6 +28,7 @@ public enum ConfigFileReader {
         case .loadBalancer: key = "lbAttr"
         case .firewall: key = "fwAttr"
         case .endpoint: key = "Attr"
+        case .mirror: key = "mirrAttr"
         }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw .invalidInput("\(name) is not a JSON object (a file written by save holds one)")
@@ -41,6 +44,8 @@ public enum ConfigFileReader {
                 return try LoxiJSON.decodeRequest(FirewallList.self, from: data).fwAttr.map(ApplyStep.firewall)
             case .endpoint:
                 return try LoxiJSON.decodeRequest(SavedEndpoints.self, from: data).Attr.map(ApplyStep.endpoint)
+            case .mirror:
+                return try LoxiJSON.decodeRequest(MirrorList.self, from: data).mirrAttr.map(ApplyStep.mirror)
             }
         } catch {
             throw .invalidInput("\(name): \(error.message)")
@@ -73,7 +78,9 @@ public enum ConfigFileReader {
 
     private static func steps(object: [String: Any], name: String) throws(CLIError) -> [ApplyStep] {
         let json = try jsonData(object, name: name)
-        for (key, kind) in [("lbAttr", Kind.loadBalancer), ("fwAttr", .firewall), ("Attr", .endpoint)]
+        for (key, kind) in [
+            ("lbAttr", Kind.loadBalancer), ("fwAttr", .firewall), ("Attr", .endpoint), ("mirrAttr", .mirror),
+        ]
         where object[key] != nil {
             return try steps(savedFile: json, kind: kind, name: name)
         }
@@ -88,6 +95,8 @@ public enum ConfigFileReader {
                 return [ApplyStep.loadBalancer(try LoxiJSON.decodeRequest(LoadBalancerEntry.self, from: specJSON))]
             case "Firewall", "fw", "firewalls", "firewall":
                 return [ApplyStep.firewall(try LoxiJSON.decodeRequest(FirewallEntry.self, from: specJSON))]
+            case "Mirror", "mirror", "mirr", "mirrors":
+                return [ApplyStep.mirror(try LoxiJSON.decodeRequest(MirrorEntry.self, from: specJSON))]
             case "Endpoint", "ep", "endpoints":
                 return [ApplyStep.endpoint(try LoxiJSON.decodeRequest(EndPointEntry.self, from: specJSON))]
             default:

@@ -3,7 +3,8 @@ import SwiftLBCore
 
 /// loxicmd's saved configuration files (what `loxicmd save` writes and loxilb reads at start):
 /// `lbconfig.txt` is `{"lbAttr": [...]}`, `FWconfig.txt` is `{"fwAttr": [...]}` and
-/// `EPconfig.txt` is `{"Attr": [...]}`, each one compact JSON object.
+/// `EPconfig.txt` is `{"Attr": [...]}`, each one compact JSON object. loxicmd saves no mirrors;
+/// SwiftLB's `MIRRconfig.txt` is `{"mirrAttr": [...]}` in the same style.
 public enum SavedConfigFile: String, CaseIterable, Sendable {
     /// Load-balancer rules.
     case loadBalancer = "lbconfig.txt"
@@ -11,6 +12,8 @@ public enum SavedConfigFile: String, CaseIterable, Sendable {
     case firewall = "FWconfig.txt"
     /// Monitored endpoints.
     case endpoint = "EPconfig.txt"
+    /// Mirrors (SwiftLB's file).
+    case mirror = "MIRRconfig.txt"
 
     /// The GET whose answer the file is made from.
     var sourcePath: String {
@@ -18,6 +21,7 @@ public enum SavedConfigFile: String, CaseIterable, Sendable {
         case .loadBalancer: LoadBalancerPaths.all
         case .firewall: FirewallPaths.all
         case .endpoint: EndpointPaths.all
+        case .mirror: MirrorPaths.all
         }
     }
 
@@ -38,6 +42,9 @@ public enum SavedConfigFile: String, CaseIterable, Sendable {
             case .endpoint:
                 let list = try LoxiJSON.decode(EndPointList.self, from: body)
                 return LoxiJSON.encode(SavedEndpoints(Attr: list.Attr.map(\.configuration)))
+            case .mirror:
+                let list = try LoxiJSON.decode(MirrorList.self, from: body)
+                return LoxiJSON.encode(MirrorList(mirrAttr: list.mirrAttr.map(\.configuration)))
             }
         } catch {
             throw .badResponse("GET \(sourcePath): \(error.message)")

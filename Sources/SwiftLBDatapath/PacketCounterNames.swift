@@ -54,6 +54,9 @@ public enum PacketCounterNames {
         (SLB_CNT_PASS_FW_TRAP, "pass_firewall_trap"),
         (SLB_CNT_FWD_FW_REDIRECT, "fwd_firewall_redirect"),
         (SLB_CNT_PASS_OTHERHOST, "pass_otherhost"),
+        (SLB_CNT_MIRROR_PORT, "mirror_port_copies"),
+        (SLB_CNT_MIRROR_RULE, "mirror_rule_copies"),
+        (SLB_CNT_MIRROR_FAIL, "mirror_failures"),
     ]
 
     /// `values` (indexed by `enum slb_counter`, as `EBPFDatapath.globalCounters()` returns them) by

@@ -213,6 +213,7 @@ public final class SQLiteConfigStore: ConfigStore {
         registerBFDMigrations(&migrator)
         registerHAMigrations(&migrator)
         registerFirewallMigrations(&migrator)
+        registerMirrorMigrations(&migrator)
         return migrator
     }
 

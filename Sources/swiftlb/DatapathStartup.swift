@@ -28,14 +28,18 @@ final class DatapathStartup: Service, Sendable {
     let onAttached: (@Sendable (EBPFDatapath) async throws -> (any Service)?)?
     /// The firewall's pending tables, written once the datapath is loaded.
     let firewall: FirewallHandoff?
+    /// Mirroring's pending attachments, written once the datapath is loaded.
+    let mirror: MirrorHandoff?
     /// Set once attached, for `--detach-on-exit`.
     private let attacher = Mutex<InterfaceAttacher?>(nil)
 
     init(
         settings: Settings, deferred: DeferredDatapath, store: RuleStore, logger: Logger,
-        onAttached: (@Sendable (EBPFDatapath) async throws -> (any Service)?)? = nil, firewall: FirewallHandoff? = nil
+        onAttached: (@Sendable (EBPFDatapath) async throws -> (any Service)?)? = nil, firewall: FirewallHandoff? = nil,
+        mirror: MirrorHandoff? = nil
     ) {
         self.firewall = firewall
+        self.mirror = mirror
         self.settings = settings
         self.deferred = deferred
         self.store = store
@@ -59,6 +63,11 @@ final class DatapathStartup: Service, Sendable {
             try await firewall?.attach(kernel)
         } catch {
             throw StartupError("cannot write the firewall rules: \(error)")
+        }
+        do {
+            try await mirror?.attach(kernel)
+        } catch {
+            throw StartupError("cannot write the mirrors: \(error)")
         }
         if !kernel.object.recreatedPins.isEmpty {
             logger.notice(

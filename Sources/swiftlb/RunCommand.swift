@@ -160,6 +160,15 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("cannot load the firewall rules from \(configDb): \(error)")
         }
+        let mirrorHandoff = MirrorHandoff()
+        let mirrors = MirrorStore(persistence: config, datapath: mirrorHandoff) { name in
+            await store.serviceIDs(selectedBy: name)
+        }
+        do {
+            try await mirrors.restore()
+        } catch {
+            throw ValidationError("cannot load the mirrors from \(configDb): \(error)")
+        }
         let bgpSubsystem = try await bgp.makeSubsystem(config: config, configDb: configDb, store: store, logger: logger)
         let bfd = BFDManager(store: config, logger: logger)
         do {
@@ -180,7 +189,7 @@ struct RunCommand: AsyncParsableCommand {
                 },
                 gcInterval: ctGcInterval),
             deferred: deferred, store: store, logger: logger, onAttached: haSubsystem.startSync,
-            firewall: firewallHandoff)
+            firewall: firewallHandoff, mirror: mirrorHandoff)
         let proxyService: ProxyService
         do {
             proxyService = try ProxyService(store: store, settings: proxy.settings, logger: logger)
@@ -191,13 +200,14 @@ struct RunCommand: AsyncParsableCommand {
         let app = makeApplication(
             store: store, version: VersionInfo(version: SwiftLBVersion.current), settings: apiSettings, gate: apiGate,
             logger: logger, bgp: bgpSubsystem?.control, bfd: bfd, ha: haSubsystem.controller, firewall: firewall,
-            extraMetrics: { proxyMetrics.render() })
+            mirrors: mirrors, extraMetrics: { proxyMetrics.render() })
         var groupConfiguration = ServiceGroupConfiguration(
             services: [
                 .init(service: startup, successTerminationBehavior: .gracefullyShutdownGroup),
                 .init(service: HealthProbeService(store: store, prober: NetworkProber.shared, logger: logger)),
                 .init(service: proxyService),
                 .init(service: app),
+                .init(service: MirrorResyncService(mirrors: mirrors, logger: logger)),
             ] + (bgpSubsystem?.services ?? []) + [.init(service: haSubsystem.service)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)

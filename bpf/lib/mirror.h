@@ -82,9 +82,12 @@ static __always_inline void slb_mirror_copy(struct __sk_buff *skb, const struct 
 	struct slb_mirror_stat *stat;
 	__u32 id = t->id;
 	__u32 len = skb->len;
+	__u32 mark = skb->mark;
 	long rc;
 
+	skb->mark = SLB_MIRROR_MARK;
 	rc = bpf_clone_redirect(skb, t->ifindex, 0);
+	skb->mark = mark;
 	stat = bpf_map_lookup_elem(&slb_mirror_stats, &id);
 	if (rc) {
 		slb_count(SLB_CNT_MIRROR_FAIL);
@@ -97,6 +100,15 @@ static __always_inline void slb_mirror_copy(struct __sk_buff *skb, const struct 
 		stat->packets++;
 		stat->bytes += len;
 	}
+}
+
+/*
+ * A copy on its way out (SLB_MIRROR_MARK) passes every program untouched: a copy of a rule's
+ * packet still carries the flow's tuple and would otherwise be translated and sent on.
+ */
+static __always_inline bool slb_mirror_is_copy(const struct __sk_buff *skb)
+{
+	return skb->mark == SLB_MIRROR_MARK;
 }
 
 /* Port mirrors (ingress): a copy of the packet when its port is mirrored. */

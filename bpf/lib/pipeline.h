@@ -126,8 +126,12 @@ static __always_inline int slb_entry(struct __sk_buff *skb, bool egress)
 	slb_count(SLB_CNT_RX);
 	/* Port mirrors copy every packet entering the port, before anything reads it (mirror.h). */
 	mirror = slb_mirror_on();
-	if (mirror && !egress)
-		slb_mirror_port_copy(skb);
+	if (mirror) {
+		if (slb_mirror_is_copy(skb))
+			return TC_ACT_OK;
+		if (!egress)
+			slb_mirror_port_copy(skb);
+	}
 	/*
 	 * A frame for another host's MAC reached us only because a switch flooded it: the host it
 	 * was sent to (an HA MASTER) forwards it, and a second copy from here would duplicate it.

@@ -23,6 +23,13 @@
 /* slb_config.flags: some mirror is attached (the datapath looks its maps up). */
 #define SLB_CFG_MIRROR 4U /* 1 << 2 */
 
+/*
+ * skb->mark of a copy while bpf_clone_redirect sends it ("SLBM"): the copy reaches the target's
+ * egress programs, ours among them, which must let it leave as it is (not translate it as a
+ * packet of its flow). The original gets its own mark back at once.
+ */
+#define SLB_MIRROR_MARK 0x534c424dU
+
 /* Mirror ids are 1 ..< SLB_MIRROR_MAX (also the counter array's size). */
 #define SLB_MIRROR_MAX 1024
 /* Attachments (ports plus rule services) of all mirrors together. */

@@ -28,6 +28,9 @@ public struct ApplyCommand: APICommand {
     /// Saved endpoint file.
     @Option(name: .customLong("endpoint"), help: "Endpoint file (EPconfig.txt).")
     public var endpoint: String?
+    /// Saved mirror file.
+    @Option(name: .customLong("mirror"), help: "Mirror file (MIRRconfig.txt).")
+    public var mirror: String?
     /// loxicmd's kinds SwiftLB does not keep; refused with a message.
     @Option(name: [.customShort("i"), .customLong("ip")], help: "IP configuration file (not applied by SwiftLB).")
     public var ip: String?
@@ -56,7 +59,9 @@ public struct ApplyCommand: APICommand {
             throw .unsupported("SwiftLB applies lb, firewall, endpoint and -f files only")
         }
         var steps: [ApplyStep] = []
-        let saved = [(endpoint, ConfigFileReader.Kind.endpoint), (loadBalancer, .loadBalancer), (firewall, .firewall)]
+        let saved = [(endpoint, ConfigFileReader.Kind.endpoint), (loadBalancer, .loadBalancer), (firewall, .firewall),
+            (mirror, .mirror),
+        ]
         for case (let path?, let kind) in saved {
             steps += try ConfigFileReader.steps(savedFile: try Self.read(path), kind: kind, name: path)
         }

@@ -28,6 +28,9 @@ public struct SaveCommand: APICommand {
     /// Endpoints.
     @Flag(name: .customLong("endpoint"), help: "Save monitored endpoints (EPconfig.txt).")
     public var endpoint = false
+    /// Mirrors.
+    @Flag(name: .customLong("mirror"), help: "Save mirrors (MIRRconfig.txt).")
+    public var mirror = false
     /// loxicmd's kinds SwiftLB does not keep; refused with a message.
     @Flag(name: [.customShort("i"), .customLong("ip")], help: "IP configuration (not kept by SwiftLB).")
     public var ip = false
@@ -58,7 +61,9 @@ public struct SaveCommand: APICommand {
                 "SwiftLB saves lb, firewall and endpoint configuration only (--all, --lb, --firewall, --endpoint)")
         }
         if all { return SavedConfigFile.allCases }
-        let chosen = [(loadBalancer, SavedConfigFile.loadBalancer), (firewall, .firewall), (endpoint, .endpoint)]
+        let chosen = [(loadBalancer, SavedConfigFile.loadBalancer), (firewall, .firewall), (endpoint, .endpoint),
+            (mirror, .mirror),
+        ]
             .filter(\.0).map(\.1)
         guard !chosen.isEmpty else {
             throw .invalidInput("Provide valid options: --all, --lb, --firewall or --endpoint")

@@ -44,6 +44,7 @@ public struct CreateCommand: AsyncParsableCommand {
         commandName: "create", abstract: "Create a load-balancer rule.",
         subcommands: [
             CreateLoadBalancer.self, CreateEndpoint.self, CreateBGPNeighbor.self, CreateBFD.self, CreateFirewall.self,
+            CreateMirror.self,
         ])
 
     /// Connection flags given before the subcommand name (shown in the leaves' help).
@@ -60,7 +61,7 @@ public struct GetCommand: AsyncParsableCommand {
         commandName: "get", abstract: "Show load-balancer rules or connections.",
         subcommands: [
             GetLoadBalancer.self, GetConntrack.self, GetEndpoint.self, GetBGPNeighbor.self, GetBFD.self, GetHA.self,
-            GetFirewall.self,
+            GetFirewall.self, GetMirror.self,
         ])
 
     /// Connection flags given before the subcommand name (shown in the leaves' help).
@@ -77,6 +78,7 @@ public struct DeleteCommand: AsyncParsableCommand {
         commandName: "delete", abstract: "Delete a load-balancer rule.",
         subcommands: [
             DeleteLoadBalancer.self, DeleteEndpoint.self, DeleteBGPNeighbor.self, DeleteBFD.self, DeleteFirewall.self,
+            DeleteMirror.self,
         ])
 
     /// Connection flags given before the subcommand name (shown in the leaves' help).

@@ -1,0 +1,36 @@
+/// A validated mirror: where its copies go and what it copies.
+public struct Mirror: Sendable, Hashable {
+    /// How copies leave.
+    public enum Destination: Sendable, Hashable {
+        /// Out of `port`, as they are.
+        case span(port: String)
+        /// Out of `port`, tagged with `vlan`.
+        case rspan(port: String, vlan: UInt16)
+        /// ERSPAN type II from `source` to `remote`, session `session`.
+        case erspan(remote: IPAddress, source: IPAddress, session: UInt16)
+    }
+
+    /// What is copied.
+    public enum Attachment: Sendable, Hashable {
+        /// Every packet entering the port.
+        case port(String)
+        /// Every packet of the flows of the LB rules this name selects.
+        case rule(String)
+    }
+
+    /// The mirror's name.
+    public var ident: String
+    /// Where copies go.
+    public var destination: Destination
+    /// What is copied.
+    public var attachment: Attachment
+    /// The entry as posted (answer-only fields cleared).
+    public var entry: MirrorEntry
+
+    /// The name of the netdev the daemon makes for mirror `id` (RSPAN's VLAN device, ERSPAN's
+    /// tunnel); nil for SPAN, whose copies leave by the port itself.
+    public func netdevName(id: UInt32) -> String? {
+        if case .span = destination { return nil }
+        return "slbm\(id)"
+    }
+}
