@@ -27,10 +27,4 @@ public struct Mirror: Sendable, Hashable {
     /// The entry as posted (answer-only fields cleared).
     public var entry: MirrorEntry
 
-    /// The name of the netdev the daemon makes for mirror `id` (RSPAN's VLAN device, ERSPAN's
-    /// tunnel); nil for SPAN, whose copies leave by the port itself.
-    public func netdevName(id: UInt32) -> String? {
-        if case .span = destination { return nil }
-        return "slbm\(id)"
-    }
 }

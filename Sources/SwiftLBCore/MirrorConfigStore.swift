@@ -1,4 +1,4 @@
-/// A mirror as stored: its entry and its id (counter slot, netdev name).
+/// A mirror as stored: its entry and its id (its counter slot).
 public struct StoredMirror: Codable, Sendable, Hashable {
     /// The mirror's id, 1 ..< 1024.
     public var id: Int

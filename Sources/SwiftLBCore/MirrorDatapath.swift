@@ -1,14 +1,17 @@
-/// Where a mirror's copies go in the datapath: the target interface and the mirror's id.
+/// How a mirror's copies leave, as the datapath holds it.
 public struct MirrorTarget: Sendable, Hashable {
-    /// The interface the copies leave by.
-    public var ifindex: UInt32
     /// The mirror's id (its counters).
     public var id: UInt32
+    /// Where and how the copies go.
+    public var destination: Mirror.Destination
+    /// SPAN, RSPAN: the ifindex of the mirror port (ERSPAN: 0, the FIB decides).
+    public var ifindex: UInt32
 
     /// Creates a target.
-    public init(ifindex: UInt32, id: UInt32) {
-        self.ifindex = ifindex
+    public init(id: UInt32, destination: Mirror.Destination, ifindex: UInt32) {
         self.id = id
+        self.destination = destination
+        self.ifindex = ifindex
     }
 }
 
@@ -29,22 +32,6 @@ public struct MirrorAttachments: Sendable, Hashable {
     public var isEmpty: Bool { ports.isEmpty && services.isEmpty }
 }
 
-/// A netdev the daemon makes for a mirror: a VLAN device over a port (RSPAN) or an ERSPAN type II
-/// tunnel (ERSPAN).
-public enum MirrorNetdev: Sendable, Hashable {
-    /// `name`, tagging with `vlan`, over `port`.
-    case vlan(name: String, port: String, vlan: UInt16)
-    /// `name`, an ERSPAN tunnel from `source` to `remote` with session `session`.
-    case erspan(name: String, remote: IPAddress, source: IPAddress, session: UInt16)
-
-    /// The device's name.
-    public var name: String {
-        switch self {
-        case .vlan(let name, _, _), .erspan(let name, _, _, _): name
-        }
-    }
-}
-
 /// Copies one mirror sent, and those the kernel refused.
 public struct MirrorCounter: Sendable, Hashable {
     /// Copies sent.
@@ -62,8 +49,8 @@ public struct MirrorCounter: Sendable, Hashable {
     }
 }
 
-/// What mirroring needs from the datapath and the host. `EBPFDatapath` plus `MirrorNetdevs` in
-/// production, `InMemoryMirrorDatapath` in tests.
+/// What mirroring needs from the datapath: write attachments, read and clear counters, resolve
+/// interface names. `EBPFDatapath` in production, `InMemoryMirrorDatapath` in tests.
 public protocol MirrorDatapath: Sendable {
     /// Makes the datapath hold exactly `attachments` (and turns its lookups off when empty).
     func applyMirrors(_ attachments: MirrorAttachments) async throws(DatapathError)
@@ -71,10 +58,6 @@ public protocol MirrorDatapath: Sendable {
     func resetMirrorCounters(id: UInt32) async throws(DatapathError)
     /// Copies sent by each mirror of `ids`.
     func mirrorCounters(ids: [UInt32]) async throws(DatapathError) -> [UInt32: MirrorCounter]
-    /// Makes `netdev` (replacing a device of its name) and brings it up; returns its ifindex.
-    func makeNetdev(_ netdev: MirrorNetdev) async throws(DatapathError) -> UInt32
-    /// Removes the device `name`; an absent one is not an error.
-    func removeNetdev(_ name: String) async
     /// The ifindex of interface `name`, nil when there is none.
     func interfaceIndex(_ name: String) -> UInt32?
 }

@@ -1,10 +1,10 @@
-/// Mirroring's desired state: validated mirrors, persisted, their netdevs made and their
-/// attachments pushed to the datapath. A change is checked completely first and undone when the
-/// store, the host or the datapath refuses it, so an error changes nothing.
+/// Mirroring's desired state: validated mirrors, persisted and pushed to the datapath. A change
+/// is checked completely first and undone when the store or the datapath refuses it, so an error
+/// changes nothing.
 ///
-/// A mirror whose port, rule or netdev is missing is kept and shown with `sync` 1; `resync()`
-/// (called after every change and periodically by the daemon) installs it once they exist and
-/// follows rules whose service ids change.
+/// A mirror whose port or rule is missing is kept and shown with `sync` 1; `resync()` (called
+/// after every change and periodically by the daemon) installs it once they exist and follows
+/// rules whose service ids change.
 public actor MirrorStore {
     /// The most mirrors at once (ids 1 ..< 1024, the datapath's counter slots).
     public static let maxMirrors = 1023
@@ -15,8 +15,6 @@ public actor MirrorStore {
     struct Installed {
         var id: UInt32
         var mirror: Mirror
-        /// The ifindex of the mirror's netdev, once made.
-        var netdev: UInt32?
     }
 
     private let persistence: any MirrorConfigStore
@@ -38,17 +36,15 @@ public actor MirrorStore {
     /// Number of mirrors.
     public var count: Int { mirrors.count }
 
-    /// Loads the stored mirrors, makes their netdevs and installs them; returns how many.
+    /// Loads the stored mirrors and installs them; returns how many.
     @discardableResult
     public func restore() async throws -> Int {
         let stored = try await persistence.loadMirrors()
         for item in stored {
             let mirror = try MirrorValidator.mirror(from: item.entry)
             let id = UInt32(item.id)
-            var installed = Installed(id: id, mirror: mirror)
-            installed.netdev = await makeNetdev(installed)
-            mirrors[mirror.ident] = installed
-            try? await datapath.resetMirrorCounters(id: id)
+            mirrors[mirror.ident] = Installed(id: id, mirror: mirror)
+            try await datapath.resetMirrorCounters(id: id)
         }
         try await resync(force: true)
         return stored.count
@@ -58,35 +54,29 @@ public actor MirrorStore {
     /// 507 the limit. A mirror of an existing name with other settings replaces it (as in loxilb).
     public func add(_ entry: MirrorEntry) async throws(APIError) {
         let mirror = try MirrorValidator.mirror(from: entry)
-        if let existing = mirrors[mirror.ident] {
-            guard existing.mirror != mirror else {
-                throw .conflict("mirror \(mirror.ident) exists with these settings", fields: ["mirrorIdent"])
-            }
+        if let existing = mirrors[mirror.ident], existing.mirror == mirror {
+            throw .conflict("mirror \(mirror.ident) exists with these settings", fields: ["mirrorIdent"])
         }
         try checkHost(mirror)
         try checkTarget(mirror)
         if mirrors[mirror.ident] != nil { try await delete(mirror.ident) }
-        guard mirrors.count < Self.maxMirrors else {
-            throw .insufficientStorage("mirroring holds its maximum of \(Self.maxMirrors) mirrors")
-        }
         let used = Set(mirrors.values.map(\.id))
-        guard let id = (1...UInt32(Self.maxMirrors)).first(where: { !used.contains($0) }) else {
-            throw .insufficientStorage("no free mirror id")
+        guard mirrors.count < Self.maxMirrors,
+            let id = (1...UInt32(Self.maxMirrors)).first(where: { !used.contains($0) })
+        else {
+            throw .insufficientStorage("mirroring holds its maximum of \(Self.maxMirrors) mirrors")
         }
         do {
             try await persistence.saveMirror(StoredMirror(id: Int(id), entry: mirror.entry))
         } catch {
             throw .internalError("storing mirror \(mirror.ident) failed: \(error)")
         }
-        var installed = Installed(id: id, mirror: mirror)
         do {
-            if let netdev = netdevSpec(installed) { installed.netdev = try await datapath.makeNetdev(netdev) }
             try await datapath.resetMirrorCounters(id: id)
-            mirrors[mirror.ident] = installed
+            mirrors[mirror.ident] = Installed(id: id, mirror: mirror)
             try await resync(force: false)
         } catch {
             mirrors[mirror.ident] = nil
-            if let name = mirror.netdevName(id: id) { await datapath.removeNetdev(name) }
             try? await resync(force: true)
             try? await persistence.deleteMirror(id: Int(id))
             throw .internalError("the datapath refused mirror \(mirror.ident): \(error)")
@@ -110,13 +100,11 @@ public actor MirrorStore {
         } catch {
             throw .internalError("mirror \(ident) deleted, but the datapath failed: \(error)")
         }
-        if let name = installed.mirror.netdevName(id: installed.id) { await datapath.removeNetdev(name) }
     }
 
     /// Every mirror by name, with `sync` and its counters.
     public func entries() async -> [MirrorEntry] {
-        let ids = mirrors.values.map(\.id)
-        let counters = (try? await datapath.mirrorCounters(ids: ids)) ?? [:]
+        let counters = (try? await datapath.mirrorCounters(ids: mirrors.values.map(\.id))) ?? [:]
         return mirrors.values.sorted { $0.mirror.ident < $1.mirror.ident }.map { installed in
             var entry = installed.mirror.entry
             let counter = counters[installed.id] ?? MirrorCounter()
@@ -127,17 +115,13 @@ public actor MirrorStore {
         }
     }
 
-    /// Makes missing netdevs, resolves ports and rules again and writes the attachments when
-    /// they changed (always with `force`).
+    /// Resolves ports and rules again and writes the attachments when they changed (always with
+    /// `force`).
     public func resync(force: Bool = false) async throws(DatapathError) {
-        for (ident, installed) in mirrors where installed.netdev == nil && netdevSpec(installed) != nil {
-            mirrors[ident]?.netdev = await makeNetdev(installed)
-        }
         var attachments = MirrorAttachments()
         var ready: Set<UInt32> = []
         for installed in mirrors.values.sorted(by: { $0.id < $1.id }) {
-            guard let ifindex = targetIndex(installed) else { continue }
-            let target = MirrorTarget(ifindex: ifindex, id: installed.id)
+            guard let target = target(installed) else { continue }
             switch installed.mirror.attachment {
             case .port(let name):
                 guard let port = datapath.interfaceIndex(name), attachments.ports[port] == nil else { continue }
@@ -156,26 +140,16 @@ public actor MirrorStore {
         synced = ready
     }
 
-    private func targetIndex(_ installed: Installed) -> UInt32? {
-        switch installed.mirror.destination {
-        case .span(let port): datapath.interfaceIndex(port)
-        case .rspan, .erspan: installed.netdev
+    /// The datapath's target of `installed`; nil while its mirror port is missing.
+    private func target(_ installed: Installed) -> MirrorTarget? {
+        let destination = installed.mirror.destination
+        switch destination {
+        case .span(let port), .rspan(let port, _):
+            guard let ifindex = datapath.interfaceIndex(port) else { return nil }
+            return MirrorTarget(id: installed.id, destination: destination, ifindex: ifindex)
+        case .erspan:
+            return MirrorTarget(id: installed.id, destination: destination, ifindex: 0)
         }
-    }
-
-    private func netdevSpec(_ installed: Installed) -> MirrorNetdev? {
-        guard let name = installed.mirror.netdevName(id: installed.id) else { return nil }
-        switch installed.mirror.destination {
-        case .span: return nil
-        case .rspan(let port, let vlan): return .vlan(name: name, port: port, vlan: vlan)
-        case .erspan(let remote, let source, let session):
-            return .erspan(name: name, remote: remote, source: source, session: session)
-        }
-    }
-
-    private func makeNetdev(_ installed: Installed) async -> UInt32? {
-        guard let spec = netdevSpec(installed) else { return nil }
-        return try? await datapath.makeNetdev(spec)
     }
 
     /// The ports a new mirror names must exist now (a restored one may wait for them).

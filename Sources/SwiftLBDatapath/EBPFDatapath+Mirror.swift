@@ -2,7 +2,7 @@ import BPFLoader
 import SwiftLBABI
 import SwiftLBCore
 
-/// Mirroring's maps (bpf/lib/mirror.h) and netdevs (`MirrorNetdevs`).
+/// Mirroring's maps (bpf/lib/mirror.h).
 extension EBPFDatapath: MirrorDatapath {
     public func applyMirrors(_ attachments: MirrorAttachments) async throws(DatapathError) {
         do {
@@ -37,14 +37,6 @@ extension EBPFDatapath: MirrorDatapath {
         }
     }
 
-    public func makeNetdev(_ netdev: MirrorNetdev) async throws(DatapathError) -> UInt32 {
-        try MirrorNetdevs().make(netdev)
-    }
-
-    public func removeNetdev(_ name: String) async {
-        MirrorNetdevs().remove(name)
-    }
-
     /// Writes exactly `attachments`: entries before the flag that makes the datapath look at
     /// them; with none left, the flag off before the entries go.
     func writeMirrors(_ attachments: MirrorAttachments) throws(BPFError) {
@@ -71,5 +63,17 @@ extension slb_mirror_target {
         self.init()
         ifindex = target.ifindex
         id = target.id
+        switch target.destination {
+        case .span:
+            kind = UInt8(SLB_MIRROR_SPAN.rawValue)
+        case .rspan(_, let vlan):
+            kind = UInt8(SLB_MIRROR_RSPAN.rawValue)
+            self.vlan = vlan
+        case .erspan(let remote, let source, let session):
+            kind = UInt8(SLB_MIRROR_ERSPAN.rawValue)
+            self.remote = remote.abiWords.0
+            self.source = source.abiWords.0
+            self.session = session
+        }
     }
 }

@@ -6,8 +6,8 @@ import SwiftLBCore
 #endif
 
 /// Mirroring's datapath while the kernel datapath loads: the latest attachments wait and are
-/// written (replacing a previous daemon's) once `attach` hands the loaded datapath over; netdevs
-/// are made at once (they need no datapath). From then on every change goes straight through.
+/// written (replacing a previous daemon's) once `attach` hands the loaded datapath over. From
+/// then on every change goes straight through.
 public actor MirrorHandoff: MirrorDatapath {
     private var kernel: EBPFDatapath?
     private var pending = MirrorAttachments()
@@ -43,14 +43,6 @@ public actor MirrorHandoff: MirrorDatapath {
     public func mirrorCounters(ids: [UInt32]) async throws(DatapathError) -> [UInt32: MirrorCounter] {
         guard let kernel else { return [:] }
         return try await kernel.mirrorCounters(ids: ids)
-    }
-
-    public func makeNetdev(_ netdev: MirrorNetdev) async throws(DatapathError) -> UInt32 {
-        try MirrorNetdevs().make(netdev)
-    }
-
-    public func removeNetdev(_ name: String) async {
-        MirrorNetdevs().remove(name)
     }
 
     public nonisolated func interfaceIndex(_ name: String) -> UInt32? {

@@ -2,7 +2,7 @@ import Logging
 import ServiceLifecycle
 import SwiftLBCore
 
-/// Every second, lets mirroring follow the host and the rules: netdevs and ports that appeared,
+/// Every second, lets mirroring follow the host and the rules: ports that appeared,
 /// LB rules created, deleted or renumbered since the last pass (`MirrorStore.resync`).
 struct MirrorResyncService: Service {
     let mirrors: MirrorStore

@@ -30,7 +30,7 @@ struct MirrorRouteTests {
         try await Self.withMirrors { client, datapath, persistence in
             #expect(try await client.post("/netlox/v1/config/mirror", Self.mirror).status == .ok)
             #expect(try await client.post("/netlox/v1/config/mirror", Self.mirror).status == .conflict)
-            #expect(await datapath.attachments.ports == [2: MirrorTarget(ifindex: 4, id: 1)])
+            #expect(await datapath.attachments.ports == [2: MirrorTarget(id: 1, destination: .span(port: "eth2"), ifindex: 4)])
             #expect(try await persistence.loadMirrors().count == 1)
             await datapath.count(id: 1, MirrorCounter(packets: 5, bytes: 300, failures: 2))
             let list = try await client.get("/netlox/v1/config/mirror/all")

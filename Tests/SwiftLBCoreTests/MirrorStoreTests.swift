@@ -25,7 +25,7 @@ struct MirrorStoreTests {
         let datapath = InMemoryMirrorDatapath(interfaces: Self.interfaces)
         let store = Self.make(persistence: persistence, datapath: datapath)
         try await store.add(MirrorValidatorTests.entry())
-        #expect(await datapath.attachments == MirrorAttachments(ports: [2: MirrorTarget(ifindex: 4, id: 1)]))
+        #expect(await datapath.attachments == MirrorAttachments(ports: [2: MirrorTarget(id: 1, destination: .span(port: "eth2"), ifindex: 4)]))
         #expect(try await persistence.loadMirrors().map(\.entry.mirrorIdent) == ["m1"])
         await datapath.count(id: 1, MirrorCounter(packets: 3, bytes: 180, failures: 1))
         let listed = await store.entries()
@@ -36,7 +36,7 @@ struct MirrorStoreTests {
         await #expect(throws: APIError.self) { try await store.delete("m1") }
     }
 
-    @Test("rule mirrors follow the rules' service ids; ERSPAN and RSPAN get their netdev")
+    @Test("rule mirrors follow the rules' service ids; ERSPAN and RSPAN carry their settings")
     func ruleMirrors() async throws {
         let datapath = InMemoryMirrorDatapath(interfaces: Self.interfaces)
         let rules = Rules()
@@ -45,27 +45,21 @@ struct MirrorStoreTests {
             MirrorValidatorTests.entry(
                 "e", type: 2, port: "", remote: "10.9.9.9", source: "10.9.9.1", tunnel: 7, attachment: 2,
                 target: "web"))
-        #expect(await datapath.netdevs["slbm1"] != nil)
-        let tunnel = InMemoryMirrorDatapath.netdevIndex("slbm1")
-        #expect(
-            await datapath.attachments.services == [
-                5: MirrorTarget(ifindex: tunnel, id: 1), 6: MirrorTarget(ifindex: tunnel, id: 1),
-            ])
+        let erspan = MirrorTarget(
+            id: 1, destination: .erspan(remote: IPAddress("10.9.9.9")!, source: IPAddress("10.9.9.1")!, session: 7),
+            ifindex: 0)
+        #expect(await datapath.attachments.services == [5: erspan, 6: erspan])
         try await store.add(MirrorValidatorTests.entry("r", type: 1, vlan: 30, attachment: 2, target: "later"))
-        #expect(await datapath.netdevs["slbm2"] == .vlan(name: "slbm2", port: "eth2", vlan: 30))
         // Sorted by name: "e" is installed, "r" waits for its rule.
         #expect(await store.entries().map(\.sync) == [0, 1])
         await rules.set("later", [9])
         await rules.set("web", [6])
         try await store.resync()
-        #expect(
-            await datapath.attachments.services == [
-                6: MirrorTarget(ifindex: tunnel, id: 1),
-                9: MirrorTarget(ifindex: InMemoryMirrorDatapath.netdevIndex("slbm2"), id: 2),
-            ])
+        let rspan = MirrorTarget(id: 2, destination: .rspan(port: "eth2", vlan: 30), ifindex: 4)
+        #expect(await datapath.attachments.services == [6: erspan, 9: rspan])
         #expect(await store.entries().map(\.sync) == [0, 0])
         try await store.delete("e")
-        #expect(await datapath.netdevs["slbm1"] == nil)
+        #expect(await datapath.attachments.services == [9: rspan])
     }
 
     @Test("conflicts, missing ports and the store's or the datapath's refusal change nothing")
@@ -93,8 +87,6 @@ struct MirrorStoreTests {
         await datapath.setFailure(DatapathError(.failed, "map"))
         #expect(await status(MirrorValidatorTests.entry("x", target: "eth1")) == 500)
         await datapath.setFailure(nil)
-        await datapath.setNetdevFailure(DatapathError(.failed, "ip"))
-        #expect(await status(MirrorValidatorTests.entry("x", type: 1, vlan: 3, target: "eth1")) == 500)
         #expect(await datapath.attachments == before)
         #expect(try await persistence.loadMirrors().map(\.entry.mirrorIdent) == ["m1"])
         #expect(await store.count == 1)
@@ -106,7 +98,7 @@ struct MirrorStoreTests {
         let store = Self.make(datapath: datapath)
         try await store.add(MirrorValidatorTests.entry())
         try await store.add(MirrorValidatorTests.entry(target: "eth1"))
-        #expect(await datapath.attachments == MirrorAttachments(ports: [3: MirrorTarget(ifindex: 4, id: 1)]))
+        #expect(await datapath.attachments == MirrorAttachments(ports: [3: MirrorTarget(id: 1, destination: .span(port: "eth2"), ifindex: 4)]))
     }
 
     @Test("restore installs the stored mirrors with their ids")
@@ -116,7 +108,7 @@ struct MirrorStoreTests {
         let datapath = InMemoryMirrorDatapath(interfaces: Self.interfaces)
         let store = Self.make(persistence: persistence, datapath: datapath)
         #expect(try await store.restore() == 1)
-        #expect(await datapath.attachments == MirrorAttachments(ports: [2: MirrorTarget(ifindex: 4, id: 4)]))
+        #expect(await datapath.attachments == MirrorAttachments(ports: [2: MirrorTarget(id: 4, destination: .span(port: "eth2"), ifindex: 4)]))
         try await store.add(MirrorValidatorTests.entry("n", target: "eth1"))
         #expect(try await persistence.loadMirrors().map(\.id) == [1, 4])
     }

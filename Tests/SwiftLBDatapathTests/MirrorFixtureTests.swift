@@ -133,12 +133,79 @@ struct MirrorFixtureTests {
         try run(reference, packet).packet
     }
 
+    @Test func anRSPANCopyCarriesItsVLANTagAndTheOriginalNone() async throws {
+        let reference = try await Fixture.datapath()
+        let (datapath, store) = try await Self.setUp()
+        try await store.add(
+            MirrorEntry(
+                mirrorIdent: "r", mirrorInfo: MirrorInfo(type: 1, port: Self.mirrorPort, vlan: 300),
+                targetObject: MirrorTargetObject(attachment: 1, mirrObjName: "fx0")))
+        let capture = try #require(TaggedFrameCapture(interface: Self.capturePort), "cannot capture")
+        let syn = Fixture.toVIP(sport: 40040).bytes
+        let expected = try run(reference, syn)
+        let result = try run(datapath, syn)
+        #expect(result.verdict == expected.verdict && result.packet == expected.packet && result.mark == 0)
+        let copy = try #require(capture.next { $0 == syn }, "no copy of the SYN")
+        #expect(copy.tci == 300)
+        #expect(try #require(await store.entries().first).counter == "1:\(syn.count)")
+    }
+
+    @Test func anERSPANCopyIsEncapsulatedToTheCollectorByteForByteAndTheOriginalRestored() async throws {
+        let reference = try await Fixture.datapath()
+        let (datapath, store) = try await Self.setUp()
+        // The collector: 10.10.2.10 behind fx1 (a permanent neighbour of the fixture namespace).
+        try await store.add(
+            MirrorEntry(
+                mirrorIdent: "e",
+                mirrorInfo: MirrorInfo(type: 2, remoteIP: "10.10.2.10", sourceIP: "10.10.2.1", tunnelID: 7),
+                targetObject: MirrorTargetObject(attachment: 1, mirrObjName: "fx0")))
+        let capture = try #require(FrameCapture(interface: "fx1p"), "cannot capture on fx1p")
+        for (index, sport) in [UInt16(40050), 40051].enumerated() {
+            let syn = Fixture.toVIP(sport: sport).bytes
+            let expected = try run(reference, syn)
+            let result = try run(datapath, syn)
+            #expect(result.verdict == expected.verdict && result.packet == expected.packet && result.mark == 0)
+            let copy = try #require(
+                capture.next { $0.count == syn.count + 50 && $0[23] == 47 }, "no ERSPAN copy of \(sport)")
+            let outerIP: [UInt8] =
+                [0x45, 0, UInt8((syn.count + 36) >> 8), UInt8((syn.count + 36) & 0xff), 0, 0, 0, 0, 64, 47]
+                + Array(copy[24..<26]) + [10, 10, 2, 1, 10, 10, 2, 10]
+            let expectedCopy: [UInt8] =
+                Fixture.endpointMAC(10) + Fixture.serverSideMAC + [0x08, 0x00] + outerIP
+                + [0x10, 0x00, 0x88, 0xbe, 0, 0, 0, UInt8(index)]  // GRE, S bit, ERSPAN, sequence
+                + [0x10, 0x00, 0x00, 0x07, 0, 0, 0, 0]  // ERSPAN II: version 1, VLAN 0, session 7, index 0
+                + syn
+            #expect(copy == expectedCopy)
+            #expect(Checksum.fold(Checksum.sum(Array(copy[14..<34]))) == 0, "outer IPv4 checksum")
+        }
+        let entry = try #require(await store.entries().first)
+        #expect(entry.counter?.hasPrefix("2:") == true && entry.failures == 0)
+    }
+
+    @Test func anERSPANCopyWithoutARouteIsAFailureAndTheOriginalUnchanged() async throws {
+        let reference = try await Fixture.datapath()
+        let (datapath, store) = try await Self.setUp()
+        // No neighbour for 10.10.2.99: the FIB lookup cannot give a MAC.
+        try await store.add(
+            MirrorEntry(
+                mirrorIdent: "e",
+                mirrorInfo: MirrorInfo(type: 2, remoteIP: "10.10.2.99", sourceIP: "10.10.2.1", tunnelID: 7),
+                targetObject: MirrorTargetObject(attachment: 1, mirrObjName: "fx0")))
+        let syn = Fixture.toVIP(sport: 40060).bytes
+        let expected = try run(reference, syn)
+        let result = try run(datapath, syn)
+        #expect(result.verdict == expected.verdict && result.packet == expected.packet)
+        #expect(try await datapath.packetCounters()["mirror_failures"] == 1)
+    }
+
     @Test func aCopyToAGoneInterfaceIsCountedAsAFailureAndTheOriginalGoesOn() async throws {
         let (datapath, store) = try await Self.setUp()
         // The map names an ifindex no interface has: the kernel refuses the clone.
         try await store.add(Self.mirror(attachment: 1, target: "fx0"))
         try await datapath.applyMirrors(
-            MirrorAttachments(ports: [UInt32(Fixture.clientSide): MirrorTarget(ifindex: 999_999, id: 1)]))
+            MirrorAttachments(ports: [
+                UInt32(Fixture.clientSide): MirrorTarget(id: 1, destination: .span(port: "gone"), ifindex: 999_999)
+            ]))
         let syn = Fixture.toVIP(sport: 40010).bytes
         #expect(try run(datapath, syn).verdict == Verdict.redirect)
         #expect(try await datapath.packetCounters()["mirror_failures"] == 1)

@@ -129,8 +129,8 @@ static __always_inline int slb_entry(struct __sk_buff *skb, bool egress)
 	if (mirror) {
 		if (slb_mirror_is_copy(skb))
 			return TC_ACT_OK;
-		if (!egress)
-			slb_mirror_port_copy(skb);
+		if (!egress && !slb_mirror_port_copy(skb))
+			return slb_counted(SLB_CNT_DROP_REWRITE, TC_ACT_SHOT);
 	}
 	/*
 	 * A frame for another host's MAC reached us only because a switch flooded it: the host it
@@ -282,8 +282,8 @@ static __always_inline int slb_mirror4(struct __sk_buff *skb, bool egress)
 	if (!s || !ct)
 		return slb_counted(SLB_CNT_DROP_REWRITE, TC_ACT_SHOT);
 	t = slb_mirror_rule(ct->svc_id);
-	if (t)
-		slb_mirror_copy(skb, t, SLB_CNT_MIRROR_RULE);
+	if (t && !slb_mirror_copy(skb, t, SLB_CNT_MIRROR_RULE))
+		return slb_counted(SLB_CNT_DROP_REWRITE, TC_ACT_SHOT);
 	return slb_established4(skb, s, ct, egress);
 }
 
