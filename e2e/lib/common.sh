@@ -123,6 +123,7 @@ scenario_prefix() {
     case "$1" in
     firewall) echo slbfw ;;
     saveapply) echo slbfwsa ;;
+    mirror) echo slbmir ;;
     *) echo "slbt$(scenario_short "$1")" ;;
     esac
 }
