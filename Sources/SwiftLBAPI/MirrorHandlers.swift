@@ -36,7 +36,7 @@ struct MirrorHandlers: Sendable {
     /// `GET /config/mirror/all`: `{"mirrAttr":[...]}` with `sync` and the copies' counters.
     var list: Handler {
         { _, _ in
-            JSONResponse.make(MirrorList(mirrAttr: await try store().entries()))
+            JSONResponse.make(MirrorList(mirrAttr: try await store().entries()))
         }
     }
 

@@ -49,7 +49,8 @@ public enum MirrorValidator {
             let source = try address(info.sourceIP, field: "mirrorInfo.sourceIP")
             guard (1...1023).contains(info.tunnelID) else {
                 throw .badRequest(
-                    field: "mirrorInfo.tunnelID", message: "an ERSPAN mirror needs a session id (tunnelID) from 1 to 1023")
+                    field: "mirrorInfo.tunnelID",
+                    message: "an ERSPAN mirror needs a session id (tunnelID) from 1 to 1023")
             }
             try zero(info.vlan, "mirrorInfo.vlan", "an ERSPAN mirror takes no VLAN")
             return .erspan(remote: remote, source: source, session: UInt16(info.tunnelID))

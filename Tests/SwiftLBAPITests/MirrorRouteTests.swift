@@ -30,7 +30,10 @@ struct MirrorRouteTests {
         try await Self.withMirrors { client, datapath, persistence in
             #expect(try await client.post("/netlox/v1/config/mirror", Self.mirror).status == .ok)
             #expect(try await client.post("/netlox/v1/config/mirror", Self.mirror).status == .conflict)
-            #expect(await datapath.attachments.ports == [2: MirrorTarget(id: 1, destination: .span(port: "eth2"), ifindex: 4)])
+            #expect(
+                await datapath.attachments.ports == [
+                    2: MirrorTarget(id: 1, destination: .span(port: "eth2"), ifindex: 4)
+                ])
             #expect(try await persistence.loadMirrors().count == 1)
             await datapath.count(id: 1, MirrorCounter(packets: 5, bytes: 300, failures: 2))
             let list = try await client.get("/netlox/v1/config/mirror/all")
@@ -54,7 +57,10 @@ struct MirrorRouteTests {
     func refusals() async throws {
         try await Self.withMirrors { client, datapath, persistence in
             let bad = [
-                (#"{"mirrorInfo":{"port":"eth2"},"targetObject":{"attachment":1,"mirrObjName":"eth0"}}"#, "mirrorIdent"),
+                (
+                    #"{"mirrorInfo":{"port":"eth2"},"targetObject":{"attachment":1,"mirrObjName":"eth0"}}"#,
+                    "mirrorIdent"
+                ),
                 (#"{"mirrorIdent":"m","mirrorInfo":{"type":"span"}}"#, "mirrorInfo.type"),
                 (
                     #"{"mirrorIdent":"m","mirrorInfo":{"type":1,"port":"eth2"},"targetObject":{"attachment":1,"#
@@ -64,7 +70,10 @@ struct MirrorRouteTests {
                     #"{"mirrorIdent":"m","mirrorInfo":{"port":"nope"},"targetObject":{"attachment":1,"#
                         + #""mirrObjName":"eth0"}}"#, "mirrorInfo.port"
                 ),
-                (#"{"mirrorIdent":"m","mirrorInfo":{"port":"eth2"},"targetObject":{"attachment":0}}"#, "targetObject.attachment"),
+                (
+                    #"{"mirrorIdent":"m","mirrorInfo":{"port":"eth2"},"targetObject":{"attachment":0}}"#,
+                    "targetObject.attachment"
+                ),
                 ("null", "body"),
             ]
             for (body, field) in bad {

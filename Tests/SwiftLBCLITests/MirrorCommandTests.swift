@@ -15,7 +15,8 @@ struct MirrorCommandTests {
             ], transport: transport)
         try await run(
             [
-                "create", "mirr", "m2", "--mirrorInfo=type:2,remoteIP:10.9.9.9", "--mirrorInfo=sourceIP:10.9.9.1,tunnelID:7",
+                "create", "mirr", "m2", "--mirrorInfo=type:2,remoteIP:10.9.9.9",
+                "--mirrorInfo=sourceIP:10.9.9.1,tunnelID:7",
                 "--targetObject=attachement:2,mirrObjName:20.20.20.1:80/tcp",
             ], transport: transport)
         let requests = await transport.requests

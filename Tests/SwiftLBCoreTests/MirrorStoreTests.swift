@@ -25,7 +25,9 @@ struct MirrorStoreTests {
         let datapath = InMemoryMirrorDatapath(interfaces: Self.interfaces)
         let store = Self.make(persistence: persistence, datapath: datapath)
         try await store.add(MirrorValidatorTests.entry())
-        #expect(await datapath.attachments == MirrorAttachments(ports: [2: MirrorTarget(id: 1, destination: .span(port: "eth2"), ifindex: 4)]))
+        #expect(
+            await datapath.attachments
+                == MirrorAttachments(ports: [2: MirrorTarget(id: 1, destination: .span(port: "eth2"), ifindex: 4)]))
         #expect(try await persistence.loadMirrors().map(\.entry.mirrorIdent) == ["m1"])
         await datapath.count(id: 1, MirrorCounter(packets: 3, bytes: 180, failures: 1))
         let listed = await store.entries()
@@ -98,7 +100,9 @@ struct MirrorStoreTests {
         let store = Self.make(datapath: datapath)
         try await store.add(MirrorValidatorTests.entry())
         try await store.add(MirrorValidatorTests.entry(target: "eth1"))
-        #expect(await datapath.attachments == MirrorAttachments(ports: [3: MirrorTarget(id: 1, destination: .span(port: "eth2"), ifindex: 4)]))
+        #expect(
+            await datapath.attachments
+                == MirrorAttachments(ports: [3: MirrorTarget(id: 1, destination: .span(port: "eth2"), ifindex: 4)]))
     }
 
     @Test("restore installs the stored mirrors with their ids")
@@ -108,7 +112,9 @@ struct MirrorStoreTests {
         let datapath = InMemoryMirrorDatapath(interfaces: Self.interfaces)
         let store = Self.make(persistence: persistence, datapath: datapath)
         #expect(try await store.restore() == 1)
-        #expect(await datapath.attachments == MirrorAttachments(ports: [2: MirrorTarget(id: 4, destination: .span(port: "eth2"), ifindex: 4)]))
+        #expect(
+            await datapath.attachments
+                == MirrorAttachments(ports: [2: MirrorTarget(id: 4, destination: .span(port: "eth2"), ifindex: 4)]))
         try await store.add(MirrorValidatorTests.entry("n", target: "eth1"))
         #expect(try await persistence.loadMirrors().map(\.id) == [1, 4])
     }

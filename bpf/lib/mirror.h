@@ -75,10 +75,14 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } slb_mirror_seq SEC(".maps");
 
-_Static_assert(__builtin_strcmp("slb_mirror_port", SLB_MAP_MIRROR_PORT) == 0, "slb_mirror_port pin name");
-_Static_assert(__builtin_strcmp("slb_mirror_svc", SLB_MAP_MIRROR_SVC) == 0, "slb_mirror_svc pin name");
-_Static_assert(__builtin_strcmp("slb_mirror_stats", SLB_MAP_MIRROR_STATS) == 0, "slb_mirror_stats pin name");
-_Static_assert(__builtin_strcmp("slb_mirror_seq", SLB_MAP_MIRROR_SEQ) == 0, "slb_mirror_seq pin name");
+_Static_assert(__builtin_strcmp("slb_mirror_port", SLB_MAP_MIRROR_PORT) == 0,
+	       "slb_mirror_port pin name");
+_Static_assert(__builtin_strcmp("slb_mirror_svc", SLB_MAP_MIRROR_SVC) == 0,
+	       "slb_mirror_svc pin name");
+_Static_assert(__builtin_strcmp("slb_mirror_stats", SLB_MAP_MIRROR_STATS) == 0,
+	       "slb_mirror_stats pin name");
+_Static_assert(__builtin_strcmp("slb_mirror_seq", SLB_MAP_MIRROR_SEQ) == 0,
+	       "slb_mirror_seq pin name");
 
 /* What ERSPAN puts after the outer Ethernet header (swiftlb_mirror.h: SLB_ERSPAN_ROOM). */
 struct slb_erspan_hdr {
@@ -139,7 +143,8 @@ static __always_inline long slb_mirror_send(struct __sk_buff *skb, __u32 ifindex
  * the bytes do not change), the copy sent, the tag popped. A frame that has a tag already is
  * not copied: popping would also move its own tag.
  */
-static __always_inline long slb_mirror_rspan(struct __sk_buff *skb, const struct slb_mirror_target *t)
+static __always_inline long slb_mirror_rspan(struct __sk_buff *skb,
+					     const struct slb_mirror_target *t)
 {
 	long rc;
 
@@ -155,7 +160,8 @@ static __always_inline long slb_mirror_rspan(struct __sk_buff *skb, const struct
 }
 
 /* Fills the ERSPAN headers in `m` for the packet in `skb` (its first ETH_HLEN bytes read). */
-static __always_inline void slb_erspan_build(struct __sk_buff *skb, const struct slb_mirror_target *t,
+static __always_inline void slb_erspan_build(struct __sk_buff *skb,
+					     const struct slb_mirror_target *t,
 					     struct slb_mirror_scratch *m)
 {
 	struct slb_erspan_hdr *h = &m->h;
@@ -193,7 +199,8 @@ static __always_inline void slb_erspan_build(struct __sk_buff *skb, const struct
  * header put back. GSO packets are not copied (the copy would be segmented as the inner
  * packet), nor frames other than IPv4 and IPv6 (the kernel grows only those).
  */
-static __always_inline long slb_mirror_erspan(struct __sk_buff *skb, const struct slb_mirror_target *t)
+static __always_inline long slb_mirror_erspan(struct __sk_buff *skb,
+					      const struct slb_mirror_target *t)
 {
 	struct slb_mirror_scratch *m;
 	__be16 proto = bpf_htons(ETH_P_IP);
@@ -221,9 +228,11 @@ static __always_inline long slb_mirror_erspan(struct __sk_buff *skb, const struc
 		return -1;
 	rc = bpf_skb_store_bytes(skb, 0, m->fib.dmac, ETH_ALEN, BPF_F_RECOMPUTE_CSUM);
 	if (!rc)
-		rc = bpf_skb_store_bytes(skb, ETH_ALEN, m->fib.smac, ETH_ALEN, BPF_F_RECOMPUTE_CSUM);
+		rc = bpf_skb_store_bytes(skb, ETH_ALEN, m->fib.smac, ETH_ALEN,
+					 BPF_F_RECOMPUTE_CSUM);
 	if (!rc)
-		rc = bpf_skb_store_bytes(skb, 2 * ETH_ALEN, &proto, sizeof(proto), BPF_F_RECOMPUTE_CSUM);
+		rc = bpf_skb_store_bytes(skb, 2 * ETH_ALEN, &proto, sizeof(proto),
+					 BPF_F_RECOMPUTE_CSUM);
 	if (!rc)
 		rc = bpf_skb_store_bytes(skb, ETH_HLEN, &m->h, sizeof(m->h), BPF_F_RECOMPUTE_CSUM);
 	if (!rc)
@@ -240,8 +249,8 @@ static __always_inline long slb_mirror_erspan(struct __sk_buff *skb, const struc
  * Invalidates every packet pointer the caller holds (the helpers may reallocate the head).
  * Returns false only when the original could not be put back (ERSPAN): then it must be dropped.
  */
-static __always_inline bool slb_mirror_copy(struct __sk_buff *skb, const struct slb_mirror_target *t,
-					    __u32 counter)
+static __always_inline bool slb_mirror_copy(struct __sk_buff *skb,
+					    const struct slb_mirror_target *t, __u32 counter)
 {
 	struct slb_mirror_stat *stat;
 	__u32 id = t->id;

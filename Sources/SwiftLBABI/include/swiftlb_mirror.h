@@ -56,10 +56,10 @@ struct slb_mirror_target {
 	__u32 id;      /* the mirror's id (slb_mirror_stats, slb_mirror_seq) */
 	__u8 kind;     /* enum slb_mirror_kind */
 	__u8 pad;
-	__u16 vlan;	 /* RSPAN: the copy's VLAN id */
-	__be32 remote;	 /* ERSPAN: the collector */
-	__be32 source;	 /* ERSPAN: the outer source address */
-	__u16 session;	 /* ERSPAN: the session id (10 bits) */
+	__u16 vlan;    /* RSPAN: the copy's VLAN id */
+	__be32 remote; /* ERSPAN: the collector */
+	__be32 source; /* ERSPAN: the outer source address */
+	__u16 session; /* ERSPAN: the session id (10 bits) */
 	__u16 pad2;
 };
 

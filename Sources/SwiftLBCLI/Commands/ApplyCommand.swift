@@ -59,7 +59,8 @@ public struct ApplyCommand: APICommand {
             throw .unsupported("SwiftLB applies lb, firewall, endpoint and -f files only")
         }
         var steps: [ApplyStep] = []
-        let saved = [(endpoint, ConfigFileReader.Kind.endpoint), (loadBalancer, .loadBalancer), (firewall, .firewall),
+        let saved = [
+            (endpoint, ConfigFileReader.Kind.endpoint), (loadBalancer, .loadBalancer), (firewall, .firewall),
             (mirror, .mirror),
         ]
         for case (let path?, let kind) in saved {

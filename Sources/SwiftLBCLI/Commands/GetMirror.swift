@@ -46,8 +46,11 @@ public enum MirrorTable {
 
     /// "Type : SPAN", then the fields that are set, as loxicmd prints them (on one line).
     static func info(_ info: MirrorInfo) -> String {
-        var parts = ["Type : " + (["SPAN", "RSPAN", "ERSPAN"].indices.contains(info.type)
-            ? ["SPAN", "RSPAN", "ERSPAN"][info.type] : "\(info.type)")]
+        var parts = [
+            "Type : "
+                + (["SPAN", "RSPAN", "ERSPAN"].indices.contains(info.type)
+                    ? ["SPAN", "RSPAN", "ERSPAN"][info.type] : "\(info.type)")
+        ]
         if !info.port.isEmpty { parts.append("Port : \(info.port)") }
         if !info.remoteIP.isEmpty { parts.append("Remote IP : \(info.remoteIP)") }
         if !info.sourceIP.isEmpty { parts.append("Source IP : \(info.sourceIP)") }

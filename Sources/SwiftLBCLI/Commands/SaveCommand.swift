@@ -61,10 +61,11 @@ public struct SaveCommand: APICommand {
                 "SwiftLB saves lb, firewall and endpoint configuration only (--all, --lb, --firewall, --endpoint)")
         }
         if all { return SavedConfigFile.allCases }
-        let chosen = [(loadBalancer, SavedConfigFile.loadBalancer), (firewall, .firewall), (endpoint, .endpoint),
+        let chosen = [
+            (loadBalancer, SavedConfigFile.loadBalancer), (firewall, .firewall), (endpoint, .endpoint),
             (mirror, .mirror),
         ]
-            .filter(\.0).map(\.1)
+        .filter(\.0).map(\.1)
         guard !chosen.isEmpty else {
             throw .invalidInput("Provide valid options: --all, --lb, --firewall or --endpoint")
         }
