@@ -90,7 +90,7 @@ struct MirrorRouteTests {
     @Test("without a mirror store every path is a 503")
     func unavailable() async throws {
         let app = Application(router: makeRouter(store: APITestHarness().store, version: APITestHarness.version))
-        try await app.test(.router) { client in
+        try await app.test(.router) { client throws in
             #expect(try await client.get("/netlox/v1/config/mirror/all").status == .serviceUnavailable)
             #expect(try await client.post("/netlox/v1/config/mirror", Self.mirror).status == .serviceUnavailable)
         }

@@ -14,7 +14,8 @@ struct MirrorStoreTests {
 
     static func make(
         persistence: InMemoryMirrorConfigStore = InMemoryMirrorConfigStore(),
-        datapath: InMemoryMirrorDatapath = InMemoryMirrorDatapath(interfaces: interfaces), rules: Rules = Rules()
+        datapath: InMemoryMirrorDatapath = InMemoryMirrorDatapath(interfaces: MirrorStoreTests.interfaces),
+        rules: Rules = Rules()
     ) -> MirrorStore {
         MirrorStore(persistence: persistence, datapath: datapath) { await rules.resolve($0) }
     }
