@@ -112,12 +112,17 @@ public struct MirrorEntry: Codable, Sendable, Hashable {
         case mirrorIdent, mirrorInfo, targetObject, sync, counter, failures
     }
 
-    /// Decodes Go-style; the answer-only fields are ignored.
+    /// Decodes Go-style. The answer-only fields are read too (a GET's answer), but nothing that
+    /// stores or sends a mirror keeps them: see `configuration`.
     public init(from decoder: any Decoder) throws {
         let object = try GoStyleContainer<CodingKeys>(decoder)
         mirrorIdent = try object.decode(.mirrorIdent)
         mirrorInfo = try object.decode(.mirrorInfo)
         targetObject = try object.decode(.targetObject)
+        sync = try object.decode(.sync) as Int
+        let counter: String = try object.decode(.counter)
+        self.counter = counter.isEmpty ? nil : counter
+        failures = try object.decode(.failures) as Int
     }
 
     /// The entry without its answer-only fields (what is stored and compared).

@@ -33,8 +33,8 @@ extension SQLiteConfigStore: MirrorConfigStore {
         var mirrors: [StoredMirror] = []
         for (id, json) in rows {
             do {
-                mirrors.append(
-                    StoredMirror(id: id, entry: try LoxiJSON.decode(MirrorEntry.self, from: Data(json.utf8))))
+                let entry = try LoxiJSON.decode(MirrorEntry.self, from: Data(json.utf8))
+                mirrors.append(StoredMirror(id: id, entry: entry.configuration))
             } catch {
                 throw ConfigStoreError(operation: "loading mirror \(id) from \(path)", reason: error.message)
             }

@@ -23,12 +23,12 @@ struct MirrorCommandTests {
         #expect(requests.map(\.path) == ["/netlox/v1/config/mirror", "/netlox/v1/config/mirror"])
         let bodies = try requests.map { try LoxiJSON.decode(MirrorEntry.self, from: try #require($0.body)) }
         #expect(
-            bodies[0]
+            bodies[0].configuration
                 == MirrorEntry(
                     mirrorIdent: "mirr-1", mirrorInfo: MirrorInfo(type: 0, port: "hs0"),
                     targetObject: MirrorTargetObject(attachment: 1, mirrObjName: "hs1")))
         #expect(
-            bodies[1]
+            bodies[1].configuration
                 == MirrorEntry(
                     mirrorIdent: "m2",
                     mirrorInfo: MirrorInfo(type: 2, remoteIP: "10.9.9.9", sourceIP: "10.9.9.1", tunnelID: 7),

@@ -63,10 +63,18 @@ struct MirrorValidatorTests {
         }
     }
 
-    @Test("decoding is Go-style: case-insensitive keys, missing fields zero, answer-only fields ignored")
+    @Test("decoding is Go-style: case-insensitive keys, missing fields zero; answer-only fields are not kept")
     func decoding() throws {
         let json = #"{"MirrorIdent":"m","mirrorInfo":{"TYPE":1,"port":"e","vlan":9},"targetObject":null,"sync":1}"#
         let entry = try LoxiJSON.decodeRequest(MirrorEntry.self, from: Data(json.utf8))
-        #expect(entry == MirrorEntry(mirrorIdent: "m", mirrorInfo: MirrorInfo(type: 1, port: "e", vlan: 9)))
+        #expect(
+            entry.configuration == MirrorEntry(mirrorIdent: "m", mirrorInfo: MirrorInfo(type: 1, port: "e", vlan: 9)))
+        #expect(entry.sync == 1)
+        #expect(entry.configuration.sync == nil)
+        let valid = MirrorValidatorTests.entry()
+        var answered = valid
+        answered.sync = 0
+        answered.counter = "1:2"
+        #expect(try MirrorValidator.mirror(from: answered).entry == valid)
     }
 }
