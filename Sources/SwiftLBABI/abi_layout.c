@@ -5,6 +5,7 @@
 #include "swiftlb_fw.h"
 #include "swiftlb_gtpu.h"
 #include "swiftlb_policer.h"
+#include "swiftlb_mirror.h"
 
 _Static_assert(sizeof(struct slb_svc_key) == 20, "slb_svc_key layout");
 _Static_assert(sizeof(struct slb_svc_val) == 20, "slb_svc_val layout");
@@ -15,6 +16,8 @@ _Static_assert(sizeof(struct slb_nexthop) == 32, "slb_nexthop layout");
 _Static_assert(sizeof(struct slb_ct_val) == 112, "slb_ct_val layout");
 _Static_assert(__builtin_offsetof(struct slb_ct_val, nh) == 80, "slb_ct_val layout");
 _Static_assert(sizeof(struct slb_config) == 36, "slb_config layout");
+_Static_assert(sizeof(struct slb_mirror_target) == 24, "slb_mirror_target layout");
+_Static_assert(sizeof(struct slb_mirror_stat) == 24, "slb_mirror_stat layout");
 _Static_assert(sizeof(struct slb_snat_pool) == 8, "slb_snat_pool layout");
 _Static_assert(sizeof(struct slb_allow_key) == 28, "slb_allow_key layout");
 _Static_assert(sizeof(struct slb_if_addr) == 20, "slb_if_addr layout");

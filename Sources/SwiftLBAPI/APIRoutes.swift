@@ -42,7 +42,8 @@ enum APIRoutes {
 public func makeRouter(
     store: RuleStore, version: VersionInfo, bgp: (any BGPControl)? = nil, bfd: (any BFDControl)? = nil,
     ha: (any HAControl)? = nil, access: APIAccess = APIAccess(tokens: nil), firewall: FirewallStore? = nil,
-    sessions: GTPSessionStore? = nil, extraMetrics: (@Sendable () -> String)? = nil, policies: PolicyStore? = nil
+    sessions: GTPSessionStore? = nil, mirrors: MirrorStore? = nil, extraMetrics: (@Sendable () -> String)? = nil,
+    policies: PolicyStore? = nil
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     // Middleware applies only to routes added after it, so it goes first; errors of the auth and
@@ -55,7 +56,7 @@ public func makeRouter(
         middleware: JSONContentTypeMiddleware(formPaths: access.isOpen ? [] : [ConfigFileHandlers.importPath]))
     let table = routeTable(
         store: store, version: version, bgp: bgp, bfd: bfd, ha: ha, access: access, firewall: firewall,
-        sessions: sessions, extraMetrics: extraMetrics, policies: policies)
+        sessions: sessions, mirrors: mirrors, extraMetrics: extraMetrics, policies: policies)
     for route in table {
         router.on(RouterPath(route.path), method: route.method, use: route.handler)
     }
@@ -67,11 +68,12 @@ public func makeRouter(
 func routeTable(
     store: RuleStore, version: VersionInfo, bgp: (any BGPControl)?, bfd: (any BFDControl)? = nil,
     ha: (any HAControl)? = nil, access: APIAccess = APIAccess(tokens: nil), firewall: FirewallStore? = nil,
-    sessions: GTPSessionStore? = nil, extraMetrics: (@Sendable () -> String)? = nil, policies: PolicyStore? = nil
+    sessions: GTPSessionStore? = nil, mirrors: MirrorStore? = nil, extraMetrics: (@Sendable () -> String)? = nil,
+    policies: PolicyStore? = nil
 ) -> [(path: String, method: HTTPRequest.Method, handler: Handler)] {
     let handlers = LoadBalancerHandlers(store: store, versionInfo: version, bgpEnabled: bgp != nil)
     var metrics = MetricsHandler(
-        store: store, bgp: bgp, ha: ha, firewall: firewall, sessions: sessions, extra: extraMetrics)
+        store: store, bgp: bgp, ha: ha, firewall: firewall, sessions: sessions, mirrors: mirrors, extra: extraMetrics)
     metrics.policies = policies
     let lb = APIRoutes.base + "/config/loadbalancer"
     var table: [(path: String, method: HTTPRequest.Method, handler: Handler)] = [
@@ -102,6 +104,7 @@ func routeTable(
     table += FirewallHandlers(firewall: firewall).routes
     table += SessionHandlers(sessions: sessions).routes
     table += PolicyHandlers(policies: policies).routes
+    table += MirrorHandlers(mirrors: mirrors).routes
     return table
 }
 

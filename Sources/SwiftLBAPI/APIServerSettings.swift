@@ -45,7 +45,7 @@ public func makeApplication(
     store: RuleStore, version: VersionInfo, settings: APIServerSettings, gate: ConnectionGate, logger: Logger,
     bgp: (any BGPControl)? = nil, bfd: (any BFDControl)? = nil,
     ha: (any HAControl)? = nil, firewall: FirewallStore? = nil, sessions: GTPSessionStore? = nil,
-    extraMetrics: (@Sendable () -> String)? = nil, policies: PolicyStore? = nil
+    mirrors: MirrorStore? = nil, extraMetrics: (@Sendable () -> String)? = nil, policies: PolicyStore? = nil
 ) -> some ApplicationProtocol {
     let server = HTTPServerBuilder { responder in
         APIChildChannel(
@@ -55,7 +55,7 @@ public func makeApplication(
     return Application(
         router: makeRouter(
             store: store, version: version, bgp: bgp, bfd: bfd, ha: ha, access: settings.access, firewall: firewall,
-            sessions: sessions, extraMetrics: extraMetrics, policies: policies),
+            sessions: sessions, mirrors: mirrors, extraMetrics: extraMetrics, policies: policies),
         server: server,
         configuration: ApplicationConfiguration(
             address: .hostname(settings.host, port: settings.port), serverName: "swiftlb"),

@@ -14,13 +14,15 @@ struct MetricsHandler: Sendable {
     var sessions: GTPSessionStore? = nil
     /// The QoS policies, when the daemon has them: their per-colour counters are appended.
     var policies: PolicyStore? = nil
+    /// Mirroring, when the daemon has it: each mirror's copies are appended.
+    var mirrors: MirrorStore? = nil
     /// More exposition text appended as it is (the L7 proxy's metrics).
     var extra: (@Sendable () -> String)? = nil
 
     /// 200 with the exposition text, or 503 (a JSON error model) when any counter cannot be read,
     /// so a scrape is either complete or fails visibly.
     var handle: Handler {
-        { [store, bgp, ha, firewall, sessions, policies, extra] _, _ in
+        { [store, bgp, ha, firewall, sessions, policies, mirrors, extra] _, _ in
             let packets = try await store.packetCounters()
             let rules = try await store.ruleMetrics()
             var text =
@@ -36,6 +38,9 @@ struct MetricsHandler: Sendable {
             }
             if let policies {
                 text += PolicyMetricsRenderer.render(await policies.entries())
+            }
+            if let mirrors {
+                text += MirrorMetricsRenderer.render(await mirrors.entries())
             }
             if let bgp {
                 text += BGPPrometheusRenderer(metrics: await bgp.metrics()).render()

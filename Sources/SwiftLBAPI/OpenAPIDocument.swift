@@ -60,6 +60,10 @@ public enum OpenAPIDocument {
             {
               "name": "config",
               "description": "Export and import of the whole configuration."
+            },
+            {
+              "name": "mirror",
+              "description": "Traffic mirroring: SPAN, RSPAN and ERSPAN copies of a port's or an LB rule's packets (docs/mirroring.md)."
             }
           ],
           "security": [
@@ -2340,6 +2344,148 @@ public enum OpenAPIDocument {
                   }
                 }
               }
+            },
+            "/netlox/v1/config/mirror": {
+              "post": {
+                "operationId": "addMirror",
+                "tags": [
+                  "mirror"
+                ],
+                "summary": "Create a mirror",
+                "description": "mirrorInfo.type 0 SPAN (copies out of port), 1 RSPAN (out of port tagged vlan 1-4094), 2 ERSPAN type II (from sourceIP to remoteIP, session tunnelID 1-1023); targetObject.attachment 1 copies every packet entering the port mirrObjName, 2 every IPv4 packet of the flows of the LB rules mirrObjName selects (rule name or vip:port/proto). 200 once stored and installed; 409 when the mirror exists with these settings or its port or rule is mirrored by another; a mirror of an existing name with other settings replaces it; 507 beyond 1023 mirrors (docs/mirroring.md).",
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/MirrorEntry"
+                      },
+                      "example": {
+                        "mirrorIdent": "mirr-1",
+                        "mirrorInfo": {
+                          "type": 0,
+                          "port": "eth2"
+                        },
+                        "targetObject": {
+                          "attachment": 1,
+                          "mirrObjName": "eth0"
+                        }
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "Done: `{\"result\":\"Success\"}`.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/PostSuccess"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Conflict"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  },
+                  "507": {
+                    "$ref": "#/components/responses/InsufficientStorage"
+                  }
+                }
+              }
+            },
+            "/netlox/v1/config/mirror/all": {
+              "get": {
+                "operationId": "listMirrors",
+                "tags": [
+                  "mirror"
+                ],
+                "summary": "List mirrors with their state and counters",
+                "responses": {
+                  "200": {
+                    "description": "The mirrors by name; sync 0 installed, 1 waiting for its port, rule or tunnel; counter \"packets:bytes\" of copies sent; failures, copies the kernel refused.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/MirrorList"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
+            },
+            "/netlox/v1/config/mirror/ident/{ident}": {
+              "delete": {
+                "operationId": "deleteMirror",
+                "tags": [
+                  "mirror"
+                ],
+                "summary": "Delete a mirror",
+                "parameters": [
+                  {
+                    "name": "ident",
+                    "in": "path",
+                    "required": true,
+                    "description": "The mirror's name.",
+                    "schema": {
+                      "type": "string",
+                      "minLength": 1
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "Done: `{\"result\":\"Success\"}`.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/PostSuccess"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  },
+                  "500": {
+                    "$ref": "#/components/responses/InternalError"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
             }
           },
           "components": {
@@ -3958,6 +4104,96 @@ public enum OpenAPIDocument {
                     "type": "array",
                     "items": {
                       "$ref": "#/components/schemas/PolicyEntry"
+                    }
+                  }
+                }
+              },
+              "MirrorEntry": {
+                "type": "object",
+                "required": [
+                  "mirrorIdent",
+                  "targetObject"
+                ],
+                "properties": {
+                  "mirrorIdent": {
+                    "type": "string",
+                    "description": "The mirror's name: 1 to 63 letters, digits, '.', '_' or '-'."
+                  },
+                  "mirrorInfo": {
+                    "type": "object",
+                    "properties": {
+                      "type": {
+                        "type": "integer",
+                        "enum": [
+                          0,
+                          1,
+                          2
+                        ],
+                        "description": "0 SPAN, 1 RSPAN, 2 ERSPAN."
+                      },
+                      "port": {
+                        "type": "string",
+                        "description": "SPAN, RSPAN: the interface copies leave by."
+                      },
+                      "vlan": {
+                        "type": "integer",
+                        "description": "RSPAN: the copies' VLAN id (1-4094)."
+                      },
+                      "remoteIP": {
+                        "type": "string",
+                        "description": "ERSPAN: the collector's IPv4 address."
+                      },
+                      "sourceIP": {
+                        "type": "string",
+                        "description": "ERSPAN: the tunnel's local IPv4 address."
+                      },
+                      "tunnelID": {
+                        "type": "integer",
+                        "description": "ERSPAN: the session id (1-1023)."
+                      }
+                    }
+                  },
+                  "targetObject": {
+                    "type": "object",
+                    "properties": {
+                      "attachment": {
+                        "type": "integer",
+                        "enum": [
+                          1,
+                          2
+                        ],
+                        "description": "1 a port (every packet entering it), 2 an LB rule (its IPv4 flows, both directions)."
+                      },
+                      "mirrObjName": {
+                        "type": "string",
+                        "description": "The port's name, or the rule's name or vip:port/proto."
+                      }
+                    }
+                  },
+                  "sync": {
+                    "type": "integer",
+                    "readOnly": true,
+                    "description": "0 installed, 1 waiting for its port, rule or tunnel."
+                  },
+                  "counter": {
+                    "type": "string",
+                    "readOnly": true,
+                    "description": "packets:bytes of the copies sent."
+                  },
+                  "failures": {
+                    "type": "integer",
+                    "readOnly": true,
+                    "description": "Copies the kernel refused."
+                  }
+                }
+              },
+              "MirrorList": {
+                "type": "object",
+                "properties": {
+                  "mirrAttr": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/MirrorEntry"
                     }
                   }
                 }

@@ -58,4 +58,12 @@ public struct ApplyStep: Equatable, Sendable {
             undo: APIRequest(method: .delete, path: PolicyPaths.delete(ident: entry.policyIdent)),
             label: "policy \(entry.policyIdent)")
     }
+
+    /// A mirror.
+    static func mirror(_ entry: MirrorEntry) -> ApplyStep {
+        ApplyStep(
+            create: APIRequest(method: .post, path: MirrorPaths.create, body: LoxiJSON.encode(entry.configuration)),
+            undo: APIRequest(method: .delete, path: MirrorPaths.delete(entry.mirrorIdent)),
+            label: "mirror \(entry.mirrorIdent)")
+    }
 }

@@ -19,6 +19,8 @@ public enum ConfigFileReader {
         case endpoint
         /// `--policy`: `{"polAttr": [...]}`.
         case policy
+        /// `--mirror`: `{"mirrAttr": [...]}`.
+        case mirror
     }
 
     /// The steps for the saved file `data` of `kind`; `name` is used in messages.
@@ -29,6 +31,7 @@ public enum ConfigFileReader {
         case .firewall: key = "fwAttr"
         case .endpoint: key = "Attr"
         case .policy: key = "polAttr"
+        case .mirror: key = "mirrAttr"
         }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw .invalidInput("\(name) is not a JSON object (a file written by save holds one)")
@@ -46,6 +49,8 @@ public enum ConfigFileReader {
                 return try LoxiJSON.decodeRequest(SavedEndpoints.self, from: data).Attr.map(ApplyStep.endpoint)
             case .policy:
                 return try LoxiJSON.decodeRequest(PolicyList.self, from: data).polAttr.map(ApplyStep.policy)
+            case .mirror:
+                return try LoxiJSON.decodeRequest(MirrorList.self, from: data).mirrAttr.map(ApplyStep.mirror)
             }
         } catch {
             throw .invalidInput("\(name): \(error.message)")
@@ -80,6 +85,7 @@ public enum ConfigFileReader {
         let json = try jsonData(object, name: name)
         for (key, kind) in [
             ("lbAttr", Kind.loadBalancer), ("fwAttr", .firewall), ("Attr", .endpoint), ("polAttr", .policy),
+            ("mirrAttr", .mirror),
         ]
         where object[key] != nil {
             return try steps(savedFile: json, kind: kind, name: name)
@@ -95,6 +101,8 @@ public enum ConfigFileReader {
                 return [ApplyStep.loadBalancer(try LoxiJSON.decodeRequest(LoadBalancerEntry.self, from: specJSON))]
             case "Firewall", "fw", "firewalls", "firewall":
                 return [ApplyStep.firewall(try LoxiJSON.decodeRequest(FirewallEntry.self, from: specJSON))]
+            case "Mirror", "mirror", "mirr", "mirrors":
+                return [ApplyStep.mirror(try LoxiJSON.decodeRequest(MirrorEntry.self, from: specJSON))]
             case "Endpoint", "ep", "endpoints":
                 return [ApplyStep.endpoint(try LoxiJSON.decodeRequest(EndPointEntry.self, from: specJSON))]
             case "Policy", "pol", "policys", "pols", "polices":

@@ -4,7 +4,8 @@ import SwiftLBCore
 /// loxicmd's saved configuration files (what `loxicmd save` writes and loxilb reads at start):
 /// `lbconfig.txt` is `{"lbAttr": [...]}`, `FWconfig.txt` is `{"fwAttr": [...]}` and
 /// `EPconfig.txt` is `{"Attr": [...]}` and `Polconfig.txt` (the file loxicmd's `get policy`
-/// writes) is `{"polAttr": [...]}`, each one compact JSON object.
+/// writes) is `{"polAttr": [...]}`, each one compact JSON object. loxicmd saves no mirrors;
+/// SwiftLB's `MIRRconfig.txt` is `{"mirrAttr": [...]}` in the same style.
 public enum SavedConfigFile: String, CaseIterable, Sendable {
     /// Load-balancer rules.
     case loadBalancer = "lbconfig.txt"
@@ -14,6 +15,8 @@ public enum SavedConfigFile: String, CaseIterable, Sendable {
     case endpoint = "EPconfig.txt"
     /// QoS policies.
     case policy = "Polconfig.txt"
+    /// Mirrors (SwiftLB's file).
+    case mirror = "MIRRconfig.txt"
 
     /// The GET whose answer the file is made from.
     var sourcePath: String {
@@ -22,6 +25,7 @@ public enum SavedConfigFile: String, CaseIterable, Sendable {
         case .firewall: FirewallPaths.all
         case .endpoint: EndpointPaths.all
         case .policy: PolicyPaths.all
+        case .mirror: MirrorPaths.all
         }
     }
 
@@ -46,6 +50,9 @@ public enum SavedConfigFile: String, CaseIterable, Sendable {
                 var list = try LoxiJSON.decode(PolicyList.self, from: body)
                 for index in list.polAttr.indices { list.polAttr[index].policyStats = nil }
                 return LoxiJSON.encode(list)
+            case .mirror:
+                let list = try LoxiJSON.decode(MirrorList.self, from: body)
+                return LoxiJSON.encode(MirrorList(mirrAttr: list.mirrAttr.map(\.configuration)))
             }
         } catch {
             throw .badResponse("GET \(sourcePath): \(error.message)")

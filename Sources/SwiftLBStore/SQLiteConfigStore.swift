@@ -215,6 +215,7 @@ public final class SQLiteConfigStore: ConfigStore {
         registerFirewallMigrations(&migrator)
         registerGTPSessionMigrations(&migrator)
         registerPolicyMigrations(&migrator)
+        registerMirrorMigrations(&migrator)
         return migrator
     }
 

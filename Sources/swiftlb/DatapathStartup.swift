@@ -32,17 +32,20 @@ final class DatapathStartup: Service, Sendable {
     let sessions: GTPSessionHandoff?
     /// The policers' pending state, written once the datapath is loaded.
     let policies: PolicyHandoff?
+    /// Mirroring's pending attachments, written once the datapath is loaded.
+    let mirror: MirrorHandoff?
     /// Set once attached, for `--detach-on-exit`.
     private let attacher = Mutex<InterfaceAttacher?>(nil)
 
     init(
         settings: Settings, deferred: DeferredDatapath, store: RuleStore, logger: Logger,
         onAttached: (@Sendable (EBPFDatapath) async throws -> (any Service)?)? = nil, firewall: FirewallHandoff? = nil,
-        sessions: GTPSessionHandoff? = nil, policies: PolicyHandoff? = nil
+        sessions: GTPSessionHandoff? = nil, policies: PolicyHandoff? = nil, mirror: MirrorHandoff? = nil
     ) {
         self.firewall = firewall
         self.sessions = sessions
         self.policies = policies
+        self.mirror = mirror
         self.settings = settings
         self.deferred = deferred
         self.store = store
@@ -76,6 +79,11 @@ final class DatapathStartup: Service, Sendable {
             try await policies?.attach(kernel)
         } catch {
             throw StartupError("cannot write the QoS policies: \(error)")
+        }
+        do {
+            try await mirror?.attach(kernel)
+        } catch {
+            throw StartupError("cannot write the mirrors: \(error)")
         }
         if !kernel.object.recreatedPins.isEmpty {
             logger.notice(

@@ -175,6 +175,15 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("cannot load the QoS policies from \(configDb): \(error)")
         }
+        let mirrorHandoff = MirrorHandoff()
+        let mirrors = MirrorStore(persistence: config, datapath: mirrorHandoff) { name in
+            await store.serviceIDs(selectedBy: name)
+        }
+        do {
+            try await mirrors.restore()
+        } catch {
+            throw ValidationError("cannot load the mirrors from \(configDb): \(error)")
+        }
         let bgpSubsystem = try await bgp.makeSubsystem(config: config, configDb: configDb, store: store, logger: logger)
         let bfd = BFDManager(store: config, logger: logger)
         do {
@@ -195,7 +204,7 @@ struct RunCommand: AsyncParsableCommand {
                 },
                 gcInterval: ctGcInterval),
             deferred: deferred, store: store, logger: logger, onAttached: haSubsystem.startSync,
-            firewall: firewallHandoff, sessions: sessionHandoff, policies: policyHandoff)
+            firewall: firewallHandoff, sessions: sessionHandoff, policies: policyHandoff, mirror: mirrorHandoff)
         let proxyService: ProxyService
         do {
             proxyService = try ProxyService(store: store, settings: proxy.settings, logger: logger)
@@ -206,7 +215,7 @@ struct RunCommand: AsyncParsableCommand {
         let app = makeApplication(
             store: store, version: VersionInfo(version: SwiftLBVersion.current), settings: apiSettings, gate: apiGate,
             logger: logger, bgp: bgpSubsystem?.control, bfd: bfd, ha: haSubsystem.controller, firewall: firewall,
-            sessions: sessions, extraMetrics: { proxyMetrics.render() }, policies: policies)
+            sessions: sessions, mirrors: mirrors, extraMetrics: { proxyMetrics.render() }, policies: policies)
         var groupConfiguration = ServiceGroupConfiguration(
             services: [
                 .init(service: startup, successTerminationBehavior: .gracefullyShutdownGroup),
@@ -214,6 +223,7 @@ struct RunCommand: AsyncParsableCommand {
                 .init(service: proxyService),
                 .init(service: app),
                 .init(service: PolicySyncService(policies: policies, feed: store.feed, logger: logger)),
+                .init(service: MirrorResyncService(mirrors: mirrors, logger: logger)),
             ] + (bgpSubsystem?.services ?? []) + [.init(service: haSubsystem.service)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)

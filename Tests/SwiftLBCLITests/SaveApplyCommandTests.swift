@@ -28,6 +28,7 @@ struct SaveApplyCommandTests {
                 case "/netlox/v1/config/firewall/all": LoxiJSON.encode(firewall)
                 case "/netlox/v1/config/endpoint/all": LoxiJSON.encode(endpoints)
                 case "/netlox/v1/config/policy/all": LoxiJSON.encode(PolicyList())
+                case "/netlox/v1/config/mirror/all": LoxiJSON.encode(MirrorList())
                 default: Data()
                 }
             return APIResponse(status: 200, body: body)

@@ -35,6 +35,7 @@
 #include "icmp.h"
 #include "idle_reset.h"
 #include "maps.h"
+#include "mirror.h"
 #include "parse.h"
 #include "policer.h"
 #include "sctp.h"
@@ -196,15 +197,24 @@ static __always_inline int slb_entry(struct __sk_buff *skb, bool egress)
 {
 	struct slb_scratch4 *s = slb_scratch4_get();
 	struct slb_ct_val *ct;
+	bool mirror;
 	int rc;
 
 	if (!s)
 		return TC_ACT_OK;
+	mirror = slb_mirror_on();
 	if (s->pol_again) {
 		/* Second pass: the ingress interface's policer passed the packet (POLICE). */
 		s->pol_again = 0;
 	} else {
 		slb_count(SLB_CNT_RX);
+		/* Port mirrors copy every packet entering the port, before anything reads it (mirror.h). */
+		if (mirror) {
+			if (slb_mirror_is_copy(skb))
+				return TC_ACT_OK;
+			if (!egress && !slb_mirror_port_copy(skb))
+				return slb_counted(SLB_CNT_DROP_REWRITE, TC_ACT_SHOT);
+		}
 		/*
 		 * A frame for another host's MAC reached us only because a switch flooded it: the
 		 * host it was sent to (an HA MASTER) forwards it, and a second copy from here would
@@ -239,6 +249,8 @@ static __always_inline int slb_entry(struct __sk_buff *skb, bool egress)
 	ct = slb_entry_lookup(skb, s, egress, &rc);
 	if (!ct)
 		return rc >= 0 ? rc : slb_entry_new(skb, &s->pkt, egress);
+	if (mirror && slb_mirror_rule(ct->svc_id))
+		return slb_stage_go(skb, SLB_STAGE_MIRROR, egress);
 	return slb_established4(skb, s, ct, egress);
 }
 
@@ -276,6 +288,8 @@ static __always_inline int slb_new4(struct __sk_buff *skb, bool egress)
 	if (rc >= 0)
 		return rc;
 	s->new_flow = 1;
+	if (slb_mirror_on() && slb_mirror_rule(ct->svc_id))
+		return slb_stage_go(skb, SLB_STAGE_MIRROR, egress);
 	return slb_established4(skb, s, ct, egress);
 }
 
@@ -399,6 +413,24 @@ static __always_inline int slb_police(struct __sk_buff *skb, bool egress)
 		return rc;
 	}
 	return slb_forward4(skb, s, ct, egress);
+}
+
+/*
+ * The MIRROR stage: a copy of the packet of a mirrored rule's flow (mirror.h), as it arrived,
+ * then the packet goes on as in the entry (or NEW4, which left its new entry in the scratch).
+ */
+static __always_inline int slb_mirror4(struct __sk_buff *skb, bool egress)
+{
+	struct slb_scratch4 *s = slb_scratch4_get();
+	struct slb_ct_val *ct = s ? slb_ct_entry_at(s->ct_index) : NULL;
+	const struct slb_mirror_target *t;
+
+	if (!s || !ct)
+		return slb_counted(SLB_CNT_DROP_REWRITE, TC_ACT_SHOT);
+	t = slb_mirror_rule(ct->svc_id);
+	if (t && !slb_mirror_copy(skb, t, SLB_CNT_MIRROR_RULE))
+		return slb_counted(SLB_CNT_DROP_REWRITE, TC_ACT_SHOT);
+	return slb_established4(skb, s, ct, egress);
 }
 
 #endif /* SLB_PIPELINE_H */

@@ -25,6 +25,8 @@
  *   FW6    firewall for an IPv6 ingress packet without an entry, then NEW6
  *   POLICE QoS policer (policer.h) of the packet's ingress interface (then the entry again) or of
  *          its IPv4 flow's service (then forwarded as the entry would)
+ *   MIRROR a copy of the packet of a mirrored LB rule's IPv4 flow (mirror.h), then forwarded
+ *          as the entry would
  *   GTPU   GTP-U sessions (gtpu.h): uplink decapsulation and classification, downlink
  *          encapsulation; a packet of no session continues as the entry would
  *   SRV6   SRv6 (srv6.h): encapsulation of a flow's packets toward an endpoint's segments, and
@@ -85,6 +87,7 @@ enum slb_stage {
 	SLB_STAGE_FW4 = 10,
 	SLB_STAGE_FW6 = 11,
 	SLB_STAGE_POLICE = 12,
+	SLB_STAGE_MIRROR = 13,
 	SLB_STAGE_GTPU = 14,
 	SLB_STAGE_SRV6 = 15,
 	SLB_STAGE_SCTPMH = 16,
@@ -108,6 +111,7 @@ _Static_assert(2 * SLB_STAGE_COUNT <= SLB_STAGE_SLOTS, "slb_stages has a slot pe
 	X(slb_fw4_in, slb_fw4_eg, SLB_STAGE_FW4)          \
 	X(slb_fw6_in, slb_fw6_eg, SLB_STAGE_FW6)          \
 	X(slb_police_in, slb_police_eg, SLB_STAGE_POLICE) \
+	X(slb_mirror_in, slb_mirror_eg, SLB_STAGE_MIRROR) \
 	X(slb_gtpu_in, slb_gtpu_eg, SLB_STAGE_GTPU) \
 	X(slb_srv6_in, slb_srv6_eg, SLB_STAGE_SRV6) \
 	X(slb_sctpmh_in, slb_sctpmh_eg, SLB_STAGE_SCTPMH)

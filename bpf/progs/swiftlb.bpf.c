@@ -36,5 +36,6 @@ SLB_STAGE_DEFINE(slb_police_in, slb_police_eg, slb_police)
 SLB_STAGE_DEFINE(slb_gtpu_in, slb_gtpu_eg, slb_gtpu)
 SLB_STAGE_DEFINE(slb_sctpmh_in, slb_sctpmh_eg, slb_sctpmh4)
 SLB_STAGE_DEFINE(slb_srv6_in, slb_srv6_eg, slb_srv6)
+SLB_STAGE_DEFINE(slb_mirror_in, slb_mirror_eg, slb_mirror4)
 
 char LICENSE[] SEC("license") = "GPL";

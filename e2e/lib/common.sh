@@ -126,6 +126,7 @@ scenario_prefix() {
     srv6) echo slbsr6 ;;
     gtpu) echo slbgtp ;;
     policer) echo slbpol ;;
+    mirror) echo slbmir ;;
     *) echo "slbt$(scenario_short "$1")" ;;
     esac
 }

@@ -242,6 +242,12 @@ enum slb_counter {
 	SLB_CNT_FWD_FW_REDIRECT = 44,
 	/* a frame for another host's MAC (a switch flooding, e.g. to a BACKUP): left to the stack */
 	SLB_CNT_PASS_OTHERHOST = 45,
+	/* mirroring (bpf/lib/mirror.h): copies of packets entering a mirrored port sent */
+	SLB_CNT_MIRROR_PORT = 52,
+	/* mirroring: copies of packets of a mirrored LB rule's flows sent */
+	SLB_CNT_MIRROR_RULE = 53,
+	/* mirroring: copies the kernel refused (bpf_clone_redirect failed); originals go on */
+	SLB_CNT_MIRROR_FAIL = 54,
 	/* QoS policers (bpf/lib/policer.h): packets coloured green (passed untouched) */
 	SLB_CNT_POL_GREEN = 46,
 	/* packets coloured yellow: passed with their DSCP marked (docs/qos.md) */

@@ -31,6 +31,9 @@ public struct ApplyCommand: APICommand {
     /// Saved policy file.
     @Option(name: .customLong("policy"), help: "QoS policy file (Polconfig.txt).")
     public var policy: String?
+    /// Saved mirror file.
+    @Option(name: .customLong("mirror"), help: "Mirror file (MIRRconfig.txt).")
+    public var mirror: String?
     /// loxicmd's kinds SwiftLB does not keep; refused with a message.
     @Option(name: [.customShort("i"), .customLong("ip")], help: "IP configuration file (not applied by SwiftLB).")
     public var ip: String?
@@ -62,6 +65,7 @@ public struct ApplyCommand: APICommand {
         let saved = [
             (endpoint, ConfigFileReader.Kind.endpoint), (loadBalancer, .loadBalancer), (firewall, .firewall),
             (policy, .policy),
+            (mirror, .mirror),
         ]
         for case (let path?, let kind) in saved {
             steps += try ConfigFileReader.steps(savedFile: try Self.read(path), kind: kind, name: path)

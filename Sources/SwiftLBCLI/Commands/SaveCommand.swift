@@ -31,6 +31,9 @@ public struct SaveCommand: APICommand {
     /// QoS policies.
     @Flag(name: .customLong("policy"), help: "Save QoS policies (Polconfig.txt).")
     public var policy = false
+    /// Mirrors.
+    @Flag(name: .customLong("mirror"), help: "Save mirrors (MIRRconfig.txt).")
+    public var mirror = false
     /// loxicmd's kinds SwiftLB does not keep; refused with a message.
     @Flag(name: [.customShort("i"), .customLong("ip")], help: "IP configuration (not kept by SwiftLB).")
     public var ip = false
@@ -64,6 +67,7 @@ public struct SaveCommand: APICommand {
         let chosen = [
             (loadBalancer, SavedConfigFile.loadBalancer), (firewall, .firewall), (endpoint, .endpoint),
             (policy, .policy),
+            (mirror, .mirror),
         ]
         .filter(\.0).map(\.1)
         guard !chosen.isEmpty else {

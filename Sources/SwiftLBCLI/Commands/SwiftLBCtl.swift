@@ -44,7 +44,7 @@ public struct CreateCommand: AsyncParsableCommand {
         commandName: "create", abstract: "Create a load-balancer rule.",
         subcommands: [
             CreateLoadBalancer.self, CreateEndpoint.self, CreateBGPNeighbor.self, CreateBFD.self, CreateFirewall.self,
-            CreateSession.self, CreateSessionUlCl.self, CreatePolicy.self,
+            CreateSession.self, CreateSessionUlCl.self, CreatePolicy.self, CreateMirror.self,
         ])
 
     /// Connection flags given before the subcommand name (shown in the leaves' help).
@@ -61,7 +61,7 @@ public struct GetCommand: AsyncParsableCommand {
         commandName: "get", abstract: "Show load-balancer rules or connections.",
         subcommands: [
             GetLoadBalancer.self, GetConntrack.self, GetEndpoint.self, GetBGPNeighbor.self, GetBFD.self, GetHA.self,
-            GetFirewall.self, GetSession.self, GetSessionUlCl.self, GetFirewall.self, GetPolicy.self,
+            GetFirewall.self, GetSession.self, GetSessionUlCl.self, GetPolicy.self, GetMirror.self,
         ])
 
     /// Connection flags given before the subcommand name (shown in the leaves' help).
@@ -78,7 +78,7 @@ public struct DeleteCommand: AsyncParsableCommand {
         commandName: "delete", abstract: "Delete a load-balancer rule.",
         subcommands: [
             DeleteLoadBalancer.self, DeleteEndpoint.self, DeleteBGPNeighbor.self, DeleteBFD.self, DeleteFirewall.self,
-            DeleteSession.self, DeleteSessionUlCl.self, DeletePolicy.self,
+            DeleteSession.self, DeleteSessionUlCl.self, DeletePolicy.self, DeleteMirror.self,
         ])
 
     /// Connection flags given before the subcommand name (shown in the leaves' help).
