@@ -112,8 +112,8 @@ _Static_assert(2 * SLB_STAGE_COUNT <= SLB_STAGE_SLOTS, "slb_stages has a slot pe
 	X(slb_fw6_in, slb_fw6_eg, SLB_STAGE_FW6)          \
 	X(slb_police_in, slb_police_eg, SLB_STAGE_POLICE) \
 	X(slb_mirror_in, slb_mirror_eg, SLB_STAGE_MIRROR) \
-	X(slb_gtpu_in, slb_gtpu_eg, SLB_STAGE_GTPU) \
-	X(slb_srv6_in, slb_srv6_eg, SLB_STAGE_SRV6) \
+	X(slb_gtpu_in, slb_gtpu_eg, SLB_STAGE_GTPU)       \
+	X(slb_srv6_in, slb_srv6_eg, SLB_STAGE_SRV6)       \
 	X(slb_sctpmh_in, slb_sctpmh_eg, SLB_STAGE_SCTPMH)
 
 #define SLB_STAGE_DECLARE(in, eg, stage) \
@@ -163,7 +163,7 @@ struct slb_scratch4 {
 	__u8 pol_on;	/* slb_config has SLB_CFG_POLICE (read once by the entry) */
 	__u8 pol_port;	/* POLICE: 1 = the interface's policer, then the entry again */
 	__u8 pol_again; /* the entry runs again after the interface's policer passed the packet */
-	__u8 pol_pad; \
+	__u8 pol_pad;
 	struct slb_fw_snat fw_snat; /* a firewall SNAT rule's ask (FW4), reset by the entry */
 };
 
