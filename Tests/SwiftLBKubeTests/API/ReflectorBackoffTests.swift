@@ -35,23 +35,32 @@ actor FailingWatches: KubeListWatching {
 }
 
 @Suite(.timeLimit(.minutes(1))) struct ReflectorBackoffTests {
-    /// Runs a reflector over `fake` for `duration`.
-    private func run(_ fake: FailingWatches, for duration: Duration) async -> Reflector<Node> {
+    /// Runs a reflector over `fake` until `reached` holds (at most 10 s: a loaded machine may be
+    /// slow to start it), then 400 ms more; returns the reflector and whether `reached` held.
+    private func run(_ fake: FailingWatches, until reached: @Sendable (FailingWatches) async -> Bool) async
+        -> (Reflector<Node>, Bool)
+    {
         let reflector = Reflector(
             Node.self, client: fake, backoff: ReflectorBackoff(initial: .milliseconds(40), maximum: .milliseconds(80)))
         let task = Task { await reflector.run { _ in } }
-        try? await Task.sleep(for: duration)
+        var held = false
+        for _ in 0..<1000 where !held {
+            held = await reached(fake)
+            if !held { try? await Task.sleep(for: .milliseconds(10)) }
+        }
+        try? await Task.sleep(for: .milliseconds(400))
         task.cancel()
         await task.value
-        return reflector
+        return (reflector, held)
     }
 
     @Test func immediate410sRelistWithBackoffNotInATightLoop() async {
         let fake = FailingWatches(failure: .gone)
-        let reflector = await run(fake, for: .milliseconds(400))
+        let (reflector, relisted) = await run(fake) { await $0.lists >= 2 }
         let lists = await fake.lists
-        // Delays of 20-80 ms: about 6-15 rounds in 400 ms; a tight loop would make thousands.
-        #expect(lists >= 2 && lists <= 25)
+        // Delays of 20-80 ms: a handful of rounds in the 400 ms after the second list, where a
+        // tight loop would make thousands (a slow machine only makes fewer).
+        #expect(relisted && lists <= 30)
         #expect(await reflector.relists == lists - 1)
         let watches = await reflector.watchesStarted
         #expect(watches == lists || watches == lists - 1)
@@ -59,10 +68,10 @@ actor FailingWatches: KubeListWatching {
 
     @Test func failingWatchesRetryWithBackoffWithoutRelisting() async {
         let fake = FailingWatches(failure: .forbidden("nodes is forbidden"))
-        let reflector = await run(fake, for: .milliseconds(400))
+        let (reflector, retried) = await run(fake) { await $0.watches >= 2 }
         #expect(await fake.lists == 1)
         #expect(await reflector.relists == 0)
         let watches = await fake.watches
-        #expect(watches >= 2 && watches <= 25)
+        #expect(retried && watches <= 30)
     }
 }
