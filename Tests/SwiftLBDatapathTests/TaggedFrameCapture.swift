@@ -12,28 +12,7 @@ final class TaggedFrameCapture {
 
     /// Opens the capture on `interface`; nil if it cannot.
     init?(interface: String) {
-        guard let index = NetworkInterface.index(of: interface) else { return nil }
-        let proto = UInt16(0x0003).bigEndian  // ETH_P_ALL
-        let fd = socket(AF_PACKET, Int32(SOCK_RAW.rawValue), Int32(proto))
-        guard fd >= 0 else { return nil }
-        var on: Int32 = 1
-        // SOL_PACKET (263), PACKET_AUXDATA (8): linux/if_packet.h, not in Glibc's Swift module.
-        guard setsockopt(fd, 263, 8, &on, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
-            close(fd)
-            return nil
-        }
-        // struct sockaddr_ll: family (u16), protocol (be16), ifindex (i32), then hatype, pkttype, halen, addr[8].
-        var address = [UInt8](repeating: 0, count: 20)
-        withUnsafeBytes(of: UInt16(AF_PACKET)) { address.replaceSubrange(0..<2, with: $0) }
-        withUnsafeBytes(of: proto) { address.replaceSubrange(2..<4, with: $0) }
-        withUnsafeBytes(of: index) { address.replaceSubrange(4..<8, with: $0) }
-        let bound = address.withUnsafeBytes {
-            bind(fd, $0.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t($0.count))
-        }
-        guard bound == 0 else {
-            close(fd)
-            return nil
-        }
+        guard let fd = packetSocket(boundTo: interface, auxdata: true) else { return nil }
         self.fd = fd
     }
 
