@@ -71,9 +71,9 @@ serial_s=$(((($(now_ns) - t0) / 1000000)))
 rules_file "$RULES" "$SERIAL" >"$DIR/FWconfig.txt"
 say "apply: $RULES rules with swiftlbctl apply --firewall"
 t0=$(now_ns)
-out=$(ctl apply --firewall "$DIR/FWconfig.txt" 2>&1) || { echo "apply failed: $out"; exit 1; }
+out=$(timeout 600 nsenter --net="/run/netns/$NS_LB" -- "$SWIFTLBCTL" apply --firewall "$DIR/FWconfig.txt" 2>&1) || { echo "apply failed (exit $?): $(tail -n 3 <<<"$out")"; exit 1; }
 apply_s=$(((($(now_ns) - t0) / 1000000)))
-count=$(ctl get firewall -o json | "$PYTHON" -c 'import json,sys; print(len(json.load(sys.stdin)["fwAttr"]))')
+count=$(timeout 120 nsenter --net="/run/netns/$NS_LB" -- "$SWIFTLBCTL" get firewall -o json | "$PYTHON" -c 'import json,sys; print(len(json.load(sys.stdin)["fwAttr"]))')
 ((count == RULES + SERIAL)) || { echo "the daemon holds $count rules, want $((RULES + SERIAL))"; exit 1; }
 daemon_stop TERM 10 >/dev/null 2>&1
 
