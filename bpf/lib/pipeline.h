@@ -142,7 +142,8 @@ static __always_inline int slb_established4(struct __sk_buff *skb, struct slb_sc
 	if (pkt->proto == IPPROTO_SCTP) {
 		if (slb_sctp_check(skb, pkt, &s->key, ct))
 			return slb_counted(SLB_CNT_DROP_SCTP_VTAG, TC_ACT_SHOT);
-		if (slb_sctp_mh_chunk(pkt->chunk) && !(ct->nat.flags & SLB_NAT_AF))
+		/* Ingress only: Linux 6.1's verifier refuses the egress build of the stage. */
+		if (!egress && slb_sctp_mh_chunk(pkt->chunk) && !(ct->nat.flags & SLB_NAT_AF))
 			return slb_stage_go(skb, SLB_STAGE_SCTPMH, egress);
 	}
 	return slb_established4_go(skb, s, ct, egress);
@@ -160,6 +161,8 @@ static __always_inline int slb_sctpmh4(struct __sk_buff *skb, bool egress)
 
 	if (!s || !ct)
 		return slb_counted(SLB_CNT_DROP_REWRITE, TC_ACT_SHOT);
+	if (egress)
+		return slb_established4_go(skb, s, ct, egress);
 	rc = slb_sctp_mh_packet(skb, &s->pkt, &s->key, ct, s->now);
 	if (rc >= 0) {
 		if (rc == TC_ACT_SHOT && s->new_flow) {

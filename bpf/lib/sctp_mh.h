@@ -134,16 +134,20 @@ static __always_inline __be32 slb_sctp_mh_addr(struct slb_sctp_mh_work *w, __be3
 {
 	__u32 k = w->nfound;
 
+	/* Bounded first, on its own: Linux 6.1 loses the bound of a combined test (unbounded access). */
+	if (k >= SLB_SCTP_MH_MAX_PATHS)
+		return w->keep && addr == w->source ? addr : w->keep ? w->source : w->fallback;
+	barrier_var(k);
 	if (w->keep) {
 		if (addr == w->source)
 			return addr;
-		if (k >= w->nwant || k >= SLB_SCTP_MH_MAX_PATHS)
+		if (k >= w->nwant)
 			return w->source;
 		w->found[k] = addr;
 		w->nfound = k + 1;
 		return addr;
 	}
-	if (addr == w->source || k >= w->nwant || k >= SLB_SCTP_MH_MAX_PATHS)
+	if (addr == w->source || k >= w->nwant)
 		return w->fallback;
 	w->found[k] = addr;
 	w->nfound = k + 1;
@@ -253,7 +257,10 @@ static __always_inline __u32 slb_sctp_mh_others(struct slb_sctp_mh_work *w,
 	for (i = 0; i < SLB_SCTP_MH_MAX_VIPS; i++) {
 		__be32 vip = READ_ONCE(mh->vip[i]);
 
-		if (i >= count || vip == v0 || n >= SLB_SCTP_MH_MAX_PATHS)
+		if (n >= SLB_SCTP_MH_MAX_PATHS)
+			break;
+		barrier_var(n);
+		if (i >= count || vip == v0)
 			continue;
 		w->want[n] = vip;
 		n++;
@@ -359,7 +366,10 @@ static __always_inline int slb_sctp_mh_init(struct __sk_buff *skb, const struct 
 	for (k = 0; k < SLB_SCTP_MH_MAX_PATHS; k++) {
 		__u32 p = w->assoc.paths;
 
-		if (k >= w->nfound || k >= w->nwant || p >= SLB_SCTP_MH_MAX_VIPS)
+		if (p >= SLB_SCTP_MH_MAX_VIPS)
+			break;
+		barrier_var(p);
+		if (k >= w->nfound || k >= w->nwant)
 			break;
 		if (slb_sctp_mh_path_add(w, key, ct, w->found[k], w->want[k], client_tag, now))
 			continue;
@@ -391,6 +401,7 @@ static __always_inline void slb_sctp_mh_path_set(struct slb_sctp_mh_work *w,
 
 	if (k >= SLB_SCTP_MH_MAX_VIPS)
 		return;
+	barrier_var(k);
 	__builtin_memcpy(fwd, tmpl, sizeof(*fwd));
 	fwd->saddr[0] = a->caddr[k];
 	fwd->daddr[0] = a->vip[k];
