@@ -27,6 +27,8 @@ count_swift_tests() {
     p=$(grep -aE '^.{0,4}Test [^ ].* passed after' "$log" | grep -vac 'Test run with') || true
     f=$(grep -aE '^.{0,4}Test [^ ].* failed after' "$log" | grep -vac 'Test run with') || true
     passed=$((passed + p)) failed=$((failed + f))
+    # A summary that counts failures fails its stage, whatever the command's exit status.
+    [ "$f" = 0 ] || [[ " ${broken[*]} " == *" $stage "* ]] || broken+=("$stage")
     echo "==> $2: $p passed, $f failed"
 }
 
@@ -53,22 +55,28 @@ for stage in "${stages[@]}"; do
         if [ "$(id -u)" != 0 ]; then echo "==> $stage needs root: skipped"; broken+=("$stage-needs-root"); continue; fi
         if [ "$stage" = budget ]; then
             echo "==> verifier budget (every program of every BPF object, on this kernel)"
-            scripts/verifier-budget.sh 2>&1 | tee "$logdir/$stage.log"
             summary='^verifier budget: '
+            scripts/verifier-budget.sh 2>&1 | tee "$logdir/$stage.log"
+            status=${PIPESTATUS[0]}
         elif [ "$stage" = interop ]; then
             echo "==> interoperability (BFD against FRR's bfdd)"
-            scripts/bfd-interop.sh 2>&1 | tee "$logdir/$stage.log"
             summary='^bfd interop: '
+            scripts/bfd-interop.sh 2>&1 | tee "$logdir/$stage.log"
+            status=${PIPESTATUS[0]}
         else
             echo "==> kernel matrix (scripts/kernel-matrix.sh --quick: Debian 12's kernel and the newest, in QEMU)"
-            scripts/kernel-matrix.sh --quick 2>&1 | tee "$logdir/$stage.log"
             summary='^kernel-matrix: '
+            scripts/kernel-matrix.sh --quick 2>&1 | tee "$logdir/$stage.log"
+            status=${PIPESTATUS[0]}
         fi
-        [ "${PIPESTATUS[0]}" = 0 ] || broken+=("$stage")
+        # The command's own status (read right after its pipeline, not after the branch's end).
+        [ "$status" = 0 ] || broken+=("$stage")
         line=$(grep -aE "$summary[0-9]+ passed, [0-9]+ failed" "$logdir/$stage.log" | tail -1)
         if [ -n "$line" ]; then
             read -r p f <<<"$(sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/' <<<"$line")"
             passed=$((passed + p)) failed=$((failed + f))
+            # A summary that counts failures fails its stage, whatever the command's exit status.
+            [ "$f" = 0 ] || [[ " ${broken[*]} " == *" $stage "* ]] || broken+=("$stage")
         else
             failed=$((failed + 1))
         fi
@@ -95,6 +103,8 @@ for stage in "${stages[@]}"; do
             if [ -n "$line" ]; then
                 read -r p f <<<"$(sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/' <<<"$line")"
                 passed=$((passed + p)) failed=$((failed + f))
+                # A summary that counts failures fails its stage, whatever the command's exit status.
+                [ "$f" = 0 ] || [[ " ${broken[*]} " == *" $stage "* ]] || broken+=("$stage")
             else
                 failed=$((failed + 1))
             fi
@@ -109,6 +119,8 @@ for stage in "${stages[@]}"; do
         if [ -n "$line" ]; then
             read -r p _ f _ <<<"${line//,/}"
             passed=$((passed + p)) failed=$((failed + f))
+            # A summary that counts failures fails its stage, whatever the command's exit status.
+            [ "$f" = 0 ] || [[ " ${broken[*]} " == *" $stage "* ]] || broken+=("$stage")
         else
             failed=$((failed + 1))
         fi
