@@ -117,6 +117,16 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } slb_cfg SEC(".maps");
 
+/* slb_config.flags (enum slb_config_flags), 0 when the element is missing. */
+static __always_inline __u32 slb_cfg_flags(void)
+{
+	const struct slb_config *cfg;
+	__u32 zero = 0;
+
+	cfg = bpf_map_lookup_elem(&slb_cfg, &zero);
+	return cfg ? READ_ONCE(cfg->flags) : 0;
+}
+
 /* ifindex -> the LB's own IPv4 address on it, written by Swift: the onearm SNAT source. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -119,11 +119,7 @@ struct {
 /* True while some mirror is attached (slb_config.flags): the only cost for everyone else. */
 static __always_inline bool slb_mirror_on(void)
 {
-	const struct slb_config *cfg;
-	__u32 zero = 0;
-
-	cfg = bpf_map_lookup_elem(&slb_cfg, &zero);
-	return cfg && (cfg->flags & SLB_CFG_MIRROR);
+	return slb_cfg_flags() & SLB_CFG_MIRROR;
 }
 
 /* Sends a copy of the packet as it is now out of `ifindex`, marked as a copy. */

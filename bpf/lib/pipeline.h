@@ -201,11 +201,14 @@ static __always_inline int slb_entry(struct __sk_buff *skb, bool egress)
 	struct slb_scratch4 *s = slb_scratch4_get();
 	struct slb_ct_val *ct;
 	bool mirror;
+	__u32 flags;
 	int rc;
 
 	if (!s)
 		return TC_ACT_OK;
-	mirror = slb_mirror_on();
+	/* One read of the flags for both features (each packet pays for it). */
+	flags = slb_cfg_flags();
+	mirror = flags & SLB_CFG_MIRROR;
 	if (s->pol_again) {
 		/* Second pass: the ingress interface's policer passed the packet (POLICE). */
 		s->pol_again = 0;
@@ -225,7 +228,7 @@ static __always_inline int slb_entry(struct __sk_buff *skb, bool egress)
 		 */
 		if (!egress && skb->pkt_type == PACKET_OTHERHOST)
 			return slb_counted(SLB_CNT_PASS_OTHERHOST, TC_ACT_OK);
-		s->pol_on = slb_pol_enabled();
+		s->pol_on = !!(flags & SLB_CFG_POLICE);
 		if (!egress && s->pol_on) {
 			s->pol_id = slb_pol_of_port(skb->ifindex);
 			if (s->pol_id) {

@@ -93,11 +93,7 @@ _Static_assert(__builtin_strcmp("slb_pol_clock", SLB_MAP_POL_CLOCK) == 0, "slb_p
 /* True when some policer is attached (the only cost for datapaths without policers). */
 static __always_inline bool slb_pol_enabled(void)
 {
-	const struct slb_config *cfg;
-	__u32 zero = 0;
-
-	cfg = bpf_map_lookup_elem(&slb_cfg, &zero);
-	return cfg && (READ_ONCE(cfg->flags) & SLB_CFG_POLICE);
+	return slb_cfg_flags() & SLB_CFG_POLICE;
 }
 
 /* The policer attached to ingress interface `ifindex`, 0 = none. */
