@@ -289,7 +289,7 @@ enum slb_counter {
 	SLB_CNT_DROP_SRV6_MALFORMED = 66,
 	/* SRv6: no route to an endpoint's first segment */
 	SLB_CNT_DROP_SRV6_NO_ROUTE = 67,
-	SLB_CNT_MAX = 80,
+	SLB_CNT_MAX = 96,
 };
 
 /* Key of the service map: one entry per VIP, port and protocol. */
