@@ -2,6 +2,8 @@
 enum FirewallChange: Sendable {
     case add(FirewallRule)
     case delete(FirewallRuleArguments)
+    /// The HA role changed: onDefault SNAT rules leave the datapath on a BACKUP (FirewallStore+Standby).
+    case standby(Bool)
 }
 
 /// A queued change and the caller waiting for its answer.
@@ -14,7 +16,7 @@ struct PendingFirewallChange: Sendable {
 /// in one durable write and one datapath update (100,000 rules posted by `apply` one at a time paid
 /// one fsync each: 317 s). Each add is checked against the rules as the changes before it left
 /// them and fails alone (409, 507); a failed write or datapath update undoes the whole batch and
-/// fails each of its adds. A delete is a batch of its own.
+/// fails each of its adds. A delete or a standby change is a batch of its own.
 extension FirewallStore {
     /// Queues `change` and waits for the batch that applies it.
     func submit(_ change: FirewallChange) async throws(APIError) {
@@ -33,12 +35,12 @@ extension FirewallStore {
             // Lets requests being parsed join this batch.
             await Task.yield()
             let batch: [PendingFirewallChange]
-            if case .delete = pending[0].change {
-                batch = [pending.removeFirst()]
-            } else {
+            if case .add = pending[0].change {
                 let adds = pending.prefix { if case .add = $0.change { true } else { false } }
                 batch = Array(adds)
                 pending.removeFirst(adds.count)
+            } else {
+                batch = [pending.removeFirst()]
             }
             let results = await apply(batch.map(\.change))
             for (item, result) in zip(batch, results) { item.answer.resume(returning: result) }
@@ -47,10 +49,17 @@ extension FirewallStore {
     }
 
     private func apply(_ changes: [FirewallChange]) async -> [Result<Void, APIError>] {
-        if changes.count == 1, case .delete(let key) = changes[0] {
-            do {
-                try await applyDelete(key)
-                return [.success(())]
+        if changes.count == 1 {
+            do throws(APIError) {
+                switch changes[0] {
+                case .delete(let key):
+                    try await applyDelete(key)
+                    return [.success(())]
+                case .standby(let standby):
+                    try await applyStandby(standby)
+                    return [.success(())]
+                case .add: break
+                }
             } catch {
                 return [.failure(error)]
             }
@@ -91,8 +100,7 @@ extension FirewallStore {
         let id = freeIDs.popLast() ?? nextID
         if id == nextID { nextID += 1 }
         do throws(APIError) {
-            let delta = try tables.add(
-                rule, id: id, ifindex: datapath.interfaceIndex(rule.inPort), redirectIndex: redirectIndex(rule))
+            let delta = try install(rule, id: id)
             rules[rule.key] = (id, rule)
             return (id, delta)
         } catch {

@@ -12,6 +12,8 @@ public actor FirewallStore {
     /// Changes waiting for the next batch, and whether a batch runs.
     var pending: [PendingFirewallChange] = []
     var draining = false
+    /// This daemon is an HA BACKUP: onDefault SNAT rules are kept but not installed.
+    var standby = false
 
     /// A store over `persistence` and `datapath`; call `restore()` before serving.
     public init(persistence: any FirewallConfigStore, datapath: any FirewallDatapath) {
@@ -31,9 +33,7 @@ public actor FirewallStore {
         for item in stored {
             let rule = try FirewallValidator.rule(from: item.entry)
             let id = UInt32(item.id)
-            let change = try tables.add(
-                rule, id: id, ifindex: datapath.interfaceIndex(rule.inPort), redirectIndex: redirectIndex(rule))
-            delta.merge(change)
+            delta.merge(try install(rule, id: id))
             rules[rule.key] = (id, rule)
             ids.append(id)
             nextID = max(nextID, id + 1)

@@ -102,10 +102,11 @@ struct HAOptions: ParsableArguments {
     }
 
     /// The controller (always: the API lists and sets roles), the BFD sessions to the peers, and the
-    /// service running the election.
+    /// service running the election. The default instance's role decides BGP preference and whether
+    /// the firewall's onDefault SNAT rules are installed (only off a BACKUP).
     func makeSubsystem(
         config: SQLiteConfigStore, configDb: String, store: RuleStore, bfd: BFDManager, bgp: BGPService?,
-        bgpPolicy: AdvertisementPolicy, logger: Logger
+        bgpPolicy: AdvertisementPolicy, firewall: FirewallStore, logger: Logger
     ) async throws -> HASubsystem {
         let peers = try peers()
         let link = peers.isEmpty ? nil : DeferredPeerLink()
@@ -128,7 +129,13 @@ struct HAOptions: ParsableArguments {
             rules: { await store.desiredState().rules }, rulesVersion: { store.feed.version },
             owner: KernelVIPOwner(logger: logger), logger: logger,
             onRole: { instance, role in
-                guard let bgp, instance == HAInstanceState.defaultInstance else { return }
+                guard instance == HAInstanceState.defaultInstance else { return }
+                do {
+                    try await firewall.setStandby(role == .backup)
+                } catch {
+                    logger.error("HA role \(role): \(error)")
+                }
+                guard let bgp else { return }
                 await bgp.supervisor.setPolicy(Self.policy(role, base: bgpPolicy))
                 await bgp.supervisor.pass()
             })

@@ -193,7 +193,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let haSubsystem = try await ha.makeSubsystem(
             config: config, configDb: configDb, store: store, bfd: bfd, bgp: bgpSubsystem?.service,
-            bgpPolicy: bgp.policy, logger: logger)
+            bgpPolicy: bgp.policy, firewall: firewall, logger: logger)
         let startup = DatapathStartup(
             settings: DatapathStartup.Settings(
                 bpffs: datapath.bpffs,

@@ -167,6 +167,53 @@ struct ConntrackSyncFixtureTests {
         #expect(await eventually { b.conntrack.liveCount == 2 })
     }
 
+    @Test func aFirewallSNATFlowIsSyncedAndThePeerTranslatesBothDirectionsWithoutTheRule() async throws {
+        let a = try await datapath(id: 7)
+        let b = try await datapath(id: 3)
+        try a.clearFirewall()
+        let firewall = FirewallStore(persistence: InMemoryFirewallConfigStore(), datapath: a)
+        try await firewall.add(FirewallSNATFixtureTests.snatRule())
+        let (syncA, syncB) = try linkedPair(
+            a, b, settings: .init(listenAddress: .v4(0x7f00_0001), listenPort: 0, scanInterval: .milliseconds(10)))
+        defer {
+            syncA.stop()
+            syncB.stop()
+        }
+
+        let syn = FirewallSNATFixtureTests.toServer(sport: 40300)
+        let outA = try TestRun.run(try a.programs().ingress, packet: syn.bytes, ifindex: Fixture.clientSide)
+        #expect(outA.verdict == Verdict.redirect)
+        #expect(Array(outA.packet[26..<30]) == [10, 10, 50, 1], "A translated the source")
+        let port = FirewallSNATFixtureTests.sourcePort(outA.packet)
+        #expect(await eventually { b.conntrack.liveCount == 2 })
+        #expect(Set(b.conntrack.entries().map(\.value.svc_id)) == [UInt32(SLB_SVC_ID_FW_SNAT)])
+
+        // B has no firewall rule: only the synced entries can translate the flow there.
+        syncB.announce([HAAnnouncement(instance: "llb-inst0", role: .master, priority: 50, epoch: 2)])
+        let created = try counter(b, SLB_CNT_CT_NEW)
+        var ack = syn
+        ack.tcpFlags = TCPFlags.ack
+        let forward = try TestRun.run(try b.programs().ingress, packet: ack.bytes, ifindex: Fixture.clientSide)
+        var expected = ack
+        (expected.src, expected.sport, expected.ttl) = (FirewallSNATFixtureTests.snatAddress, port, 63)
+        (expected.srcMAC, expected.dstMAC) = (Fixture.serverSideMAC, Fixture.endpointMAC(10))
+        #expect(forward.verdict == Verdict.redirect)
+        #expect(forward.packet == expected.bytes)
+        #expect(Checksum.valid(forward.packet))
+
+        let reply = Packet(
+            srcMAC: Fixture.endpointMAC(10), dstMAC: Fixture.serverSideMAC, src: Fixture.endpoint(10),
+            dst: FirewallSNATFixtureTests.snatAddress, sport: 8080, dport: port, tcpFlags: TCPFlags.ack)
+        let back = try TestRun.run(try b.programs().ingress, packet: reply.bytes, ifindex: Fixture.serverSide)
+        var expectedBack = reply
+        (expectedBack.dst, expectedBack.dport, expectedBack.ttl) = (Fixture.client, 40300, 63)
+        (expectedBack.srcMAC, expectedBack.dstMAC) = (Fixture.clientSideMAC, Fixture.clientMAC)
+        #expect(back.verdict == Verdict.redirect)
+        #expect(back.packet == expectedBack.bytes)
+        #expect(Checksum.valid(back.packet))
+        #expect(try counter(b, SLB_CNT_CT_NEW) == created)
+    }
+
     @Test func scanCostOfTheDefaultTable() throws {
         let datapath = try EBPFDatapath(pinRoot: nil)
         let detector = ConntrackChangeDetector(table: datapath.conntrack)

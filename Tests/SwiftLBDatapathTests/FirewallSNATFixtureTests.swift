@@ -58,7 +58,7 @@ struct FirewallSNATFixtureTests {
         var ack = syn
         ack.tcpFlags = TCPFlags.ack
         #expect(try ingress(datapath, ack).verdict == Verdict.redirect)
-        #expect(try await firewall.entries().first?.opts.counter == "1:\(syn.bytes.count)")
+        #expect(await firewall.entries().first?.opts.counter == "1:\(syn.bytes.count)")
         #expect(try await datapath.packetCounters()["ct_fw_snat"] == 1)
         let flows = try await datapath.connections()
         #expect(flows.count == 1 && flows.first?.endpointAddress == .v4(0x0a0a_020a))
@@ -104,6 +104,23 @@ struct FirewallSNATFixtureTests {
         let other = try ingress(datapath, Self.toServer(sport: 42002))
         #expect(other.verdict == Verdict.redirect)
         #expect(Array(other.packet[26..<30]) == [10, 10, 50, 1], "no service: the SNAT rule takes it")
+        #expect(try await datapath.packetCounters()["ct_fw_snat"] == 1)
+    }
+
+    @Test func onABackupTheOnDefaultRuleTranslatesNothingUntilItBecomesMaster() async throws {
+        let (datapath, firewall) = try await FirewallFixtureTests.setUp()
+        try await firewall.add(Self.snatRule(onDefault: true))
+        try await firewall.setStandby(true)
+        let syn = Self.toServer(sport: 42100)
+        let backup = try ingress(datapath, syn)
+        #expect(backup.verdict == Verdict.ok && backup.packet == syn.bytes, "withdrawn: no rule, no service")
+        #expect(try await datapath.packetCounters()["ct_fw_snat"] == 0)
+
+        try await firewall.setStandby(false)
+        let master = try ingress(datapath, Self.toServer(sport: 42101))
+        #expect(master.verdict == Verdict.redirect)
+        #expect(Array(master.packet[26..<30]) == [10, 10, 50, 1])
+        #expect(Checksum.valid(master.packet))
         #expect(try await datapath.packetCounters()["ct_fw_snat"] == 1)
     }
 
