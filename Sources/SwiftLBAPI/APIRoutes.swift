@@ -36,14 +36,12 @@ enum APIRoutes {
 /// failure, 503 datapath unreadable). Each request is logged at debug level with method, path and
 /// status.
 ///
-/// With `bgp`, the loxilb BGP paths (`/config/bgp/global`, `/config/bgp/neigh`) drive it and
-/// `/metrics` includes its state; without it they answer 503. The same for `bfd` and `/config/bfd`, and
-/// `ha` and `/config/cistate`.
+/// Each feature in `features` drives its loxilb paths (BGP `/config/bgp/...`, `/config/bfd`,
+/// `/config/cistate`, firewall, sessions, policies, mirrors) and adds its state to `/metrics`; an
+/// absent one's paths answer 503.
 public func makeRouter(
-    store: RuleStore, version: VersionInfo, bgp: (any BGPControl)? = nil, bfd: (any BFDControl)? = nil,
-    ha: (any HAControl)? = nil, access: APIAccess = APIAccess(tokens: nil), firewall: FirewallStore? = nil,
-    sessions: GTPSessionStore? = nil, mirrors: MirrorStore? = nil, extraMetrics: (@Sendable () -> String)? = nil,
-    policies: PolicyStore? = nil
+    store: RuleStore, version: VersionInfo, access: APIAccess = APIAccess(tokens: nil),
+    features: APIFeatures = APIFeatures()
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     // Middleware applies only to routes added after it, so it goes first; errors of the auth and
@@ -54,9 +52,7 @@ public func makeRouter(
     // loxilb's clients upload an import as a form; a form needs the token, so only with tokens on.
     router.add(
         middleware: JSONContentTypeMiddleware(formPaths: access.isOpen ? [] : [ConfigFileHandlers.importPath]))
-    let table = routeTable(
-        store: store, version: version, bgp: bgp, bfd: bfd, ha: ha, access: access, firewall: firewall,
-        sessions: sessions, mirrors: mirrors, extraMetrics: extraMetrics, policies: policies)
+    let table = routeTable(store: store, version: version, access: access, features: features)
     for route in table {
         router.on(RouterPath(route.path), method: route.method, use: route.handler)
     }
@@ -66,15 +62,11 @@ public func makeRouter(
 
 /// Every route `makeRouter` serves, in registration order (what `OpenAPIDocument` must describe).
 func routeTable(
-    store: RuleStore, version: VersionInfo, bgp: (any BGPControl)?, bfd: (any BFDControl)? = nil,
-    ha: (any HAControl)? = nil, access: APIAccess = APIAccess(tokens: nil), firewall: FirewallStore? = nil,
-    sessions: GTPSessionStore? = nil, mirrors: MirrorStore? = nil, extraMetrics: (@Sendable () -> String)? = nil,
-    policies: PolicyStore? = nil
+    store: RuleStore, version: VersionInfo, access: APIAccess = APIAccess(tokens: nil),
+    features: APIFeatures = APIFeatures()
 ) -> [(path: String, method: HTTPRequest.Method, handler: Handler)] {
-    let handlers = LoadBalancerHandlers(store: store, versionInfo: version, bgpEnabled: bgp != nil)
-    var metrics = MetricsHandler(
-        store: store, bgp: bgp, ha: ha, firewall: firewall, sessions: sessions, mirrors: mirrors, extra: extraMetrics)
-    metrics.policies = policies
+    let handlers = LoadBalancerHandlers(store: store, versionInfo: version, bgpEnabled: features.bgp != nil)
+    let metrics = MetricsHandler(store: store, features: features)
     let lb = APIRoutes.base + "/config/loadbalancer"
     var table: [(path: String, method: HTTPRequest.Method, handler: Handler)] = [
         (lb, .post, handlers.create),
@@ -96,15 +88,15 @@ func routeTable(
         (ep + "/epipaddress/:ip_address", .delete, endpoints.delete),
         (APIRoutes.base + "/config/endpointhoststate", .post, endpoints.hostState),
     ]
-    table += BGPHandlers(bgp: bgp).routes
-    table += BFDHandlers(bfd: bfd).routes
-    table += HAHandlers(ha: ha).routes
+    table += BGPHandlers(bgp: features.bgp).routes
+    table += BFDHandlers(bfd: features.bfd).routes
+    table += HAHandlers(ha: features.ha).routes
     table += AuthHandlers(access: access).routes
-    table += ConfigFileHandlers(store: store, version: version.version, firewall: firewall).routes
-    table += FirewallHandlers(firewall: firewall).routes
-    table += SessionHandlers(sessions: sessions).routes
-    table += PolicyHandlers(policies: policies).routes
-    table += MirrorHandlers(mirrors: mirrors).routes
+    table += ConfigFileHandlers(store: store, version: version.version, firewall: features.firewall).routes
+    table += FirewallHandlers(firewall: features.firewall).routes
+    table += SessionHandlers(sessions: features.sessions).routes
+    table += PolicyHandlers(policies: features.policies).routes
+    table += MirrorHandlers(mirrors: features.mirrors).routes
     return table
 }
 

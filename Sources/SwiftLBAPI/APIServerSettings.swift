@@ -43,9 +43,7 @@ public struct APIServerSettings: Sendable {
 /// `gate` counts the open connections (its limit is `settings.maxConnections`).
 public func makeApplication(
     store: RuleStore, version: VersionInfo, settings: APIServerSettings, gate: ConnectionGate, logger: Logger,
-    bgp: (any BGPControl)? = nil, bfd: (any BFDControl)? = nil,
-    ha: (any HAControl)? = nil, firewall: FirewallStore? = nil, sessions: GTPSessionStore? = nil,
-    mirrors: MirrorStore? = nil, extraMetrics: (@Sendable () -> String)? = nil, policies: PolicyStore? = nil
+    features: APIFeatures = APIFeatures()
 ) -> some ApplicationProtocol {
     let server = HTTPServerBuilder { responder in
         APIChildChannel(
@@ -53,9 +51,7 @@ public func makeApplication(
             decoder: APIServerSettings.decoder)
     }
     return Application(
-        router: makeRouter(
-            store: store, version: version, bgp: bgp, bfd: bfd, ha: ha, access: settings.access, firewall: firewall,
-            sessions: sessions, mirrors: mirrors, extraMetrics: extraMetrics, policies: policies),
+        router: makeRouter(store: store, version: version, access: settings.access, features: features),
         server: server,
         configuration: ApplicationConfiguration(
             address: .hostname(settings.host, port: settings.port), serverName: "swiftlb"),

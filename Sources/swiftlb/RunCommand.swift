@@ -214,8 +214,11 @@ struct RunCommand: AsyncParsableCommand {
         let proxyMetrics = proxyService.metrics
         let app = makeApplication(
             store: store, version: VersionInfo(version: SwiftLBVersion.current), settings: apiSettings, gate: apiGate,
-            logger: logger, bgp: bgpSubsystem?.control, bfd: bfd, ha: haSubsystem.controller, firewall: firewall,
-            sessions: sessions, mirrors: mirrors, extraMetrics: { proxyMetrics.render() }, policies: policies)
+            logger: logger,
+            features: APIFeatures(
+                bgp: bgpSubsystem?.control, bfd: bfd, ha: haSubsystem.controller, firewall: firewall,
+                sessions: sessions,
+                mirrors: mirrors, policies: policies, extraMetrics: { proxyMetrics.render() }))
         var groupConfiguration = ServiceGroupConfiguration(
             services: [
                 .init(service: startup, successTerminationBehavior: .gracefullyShutdownGroup),

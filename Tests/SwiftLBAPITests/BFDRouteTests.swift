@@ -17,7 +17,8 @@ struct BFDRouteTests {
         let store = InMemoryBFDConfigStore()
         let bfd = BFDManager(
             store: store, logger: BGPRouteTests.logger, listenPort: 40_761, peerPort: 40_762)
-        let app = Application(router: makeRouter(store: harness.store, version: APITestHarness.version, bfd: bfd))
+        let app = Application(
+            router: makeRouter(store: harness.store, version: APITestHarness.version, features: APIFeatures(bfd: bfd)))
         try await app.test(.router) { client in try await test(client, store) }
         await bfd.stop()
     }

@@ -17,7 +17,8 @@ struct BGPRouteTests {
         let harness = APITestHarness()
         let store = InMemoryBGPConfigStore()
         let bgp = BGPDesiredState(store: store, logger: logger)
-        let app = Application(router: makeRouter(store: harness.store, version: APITestHarness.version, bgp: bgp))
+        let app = Application(
+            router: makeRouter(store: harness.store, version: APITestHarness.version, features: APIFeatures(bgp: bgp)))
         try await app.test(.router) { client in try await test(client, bgp, store) }
     }
 

@@ -18,7 +18,8 @@ struct FirewallRouteTests {
         let datapath = InMemoryFirewallDatapath()
         let firewall = FirewallStore(persistence: persistence, datapath: datapath)
         let app = Application(
-            router: makeRouter(store: harness.store, version: APITestHarness.version, firewall: firewall))
+            router: makeRouter(
+                store: harness.store, version: APITestHarness.version, features: APIFeatures(firewall: firewall)))
         try await app.test(.router) { client in try await test(client, datapath, persistence) }
     }
 

@@ -35,7 +35,7 @@ struct HARouteTests {
             settings: HAController.Settings(peers: [], localAddress: .v4(0x0a00_0001)), store: store, link: nil,
             failedPeers: { [] }, rules: { [] }, owner: owner, logger: BGPRouteTests.logger)
         let app = Application(
-            router: makeRouter(store: harness.store, version: APITestHarness.version, ha: ha))
+            router: makeRouter(store: harness.store, version: APITestHarness.version, features: APIFeatures(ha: ha)))
         try await app.test(.router) { client in try await test(client, store, owner) }
     }
 

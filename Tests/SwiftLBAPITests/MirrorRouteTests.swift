@@ -17,7 +17,8 @@ struct MirrorRouteTests {
         let datapath = InMemoryMirrorDatapath(interfaces: ["eth0": 2, "eth2": 4])
         let mirrors = MirrorStore(persistence: persistence, datapath: datapath) { _ in [] }
         let app = Application(
-            router: makeRouter(store: harness.store, version: APITestHarness.version, mirrors: mirrors))
+            router: makeRouter(
+                store: harness.store, version: APITestHarness.version, features: APIFeatures(mirrors: mirrors)))
         try await app.test(.router) { client in try await test(client, datapath, persistence) }
     }
 

@@ -43,7 +43,7 @@ struct OpenAPIDocumentTests {
     static func served() -> Set<Operation> {
         let logger = Logger(label: "swiftlb.api.test", factory: { _ in SwiftLogNoOpLogHandler() })
         let store = RuleStore(config: InMemoryConfigStore(), datapath: InMemoryDatapath(), logger: logger)
-        let routes = routeTable(store: store, version: APITestHarness.version, bgp: nil)
+        let routes = routeTable(store: store, version: APITestHarness.version)
         return Set(
             routes.map { route in
                 let segments = route.path.split(separator: "/", omittingEmptySubsequences: false).map { segment in

@@ -17,7 +17,8 @@ struct PolicyRouteTests {
         let datapath = InMemoryPolicyDatapath(interfaces: ["eth1": 4])
         let policies = PolicyStore(persistence: persistence, datapath: datapath, rules: { ["web": [3]] })
         let app = Application(
-            router: makeRouter(store: harness.store, version: APITestHarness.version, policies: policies))
+            router: makeRouter(
+                store: harness.store, version: APITestHarness.version, features: APIFeatures(policies: policies)))
         try await app.test(.router) { client in try await test(client, datapath, persistence) }
     }
 

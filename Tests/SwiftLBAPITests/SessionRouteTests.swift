@@ -20,7 +20,8 @@ struct SessionRouteTests {
         let datapath = InMemoryGTPSessionDatapath()
         let sessions = GTPSessionStore(persistence: persistence, datapath: datapath)
         let app = Application(
-            router: makeRouter(store: harness.store, version: APITestHarness.version, sessions: sessions))
+            router: makeRouter(
+                store: harness.store, version: APITestHarness.version, features: APIFeatures(sessions: sessions)))
         try await app.test(.router) { client in try await test(client, datapath, persistence) }
     }
 

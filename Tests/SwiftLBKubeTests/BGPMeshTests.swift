@@ -33,9 +33,13 @@ struct BGPMeshTests {
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         let mesh = try BGPMesh(localAS: 64512, listenPort: 1791, externalPeers: "50.50.50.1:65101")
         do {
-            try await Application(router: makeRouter(store: rules, version: version, bgp: bgps[0])).test(.live) {
+            try await Application(
+                router: makeRouter(store: rules, version: version, features: APIFeatures(bgp: bgps[0]))
+            ).test(.live) {
                 first in
-                try await Application(router: makeRouter(store: rules, version: version, bgp: bgps[1])).test(.live) {
+                try await Application(
+                    router: makeRouter(store: rules, version: version, features: APIFeatures(bgp: bgps[1]))
+                ).test(.live) {
                     second in
                     // Both listen on loopback; each is configured among itself and the other's
                     // cluster address (a URL only named, never called), which must become its peer.
