@@ -38,6 +38,7 @@ s6k_kernel() {
     cache=${SWIFTLB_KERNEL_CACHE:-/var/cache/swiftlb-kernels}
     suites=(bookworm trixie bookworm-backports trixie-backports)
     DK_TAG=srv6_kernel
+    die() { fail "$*"; } # the library's fatal errors
     # shellcheck source=../../scripts/lib/debian-kernel.sh
     source "$REPO_ROOT/scripts/lib/debian-kernel.sh"
     if [[ "$spec" =~ ^[0-9]+\.[0-9]+$ ]]; then
