@@ -225,12 +225,33 @@ dk_keep_modules() {
     done
 }
 
+# dk_modtree ROOT REL: the module tree of REL unpacked under ROOT (lib/modules/REL or
+# usr/lib/modules/REL, holding kernel/), or nothing.
+dk_modtree() {
+    local d
+    for d in "$1/lib/modules/$2" "$1/usr/lib/modules/$2"; do
+        [ -d "$d/kernel" ] && { echo "$d"; return; }
+    done
+}
+
+# dk_download PKG=VERSION: apt-get download into $apt_dir/download (empty before); sets deb.
+dk_download() {
+    if ! (cd "$apt_dir/download" && timeout 900 apt-get "${apt_opts[@]}" download "$1") \
+        >"$apt_dir/download.log" 2>&1; then
+        tail -n5 "$apt_dir/download.log" >&2
+        return 1
+    fi
+    deb=$(find "$apt_dir/download" -maxdepth 1 -name '*.deb' | head -n1)
+    [ -n "$deb" ] || { echo "${DK_TAG:-kernel-matrix}: apt-get download left no .deb" >&2; return 1; }
+}
+
 # fetch_kernel REL PKG VERSION SUITE [MODULE...]: makes sure $cache/kernels/REL/vmlinuz (and
 # config, source) exist, with apt-get download + dpkg-deb -x, and that each MODULE is kept in
-# kernels/REL/modules (dk_keep_modules); a cached kernel without a wanted module is fetched
-# again, keeping the modules it had.
+# kernels/REL/modules (dk_keep_modules; from the image package, or linux-modules-REL of the
+# same version where the image package has none, as from 6.19 on); a cached kernel without a
+# wanted module is fetched again, keeping the modules it had.
 fetch_kernel() {
-    local rel=$1 pkg=$2 version=$3 suite=$4 dir=$cache/kernels/$1 tmp deb img cfg tree f
+    local rel=$1 pkg=$2 version=$3 suite=$4 dir=$cache/kernels/$1 tmp deb img cfg tree f sum extra=
     shift 4
     local mods=("$@")
     if [ -s "$dir/vmlinuz" ] && dk_has_modules "$dir" "${mods[@]}"; then
@@ -245,13 +266,8 @@ fetch_kernel() {
     say "  $rel: downloading $pkg $version from $suite"
     # Leftovers of an interrupted run (the lock keeps other runs out).
     rm -rf "$apt_dir"/download/*.deb "$cache"/kernels.tmp.*
-    if ! (cd "$apt_dir/download" && timeout 900 apt-get "${apt_opts[@]}" download "$pkg=$version") \
-        >"$apt_dir/download.log" 2>&1; then
-        tail -n5 "$apt_dir/download.log" >&2
-        return 1
-    fi
-    deb=$(find "$apt_dir/download" -maxdepth 1 -name '*.deb' | head -n1)
-    [ -n "$deb" ] || { echo "${DK_TAG:-kernel-matrix}: apt-get download left no .deb" >&2; return 1; }
+    dk_download "$pkg=$version" || return 1
+    sum=$(sha256sum "$deb" | cut -d' ' -f1)
     tmp=$(mktemp -d "$cache/kernels.tmp.XXXXXX")
     if ! dpkg-deb -x "$deb" "$tmp/x"; then
         rm -rf "$tmp" "$deb"
@@ -264,14 +280,24 @@ fetch_kernel() {
         return 1
     fi
     mv "$img" "$tmp/vmlinuz"
+    if [ ${#mods[@]} -gt 0 ] && [ -z "$(dk_modtree "$tmp/x" "$rel")" ]; then
+        # From 6.19 on the modules are in linux-modules-REL, modules.builtin in linux-base-REL.
+        for f in "linux-modules-$rel" "linux-base-$rel"; do
+            rm -f "$deb"
+            if dk_download "$f=$version" && dpkg-deb -x "$deb" "$tmp/x"; then
+                extra+="also=$f sha256=$(sha256sum "$deb" | cut -d' ' -f1)"$'\n'
+            else
+                echo "${DK_TAG:-kernel-matrix}: $f $version: download or unpacking failed" >&2
+            fi
+        done
+    fi
     cfg=$(find "$tmp/x" -type f -name 'config-*' | head -n1)
     [ -n "$cfg" ] && mv "$cfg" "$tmp/config"
     if [ ${#mods[@]} -gt 0 ]; then
         # The package has no modules.dep (depmod makes it on install): busybox's depmod (the
         # host may have no kmod) writes it into the unpacked tree (BASE/lib/modules/REL, BASE
         # x or x/usr); about 30 s, once per kernel.
-        tree=$(find "$tmp/x" -maxdepth 4 -type f -name modules.order -path "*/$rel/*" | head -n1)
-        [ -n "$tree" ] && tree=$(dirname "$tree")
+        tree=$(dk_modtree "$tmp/x" "$rel")
         if [ -n "$tree" ] && [ ! -s "$tree/modules.dep" ]; then
             "${busybox:-busybox}" depmod -b "${tree%/lib/modules/*}" "$rel" 2>>"$apt_dir/download.log" || tree=
         fi
@@ -282,8 +308,8 @@ fetch_kernel() {
             return 1
         fi
     fi
-    printf 'package=%s\nversion=%s\nsuite=%s\nsha256=%s\n' "$pkg" "$version" "$suite" \
-        "$(sha256sum "$deb" | cut -d' ' -f1)" >"$tmp/source"
+    printf 'package=%s\nversion=%s\nsuite=%s\nsha256=%s\n' "$pkg" "$version" "$suite" "$sum" >"$tmp/source"
+    printf '%s' "$extra" >>"$tmp/source"
     rm -rf "$tmp/x" "$deb"
     mkdir -p "$cache/kernels"
     rm -rf "$dir"
