@@ -21,7 +21,7 @@ source "$E2E_DIR/lib/common.sh"
 
 ALL=(basic_rr hash restart_stream delete sigkill_restore sigkill_bulk invalid bulk late_interface fullnat onearm portrange allowsrc fnsrc nat66 nat64 health l4dsr l4proto weighted persist hash_streams idle_reset l4v6 health_sctp churn apisec soak)
 ALL+=(n3 firewall saveapply l7_proxy)
-ALL+=(sctp_multihome srv6 gtpu policer mirror)
+ALL+=(sctp_multihome srv6 srv6_kernel gtpu policer mirror)
 ALL+=(bgp bgp_ecmp bgp_restart bgp6 bfd)
 ALL+=(ha_failover ha_return ha_bgp)
 ALL+=(kube_basic kube_multi kube_scale)

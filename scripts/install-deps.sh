@@ -12,7 +12,8 @@ packages=(
     bpftool                                         # benchmarks: bench/floor.sh loads and times its programs
     gobgpd bird2                                    # BGP: the speaker swiftlb --bgp runs; the test router
     frr                                             # HA: FRR's bfdd as the BFD peer (scripts/bfd-interop.sh)
-    gcc qemu-system-x86 busybox-static cpio         # verifier budget tool; kernel matrix (Debian kernels in QEMU)
+    gcc qemu-system-x86 busybox-static cpio         # verifier budget tool; kernel matrix, e2e/srv6_kernel (Debian kernels in QEMU)
+    xz-utils zstd                                   # e2e/srv6_kernel: compressed modules of newer Debian kernels
     openssl util-linux                              # e2e/apisec: test certificates; setpriv (gobgpd dies with swiftlb), prlimit
     python3-yaml                                    # Kubernetes: scripts/validate-deploy.sh reads the manifests
 )
