@@ -31,10 +31,7 @@ public final class ConntrackEvents: @unchecked Sendable {
     }
 
     private func setFlag(_ on: Bool) throws(BPFError) {
-        var settings = try config.lookup(0) ?? slb_config()
-        let flag = UInt32(SLB_CFG_CT_EVENTS.rawValue)
-        settings.flags = on ? settings.flags | flag : settings.flags & ~flag
-        try config.update(0, settings)
+        try ConfigFlags.set(UInt32(SLB_CFG_CT_EVENTS.rawValue), on, in: config)
     }
 }
 

@@ -69,10 +69,7 @@ extension EBPFDatapath {
         for key in try downlinkQFI.keys() where !wantQFI.contains(Self.pair(key.ue, key.peer)) {
             _ = try downlinkQFI.delete(key)
         }
-        var settings = try config.lookup(0) ?? slb_config()
-        let flag = UInt32(SLB_CFG_GTPU.rawValue)
-        settings.flags = sessions.isEmpty ? settings.flags & ~flag : settings.flags | flag
-        try config.update(0, settings)
+        try ConfigFlags.set(UInt32(SLB_CFG_GTPU.rawValue), !sessions.isEmpty, in: config)
     }
 
     /// The counters of session `ids` (summed over CPUs); ids without counters are left out.

@@ -51,10 +51,7 @@ extension EBPFDatapath: MirrorDatapath {
     }
 
     private func setMirrorFlag(_ on: Bool) throws(BPFError) {
-        var settings = try config.lookup(0) ?? slb_config()
-        let flag = UInt32(SLB_CFG_MIRROR)
-        settings.flags = on ? settings.flags | flag : settings.flags & ~flag
-        try config.update(0, settings)
+        try ConfigFlags.set(UInt32(SLB_CFG_MIRROR), on, in: config)
     }
 }
 

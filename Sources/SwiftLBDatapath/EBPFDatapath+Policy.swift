@@ -55,10 +55,7 @@ extension EBPFDatapath {
     }
 
     private func setPoliceFlag(_ on: Bool) throws(BPFError) {
-        var settings = try config.lookup(0) ?? slb_config()
-        let flag = UInt32(SLB_CFG_POLICE.rawValue)
-        settings.flags = on ? settings.flags | flag : settings.flags & ~flag
-        try config.update(0, settings)
+        try ConfigFlags.set(UInt32(SLB_CFG_POLICE.rawValue), on, in: config)
     }
 }
 

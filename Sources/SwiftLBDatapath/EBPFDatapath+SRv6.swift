@@ -17,6 +17,8 @@ extension EBPFDatapath {
         guard sid != nil || !previousSlots.isEmpty || previousSID != nil else { return }
         let paths: BPFMap<UInt32, slb_srv6_path> = try object.map(named: SLB_MAP_SRV6_PATH)
         if let sid {
+            // Before the first path: a flow that finds its path must also find the flag.
+            if !wanted.isEmpty { try ConfigFlags.set(UInt32(SLB_CFG_SRV6.rawValue), true, in: config) }
             let sids: BPFMap<slb_srv6_sid, UInt32> = try object.map(named: SLB_MAP_SRV6_SID)
             try sids.update(slb_srv6_sid(sid), 1)
             for slot in wanted.sorted() {
@@ -28,10 +30,13 @@ extension EBPFDatapath {
         }
         let kept = sid == nil ? [] : wanted
         for slot in previousSlots.subtracting(kept) { _ = try paths.delete(Self.endpointKey(id, slot)) }
-        written.withLock {
+        let anyPath = written.withLock {
             $0.srv6Slots[id] = kept.isEmpty ? nil : kept
             $0.srv6SIDs[id] = sid
+            return !$0.srv6Slots.isEmpty
         }
+        // After the last path is gone: the programs stop looking for paths.
+        if !anyPath { try ConfigFlags.set(UInt32(SLB_CFG_SRV6.rawValue), false, in: config) }
         if let previousSID, previousSID != sid { try releaseSID(previousSID) }
     }
 

@@ -92,6 +92,8 @@ public final class EBPFDatapath: Datapath, @unchecked Sendable {
         try config.update(0, settings)
         let found = try readWrittenEntries()
         written.withLock { $0 = found }
+        // The paths outlive a restart in their pinned map; this object's flags start cleared.
+        if !found.srv6Slots.isEmpty { try ConfigFlags.set(UInt32(SLB_CFG_SRV6.rawValue), true, in: config) }
     }
 
     /// The ingress and egress programs, for attaching.

@@ -89,11 +89,16 @@ struct {
 	__uint(max_entries, 1);
 } slb_srv6_scratch SEC(".maps");
 
-/* The encapsulation of the flow of entry `ct`: its endpoint's path, forward direction only. */
+/*
+ * The encapsulation of the flow of entry `ct`: its endpoint's path, forward direction only.
+ * While no endpoint has segments (SLB_CFG_SRV6 clear) flows pay an array lookup, not a hash one.
+ */
 static __always_inline const struct slb_srv6_path *slb_srv6_path_of(const struct slb_ct_val *ct)
 {
 	__u32 key;
 
+	if (!(slb_cfg_flags() & SLB_CFG_SRV6))
+		return NULL;
 	if (READ_ONCE(ct->dir) != SLB_DIR_FWD || (READ_ONCE(ct->nat.flags) & SLB_NAT_DSR))
 		return NULL;
 	key = SLB_EP_KEY(READ_ONCE(ct->svc_id), READ_ONCE(ct->ep_idx));

@@ -124,6 +124,7 @@ scenario_prefix() {
     firewall) echo slbfw ;;
     saveapply) echo slbfwsa ;;
     srv6) echo slbsr6 ;;
+    srv6_kernel) echo s6k ;;
     gtpu) echo slbgtp ;;
     policer) echo slbpol ;;
     mirror) echo slbmir ;;

@@ -448,6 +448,8 @@ enum slb_config_flags {
 	SLB_CFG_POLICE = 1 << 1,
 	/* at least one GTP-U session exists: the entry programs look for its packets (gtpu.h) */
 	SLB_CFG_GTPU = 1 << 3,
+	/* some endpoint is reached through SRv6 segments: look flows up in slb_srv6_path (srv6.h) */
+	SLB_CFG_SRV6 = 1 << 4,
 };
 
 /*
