@@ -254,11 +254,14 @@ struct SRv6FixtureTests {
         let programmed = try await datapath.programmedServices()
         #expect(programmed.first?.srv6SID == .v6(Self.sid))
         #expect(programmed.first?.endpoints.first?.segments == [.v6(Self.e1), .v6(Self.dx6)])
+        let flag = UInt32(SLB_CFG_SRV6.rawValue)
+        #expect(try (datapath.config.lookup(0)?.flags ?? 0) & flag == flag, "the programs look for paths")
         try await datapath.remove(
             key: ServiceKey(vip: .v6(Fixture.vip6), port: 80, proto: .tcp), id: 9)
         let paths: BPFMap<UInt32, slb_srv6_path> = try datapath.object.map(named: SLB_MAP_SRV6_PATH)
         let sids: BPFMap<slb_srv6_sid, UInt32> = try datapath.object.map(named: SLB_MAP_SRV6_SID)
         #expect(try paths.keys(limit: 16).isEmpty)
         #expect(try sids.keys(limit: 16).isEmpty)
+        #expect(try (datapath.config.lookup(0)?.flags ?? 0) & flag == 0, "no path left: the flag is cleared")
     }
 }
