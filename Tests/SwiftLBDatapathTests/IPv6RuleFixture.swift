@@ -1,6 +1,7 @@
 import BPFLoader
 import PacketTestSupport
 import SwiftLBCore
+import SwiftLBDatapath
 
 /// The IPv6 service of the fixture ([VIP6]:80 -> port 8080 of endpoint 10, id 9) as the IPv6 policer and
 /// mirror fixtures use it: NAT66 (default mode) or NAT64, with the packets each direction must leave as, built

@@ -80,8 +80,8 @@ struct Policer6FixtureTests {
     @Test(arguments: [false, true])
     func repliesShareTheBucketAndCarryTheirMarkBackToIPv6(nat64: Bool) async throws {
         let (fixture, store) = try await Self.setUp(nat64: nat64)
-        // Committed: one packet; peak: three.
-        try await store.add(Self.policy(cir: 8, pir: 16, cbs: 1000, ebs: 3000))
+        // Committed: one 1000-byte packet (the smallest bucket is 1514 bytes); peak: three.
+        try await store.add(Self.policy(cir: 8, pir: 16, cbs: 1514, ebs: 3000))
         let request = IPv6RuleFixture.request()
         let first = try fixture.run(request.bytes)
         #expect(first.verdict == Verdict.redirect)
@@ -139,7 +139,9 @@ struct Policer6FixtureTests {
             now += 60_000
         }
         let expected = 12_500_000.0
-        print("IPv6 policer type \(type): \(passed) bytes passed of \(16_667 * 1500) offered in 1 s (expected \(expected))")
+        print(
+            "IPv6 policer type \(type): \(passed) bytes passed of \(16_667 * 1500) offered in 1 s (expected \(expected))"
+        )
         #expect(abs(Double(passed) - expected) / expected < 0.05)
         let stats = try #require(await store.entries().first?.policyStats)
         #expect(Int(stats.greenBytes + stats.yellowBytes) == passed)

@@ -265,7 +265,8 @@ static __always_inline int slb_established6(struct __sk_buff *skb, struct slb_sc
  * one of a DSR flow) and its endpoint's open-flow count, so that the refused packet leaves
  * nothing behind (no reply entry holding an allocated port either).
  */
-static __always_inline void slb_flow_refuse(const struct slb_ct_key *key, const struct slb_ct_val *ct)
+static __always_inline void slb_flow_refuse(const struct slb_ct_key *key,
+					    const struct slb_ct_val *ct)
 {
 	slb_ep_conn_close(READ_ONCE(ct->svc_id), READ_ONCE(ct->ep_idx));
 	if (READ_ONCE(ct->nat.flags) & SLB_NAT_DSR)
