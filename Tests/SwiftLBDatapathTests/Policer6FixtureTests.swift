@@ -102,6 +102,36 @@ struct Policer6FixtureTests {
         #expect(try await fixture.datapath.connections().count == 1)
     }
 
+    @Test func anIPv6DSRFlowIsPolicedAndARedFirstPacketLeavesNoEntry() async throws {
+        let datapath = try EBPFDatapath(pinRoot: nil)
+        try await datapath.upsert(
+            DatapathService(
+                id: IPv6RuleFixture.serviceID, key: ServiceKey(vip: .v6(Fixture.vip6), port: 80, proto: .udp),
+                selection: .hash, mode: .dsr,
+                endpoints: [DatapathEndpoint(address: .v6(Fixture.endpoint6(10)), port: 80, weight: 1)]))
+        let handoff = PolicyHandoff()
+        try await handoff.attach(datapath)
+        let store = PolicyStore(
+            persistence: InMemoryPolicyConfigStore(), datapath: handoff,
+            rules: { ["web6": [IPv6RuleFixture.serviceID]] })
+        try PolicerFixtureTests.setClock(datapath, 1_000_000_000)
+        try await store.add(Self.policy(cir: 8, pir: 8, cbs: 1514, ebs: 1514))
+        let run = { (bytes: [UInt8]) in
+            try TestRun.run(try datapath.programs().ingress, packet: bytes, ifindex: Fixture.clientSide)
+        }
+        // Green: only MACs and hop limit change (L2 DSR).
+        let passed = IPv6RuleFixture.request(sport: 41000)
+        var expected = passed
+        (expected.srcMAC, expected.dstMAC, expected.hopLimit) = (Fixture.serverSideMAC, Fixture.endpointMAC(10), 63)
+        let result = try run(passed.bytes)
+        #expect(result.verdict == Verdict.redirect && result.packet == expected.bytes)
+        // Red first packet of another flow: dropped, its single entry undone.
+        #expect(try run(IPv6RuleFixture.request(sport: 41001).bytes).verdict == Verdict.shot)
+        #expect(try datapath.conntrack.keys(limit: 16).count == 1)
+        #expect(try datapath.recountOpenFlows() == 0)
+        #expect(try #require(await store.entries().first?.policyStats).redPackets == 1)
+    }
+
     @Test func colourAwareIPv6PacketsKeepTheirPrecolour() async throws {
         let (fixture, store) = try await Self.setUp(nat64: false)
         try await store.add(Self.policy(cir: 8, pir: 16, cbs: 3000, ebs: 6000, color: true))
