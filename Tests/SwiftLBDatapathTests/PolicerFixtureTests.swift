@@ -151,6 +151,9 @@ struct PolicerFixtureTests {
         #expect(try run(datapath, Self.packet(sport: 41001)).verdict == Verdict.shot)
         let flows = try await datapath.connections()
         #expect(!flows.isEmpty && flows.allSatisfy { $0.clientPort == 41000 })
+        // Nothing of the refused flow: no reply entry either, and the endpoint counts one open flow.
+        #expect(datapath.conntrack.entries().count == 2)
+        #expect(try datapath.recountOpenFlows() == 0)
         // A policy on rules named otherwise leaves this one alone.
         try await store.delete(ident: "pol")
         try await store.add(Self.policy("other", cir: 8, pir: 8, cbs: 1514, ebs: 1514, target: "api"))

@@ -11,10 +11,11 @@
  * (swiftlb_mirror.h):
  *   port  every packet entering the port, copied by the ingress entry program before it
  *         parses anything (so IPv6, ARP and packets of no rule are copied too);
- *   rule  every IPv4 packet of an LB rule's flows in both directions, established ones
- *         included: the entry program (and NEW4, for a flow's first packet) sees the flow's
- *         service id and continues in the MIRROR stage, which copies the packet as it arrived
- *         (before any rewrite) and then forwards it as the entry would (slb_established4).
+ *   rule  every packet of an LB rule's flows in both directions, established ones included,
+ *         IPv4, IPv6 and NAT64: the entry program (and NEW4, for a flow's first packet; V6 and
+ *         NEW6 for IPv6 packets) sees the flow's service id and continues in the MIRROR stage,
+ *         which copies the packet as it arrived (before any rewrite) and then forwards it as
+ *         the entry (slb_established4) or V6 (pipeline6.h) would.
  * Unmirrored traffic pays one array lookup (slb_cfg, for SLB_CFG_MIRROR) while no mirror
  * exists, plus one hash lookup per packet while some mirror is attached. A copy carries
  * SLB_MIRROR_MARK while it is sent, so that our programs on the interface it leaves by let it

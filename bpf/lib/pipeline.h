@@ -37,6 +37,7 @@
 #include "maps.h"
 #include "mirror.h"
 #include "parse.h"
+#include "pipeline6.h"
 #include "policer.h"
 #include "sctp.h"
 #include "sctp_mh.h"
@@ -111,7 +112,7 @@ static __always_inline int slb_established4_go(struct __sk_buff *skb, struct slb
 	if (s->pol_on) {
 		s->pol_id = slb_pol_of_svc(ct->svc_id);
 		if (s->pol_id) {
-			s->pol_port = 0;
+			s->pol_port = SLB_POL_AT_SVC4;
 			return slb_stage_go(skb, SLB_STAGE_POLICE, egress);
 		}
 	}
@@ -232,7 +233,7 @@ static __always_inline int slb_entry(struct __sk_buff *skb, bool egress)
 		if (!egress && s->pol_on) {
 			s->pol_id = slb_pol_of_port(skb->ifindex);
 			if (s->pol_id) {
-				s->pol_port = 1;
+				s->pol_port = SLB_POL_AT_PORT;
 				return slb_stage_go(skb, SLB_STAGE_POLICE, egress);
 			}
 		}
@@ -390,8 +391,9 @@ static __always_inline int slb_idle(struct __sk_buff *skb, bool egress)
 
 /*
  * The POLICE stage: the policer in s->pol_id. A packet it passes continues in the entry again
- * (interface policer) or is forwarded as its flow's packets are (service policer); a red one is
- * dropped, and a new flow it would have opened is undone.
+ * (interface policer) or is forwarded as its flow's packets are (service policer; IPv6 and
+ * NAT64 flows in pipeline6.h); a red one is dropped, and a new flow it would have opened is
+ * undone.
  */
 static __always_inline int slb_police(struct __sk_buff *skb, bool egress)
 {
@@ -401,8 +403,10 @@ static __always_inline int slb_police(struct __sk_buff *skb, bool egress)
 
 	if (!s)
 		return TC_ACT_OK;
-	rc = slb_pol_apply(skb, s->pol_id);
-	if (s->pol_port) {
+	if (s->pol_port == SLB_POL_AT_SVC6)
+		return slb_police6(skb, s->pol_id, egress);
+	rc = slb_pol_apply(skb, s->pol_id, s->pol_port == SLB_POL_AT_PORT ? NULL : &s->pkt.tos);
+	if (s->pol_port == SLB_POL_AT_PORT) {
 		if (rc >= 0)
 			return rc;
 		s->pol_again = 1;
@@ -415,7 +419,7 @@ static __always_inline int slb_police(struct __sk_buff *skb, bool egress)
 		return slb_counted(SLB_CNT_DROP_REWRITE, TC_ACT_SHOT);
 	if (rc >= 0) {
 		if (s->new_flow)
-			slb_flow_undo(&s->key, ct);
+			slb_flow_refuse(&s->key, ct);
 		return rc;
 	}
 	return slb_forward4(skb, s, ct, egress);
@@ -424,13 +428,18 @@ static __always_inline int slb_police(struct __sk_buff *skb, bool egress)
 /*
  * The MIRROR stage: a copy of the packet of a mirrored rule's flow (mirror.h), as it arrived,
  * then the packet goes on as in the entry (or NEW4, which left its new entry in the scratch).
+ * An IPv6 frame came from V6 or NEW6 (pipeline6.h: slb_mirror6).
  */
 static __always_inline int slb_mirror4(struct __sk_buff *skb, bool egress)
 {
-	struct slb_scratch4 *s = slb_scratch4_get();
-	struct slb_ct_val *ct = s ? slb_ct_entry_at(s->ct_index) : NULL;
+	struct slb_scratch4 *s;
+	struct slb_ct_val *ct;
 	const struct slb_mirror_target *t;
 
+	if (slb_frame_ipv6(skb))
+		return slb_mirror6(skb, egress);
+	s = slb_scratch4_get();
+	ct = s ? slb_ct_entry_at(s->ct_index) : NULL;
 	if (!s || !ct)
 		return slb_counted(SLB_CNT_DROP_REWRITE, TC_ACT_SHOT);
 	t = slb_mirror_rule(ct->svc_id);

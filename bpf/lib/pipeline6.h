@@ -10,7 +10,8 @@
  * ICMPv6 echo to a VIP (icmp6.h) and ICMPv6 errors about NAT66 flows (icmp6_err.h)
  * continue in ICMP6, mode 3 flows in DSR6 (dsr6.h: L2 or IPv6-in-IPv6, ingress only; the
  * egress program passes them, SLB_CNT_PASS_DSR_EGRESS). An established TCP flow idle past its
- * service's inactiveTimeOut is reset both ways (idle_reset.h).
+ * service's inactiveTimeOut is reset both ways (idle_reset.h). The packets of a mirrored or
+ * policed rule's flows, NAT66 and NAT64, go through MIRROR and POLICE first (slb_flow6_go).
  * NAT46 gets from the IPv4 entry the replies of NAT64 flows (nat6.h translates them; icmp46.h
  * answers with fragmentation needed when they would not fit the client's link), and from
  * ICMP4 the ICMPv4 errors about NAT64 flows (translated to ICMPv6 by icmp46.h).
@@ -32,8 +33,10 @@
 #include "icmp6_err.h"
 #include "idle_reset.h"
 #include "maps.h"
+#include "mirror.h"
 #include "nat6.h"
 #include "parse6.h"
+#include "policer.h"
 #include "sctp.h"
 #include "srv6.h"
 #include "stages.h"
@@ -257,6 +260,121 @@ static __always_inline int slb_established6(struct __sk_buff *skb, struct slb_sc
 	return slb_forward6(skb, s, ct, egress);
 }
 
+/*
+ * Undoes the flow whose first packet a rule's policer or mirror dropped: both its entries (the
+ * one of a DSR flow) and its endpoint's open-flow count, so that the refused packet leaves
+ * nothing behind (no reply entry holding an allocated port either).
+ */
+static __always_inline void slb_flow_refuse(const struct slb_ct_key *key,
+					    const struct slb_ct_val *ct)
+{
+	slb_ep_conn_close(READ_ONCE(ct->svc_id), READ_ONCE(ct->ep_idx));
+	if (READ_ONCE(ct->nat.flags) & SLB_NAT_DSR)
+		slb_ct_del(key);
+	else
+		slb_ct_delete_flow(key, ct);
+}
+
+/*
+ * Rule policers and mirrors for IPv6 and NAT64 flows, as the IPv4 entry has them (pipeline.h):
+ * the packet of a mirrored rule's flow is copied as it arrived (MIRROR), the packet of a policed
+ * rule's flow meets its policer (POLICE, which finds it in the IPv4 scratch with pol_port
+ * SLB_POL_AT_SVC6), then slb_established6: before any state, counter or translation. V6 and
+ * NEW6 look the rule up only while slb_config has SLB_CFG_MIRROR or SLB_CFG_POLICE
+ * (slb_flow6_go): flows of a datapath without mirrors and policers pay that one flag test.
+ */
+
+/* POLICE when flow `ct`'s rule has a policer (handed over in the IPv4 scratch), else -1. */
+static __always_inline int slb_rule_police_stage6(const struct slb_ct_val *ct, __u32 flags)
+{
+	struct slb_scratch4 *s4;
+	__u32 id;
+
+	if (!(flags & SLB_CFG_POLICE))
+		return -1;
+	id = slb_pol_of_svc(ct->svc_id);
+	s4 = id ? slb_scratch4_get() : NULL;
+	if (!s4)
+		return -1;
+	s4->pol_id = id;
+	s4->pol_port = SLB_POL_AT_SVC6;
+	return SLB_STAGE_POLICE;
+}
+
+/* The IPv6 packet in `s` of the live entry `ct` (V6 or NEW6): its rule's stages, then on. */
+static __always_inline int slb_flow6_go(struct __sk_buff *skb, struct slb_scratch6 *s,
+					struct slb_ct_val *ct, bool egress)
+{
+	__u32 flags = slb_cfg_flags();
+	int stage;
+
+	if (flags & (SLB_CFG_MIRROR | SLB_CFG_POLICE)) {
+		if ((flags & SLB_CFG_MIRROR) && slb_mirror_rule(ct->svc_id))
+			stage = SLB_STAGE_MIRROR;
+		else
+			stage = slb_rule_police_stage6(ct, flags);
+		if (stage >= 0)
+			return slb_stage_go(skb, stage, egress);
+	}
+	return slb_established6(skb, s, ct, egress);
+}
+
+/*
+ * The POLICE stage for the IPv6 packet in the IPv6 scratch (SLB_POL_AT_SVC6): policer `id`. A
+ * red packet is dropped and the flow it would have opened undone; a green or yellow one goes on
+ * (a yellow one with the traffic class it was marked with, which NAT64 carries into the TOS).
+ */
+static __always_inline int slb_police6(struct __sk_buff *skb, __u32 id, bool egress)
+{
+	struct slb_scratch6 *s = slb_scratch6_get();
+	struct slb_ct_val *ct = s ? slb_ct_entry_at(s->ct_index) : NULL;
+	int rc;
+
+	if (!s || !ct)
+		return slb_counted(SLB_CNT_DROP_REWRITE, TC_ACT_SHOT);
+	rc = slb_pol_apply(skb, id, &s->p.base.tos);
+	if (rc < 0)
+		return slb_established6(skb, s, ct, egress);
+	if (s->new_flow)
+		slb_flow_refuse(&s->key, ct);
+	return rc;
+}
+
+/* True for an IPv6 frame: MIRROR serves V6 and NEW6 too (the IPv4 paths send it only IPv4). */
+static __always_inline bool slb_frame_ipv6(struct __sk_buff *skb)
+{
+	__be16 proto;
+
+	if (bpf_skb_load_bytes(skb, offsetof(struct ethhdr, h_proto), &proto, sizeof(proto)))
+		return false;
+	return proto == bpf_htons(ETH_P_IPV6);
+}
+
+/*
+ * The MIRROR stage for the IPv6 packet in the IPv6 scratch: a copy as it arrived (mirror.h),
+ * then the rule's policer, then slb_established6.
+ */
+static __always_inline int slb_mirror6(struct __sk_buff *skb, bool egress)
+{
+	struct slb_scratch6 *s = slb_scratch6_get();
+	struct slb_ct_val *ct = s ? slb_ct_entry_at(s->ct_index) : NULL;
+	const struct slb_mirror_target *t;
+	int stage;
+
+	if (!s || !ct)
+		return slb_counted(SLB_CNT_DROP_REWRITE, TC_ACT_SHOT);
+	t = slb_mirror_rule(ct->svc_id);
+	if (t && !slb_mirror_copy(skb, t, SLB_CNT_MIRROR_RULE)) {
+		if (s->new_flow)
+			slb_flow_refuse(&s->key, ct);
+		return slb_counted(SLB_CNT_DROP_REWRITE, TC_ACT_SHOT);
+	}
+	stage = slb_rule_police_stage6(ct, slb_cfg_flags());
+	if (stage >= 0)
+		return slb_stage_go(skb, stage, egress);
+	return slb_established6(skb, s, ct, egress);
+}
+
 /* The V6 stage: every IPv6 frame (the entry counted it as received). */
 static __always_inline int slb_v6(struct __sk_buff *skb, bool egress)
 {
@@ -293,7 +411,7 @@ static __always_inline int slb_v6(struct __sk_buff *skb, bool egress)
 	if (!ct)
 		return rc >= 0 ? rc :
 				 slb_stage_go(skb, egress ? SLB_STAGE_NEW6 : SLB_STAGE_FW6, egress);
-	return slb_established6(skb, s, ct, egress);
+	return slb_flow6_go(skb, s, ct, egress);
 }
 
 /* The NEW6 stage: sets up the flow of the IPv6 packet in the scratch (flow.h) and forwards it. */
@@ -309,7 +427,7 @@ static __always_inline int slb_new6(struct __sk_buff *skb, bool egress)
 	if (rc >= 0)
 		return rc;
 	s->new_flow = 1;
-	return slb_established6(skb, s, ct, egress);
+	return slb_flow6_go(skb, s, ct, egress);
 }
 
 /* The firewall's verdict (fw.h) on the IPv6 packet in `s`: a TC verdict, or -1 to go on. */

@@ -14,7 +14,7 @@
  * policer is colour-aware, comes from its DSCP (slb_pol_precolor).
  * Policing runs in its own stage (POLICE, stages.h). The entry program only tests a bit of
  * slb_config (SLB_CFG_POLICE) before looking up slb_pol_port / slb_pol_svc, so traffic of a
- * datapath without policers pays one array lookup.
+ * datapath without policers pays one array lookup; so does V6 (pipeline6.h) for IPv6 flows.
  */
 #ifndef SLB_POLICER_H
 #define SLB_POLICER_H
@@ -89,6 +89,13 @@ _Static_assert(__builtin_strcmp("slb_pol_stats", SLB_MAP_POL_STATS) == 0, "slb_p
 _Static_assert(__builtin_strcmp("slb_pol_svc", SLB_MAP_POL_SVC) == 0, "slb_pol_svc pin name");
 _Static_assert(__builtin_strcmp("slb_pol_port", SLB_MAP_POL_PORT) == 0, "slb_pol_port pin name");
 _Static_assert(__builtin_strcmp("slb_pol_clock", SLB_MAP_POL_CLOCK) == 0, "slb_pol_clock pin name");
+
+/* Which policer the POLICE stage applies (slb_scratch4.pol_port), and what follows it. */
+enum {
+	SLB_POL_AT_SVC4 = 0, /* an IPv4 flow's rule: then forwarded as the entry would */
+	SLB_POL_AT_PORT = 1, /* the ingress interface's: then the entry again */
+	SLB_POL_AT_SVC6 = 2, /* an IPv6 or NAT64 flow's rule (IPv6 scratch): then as V6 would */
+};
 
 /* True when some policer is attached (the only cost for datapaths without policers). */
 static __always_inline bool slb_pol_enabled(void)
@@ -255,17 +262,23 @@ static __always_inline void slb_pol_write_dscp(struct __sk_buff *skb, __u16 prot
 			return;
 		bpf_l3_csum_replace(skb, ETH_HLEN + offsetof(struct iphdr, check), old, new, 2);
 	} else if (proto == ETH_P_IPV6) {
+		/*
+		 * No header checksum, and the traffic class is in no L4 pseudo-header: only a
+		 * CHECKSUM_COMPLETE sum over the frame changes (BPF_F_RECOMPUTE_CSUM keeps it).
+		 */
 		b[0] = (b[0] & 0xf0) | (dscp >> 2);
 		b[1] = (b[1] & 0x3f) | ((dscp & 3) << 6);
-		bpf_skb_store_bytes(skb, ETH_HLEN, b, sizeof(b), 0);
+		bpf_skb_store_bytes(skb, ETH_HLEN, b, sizeof(b), BPF_F_RECOMPUTE_CSUM);
 	}
 }
 
 /*
  * Polices the packet in `skb` with policer `id`: returns TC_ACT_SHOT for red (counted), -1 for
- * green and yellow (yellow marked) and for a policer without parameters.
+ * green and yellow (yellow marked) and for a policer without parameters. `tos` (NULL: none) is
+ * the parsed packet's TOS or traffic class byte, kept equal to the mark (a translation that
+ * builds a new header from it, NAT64 or NAT46, carries the mark on).
  */
-static __always_inline int slb_pol_apply(struct __sk_buff *skb, __u32 id)
+static __always_inline int slb_pol_apply(struct __sk_buff *skb, __u32 id, __u8 *tos)
 {
 	const struct slb_pol_cfg *cfg = bpf_map_lookup_elem(&slb_pol_cfg, &id);
 	struct slb_pol_state *st = bpf_map_lookup_elem(&slb_pol_state, &id);
@@ -303,8 +316,11 @@ static __always_inline int slb_pol_apply(struct __sk_buff *skb, __u32 id)
 	if (color == SLB_POL_RED)
 		return slb_counted(SLB_CNT_DROP_POL_RED, TC_ACT_SHOT);
 	if (color == SLB_POL_YELLOW) {
-		if (proto && dscp != slb_pol_yellow_dscp(dscp))
+		if (proto && dscp != slb_pol_yellow_dscp(dscp)) {
 			slb_pol_write_dscp(skb, proto, slb_pol_yellow_dscp(dscp));
+			if (tos)
+				*tos = (slb_pol_yellow_dscp(dscp) << 2) | (*tos & 3);
+		}
 		slb_count(SLB_CNT_POL_YELLOW);
 		return -1;
 	}

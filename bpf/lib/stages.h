@@ -24,9 +24,9 @@
  *   FW4    firewall (fw.h) for an IPv4 ingress packet without an entry, then NEW4
  *   FW6    firewall for an IPv6 ingress packet without an entry, then NEW6
  *   POLICE QoS policer (policer.h) of the packet's ingress interface (then the entry again) or of
- *          its IPv4 flow's service (then forwarded as the entry would)
- *   MIRROR a copy of the packet of a mirrored LB rule's IPv4 flow (mirror.h), then forwarded
- *          as the entry would
+ *          its flow's service, IPv4 or IPv6 (then forwarded as the entry or V6 would)
+ *   MIRROR a copy of the packet of a mirrored LB rule's flow (mirror.h), IPv4 or IPv6, then
+ *          forwarded as the entry or V6 would
  *   GTPU   GTP-U sessions (gtpu.h): uplink decapsulation and classification, downlink
  *          encapsulation; a packet of no session continues as the entry would
  *   SRV6   SRv6 (srv6.h): encapsulation of a flow's packets toward an endpoint's segments, and

@@ -5,7 +5,8 @@ counts them for the mirror scenario; no scapy needed.
   mirror_capture.py capture IFACE OUT SECONDS   # writes "<tci or -> <hex frame>" per frame,
                                                 # at most 20000 frames, for at most SECONDS
   mirror_capture.py count OUT KIND ARGS...      # prints how many captured frames are of KIND:
-    tcp SRC DST DPORT|any SPORT|any   IPv4 TCP frames SRC -> DST (ports or any)
+    tcp SRC DST DPORT|any SPORT|any   IPv4 or IPv6 TCP frames SRC -> DST (ports or any; IPv6:
+                                      without extension headers)
     vlan VID SRC DST                  tagged VID, IPv4 SRC -> DST
     erspan SESSION SRC DST            ERSPAN II (GRE 0x88BE) frames of session SESSION whose
                                       inner frame is IPv4 TCP SRC -> DST
@@ -51,12 +52,19 @@ def capture(iface, out, seconds):
 
 
 def tcp_of(frame, src, dst, dport="any", sport="any"):
-    if len(frame) < 34 or frame[12:14] != b"\x08\x00" or frame[23] != 6:
-        return False
-    if frame[26:30] != ipaddress.ip_address(src).packed or frame[30:34] != ipaddress.ip_address(dst).packed:
-        return False
-    ihl = (frame[14] & 0xF) * 4
-    l4 = 14 + ihl
+    src, dst = ipaddress.ip_address(src), ipaddress.ip_address(dst)
+    if src.version == 6:
+        if len(frame) < 54 or frame[12:14] != b"\x86\xdd" or frame[20] != 6:
+            return False
+        if frame[22:38] != src.packed or frame[38:54] != dst.packed:
+            return False
+        l4 = 54
+    else:
+        if len(frame) < 34 or frame[12:14] != b"\x08\x00" or frame[23] != 6:
+            return False
+        if frame[26:30] != src.packed or frame[30:34] != dst.packed:
+            return False
+        l4 = 14 + (frame[14] & 0xF) * 4
     if len(frame) < l4 + 4:
         return False
     fs, fd = struct.unpack_from("!HH", frame, l4)
