@@ -54,9 +54,9 @@ struct slb_sctp_mh6_work {
 	__be32 want[SLB_SCTP_MH_MAX_PATHS][4];	/* what the k-th IPv6 parameter becomes */
 	__be32 found[SLB_SCTP_MH_MAX_PATHS][4]; /* the k-th IPv6 parameter as it came */
 	__be32 fallback[4];			/* what further IPv6 parameters become (not kept) */
-	__be32 source[4];			/* INIT: C0 (kept: what further ones become); else 0 */
-	__be32 addr[4];				/* the parameter being rewritten, as it came */
-	__be32 out[4];				/* and what it becomes */
+	__be32 source[4]; /* INIT: C0 (kept: what further ones become); else 0 */
+	__be32 addr[4];	  /* the parameter being rewritten, as it came */
+	__be32 out[4];	  /* and what it becomes */
 	__u32 nwant;
 	__u32 nfound;
 	__u32 keep; /* 1: default-mode INIT, IPv6 parameters kept */
@@ -185,8 +185,9 @@ static __always_inline int slb_sctp_mh6_rewrite(struct __sk_buff *skb, const str
 			hd.h[0] = bpf_htons(SLB_SCTP_PARAM_PAD);
 			if (slb_sctp_mh6_store(skb, w, l4 + off, off, len, word, hd.word))
 				return -1;
-			if (plen == 8 && (bpf_skb_load_bytes(skb, l4 + off + 4, &word, 4) ||
-					  slb_sctp_mh6_store(skb, w, l4 + off + 4, off + 4, len, word, 0)))
+			if (plen == 8 &&
+			    (bpf_skb_load_bytes(skb, l4 + off + 4, &word, 4) ||
+			     slb_sctp_mh6_store(skb, w, l4 + off + 4, off + 4, len, word, 0)))
 				return -1;
 		}
 		off += (plen + 3) & ~3u;
@@ -374,8 +375,8 @@ static __always_inline void slb_sctp_mh6_path_set(struct slb_sctp_mh6_work *w,
 }
 
 /* slb_sctp_mh_sync (sctp_mh.h) for an IPv6 association: every path to the chunk's state. */
-static __always_inline void slb_sctp_mh6_sync(struct slb_sctp_mh6_work *w,
-					      const struct slb_pkt6 *p, const struct slb_ct_key *key,
+static __always_inline void slb_sctp_mh6_sync(struct slb_sctp_mh6_work *w, const struct slb_pkt6 *p,
+					      const struct slb_ct_key *key,
 					      const struct slb_ct_val *ct)
 {
 	struct slb_sctp_assoc_key akey = {};
