@@ -156,8 +156,10 @@ struct RuleValidatorTests {
             $0.serviceArguments.externalIP = "2001:db8::1"
             $0.secondaryIPs = [SecondaryIP(secondaryIP: "2001:db8::2")]
         },
-        .init("sctp multihoming with an IPv4 secondary on an IPv6 VIP", field: "secondaryIPs[0].secondaryIP",
-              says: "same family") {
+        .init(
+            "sctp multihoming with an IPv4 secondary on an IPv6 VIP", field: "secondaryIPs[0].secondaryIP",
+            says: "same family"
+        ) {
             $0.serviceArguments.protocol = "sctp"
             $0.serviceArguments.externalIP = "2001:db8::1"
             $0.endpoints[0].endpointIP = "2001:db8:1::1"
