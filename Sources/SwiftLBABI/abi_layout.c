@@ -47,6 +47,8 @@ _Static_assert(sizeof(struct slb_gtp_stat) == 32, "slb_gtp_stat layout");
 _Static_assert(sizeof(struct slb_sctp_mh) == 24, "slb_sctp_mh layout");
 _Static_assert(sizeof(struct slb_sctp_assoc_key) == 8, "slb_sctp_assoc_key layout");
 _Static_assert(sizeof(struct slb_sctp_assoc) == 44, "slb_sctp_assoc layout");
+_Static_assert(sizeof(struct slb_sctp_mh6) == 84, "slb_sctp_mh6 layout");
+_Static_assert(sizeof(struct slb_sctp_assoc6) == 164, "slb_sctp_assoc6 layout");
 _Static_assert(sizeof(struct slb_pol_cfg) == 40, "slb_pol_cfg layout");
 _Static_assert(sizeof(struct slb_pol_state) == 32, "slb_pol_state layout");
 _Static_assert(sizeof(struct slb_pol_stat) == 48, "slb_pol_stat layout");

@@ -37,7 +37,8 @@ public enum RuleValidator {
         try checkDSRFamily(mode, vip: vip, endpoints: endpoints)
         let sourcePool = try snatSources(args.snatSources, mode: mode, vip: vip)
         try checkSCTPMultihome(
-            proto: proto, mode: mode, vip: vip, secondaryVIPs: secondaryVIPs, snatSources: args.snatSources)
+            proto: proto, mode: mode, vip: vip, secondaryVIPs: secondaryVIPs, endpoints: endpoints,
+            snatSources: args.snatSources)
         let srv6SID = try srv6(
             entry, vip: vip, mode: mode, servicePort: portMax == 0 ? port : 0, endpoints: &endpoints)
 

@@ -43,7 +43,7 @@ extension EBPFDatapath {
         let table = service.selectionTable(slots: slots, size: Int(SLB_SEL_TABLE_SIZE))
         let previousTable = try selectionTables.lookup(id)
         let previousPool = try sourcePools.lookup(id)
-        var previousMultihome: slb_sctp_mh?
+        var previousMultihome: MultihomeSnapshot?
         let previousSID = written.withLock { $0.srv6SIDs[id] }
         do {
             // Slots, active list and table first: the program reads at most ep_count slots and

@@ -151,8 +151,23 @@ struct RuleValidatorTests {
             $0.endpoints[0].targetPort = 80
             $0.secondaryIPs = [SecondaryIP(secondaryIP: "10.0.0.2")]
         },
-        .init("sctp multihoming over IPv6", field: "secondaryIPs", says: "IPv4 VIPs only") {
+        .init("sctp multihoming over NAT64", field: "endpoints[0].endpointIP", says: "endpoints of the VIP's family") {
             $0.serviceArguments.protocol = "sctp"
+            $0.serviceArguments.externalIP = "2001:db8::1"
+            $0.secondaryIPs = [SecondaryIP(secondaryIP: "2001:db8::2")]
+        },
+        .init(
+            "sctp multihoming with an IPv4 secondary on an IPv6 VIP", field: "secondaryIPs[0].secondaryIP",
+            says: "same family"
+        ) {
+            $0.serviceArguments.protocol = "sctp"
+            $0.serviceArguments.externalIP = "2001:db8::1"
+            $0.endpoints[0].endpointIP = "2001:db8:1::1"
+            $0.secondaryIPs = [SecondaryIP(secondaryIP: "10.0.0.2")]
+        },
+        .init("sctp multihoming over IPv6 in onearm", field: "\(args).mode", says: "needs mode 0 (default) or 2") {
+            $0.serviceArguments.protocol = "sctp"
+            $0.serviceArguments.mode = 1
             $0.serviceArguments.externalIP = "2001:db8::1"
             $0.endpoints[0].endpointIP = "2001:db8:1::1"
             $0.secondaryIPs = [SecondaryIP(secondaryIP: "2001:db8::2")]

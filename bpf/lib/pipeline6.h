@@ -38,6 +38,7 @@
 #include "parse6.h"
 #include "policer.h"
 #include "sctp.h"
+#include "sctp_mh.h"
 #include "srv6.h"
 #include "stages.h"
 #include "stats.h"
@@ -248,11 +249,25 @@ slb_v6_lookup(struct __sk_buff *skb, struct slb_scratch6 *s, bool egress, int *r
  * The IPv6 packet in `s` of the live entry `ct` (slot in s->ct_index): verification tags, state
  * and counters, then DSR6 or the translation and forwarding. For V6 and NEW6 alike.
  */
+static __always_inline int slb_established6_go(struct __sk_buff *skb, struct slb_scratch6 *s,
+					       struct slb_ct_val *ct, bool egress);
+
 static __always_inline int slb_established6(struct __sk_buff *skb, struct slb_scratch6 *s,
 					    struct slb_ct_val *ct, bool egress)
 {
 	if (s->p.base.proto == IPPROTO_SCTP && slb_sctp_check6(skb, s, ct))
 		return slb_counted(SLB_CNT_DROP_SCTP_VTAG, TC_ACT_SHOT);
+	/* Chunks that change associations: multihoming first (SCTPMH6, ingress as for IPv4). */
+	if (!egress && s->p.base.proto == IPPROTO_SCTP && slb_sctp_mh_chunk(s->p.base.chunk) &&
+	    !(ct->nat.flags & SLB_NAT_AF))
+		return slb_stage_go(skb, SLB_STAGE_SCTPMH6, egress);
+	return slb_established6_go(skb, s, ct, egress);
+}
+
+/* slb_established6 after the SCTP checks: state, counters, DSR6 or forwarding. */
+static __always_inline int slb_established6_go(struct __sk_buff *skb, struct slb_scratch6 *s,
+					       struct slb_ct_val *ct, bool egress)
+{
 	slb_ct_track(&s->key, ct, &s->p.base, s->now);
 	slb_stats_add(ct->svc_id, ct->ep_idx, s->p.base.len);
 	if (READ_ONCE(ct->nat.flags) & SLB_NAT_DSR)

@@ -34,6 +34,7 @@
  *   SCTPMH SCTP multihoming (sctp_mh.h): an IPv4 SCTP packet whose first chunk changes or
  *          ends an association (INIT, INIT ACK, COOKIE ACK, ABORT, ...), then accounted and
  *          forwarded as the entry would
+ *   SCTPMH6 the same for IPv6 SCTP packets from V6 (sctp_mh6.h), then forwarded as V6 would
  * Each stage has an ingress and an egress program, in slots 2 * stage and 2 * stage + 1, so
  * that the direction stays a compile-time constant inside every program. What one stage
  * learned (parsed packet, conntrack key, the entry's slot, the clock reading) waits for the
@@ -91,7 +92,8 @@ enum slb_stage {
 	SLB_STAGE_GTPU = 14,
 	SLB_STAGE_SRV6 = 15,
 	SLB_STAGE_SCTPMH = 16,
-	SLB_STAGE_COUNT = 17,
+	SLB_STAGE_SCTPMH6 = 17,
+	SLB_STAGE_COUNT = 18,
 };
 
 _Static_assert(2 * SLB_STAGE_COUNT <= SLB_STAGE_SLOTS, "slb_stages has a slot per stage and hook");
@@ -114,7 +116,8 @@ _Static_assert(2 * SLB_STAGE_COUNT <= SLB_STAGE_SLOTS, "slb_stages has a slot pe
 	X(slb_mirror_in, slb_mirror_eg, SLB_STAGE_MIRROR) \
 	X(slb_gtpu_in, slb_gtpu_eg, SLB_STAGE_GTPU)       \
 	X(slb_srv6_in, slb_srv6_eg, SLB_STAGE_SRV6)       \
-	X(slb_sctpmh_in, slb_sctpmh_eg, SLB_STAGE_SCTPMH)
+	X(slb_sctpmh_in, slb_sctpmh_eg, SLB_STAGE_SCTPMH) \
+	X(slb_sctpmh6_in, slb_sctpmh6_eg, SLB_STAGE_SCTPMH6)
 
 #define SLB_STAGE_DECLARE(in, eg, stage) \
 	int in(struct __sk_buff *skb);   \

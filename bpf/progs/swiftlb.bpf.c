@@ -9,6 +9,7 @@
 #include "flow.h"
 #include "pipeline.h"
 #include "pipeline6.h"
+#include "pipeline_sctpmh6.h"
 
 #define SLB_STAGE_DEFINE(in, eg, body)          \
 	SEC("tc") int in(struct __sk_buff *skb) \
@@ -35,6 +36,7 @@ SLB_STAGE_DEFINE(slb_fw6_in, slb_fw6_eg, slb_fw6)
 SLB_STAGE_DEFINE(slb_police_in, slb_police_eg, slb_police)
 SLB_STAGE_DEFINE(slb_gtpu_in, slb_gtpu_eg, slb_gtpu)
 SLB_STAGE_DEFINE(slb_sctpmh_in, slb_sctpmh_eg, slb_sctpmh4)
+SLB_STAGE_DEFINE(slb_sctpmh6_in, slb_sctpmh6_eg, slb_sctpmh6)
 SLB_STAGE_DEFINE(slb_srv6_in, slb_srv6_eg, slb_srv6)
 SLB_STAGE_DEFINE(slb_mirror_in, slb_mirror_eg, slb_mirror4)
 

@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
-"""A userspace SCTP peer over raw IPv4 sockets (protocol 132), for kernels without SCTP sockets.
+"""A userspace SCTP peer over raw IPv4 or IPv6 sockets (protocol 132), for kernels without SCTP sockets.
 
     sctp_mh_peer.py server --name srv1 --port 38412 --addr 10.1.2.2 [--timeout 60]
     sctp_mh_peer.py client --vip 10.1.100.1 --vip2 10.1.100.2 --port 38412 --addrs 10.1.1.2,10.1.5.2
                         --cut "ip link set c0 down" [--timeout 10]
+
+The family is that of --addr (server) or --vip (client): IPv6 peers list IPv6 address parameters
+(type 6), IPv4 peers IPv4 ones (type 5).
 
 The server answers INIT with INIT ACK (listing --addr and a state cookie), COOKIE ECHO with
 COOKIE ACK, HEARTBEAT with HEARTBEAT ACK, DATA with SACK + DATA "<name>:<payload>", always to
@@ -80,12 +83,25 @@ def init_value(tag, params):
     return struct.pack("!IIHHI", tag, 65535, 10, 10, 1) + params
 
 
-def ipv4_param(addr):
-    return struct.pack("!HH", 5, 8) + socket.inet_aton(addr)
+def family_of(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
 
 
-def open_socket():
-    sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, IPPROTO_SCTP)
+def addr_param(addr):
+    """The IPv4 (type 5) or IPv6 (type 6) address parameter of `addr`."""
+    family = family_of(addr)
+    raw = socket.inet_pton(family, addr)
+    return struct.pack("!HH", 6 if family == socket.AF_INET6 else 5, 4 + len(raw)) + raw
+
+
+def addrs_of(params, family):
+    """The addresses of `family` that the parameter list `params` carries, in order."""
+    ptype = 6 if family == socket.AF_INET6 else 5
+    return [socket.inet_ntop(family, p[1]) for p in params if p[0] == ptype]
+
+
+def open_socket(family):
+    sock = socket.socket(family, socket.SOCK_RAW, IPPROTO_SCTP)
     sock.setblocking(False)
     return sock
 
@@ -96,9 +112,10 @@ def receive(sock, port, deadline):
         ready, _, _ = select.select([sock], [], [], max(0.0, deadline - time.monotonic()))
         if not ready:
             break
-        data, (src, _) = sock.recvfrom(65535)
-        ihl = (data[0] & 0x0F) * 4
-        sctp = data[ihl:]
+        data, peer = sock.recvfrom(65535)
+        src = peer[0]
+        # IPv4 raw sockets deliver the IP header, IPv6 ones only the payload.
+        sctp = data[(data[0] & 0x0F) * 4:] if sock.family == socket.AF_INET else data
         if len(sctp) < 16 or struct.unpack("!H", sctp[2:4])[0] != port:
             continue
         return src, sctp
@@ -106,7 +123,8 @@ def receive(sock, port, deadline):
 
 
 def serve(args):
-    sock = open_socket()
+    family = family_of(args.addr)
+    sock = open_socket(family)
     deadline = time.monotonic() + args.timeout
     my_tag = int.from_bytes(os.urandom(4), "big") | 1
     peer_tag = 0
@@ -122,10 +140,10 @@ def serve(args):
         for ctype, _, value in chunks_of(sctp):
             if ctype == INIT:
                 peer_tag = struct.unpack("!I", value[0:4])[0]
-                addrs = [socket.inet_ntoa(p[1]) for p in params_of(value[16:]) if p[0] == 5]
+                addrs = addrs_of(params_of(value[16:]), family)
                 print(f"init from {src} addrs {','.join(addrs)}", flush=True)
                 cookie = struct.pack("!HH", 7, 12) + b"cookie42"
-                replies += chunk(INIT_ACK, init_value(my_tag, ipv4_param(args.addr) + cookie))
+                replies += chunk(INIT_ACK, init_value(my_tag, addr_param(args.addr) + cookie))
             elif ctype == COOKIE_ECHO:
                 replies += chunk(COOKIE_ACK, b"")
             elif ctype == HEARTBEAT:
@@ -146,7 +164,8 @@ def serve(args):
 class Client:
     def __init__(self, args):
         self.args = args
-        self.sock = open_socket()
+        self.family = family_of(args.vip)
+        self.sock = open_socket(self.family)
         self.cport = 30000 + int.from_bytes(os.urandom(2), "big") % 20000
         self.tag = int.from_bytes(os.urandom(4), "big") | 1
         self.peer_tag = 0
@@ -189,13 +208,13 @@ class Client:
     def run(self):
         a = self.args
         addrs = a.addrs.split(",")
-        params = b"".join(ipv4_param(x) for x in addrs)
+        params = b"".join(addr_param(x) for x in addrs)
         src, got = self.exchange(a.vip, 0, chunk(INIT, init_value(self.tag, params)), INIT_ACK)
         if src != a.vip:
             self.fail(f"INIT ACK from {src}, not the VIP")
         value = [c for c in got if c[0] == INIT_ACK][0][2]
         self.peer_tag = struct.unpack("!I", value[0:4])[0]
-        listed = [socket.inet_ntoa(p[1]) for p in params_of(value[16:]) if p[0] == 5]
+        listed = addrs_of(params_of(value[16:]), self.family)
         cookie = [p[1] for p in params_of(value[16:]) if p[0] == 7]
         print(f"initack_addrs {','.join(listed)}", flush=True)
         if not cookie:

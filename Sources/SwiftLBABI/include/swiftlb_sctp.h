@@ -10,6 +10,9 @@
  * slb_sctp_assoc remembers the paths of each multihomed association, keyed by the client's
  * Initiate Tag and the two ports, so that a chunk seen on any path (COOKIE ACK, ABORT,
  * SHUTDOWN COMPLETE) can bring every path's entries to the same state. Datapath-private.
+ *
+ * slb_sctp_mh6 and slb_sctp_assoc6 are the same for IPv6 SCTP rules (bpf/lib/sctp_mh6.h), with
+ * full IPv6 addresses; both families share the limits and the association key.
  */
 #ifndef SWIFTLB_SCTP_H
 #define SWIFTLB_SCTP_H
@@ -18,6 +21,8 @@
 
 #define SLB_MAP_SCTP_MH "slb_sctp_mh"
 #define SLB_MAP_SCTP_ASSOC "slb_sctp_assoc"
+#define SLB_MAP_SCTP_MH6 "slb_sctp_mh6"
+#define SLB_MAP_SCTP_ASSOC6 "slb_sctp_assoc6"
 
 /* VIPs of one multihomed service: the primary and at most 4 secondary (RuleValidator). */
 #define SLB_SCTP_MH_MAX_VIPS 5
@@ -25,6 +30,8 @@
 #define SLB_SCTP_MH_MAX_SERVICES 4096
 /* Associations remembered at once (LRU: an evicted one only loses the joint state changes). */
 #define SLB_SCTP_ASSOC_MAX 65536
+/* IPv6 associations remembered at once (each value is 164 bytes). */
+#define SLB_SCTP_ASSOC6_MAX 16384
 
 /* slb_sctp_mh value: the VIP set, IPv4, network order, vip[0] the primary. */
 struct slb_sctp_mh {
@@ -44,6 +51,19 @@ struct slb_sctp_assoc {
 	__u32 paths; /* 1 ..= SLB_SCTP_MH_MAX_VIPS */
 	__be32 caddr[SLB_SCTP_MH_MAX_VIPS];
 	__be32 vip[SLB_SCTP_MH_MAX_VIPS];
+};
+
+/* slb_sctp_mh6 value: the VIP set of an IPv6 rule, network order, vip[0] the primary. */
+struct slb_sctp_mh6 {
+	__u32 count; /* VIPs in vip[], 2 ..= SLB_SCTP_MH_MAX_VIPS */
+	__be32 vip[SLB_SCTP_MH_MAX_VIPS][4];
+};
+
+/* slb_sctp_assoc6 value (key: struct slb_sctp_assoc_key): path k joins caddr[k] and vip[k]. */
+struct slb_sctp_assoc6 {
+	__u32 paths; /* 1 ..= SLB_SCTP_MH_MAX_VIPS */
+	__be32 caddr[SLB_SCTP_MH_MAX_VIPS][4];
+	__be32 vip[SLB_SCTP_MH_MAX_VIPS][4];
 };
 
 #endif /* SWIFTLB_SCTP_H */
