@@ -5,8 +5,10 @@ import Testing
 
 @Suite("save and apply of GTP-U sessions and uplink classifiers")
 struct SaveApplySessionTests {
-    static let sessions = #"{"sessionAttr":[{"ident":"user1","sessionIP":"10.45.0.2","accessNetworkTunnel":{"TeID":512,"tunnelIP":"10.10.1.2"},"coreNetworkTunnel":{"teID":256,"tunnelIP":"10.10.1.1"},"uplinkCounter":"10:840","downlinkCounter":"7:588"}]}"#
-    static let classifiers = #"{"ulclAttr":[{"ulclIdent":"user1","ulclArgument":{"qfi":9,"ulclIP":"10.10.2.11"}},{"ulclIdent":"user1","ulclArgument":{"qfi":5,"ulclIP":"10.10.2.12"}}]}"#
+    static let sessions =
+        #"{"sessionAttr":[{"ident":"user1","sessionIP":"10.45.0.2","accessNetworkTunnel":{"TeID":512,"tunnelIP":"10.10.1.2"},"coreNetworkTunnel":{"teID":256,"tunnelIP":"10.10.1.1"},"uplinkCounter":"10:840","downlinkCounter":"7:588"}]}"#
+    static let classifiers =
+        #"{"ulclAttr":[{"ulclIdent":"user1","ulclArgument":{"qfi":9,"ulclIP":"10.10.2.11"}},{"ulclIdent":"user1","ulclArgument":{"qfi":5,"ulclIP":"10.10.2.12"}}]}"#
 
     /// A server whose only configuration is one session with two classifiers.
     static func server(post: @escaping @Sendable (APIRequest) -> Int = { _ in 200 }) -> FakeTransport {
@@ -71,7 +73,9 @@ struct SaveApplySessionTests {
         #expect(session.accessNetworkTunnel == expected.accessNetworkTunnel)
         #expect(session.coreNetworkTunnel == expected.coreNetworkTunnel)
         #expect(session.uplinkCounter == nil && session.downlinkCounter == nil)
-        let classifiers = try posts[1...].map { try LoxiJSON.decode(SessionUlClEntry.self, from: try #require($0.body)) }
+        let classifiers = try posts[1...].map {
+            try LoxiJSON.decode(SessionUlClEntry.self, from: try #require($0.body))
+        }
         #expect(classifiers.map(\.ulclArgument.qfi) == [9, 5])
     }
 
@@ -145,7 +149,9 @@ struct SaveApplySessionTests {
         let badTunnel = directory.appendingPathComponent("bad.txt")
         try Data(#"{"sessionAttr":[{"ident":"u","sessionIP":"10.45.0.2","accessNetworkTunnel":"x"}]}"#.utf8)
             .write(to: badTunnel)
-        try await expectRefusedLocally([["apply", "--session", classifiers.path], ["apply", "--session", badTunnel.path]])
+        try await expectRefusedLocally([
+            ["apply", "--session", classifiers.path], ["apply", "--session", badTunnel.path],
+        ])
         let transport = FakeTransport()
         guard case .unsupported = try await failure(["save", "--ip"], transport: transport) else {
             Issue.record("save --ip was not refused as unsupported")

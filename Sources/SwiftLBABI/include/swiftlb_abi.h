@@ -269,7 +269,7 @@ enum slb_counter {
 	SLB_CNT_DROP_GTPU_MALFORMED = 59, /* session G-PDU truncated, bad length or extensions */
 	SLB_CNT_DROP_GTPU_INNER = 60,	  /* inner packet not IPv4 or not from the session's UE */
 	SLB_CNT_DROP_GTPU_ROUTE = 61,	  /* no route to the next hop or to the gNB */
-	SLB_CNT_DROP_GTPU_GSO = 62,	  /* GSO packet and no resegmenting pair (or back from it) */
+	SLB_CNT_DROP_GTPU_GSO = 62,	/* GSO packet and no resegmenting pair (or back from it) */
 	SLB_CNT_DROP_GTPU_TOO_BIG = 63, /* too big once encapsulated, DF clear (DF: frag needed) */
 	/* SCTP multihoming (sctp_mh.h): an ASCONF or ASCONF ACK chunk of a multihomed association */
 	SLB_CNT_DROP_SCTP_ASCONF = 70,

@@ -62,7 +62,8 @@ public struct ApplyCommand: APICommand {
     /// sessions, then `-f`'s; uplink classifiers last, after the sessions they belong to.
     public func steps() throws(CLIError) -> [ApplyStep] {
         if ip != nil || bfd != nil || perInterface != nil {
-            throw .unsupported("SwiftLB applies lb, firewall, endpoint, policy, mirror, session, ulcl and -f files only")
+            throw .unsupported(
+                "SwiftLB applies lb, firewall, endpoint, policy, mirror, session, ulcl and -f files only")
         }
         var steps: [ApplyStep] = []
         let saved = [
