@@ -21,14 +21,18 @@ public enum TestRun {
 
     /// Runs `program` on `packet`. `ifindex` sets the device the packet appears on (0 = loopback).
     /// With `repeat` > 1 the kernel re-runs the program on the packet the previous run rewrote.
-    /// `mark` is the packet's skb->mark (passed only with an `ifindex`).
+    /// `mark` is the packet's skb->mark; `gsoSize` and `gsoSegs` make it a GSO packet as GRO or
+    /// TSO would (both passed only with an `ifindex`).
     public static func run(
-        _ program: BPFProgram, packet: [UInt8], ifindex: Int32 = 0, repeat: Int32 = 1, mark: UInt32 = 0
+        _ program: BPFProgram, packet: [UInt8], ifindex: Int32 = 0, repeat: Int32 = 1, mark: UInt32 = 0,
+        gsoSize: UInt32 = 0, gsoSegs: UInt32 = 0
     ) throws(BPFError) -> Result {
         var output = [UInt8](repeating: 0, count: max(packet.count + 256, 2048))
         var ctx = __sk_buff()
         ctx.ifindex = UInt32(ifindex)
         ctx.mark = mark
+        ctx.gso_size = gsoSize
+        ctx.gso_segs = gsoSegs
         // Zeroed memory: libbpf rejects non-zero bytes past the fields it knows.
         let opts = zeroedPointer(bpf_test_run_opts.self)
         defer { opts.deallocate() }

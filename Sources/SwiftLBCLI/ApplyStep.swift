@@ -66,4 +66,22 @@ public struct ApplyStep: Equatable, Sendable {
             undo: APIRequest(method: .delete, path: MirrorPaths.delete(entry.mirrorIdent)),
             label: "mirror \(entry.mirrorIdent)")
     }
+
+    /// A GTP-U session.
+    static func session(_ entry: SessionEntry) -> ApplyStep {
+        ApplyStep(
+            create: APIRequest(method: .post, path: SessionPaths.create, body: LoxiJSON.encode(entry.configuration)),
+            undo: APIRequest(method: .delete, path: SessionPaths.delete(ident: entry.ident)),
+            label: "session \(entry.ident)")
+    }
+
+    /// An uplink classifier; `apply` sends it after the sessions.
+    static func sessionClassifier(_ entry: SessionUlClEntry) -> ApplyStep {
+        ApplyStep(
+            create: APIRequest(method: .post, path: SessionPaths.createClassifier, body: LoxiJSON.encode(entry)),
+            undo: APIRequest(
+                method: .delete,
+                path: SessionPaths.deleteClassifier(ident: entry.ulclIdent, address: entry.ulclArgument.ulclIP)),
+            label: "sessionulcl \(entry.ulclIdent) \(entry.ulclArgument.ulclIP)")
+    }
 }

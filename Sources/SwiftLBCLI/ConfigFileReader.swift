@@ -5,7 +5,8 @@ import Yams
 /// Turns the files `apply` reads into the objects to create, all of them before anything is sent,
 /// so that a bad file changes nothing.
 ///
-/// Reads loxicmd's saved files (`lbconfig.txt`, `FWconfig.txt`, `EPconfig.txt`: JSON) and its
+/// Reads loxicmd's saved files (`lbconfig.txt`, `FWconfig.txt`, `EPconfig.txt`, `sessionconfig.txt`,
+/// `sessionulclconfig.txt`: JSON) and its
 /// Kubernetes-style files for `apply -f` (YAML or JSON with `kind` and `spec`, one object per
 /// document).
 public enum ConfigFileReader {
@@ -21,6 +22,10 @@ public enum ConfigFileReader {
         case policy
         /// `--mirror`: `{"mirrAttr": [...]}`.
         case mirror
+        /// `--session`: `{"sessionAttr": [...]}`.
+        case session
+        /// `--ulcl`: `{"ulclAttr": [...]}`.
+        case sessionClassifier
     }
 
     /// The steps for the saved file `data` of `kind`; `name` is used in messages.
@@ -32,6 +37,8 @@ public enum ConfigFileReader {
         case .endpoint: key = "Attr"
         case .policy: key = "polAttr"
         case .mirror: key = "mirrAttr"
+        case .session: key = "sessionAttr"
+        case .sessionClassifier: key = "ulclAttr"
         }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw .invalidInput("\(name) is not a JSON object (a file written by save holds one)")
@@ -51,6 +58,11 @@ public enum ConfigFileReader {
                 return try LoxiJSON.decodeRequest(PolicyList.self, from: data).polAttr.map(ApplyStep.policy)
             case .mirror:
                 return try LoxiJSON.decodeRequest(MirrorList.self, from: data).mirrAttr.map(ApplyStep.mirror)
+            case .session:
+                return try LoxiJSON.decodeRequest(SessionList.self, from: data).sessionAttr.map(ApplyStep.session)
+            case .sessionClassifier:
+                return try LoxiJSON.decodeRequest(SessionUlClList.self, from: data).ulclAttr.map(
+                    ApplyStep.sessionClassifier)
             }
         } catch {
             throw .invalidInput("\(name): \(error.message)")
@@ -85,7 +97,7 @@ public enum ConfigFileReader {
         let json = try jsonData(object, name: name)
         for (key, kind) in [
             ("lbAttr", Kind.loadBalancer), ("fwAttr", .firewall), ("Attr", .endpoint), ("polAttr", .policy),
-            ("mirrAttr", .mirror),
+            ("mirrAttr", .mirror), ("sessionAttr", .session), ("ulclAttr", .sessionClassifier),
         ]
         where object[key] != nil {
             return try steps(savedFile: json, kind: kind, name: name)
@@ -107,6 +119,12 @@ public enum ConfigFileReader {
                 return [ApplyStep.endpoint(try LoxiJSON.decodeRequest(EndPointEntry.self, from: specJSON))]
             case "Policy", "pol", "policys", "pols", "polices":
                 return [ApplyStep.policy(try LoxiJSON.decodeRequest(PolicyEntry.self, from: specJSON))]
+            case "Session", "session", "sessions":
+                return [ApplyStep.session(try LoxiJSON.decodeRequest(SessionEntry.self, from: specJSON))]
+            case "SessionULCL", "ulcl", "sessionulcls", "ulcls", "ULCL":
+                return [
+                    ApplyStep.sessionClassifier(try LoxiJSON.decodeRequest(SessionUlClEntry.self, from: specJSON))
+                ]
             default:
                 throw CLIError.unsupported("\(name): kind \(kindName) is not supported by SwiftLB")
             }

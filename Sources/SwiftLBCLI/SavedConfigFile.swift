@@ -5,7 +5,9 @@ import SwiftLBCore
 /// `lbconfig.txt` is `{"lbAttr": [...]}`, `FWconfig.txt` is `{"fwAttr": [...]}` and
 /// `EPconfig.txt` is `{"Attr": [...]}` and `Polconfig.txt` (the file loxicmd's `get policy`
 /// writes) is `{"polAttr": [...]}`, each one compact JSON object. loxicmd saves no mirrors;
-/// SwiftLB's `MIRRconfig.txt` is `{"mirrAttr": [...]}` in the same style.
+/// SwiftLB's `MIRRconfig.txt` is `{"mirrAttr": [...]}` in the same style. GTP-U sessions go to
+/// loxicmd's `sessionconfig.txt` (`{"sessionAttr": [...]}`) and their uplink classifiers to
+/// `sessionulclconfig.txt` (`{"ulclAttr": [...]}`).
 public enum SavedConfigFile: String, CaseIterable, Sendable {
     /// Load-balancer rules.
     case loadBalancer = "lbconfig.txt"
@@ -17,6 +19,10 @@ public enum SavedConfigFile: String, CaseIterable, Sendable {
     case policy = "Polconfig.txt"
     /// Mirrors (SwiftLB's file).
     case mirror = "MIRRconfig.txt"
+    /// GTP-U sessions.
+    case session = "sessionconfig.txt"
+    /// Uplink classifiers of the sessions.
+    case sessionClassifier = "sessionulclconfig.txt"
 
     /// The GET whose answer the file is made from.
     var sourcePath: String {
@@ -26,6 +32,8 @@ public enum SavedConfigFile: String, CaseIterable, Sendable {
         case .endpoint: EndpointPaths.all
         case .policy: PolicyPaths.all
         case .mirror: MirrorPaths.all
+        case .session: SessionPaths.all
+        case .sessionClassifier: SessionPaths.allClassifiers
         }
     }
 
@@ -53,6 +61,11 @@ public enum SavedConfigFile: String, CaseIterable, Sendable {
             case .mirror:
                 let list = try LoxiJSON.decode(MirrorList.self, from: body)
                 return LoxiJSON.encode(MirrorList(mirrAttr: list.mirrAttr.map(\.configuration)))
+            case .session:
+                let list = try LoxiJSON.decode(SessionList.self, from: body)
+                return LoxiJSON.encode(SessionList(sessionAttr: list.sessionAttr.map(\.configuration)))
+            case .sessionClassifier:
+                return LoxiJSON.encode(try LoxiJSON.decode(SessionUlClList.self, from: body))
             }
         } catch {
             throw .badResponse("GET \(sourcePath): \(error.message)")
@@ -73,6 +86,16 @@ extension LoadBalancerEntry {
             entry.endpoints[index].counter = ""
             entry.endpoints[index].state = ""
         }
+        return entry
+    }
+}
+
+extension SessionEntry {
+    /// The session as a POST takes it: SwiftLB's counters left out.
+    var configuration: SessionEntry {
+        var entry = self
+        entry.uplinkCounter = nil
+        entry.downlinkCounter = nil
         return entry
     }
 }

@@ -12,6 +12,9 @@ public actor GTPSessionStore {
     private var sessions: [String: (id: UInt32, session: GTPSession)] = [:]
     private var nextID: UInt32 = 1
     private var freeIDs: [UInt32] = []
+    // One change at a time (see `exclusive`).
+    private var changing = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
 
     /// A store over `persistence` and `datapath`; call `restore()` before serving.
     public init(persistence: any GTPSessionConfigStore, datapath: any GTPSessionDatapath) {
@@ -46,6 +49,10 @@ public actor GTPSessionStore {
     /// Adds the session `entry` describes (loxilb: the same ident with other values replaces it,
     /// dropping its classifiers). 400 bad input, 409 it exists or conflicts, 507 full.
     public func add(_ entry: SessionEntry) async throws(APIError) {
+        try await exclusive { () async throws(APIError) in try await self.addNow(entry) }
+    }
+
+    private func addNow(_ entry: SessionEntry) async throws(APIError) {
         let session = try GTPSessionValidator.session(from: entry)
         let previous = sessions[session.ident]
         if let previous, previous.session.entry == session.entry {
@@ -73,6 +80,10 @@ public actor GTPSessionStore {
     /// Adds the classifier `entry` describes to its session: 400 bad input, 404 no such session,
     /// 409 the session has this address or this QFI, 507 full.
     public func addClassifier(_ entry: SessionUlClEntry) async throws(APIError) {
+        try await exclusive { () async throws(APIError) in try await self.addClassifierNow(entry) }
+    }
+
+    private func addClassifierNow(_ entry: SessionUlClEntry) async throws(APIError) {
         let (ident, classifier) = try GTPSessionValidator.classifier(from: entry)
         guard let current = sessions[ident] else { throw APIError.notFound("no session \(ident)") }
         if current.session.classifiers.contains(where: { $0.address == classifier.address }) {
@@ -91,6 +102,10 @@ public actor GTPSessionStore {
 
     /// Deletes session `ident` and its classifiers: 404 no such session.
     public func delete(ident: String) async throws(APIError) {
+        try await exclusive { () async throws(APIError) in try await self.deleteNow(ident: ident) }
+    }
+
+    private func deleteNow(ident: String) async throws(APIError) {
         guard let current = sessions[ident] else { throw APIError.notFound("no session \(ident)") }
         try await commit(ident: ident, to: nil, previous: current, reset: [])
         freeIDs.append(current.id)
@@ -98,6 +113,12 @@ public actor GTPSessionStore {
 
     /// Deletes the classifier of session `ident` for `address`: 400 bad address, 404 none.
     public func deleteClassifier(ident: String, address text: String) async throws(APIError) {
+        try await exclusive { () async throws(APIError) in
+            try await self.deleteClassifierNow(ident: ident, address: text)
+        }
+    }
+
+    private func deleteClassifierNow(ident: String, address text: String) async throws(APIError) {
         guard let current = sessions[ident] else { throw APIError.notFound("no session \(ident)") }
         guard let address = IPAddress(text) else {
             throw .badRequest(field: "ip_address", message: "'\(text)' is not an IP address")
@@ -137,6 +158,19 @@ public actor GTPSessionStore {
 
     private var programmed: [UInt32: GTPSession] {
         Dictionary(uniqueKeysWithValues: sessions.values.map { ($0.id, $0.session) })
+    }
+
+    /// Runs `change` alone. Actor methods interleave at every await: two changes of one session
+    /// that both read it before either commits (concurrent POSTs, as `apply` sends them) would
+    /// otherwise both be acknowledged and one of them lost.
+    private func exclusive(_ change: () async throws(APIError) -> Void) async throws(APIError) {
+        while changing { await withCheckedContinuation { waiters.append($0) } }
+        changing = true
+        defer {
+            changing = false
+            if !waiters.isEmpty { waiters.removeFirst().resume() }
+        }
+        try await change()
     }
 
     private func allocateID() -> UInt32 {

@@ -72,6 +72,22 @@ extension EBPFDatapath {
         try ConfigFlags.set(UInt32(SLB_CFG_GTPU.rawValue), !sessions.isEmpty, in: config)
     }
 
+    /// Points the GTPU stage at the resegmenting veth pair (`GSOResegmentPair`) whose receiving
+    /// end has the MAC `inMAC`, or, with nil, at none: GSO packets of sessions are then dropped
+    /// and counted (`drop_gtpu_gso`).
+    public func programGTPResegmentPair(
+        _ indexes: GSOResegmentPair.Indexes?, inMAC: [UInt8] = GSOResegmentPair.inMAC
+    ) throws(BPFError) {
+        let map: BPFMap<UInt32, slb_gtp_gso> = try object.map(named: SLB_MAP_GTP_GSO)
+        var value = slb_gtp_gso()
+        value.out_ifindex = UInt32(indexes?.out ?? 0)
+        value.in_ifindex = UInt32(indexes?.in ?? 0)
+        withUnsafeMutableBytes(of: &value.in_mac) { buffer in
+            for (index, byte) in inMAC.prefix(buffer.count).enumerated() { buffer[index] = byte }
+        }
+        try map.update(0, value)
+    }
+
     /// The counters of session `ids` (summed over CPUs); ids without counters are left out.
     public func readGTPSessionCounters(ids: [UInt32]) throws(BPFError) -> [UInt32: GTPSessionCounter] {
         let stats: BPFPerCPUMap<UInt32, slb_gtp_stat> = try object.perCPUMap(named: SLB_MAP_GTP_STATS)

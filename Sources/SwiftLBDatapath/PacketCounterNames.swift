@@ -79,6 +79,7 @@ public enum PacketCounterNames {
         (SLB_CNT_SRV6_DECAP, "srv6_decap"),
         (SLB_CNT_DROP_SRV6_MALFORMED, "drop_srv6_malformed"),
         (SLB_CNT_DROP_SRV6_NO_ROUTE, "drop_srv6_no_route"),
+        (SLB_CNT_GTPU_GSO_RESEGMENT, "gtpu_gso_resegment"),
     ]
 
     /// `values` (indexed by `enum slb_counter`, as `EBPFDatapath.globalCounters()` returns them) by

@@ -23,5 +23,10 @@ struct CleanupCommand: ParsableCommand {
             throw ValidationError("could not remove pins: \(error)")
         }
         print("removed pinned maps under \(datapath.bpffs)")
+        do {
+            try GSOResegmentPair().remove()
+        } catch {
+            throw ValidationError("could not remove the GSO resegmenting pair: \(error)")
+        }
     }
 }

@@ -160,7 +160,7 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("cannot load the firewall rules from \(configDb): \(error)")
         }
-        let sessionHandoff = GTPSessionHandoff()
+        let sessionHandoff = GTPSessionHandoff(resegmentPair: GSOResegmentPair(), logger: logger)
         let sessions = GTPSessionStore(persistence: config, datapath: sessionHandoff)
         do {
             try await sessions.restore()

@@ -29,6 +29,8 @@ struct SaveApplyCommandTests {
                 case "/netlox/v1/config/endpoint/all": LoxiJSON.encode(endpoints)
                 case "/netlox/v1/config/policy/all": LoxiJSON.encode(PolicyList())
                 case "/netlox/v1/config/mirror/all": LoxiJSON.encode(MirrorList())
+                case "/netlox/v1/config/session/all": LoxiJSON.encode(SessionList())
+                case "/netlox/v1/config/sessionulcl/all": LoxiJSON.encode(SessionUlClList())
                 default: Data()
                 }
             return APIResponse(status: 200, body: body)

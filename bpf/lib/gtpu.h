@@ -20,9 +20,13 @@
  *            else the session's default.
  * Packets of no session (another TEID, not a G-PDU, another destination) return -1 untouched:
  * the caller goes on as the entry would, so load-balancing rules, the n3 selection and the
- * rest keep working. Only ingress packets are looked at. GSO packets are dropped and counted
- * (SLB_CNT_DROP_GTPU_GSO): after encapsulation the kernel would segment them with one GTP-U
- * length for all segments; a downlink packet too big for the gNB's route once encapsulated gets
+ * rest keep working. Only ingress packets are looked at. A GSO packet of a session (GRO or
+ * TSO super-packet) cannot be handled as one packet: encapsulated, the kernel's UDP tunnel GSO
+ * would copy one GTP-U length into every segment; an uplink UDP GSO packet holds several G-PDUs.
+ * It is redirected to the resegmenting veth pair of slb_gtp_gso (swiftlb_gtpu.h), where the
+ * kernel segments it in software, and its segments come back one by one (counted
+ * SLB_CNT_GTPU_GSO_RESEGMENT); without a pair, or when still GSO on the way back, it is dropped
+ * (SLB_CNT_DROP_GTPU_GSO). A downlink packet too big for the gNB's route once encapsulated gets
  * an ICMP fragmentation needed when DF is set, and is dropped otherwise.
  */
 #ifndef SLB_GTPU_H
@@ -97,6 +101,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } slb_gtp_stats SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct slb_gtp_gso);
+	__uint(max_entries, 1);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} slb_gtp_gso SEC(".maps");
+
+_Static_assert(__builtin_strcmp("slb_gtp_gso", SLB_MAP_GTP_GSO) == 0, "slb_gtp_gso pin name");
 _Static_assert(__builtin_strcmp("slb_gtp_ul", SLB_MAP_GTP_UL) == 0, "slb_gtp_ul pin name");
 _Static_assert(__builtin_strcmp("slb_gtp_dl", SLB_MAP_GTP_DL) == 0, "slb_gtp_dl pin name");
 _Static_assert(__builtin_strcmp("slb_gtp_ulcl", SLB_MAP_GTP_ULCL) == 0, "slb_gtp_ulcl pin name");
@@ -136,6 +149,26 @@ static __always_inline void slb_gtpu_account(__u32 sess_id, bool uplink, __u32 b
 		st->dl_packets += 1;
 		st->dl_bytes += bytes;
 	}
+}
+
+/*
+ * A session's GSO packet: redirected to the resegmenting pair's egress, addressed to the peer's
+ * MAC, or dropped when there is no pair or when it arrived from the pair (the kernel did not
+ * segment it: never sent round again).
+ */
+static __always_inline int slb_gtpu_resegment(struct __sk_buff *skb)
+{
+	const struct slb_gtp_gso *gso;
+	__u32 zero = 0;
+
+	gso = bpf_map_lookup_elem(&slb_gtp_gso, &zero);
+	if (!gso || !gso->out_ifindex || skb->ifindex == gso->in_ifindex ||
+	    skb->ifindex == gso->out_ifindex)
+		return slb_counted(SLB_CNT_DROP_GTPU_GSO, TC_ACT_SHOT);
+	if (bpf_skb_store_bytes(skb, 0, gso->in_mac, ETH_ALEN, 0))
+		return slb_counted(SLB_CNT_DROP_REWRITE, TC_ACT_SHOT);
+	slb_count(SLB_CNT_GTPU_GSO_RESEGMENT);
+	return bpf_redirect(gso->out_ifindex, 0);
 }
 
 /* What the walk over a G-PDU's header found. */
@@ -220,6 +253,9 @@ static __attribute__((noinline)) int slb_gtpu_uplink(struct __sk_buff *skb,
 		return -1;
 	sid = sess->sess_id;
 	ue = sess->ue;
+	/* Several G-PDUs in one UDP GSO packet: each gets its own decapsulation once segmented. */
+	if (skb->gso_size)
+		return slb_gtpu_resegment(skb);
 	/* A session's G-PDU from here on: what does not add up is dropped, and counted. */
 	if (bpf_skb_load_bytes(skb, pkt->l4_off + 4, &udp_len, 2) ||
 	    bpf_skb_load_bytes(skb, SLB_L3_OFF + 2, &ip_len, 2))
@@ -250,8 +286,6 @@ static __attribute__((noinline)) int slb_gtpu_uplink(struct __sk_buff *skb,
 			counter = SLB_CNT_GTPU_UL_ULCL;
 		}
 	}
-	if (skb->gso_size)
-		return slb_counted(SLB_CNT_DROP_GTPU_GSO, TC_ACT_SHOT);
 
 	__builtin_memset(&fib, 0, sizeof(fib));
 	fib.family = SLB_AF_INET;
@@ -335,7 +369,7 @@ static __attribute__((noinline)) int slb_gtpu_downlink(struct __sk_buff *skb,
 	q = bpf_map_lookup_elem(&slb_gtp_dlqfi, &qk);
 	qfi = q ? q->qfi : dl->qfi;
 	if (skb->gso_size)
-		return slb_counted(SLB_CNT_DROP_GTPU_GSO, TC_ACT_SHOT);
+		return slb_gtpu_resegment(skb);
 	if (bpf_skb_load_bytes(skb, SLB_L3_OFF + 2, &ip_len, 2) ||
 	    bpf_skb_load_bytes(skb, SLB_L3_OFF + 6, &frag, 2))
 		return slb_counted(SLB_CNT_DROP_GTPU_MALFORMED, TC_ACT_SHOT);

@@ -269,7 +269,7 @@ enum slb_counter {
 	SLB_CNT_DROP_GTPU_MALFORMED = 59, /* session G-PDU truncated, bad length or extensions */
 	SLB_CNT_DROP_GTPU_INNER = 60,	  /* inner packet not IPv4 or not from the session's UE */
 	SLB_CNT_DROP_GTPU_ROUTE = 61,	  /* no route to the next hop or to the gNB */
-	SLB_CNT_DROP_GTPU_GSO = 62,	  /* GSO packet: its segments would share one GTP length */
+	SLB_CNT_DROP_GTPU_GSO = 62,	/* GSO packet and no resegmenting pair (or back from it) */
 	SLB_CNT_DROP_GTPU_TOO_BIG = 63, /* too big once encapsulated, DF clear (DF: frag needed) */
 	/* SCTP multihoming (sctp_mh.h): an ASCONF or ASCONF ACK chunk of a multihomed association */
 	SLB_CNT_DROP_SCTP_ASCONF = 70,
@@ -289,6 +289,8 @@ enum slb_counter {
 	SLB_CNT_DROP_SRV6_MALFORMED = 66,
 	/* SRv6: no route to an endpoint's first segment */
 	SLB_CNT_DROP_SRV6_NO_ROUTE = 67,
+	/* GTP-U: a GSO packet of a session sent through the resegmenting veth pair (gtpu.h) */
+	SLB_CNT_GTPU_GSO_RESEGMENT = 90,
 	SLB_CNT_MAX = 96,
 };
 

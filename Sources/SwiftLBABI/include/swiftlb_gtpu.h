@@ -11,7 +11,8 @@
  *   slb_gtp_dl      UE address -> session: downlink encapsulation toward the gNB
  *   slb_gtp_ulcl    (UE address, QFI) -> breakout address: uplink classification
  *   slb_gtp_dlqfi   (UE address, peer address) -> QFI of downlink packets from a breakout peer
- * and keeps counters per session id in slb_gtp_stats.
+ * and keeps counters per session id in slb_gtp_stats. slb_gtp_gso (one entry) names the veth
+ * pair through which GSO packets of a session are sent to be segmented in software first.
  */
 #ifndef SWIFTLB_GTPU_H
 #define SWIFTLB_GTPU_H
@@ -23,6 +24,7 @@
 #define SLB_MAP_GTP_ULCL "slb_gtp_ulcl"
 #define SLB_MAP_GTP_DLQFI "slb_gtp_dlqfi"
 #define SLB_MAP_GTP_STATS "slb_gtp_stats"
+#define SLB_MAP_GTP_GSO "slb_gtp_gso"
 
 /* Session ids are 1 ..< SLB_GTP_MAX_SESSIONS (also the counter array's size). */
 #define SLB_GTP_MAX_SESSIONS 65536
@@ -80,6 +82,23 @@ struct slb_gtp_stat {
 	__u64 ul_bytes;
 	__u64 dl_packets;
 	__u64 dl_bytes;
+};
+
+/*
+ * The resegmenting veth pair the daemon keeps while sessions exist (slb_gtp_gso, key 0; zero
+ * ifindexes: none). A GSO packet of a session cannot be encapsulated or decapsulated as one packet
+ * (its segments would share one GTP-U length), so it is redirected to the egress of `out_ifindex`,
+ * whose checksum and segmentation offloads are off: the kernel segments it in software before
+ * the veth transmits, and the segments come back one by one at the ingress of `in_ifindex`, its
+ * peer, where the datapath handles them like any packet. The packet's destination MAC becomes
+ * `in_mac`, the peer's, so that the segments arrive as the peer's own (not PACKET_OTHERHOST). A
+ * GSO packet arriving at `in_ifindex` is dropped (never sent round again).
+ */
+struct slb_gtp_gso {
+	__u32 out_ifindex;
+	__u32 in_ifindex;
+	__u8 in_mac[6];
+	__u8 pad[2];
 };
 
 #endif /* SWIFTLB_GTPU_H */

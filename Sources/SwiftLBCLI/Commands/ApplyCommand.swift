@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import SwiftLBCore
 
-/// `apply -f FILE | -l FILE | --firewall FILE | --endpoint FILE` (loxicmd's grammar): creates
+/// `apply -f FILE | -l FILE | --firewall FILE | --endpoint FILE | --session FILE | --ulcl FILE`
+/// (loxicmd's grammar): creates
 /// every object of the files through the API. Every file is read and checked before anything is
 /// sent; when the server refuses one object, the objects this run created are deleted again, so
 /// that a bad file changes nothing.
@@ -13,7 +14,8 @@ public struct ApplyCommand: APICommand {
         discussion: """
             Examples:
               apply -l /etc/loxilb/lbconfig.txt --firewall /etc/loxilb/FWconfig.txt
-              apply -f rule.yaml     (kind: Loadbalancer | Firewall | Endpoint, with spec)
+              apply --session /etc/loxilb/sessionconfig.txt --ulcl /etc/loxilb/sessionulclconfig.txt
+              apply -f rule.yaml     (kind: Loadbalancer | Firewall | Endpoint | Session | SessionULCL, with spec)
             """)
 
     /// Kubernetes-style file (or any saved file).
@@ -37,11 +39,11 @@ public struct ApplyCommand: APICommand {
     /// loxicmd's kinds SwiftLB does not keep; refused with a message.
     @Option(name: [.customShort("i"), .customLong("ip")], help: "IP configuration file (not applied by SwiftLB).")
     public var ip: String?
-    /// Not kept by SwiftLB.
-    @Option(name: .customLong("session"), help: "Session file (not applied by SwiftLB).")
+    /// Saved GTP-U session file.
+    @Option(name: .customLong("session"), help: "GTP-U session file (sessionconfig.txt).")
     public var session: String?
-    /// Not kept by SwiftLB.
-    @Option(name: .customLong("ulcl"), help: "ULCL file (not applied by SwiftLB).")
+    /// Saved uplink classifier file.
+    @Option(name: .customLong("ulcl"), help: "Uplink classifier file (sessionulclconfig.txt).")
     public var ulcl: String?
     /// Not applied by SwiftLB yet.
     @Option(name: .customLong("bfd"), help: "BFD file (not applied by SwiftLB yet).")
@@ -56,16 +58,18 @@ public struct ApplyCommand: APICommand {
     /// Creates the command (ArgumentParser fills the values in).
     public init() {}
 
-    /// Every object to create, in the order endpoints, load balancers, firewall, policies, then `-f`'s.
+    /// Every object to create, in the order endpoints, load balancers, firewall, policies, mirrors,
+    /// sessions, then `-f`'s; uplink classifiers last, after the sessions they belong to.
     public func steps() throws(CLIError) -> [ApplyStep] {
-        if ip != nil || session != nil || ulcl != nil || bfd != nil || perInterface != nil {
-            throw .unsupported("SwiftLB applies lb, firewall, endpoint and -f files only")
+        if ip != nil || bfd != nil || perInterface != nil {
+            throw .unsupported(
+                "SwiftLB applies lb, firewall, endpoint, policy, mirror, session, ulcl and -f files only")
         }
         var steps: [ApplyStep] = []
         let saved = [
             (endpoint, ConfigFileReader.Kind.endpoint), (loadBalancer, .loadBalancer), (firewall, .firewall),
             (policy, .policy),
-            (mirror, .mirror),
+            (mirror, .mirror), (session, .session), (ulcl, .sessionClassifier),
         ]
         for case (let path?, let kind) in saved {
             steps += try ConfigFileReader.steps(savedFile: try Self.read(path), kind: kind, name: path)
@@ -74,7 +78,9 @@ public struct ApplyCommand: APICommand {
         guard file != nil || saved.contains(where: { $0.0 != nil }) else {
             throw .invalidInput("Provide valid options: -f FILE, --lb FILE, --firewall FILE or --endpoint FILE")
         }
-        return steps
+        // A classifier needs its session: sessions of any file are created before any classifier.
+        let isClassifier = { (step: ApplyStep) in step.create.path == SessionPaths.createClassifier }
+        return steps.filter { !isClassifier($0) } + steps.filter(isClassifier)
     }
 
     /// Objects of one kind sent at once: the daemon writes requests that arrive together in one

@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import SwiftLBCore
 
-/// `save -a|-l|--firewall|--endpoint [-c DIR]` (loxicmd's grammar): writes the running
-/// configuration as loxicmd's files, `lbconfig.txt`, `FWconfig.txt` and `EPconfig.txt`, in DIR
+/// `save -a|-l|--firewall|--endpoint|--session|--ulcl [-c DIR]` (loxicmd's grammar): writes the
+/// running configuration as loxicmd's files, `lbconfig.txt`, `FWconfig.txt`, `EPconfig.txt`,
+/// `sessionconfig.txt`, `sessionulclconfig.txt` (and SwiftLB's policy and mirror files) in DIR
 /// (default /etc/loxilb/), keeping the previous file as `.bk`.
 public struct SaveCommand: APICommand {
     /// Name and help text.
@@ -37,11 +38,11 @@ public struct SaveCommand: APICommand {
     /// loxicmd's kinds SwiftLB does not keep; refused with a message.
     @Flag(name: [.customShort("i"), .customLong("ip")], help: "IP configuration (not kept by SwiftLB).")
     public var ip = false
-    /// Not kept by SwiftLB.
-    @Flag(name: .customLong("session"), help: "Session configuration (not kept by SwiftLB).")
+    /// GTP-U sessions.
+    @Flag(name: .customLong("session"), help: "Save GTP-U sessions (sessionconfig.txt).")
     public var session = false
-    /// Not kept by SwiftLB.
-    @Flag(name: .customLong("ulcl"), help: "ULCL configuration (not kept by SwiftLB).")
+    /// Uplink classifiers.
+    @Flag(name: .customLong("ulcl"), help: "Save uplink classifiers (sessionulclconfig.txt).")
     public var ulcl = false
     /// Not kept by SwiftLB.
     @Flag(name: .customLong("bfd"), help: "BFD configuration (not saved by SwiftLB yet).")
@@ -59,15 +60,15 @@ public struct SaveCommand: APICommand {
 
     /// The files this command writes, in order.
     public func files() throws(CLIError) -> [SavedConfigFile] {
-        if ip || session || ulcl || bfd {
+        if ip || bfd {
             throw .unsupported(
-                "SwiftLB saves lb, firewall and endpoint configuration only (--all, --lb, --firewall, --endpoint)")
+                "SwiftLB saves lb, firewall, endpoint, policy, mirror, session and ulcl configuration only")
         }
         if all { return SavedConfigFile.allCases }
         let chosen = [
             (loadBalancer, SavedConfigFile.loadBalancer), (firewall, .firewall), (endpoint, .endpoint),
             (policy, .policy),
-            (mirror, .mirror),
+            (mirror, .mirror), (session, .session), (ulcl, .sessionClassifier),
         ]
         .filter(\.0).map(\.1)
         guard !chosen.isEmpty else {
