@@ -54,7 +54,7 @@ struct FirewallFixtureTests {
         let (datapath, firewall) = try await Self.setUp()
         try await firewall.add(Self.rule(source: "10.10.9.0/24"))
         #expect(try run(datapath, Fixture.toVIP().bytes).verdict == Verdict.redirect)
-        #expect(try await firewall.entries().first?.opts.counter == "0:0")
+        #expect(await firewall.entries().first?.opts.counter == "0:0")
     }
 
     @Test func theHighestPreferenceWinsWhateverTheOrder() async throws {
@@ -152,7 +152,7 @@ struct FirewallFixtureTests {
         try await firewall.add(Self.rule(source: "10.10.1.2/32", proto: 1))
         #expect(try run(datapath, echo).verdict == Verdict.shot)
         #expect(try run(datapath, Fixture.toVIP().bytes).verdict == Verdict.redirect)
-        #expect(try await firewall.entries().first?.opts.counter == "1:\(echo.count)")
+        #expect(await firewall.entries().first?.opts.counter == "1:\(echo.count)")
     }
 
     @Test func icmpv6EchoMeetsTheFirewallToo() async throws {

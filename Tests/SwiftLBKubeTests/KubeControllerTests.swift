@@ -95,14 +95,14 @@ struct KubeControllerTests {
             await controller.recompute()
             for instance in instances { #expect(await instance.pass()) }
             for store in stores {
-                #expect(try await store.list().first?.endpoints.map(\.endpointIP) == ["10.0.0.11", "10.0.0.12"])
+                #expect(await store.list().first?.endpoints.map(\.endpointIP) == ["10.0.0.11", "10.0.0.12"])
             }
 
             // Deleted: the rules go, the address is free for the next service.
             await controller.deleteService("shop/web")
             await controller.recompute()
             for instance in instances { #expect(await instance.pass()) }
-            for store in stores { #expect(try await store.list().isEmpty) }
+            for store in stores { #expect(await store.list().isEmpty) }
             await controller.upsertService(Self.service("api"))
             await controller.recompute()
             #expect(await writer.ingress["shop/api"] == ["10.9.0.1"])
@@ -141,9 +141,9 @@ struct KubeControllerTests {
 
             // The instance lost the rule (a new, empty instance): the next pass restores it.
             try await apis[0].delete(
-                RuleKey(try #require(try await stores[0].list().first { $0.serviceArguments.managed })))
+                RuleKey(try #require(await stores[0].list().first { $0.serviceArguments.managed })))
             #expect(await instance.pass())
-            #expect(try await stores[0].list().map(\.serviceArguments.name).sorted() == ["mine", "shop_web"])
+            #expect(await stores[0].list().map(\.serviceArguments.name).sorted() == ["mine", "shop_web"])
             // The refusal is not retried until the rule changes: one refusal only.
             #expect(await refusals.names == ["shop_tls"])
         }
