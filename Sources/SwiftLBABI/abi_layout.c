@@ -34,7 +34,7 @@ _Static_assert(__builtin_offsetof(struct slb_ct_slot, entry.key) == 8, "slb_ct_s
 _Static_assert(__builtin_offsetof(struct slb_ct_slot, entry.val) == 48, "slb_ct_slot layout");
 _Static_assert(__builtin_offsetof(struct slb_ct_slot, head) == 8, "slb_ct_slot layout");
 _Static_assert(sizeof(struct slb_fw_key) == 44, "slb_fw_key layout");
-_Static_assert(sizeof(struct slb_fw_val) == 32, "slb_fw_val layout");
+_Static_assert(sizeof(struct slb_fw_val) == 40, "slb_fw_val layout");
 _Static_assert(sizeof(struct slb_fw_mask) == 40, "slb_fw_mask layout");
 _Static_assert(sizeof(struct slb_fw_tuples) == 8 + 40 * SLB_FW_MAX_TUPLES, "slb_fw_tuples layout");
 _Static_assert(SLB_FW_MAX_TUPLES <= 256, "slb_fw_key.tuple is a __u8");

@@ -97,16 +97,19 @@ public enum FirewallValidator {
         return UInt16(low)...UInt16(upper)
     }
 
-    /// The SNAT action of `opts` (doSnat set): an IPv4 `toIP` for an IPv4 rule, a port, no mark.
+    /// The SNAT action of `opts` (doSnat set): a `toIP` of the rule's family, a port, no mark.
     private static func snat(_ opts: FirewallOptions, ruleIsV4: Bool) throws(APIError) -> FirewallRule.Action {
         guard let address = IPAddress(opts.toIP) else {
-            throw .badRequest(field: "opts.toIP", message: "doSnat needs toIP, the source address (10.0.0.1)")
+            throw .badRequest(
+                field: "opts.toIP", message: "doSnat needs toIP, the source address (10.0.0.1 or fd00::1)")
         }
-        guard address.isV4 else {
-            throw .badRequest(field: "opts.toIP", message: "SNAT to an IPv6 address is not supported by SwiftLB yet")
+        guard address.isV4 == ruleIsV4 else {
+            let family = address.isV4 ? "IPv4" : "IPv6"
+            throw .badRequest(
+                field: "opts.toIP", message: "an \(family) toIP needs an \(family) rule (sourceIP, destinationIP)")
         }
-        guard ruleIsV4 else {
-            throw .badRequest(field: "opts.toIP", message: "an IPv4 toIP needs an IPv4 rule (sourceIP, destinationIP)")
+        guard !address.isUnspecified, !address.isMulticast else {
+            throw .badRequest(field: "opts.toIP", message: "toIP must be a unicast address of this host")
         }
         guard (0...65535).contains(opts.toPort) else {
             throw .badRequest(field: "opts.toPort", message: "toPort must be 0...65535 (0: keep the client's port)")

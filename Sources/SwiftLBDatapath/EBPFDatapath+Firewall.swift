@@ -83,7 +83,7 @@ extension slb_fw_val {
         case .redirect: action = UInt8(SLB_FW_REDIRECT.rawValue)
         case .snat(let address, let port, let onDefault):
             action = UInt8(SLB_FW_SNAT.rawValue)
-            snat_addr = address.abiWords.0
+            snat_addr = address.abiWords
             snat_port = port.bigEndian
             flags = onDefault ? UInt8(SLB_FW_F_DEFAULT.rawValue) : 0
         }

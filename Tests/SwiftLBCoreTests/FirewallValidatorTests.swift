@@ -51,6 +51,17 @@ struct FirewallValidatorTests {
             ),
             (Self.entry(FirewallRuleArguments(), FirewallOptions(doSnat: true)), "opts.toIP"),
             (Self.entry(FirewallRuleArguments(), FirewallOptions(doSnat: true, toIP: "2001:db8::1")), "opts.toIP"),
+            (Self.entry(FirewallRuleArguments(), FirewallOptions(doSnat: true, toIP: "0.0.0.0")), "opts.toIP"),
+            (
+                Self.entry(
+                    FirewallRuleArguments(destinationIP: "2001:db8:9::/48"),
+                    FirewallOptions(doSnat: true, toIP: "ff02::1")),
+                "opts.toIP"
+            ),
+            (
+                Self.entry(FirewallRuleArguments(sourceIP: "2001:db8::/64"), FirewallOptions(doSnat: true, toIP: "::")),
+                "opts.toIP"
+            ),
             (
                 Self.entry(
                     FirewallRuleArguments(sourceIP: "2001:db8::/64"), FirewallOptions(doSnat: true, toIP: "1.1.1.1")),
@@ -91,6 +102,17 @@ struct FirewallValidatorTests {
         let plain = try FirewallValidator.rule(
             from: Self.entry(FirewallRuleArguments(), FirewallOptions(doSnat: true, toIP: "192.0.2.7")))
         #expect(plain.action == .snat(address: IPAddress("192.0.2.7")!, port: 0, onDefault: false))
+    }
+
+    @Test("doSnat on an IPv6 rule takes an IPv6 toIP and reads back the same")
+    func snatActionIPv6() throws {
+        let entry = Self.entry(
+            FirewallRuleArguments(sourceIP: "fd00:1::/64"),
+            FirewallOptions(doSnat: true, toIP: "fd00:77::1", toPort: 4040))
+        let rule = try FirewallValidator.rule(from: entry)
+        #expect(!rule.isV4)
+        #expect(rule.action == .snat(address: IPAddress("fd00:77::1")!, port: 4040, onDefault: false))
+        #expect(rule.entry.opts.toIP == "fd00:77::1" && rule.entry.opts.toPort == 4040)
     }
 }
 

@@ -214,6 +214,47 @@ struct ConntrackSyncFixtureTests {
         #expect(try counter(b, SLB_CNT_CT_NEW) == created)
     }
 
+    @Test func anIPv6FirewallSNATFlowIsSyncedAndThePeerTranslatesIt() async throws {
+        let a = try await datapath(id: 7)
+        let b = try await datapath(id: 3)
+        try a.clearFirewall()
+        let firewall = FirewallStore(persistence: InMemoryFirewallConfigStore(), datapath: a)
+        try await firewall.add(FirewallSNAT6FixtureTests.snatRule())
+        let (syncA, syncB) = try linkedPair(
+            a, b, settings: .init(listenAddress: .v4(0x7f00_0001), listenPort: 0, scanInterval: .milliseconds(10)))
+        defer {
+            syncA.stop()
+            syncB.stop()
+        }
+
+        let syn = FirewallSNAT6FixtureTests.toServer(sport: 40400)
+        let outA = try TestRun.run(try a.programs().ingress, packet: syn.bytes, ifindex: Fixture.clientSide)
+        #expect(outA.verdict == Verdict.redirect)
+        let port = FirewallSNAT6FixtureTests.sourcePort(outA.packet)
+        #expect(outA.packet == FirewallSNAT6FixtureTests.translated(syn, port: port).bytes)
+        #expect(await eventually { b.conntrack.liveCount == 2 })
+        #expect(Set(b.conntrack.entries().map(\.value.svc_id)) == [UInt32(SLB_SVC_ID_FW_SNAT)])
+
+        syncB.announce([HAAnnouncement(instance: "llb-inst0", role: .master, priority: 50, epoch: 2)])
+        let created = try counter(b, SLB_CNT_CT_NEW)
+        var ack = syn
+        ack.tcpFlags = TCPFlags.ack
+        let forward = try TestRun.run(try b.programs().ingress, packet: ack.bytes, ifindex: Fixture.clientSide)
+        #expect(forward.verdict == Verdict.redirect)
+        #expect(forward.packet == FirewallSNAT6FixtureTests.translated(ack, port: port).bytes)
+        let reply = Packet6(
+            srcMAC: Fixture.endpointMAC(10), dstMAC: Fixture.serverSideMAC, src: Fixture.endpoint6(10),
+            dst: FirewallSNAT6FixtureTests.snatAddress, sport: 8080, dport: port, tcpFlags: TCPFlags.ack)
+        let back = try TestRun.run(try b.programs().ingress, packet: reply.bytes, ifindex: Fixture.serverSide)
+        var expectedBack = reply
+        (expectedBack.dst, expectedBack.dport, expectedBack.hopLimit) = (Fixture.client6, 40400, 63)
+        (expectedBack.srcMAC, expectedBack.dstMAC) = (Fixture.clientSideMAC, Fixture.clientMAC)
+        #expect(back.verdict == Verdict.redirect)
+        #expect(back.packet == expectedBack.bytes)
+        #expect(Checksum6.valid(back.packet))
+        #expect(try counter(b, SLB_CNT_CT_NEW) == created)
+    }
+
     @Test func scanCostOfTheDefaultTable() throws {
         let datapath = try EBPFDatapath(pinRoot: nil)
         let detector = ConntrackChangeDetector(table: datapath.conntrack)

@@ -118,13 +118,14 @@ static __always_inline int slb_ct6_create(const struct slb_ct_key *key, const st
 /*
  * Creates both entries of a new source-translating IPv6 flow: NAT66 fullnat/onearm (`be` is
  * IPv6, `snat` an IPv6 address) or NAT64 (`be` is IPv4, `snat` the LB's IPv4 address in word
- * 0). Port allocation, ordering and results as slb_ct_create_snat (SLB_CT_ERR_*). `rev` and
+ * 0), or a firewall SNAT flow (`be` is the packet's own destination). Port allocation
+ * (`first_port` as there), ordering and results as slb_ct_create_snat (SLB_CT_ERR_*). `rev` and
  * `val` are scratch space (per-CPU memory, not the stack).
  */
 static __always_inline int slb_ct6_create_snat(const struct slb_ct_key *key,
 					       const struct slb_pkt6 *p, __u32 svc_id,
 					       const struct slb_backend6 *be, const __be32 *snat,
-					       __u64 now, struct slb_ct_key *rev,
+					       __be16 first_port, __u64 now, struct slb_ct_key *rev,
 					       struct slb_ct_val *val)
 {
 	__u8 flags = SLB_NAT_SRC | SLB_NAT_DST;
@@ -144,7 +145,7 @@ static __always_inline int slb_ct6_create_snat(const struct slb_ct_key *key,
 	rev->proto = p->base.proto;
 	rev->family = be->family;
 
-	start = slb_nat_port_start(p->base.sport,
+	start = slb_nat_port_start(first_port ? first_port : p->base.sport,
 				   slb_jhash_3words(p->base.saddr, slb_addr6_fold(be->addr),
 						    ((__u32)p->base.sport << 16) | p->base.dport,
 						    p->base.proto));

@@ -119,7 +119,28 @@ static __always_inline int slb_flow_fw_snat4(struct slb_scratch4 *s, struct slb_
 	be.addr = pkt->daddr;
 	be.port = pkt->dport;
 	rc = slb_ct_create_verdict(slb_ct_create_snat(&s->key, pkt, SLB_SVC_ID_FW_SNAT, &be,
-						      s->fw_snat.addr, s->fw_snat.port, s->now));
+						      s->fw_snat.addr[0], s->fw_snat.port, s->now));
+	if (rc >= 0)
+		return rc;
+	slb_count(SLB_CNT_CT_FW_SNAT);
+	return slb_flow_tracked(&s->key, &s->ct_index, ct);
+}
+
+/* slb_flow_fw_snat4 for the IPv6 packet in the scratch: an IPv6 rule's address in s->fw_snat. */
+static __always_inline int slb_flow_fw_snat6(struct slb_scratch6 *s, struct slb_ct_val **ct)
+{
+	struct slb_backend6 *be = &s->be;
+	int rc;
+
+	if (s->p.base.proto == IPPROTO_TCP && (s->p.base.tcp_flags & SLB_TCP_RST))
+		return slb_counted(SLB_CNT_DROP_TCP_NO_CT, TC_ACT_SHOT);
+	__builtin_memset(be, 0, sizeof(*be));
+	__builtin_memcpy(be->addr, s->p.daddr, sizeof(be->addr));
+	be->port = s->p.base.dport;
+	be->family = SLB_AF_INET6;
+	rc = slb_ct_create_verdict(slb_ct6_create_snat(&s->key, &s->p, SLB_SVC_ID_FW_SNAT, be,
+						       s->fw_snat.addr, s->fw_snat.port, s->now,
+						       &s->rev, &s->val));
 	if (rc >= 0)
 		return rc;
 	slb_count(SLB_CNT_CT_FW_SNAT);
@@ -153,7 +174,7 @@ static __always_inline int slb_track_new6(struct __sk_buff *skb, struct slb_scra
 	if (slb_snat6_addr(skb, &s->p, mode, be, egress, s->snat, &s->fib))
 		return slb_counted(SLB_CNT_PASS_NO_SNAT_ADDR, TC_ACT_OK);
 	return slb_ct_create_verdict(
-		slb_ct6_create_snat(&s->key, &s->p, id, be, s->snat, s->now, &s->rev, &s->val));
+		slb_ct6_create_snat(&s->key, &s->p, id, be, s->snat, 0, s->now, &s->rev, &s->val));
 }
 
 /*
@@ -171,7 +192,7 @@ static __always_inline int slb_flow_new4(struct __sk_buff *skb, struct slb_scrat
 
 	svc = slb_svc_find(pkt->daddr, pkt->dport, pkt->proto);
 	/* A firewall SNAT rule wins over services, unless it is for traffic no service takes. */
-	if (s->fw_snat.addr && (!svc || !(s->fw_snat.flags & SLB_FW_F_DEFAULT)))
+	if (s->fw_snat.on && (!svc || !(s->fw_snat.flags & SLB_FW_F_DEFAULT)))
 		return slb_flow_fw_snat4(s, ct);
 	rc = slb_flow_admit(svc, pkt, SLB_AF_INET, &pkt->saddr, egress);
 	if (rc >= 0)
@@ -196,6 +217,8 @@ static __always_inline int slb_flow_new6(struct __sk_buff *skb, struct slb_scrat
 	int rc;
 
 	svc = slb_svc_find6(s->p.daddr, s->p.base.dport, s->p.base.proto);
+	if (s->fw_snat.on && (!svc || !(s->fw_snat.flags & SLB_FW_F_DEFAULT)))
+		return slb_flow_fw_snat6(s, ct);
 	rc = slb_flow_admit(svc, &s->p.base, SLB_AF_INET6, s->p.saddr, egress);
 	if (rc >= 0)
 		return rc;

@@ -82,12 +82,12 @@ static __always_inline void slb_fw_mask_key(struct slb_fw_key *key, const struct
 	key->pad = 0;
 }
 
-/* What a SNAT rule asks of the new flow (slb_fw_check), for flow.h; addr 0 = nothing. */
+/* What a SNAT rule asks of the new flow (slb_fw_check), for flow.h; on 0 = nothing. */
 struct slb_fw_snat {
-	__be32 addr;
+	__be32 addr[4]; /* the rule's family: IPv4 in word 0 */
 	__be16 port;
 	__u8 flags; /* enum slb_fw_flags */
-	__u8 pad;
+	__u8 on;
 };
 
 /*
@@ -105,7 +105,7 @@ static __always_inline int slb_fw_check(struct __sk_buff *skb, const struct slb_
 	struct slb_fw_stat *stat;
 	__u64 best_rank = 0;
 	__u32 best_id = 0, best_mark = 0, best_ifindex = 0, zero = 0, count;
-	__be32 best_snat = 0;
+	__be32 best_snat[4] = {};
 	__be16 best_port = 0;
 	__u8 best_action = 0, best_flags = 0;
 
@@ -127,7 +127,7 @@ static __always_inline int slb_fw_check(struct __sk_buff *skb, const struct slb_
 			best_mark = hit->mark;
 			best_action = hit->action;
 			best_ifindex = hit->redirect_ifindex;
-			best_snat = hit->snat_addr;
+			__builtin_memcpy(best_snat, hit->snat_addr, sizeof(best_snat));
 			best_port = hit->snat_port;
 			best_flags = hit->flags;
 		}
@@ -150,9 +150,10 @@ static __always_inline int slb_fw_check(struct __sk_buff *skb, const struct slb_
 		return bpf_redirect(best_ifindex, 0);
 	}
 	if (best_action == SLB_FW_SNAT && snat) {
-		snat->addr = best_snat;
+		__builtin_memcpy(snat->addr, best_snat, sizeof(snat->addr));
 		snat->port = best_port;
 		snat->flags = best_flags;
+		snat->on = 1;
 	}
 	return -1;
 }

@@ -77,7 +77,7 @@ slb_entry_lookup(struct __sk_buff *skb, struct slb_scratch4 *s, bool egress, int
 	*rc = -1;
 	s->now = slb_now_ns();
 	s->new_flow = 0;
-	s->fw_snat.addr = 0;
+	s->fw_snat.on = 0;
 	slb_ct_key_init(key, pkt);
 	ct = slb_ct_find_inline(key, &s->ct_index);
 	if (!ct)

@@ -227,6 +227,7 @@ slb_v6_lookup(struct __sk_buff *skb, struct slb_scratch6 *s, bool egress, int *r
 	*rc = -1;
 	s->now = slb_now_ns();
 	s->new_flow = 0;
+	s->fw_snat.on = 0;
 	slb_ct6_key_init(&s->key, &s->p);
 	ct = slb_ct_find_inline(&s->key, &s->ct_index);
 	if (!ct)
@@ -445,8 +446,12 @@ static __always_inline int slb_new6(struct __sk_buff *skb, bool egress)
 	return slb_flow6_go(skb, s, ct, egress);
 }
 
-/* The firewall's verdict (fw.h) on the IPv6 packet in `s`: a TC verdict, or -1 to go on. */
-static __always_inline int slb_fw_verdict6(struct __sk_buff *skb, const struct slb_scratch6 *s)
+/*
+ * The firewall's verdict (fw.h) on the IPv6 packet in `s`: a TC verdict, or -1 to go on. A SNAT
+ * rule's ask goes to `snat` (NULL: not wanted, as for ICMPv6).
+ */
+static __always_inline int slb_fw_verdict6(struct __sk_buff *skb, const struct slb_scratch6 *s,
+					   struct slb_fw_snat *snat)
 {
 	struct slb_fw_pkt p = {};
 
@@ -458,7 +463,7 @@ static __always_inline int slb_fw_verdict6(struct __sk_buff *skb, const struct s
 	p.family = SLB_AF_INET6;
 	p.len = s->p.base.len;
 	p.ifindex = skb->ifindex;
-	return slb_fw_check(skb, &p, NULL);
+	return slb_fw_check(skb, &p, snat);
 }
 
 /* The FW6 stage: the firewall's verdict on the IPv6 packet in the scratch, then NEW6. */
@@ -469,7 +474,7 @@ static __always_inline int slb_fw6(struct __sk_buff *skb, bool egress)
 
 	if (!s)
 		return TC_ACT_OK;
-	rc = slb_fw_verdict6(skb, s);
+	rc = slb_fw_verdict6(skb, s, &s->fw_snat);
 	return rc >= 0 ? rc : slb_stage_go(skb, SLB_STAGE_NEW6, egress);
 }
 
@@ -482,7 +487,7 @@ static __always_inline int slb_icmp6(struct __sk_buff *skb, bool egress)
 	if (!s)
 		return TC_ACT_OK;
 	/* Echo and errors (not neighbour discovery, which never comes here) meet the firewall. */
-	rc = egress ? -1 : slb_fw_verdict6(skb, s);
+	rc = egress ? -1 : slb_fw_verdict6(skb, s, NULL);
 	if (rc >= 0)
 		return rc;
 	if (s->parsed == SLB_PARSE6_ECHO)

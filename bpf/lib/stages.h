@@ -209,6 +209,7 @@ struct slb_scratch6 {
 	__u8 parsed;	/* what slb_parse6 made of the packet (for the ICMP6 stage) */
 	__u8 new_flow;	/* 1: this packet created the flow's entries (undone if it is dropped) */
 	__u8 pad[2];
+	struct slb_fw_snat fw_snat; /* a firewall SNAT rule's ask (FW6), reset by V6 */
 };
 
 /* Datapath-private (never pinned, never read by Swift): the IPv6 paths' scratch space. */

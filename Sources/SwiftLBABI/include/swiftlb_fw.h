@@ -69,8 +69,7 @@ struct slb_fw_val {
 	__u8 flags;		/* enum slb_fw_flags */
 	__be16 snat_port;	/* SLB_FW_SNAT: the first source port tried, 0 = the client's own */
 	__u32 redirect_ifindex; /* SLB_FW_REDIRECT: the interface the packet leaves by */
-	__be32 snat_addr;	/* SLB_FW_SNAT: the source address of the flow */
-	__u32 pad;
+	__be32 snat_addr[4];	/* SLB_FW_SNAT: the flow's source address (IPv4 in word 0) */
 };
 
 struct slb_fw_mask {
