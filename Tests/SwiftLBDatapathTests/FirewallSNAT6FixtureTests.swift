@@ -91,6 +91,17 @@ struct FirewallSNAT6FixtureTests {
         #expect(Checksum6.valid(out.packet))
     }
 
+    @Test func extensionHeadersAreKept() async throws {
+        let (datapath, firewall) = try await FirewallFixtureTests.setUp(v6: true)
+        try await firewall.add(Self.snatRule())
+        var syn = Self.toServer(sport: 40600)
+        syn.extensions = [.hopByHop, .destination]
+        let out = try ingress(datapath, syn)
+        #expect(out.verdict == Verdict.redirect)
+        #expect(out.packet == Self.translated(syn, port: 40600).bytes)
+        #expect(Checksum6.valid(out.packet))
+    }
+
     @Test func twoClientsWithTheSamePortGetDifferentPorts() async throws {
         let (datapath, firewall) = try await FirewallFixtureTests.setUp(v6: true)
         try await firewall.add(Self.snatRule())

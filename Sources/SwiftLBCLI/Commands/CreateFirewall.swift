@@ -15,6 +15,7 @@ public struct CreateFirewall: APICommand {
               create firewall --firewallRule="sourceIP:1.2.3.2/32,destinationIP:2.3.1.2/32,preference:200" --drop
               create firewall --firewallRule="sourceIP:3ffe::1/128" --allow --setmark=10
               create firewall --firewallRule="sourceIP:10.0.0.0/24,preference:100" --snat=192.0.2.1 --egress
+              create firewall --firewallRule="sourceIP:fd00:1::/64" --snat=fd00:77::1,3000
             """,
         aliases: ["Firewall", "fw", "firewalls"])
 
@@ -33,7 +34,7 @@ public struct CreateFirewall: APICommand {
     public var redirect: [String] = []
     @Option(
         name: .customLong("snat"),
-        help: "Source NAT matching flows to IP (IPv4); PORT is the first source port tried (default: the client's).")
+        help: "Source NAT matching flows to IP (the rule's family); PORT is the first source port tried (default: the client's).")
     public var snat: [String] = []
     @Option(name: .customLong("setmark"), help: "Set this fwmark on matching packets.")
     public var mark: UInt32 = 0
