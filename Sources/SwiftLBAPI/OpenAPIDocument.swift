@@ -1457,7 +1457,7 @@ public enum OpenAPIDocument {
                   "firewall"
                 ],
                 "summary": "Create a firewall rule",
-                "description": "Matches source and destination prefixes, port ranges (0/0 = any), protocol (0 = any), incoming interface and preference (higher wins); action allow, drop, trap, redirect (to redirectPortName) or doSnat (toIP, toPort; toIP of the rule's family, IPv4 or IPv6; onDefault: only packets no LB rule takes, and only on the HA MASTER), with an optional fwMark (not with doSnat). Evaluated for ingress packets that are not part of a tracked flow. record is refused (400). 200 once stored and installed; 409 when the same rule exists; 507 when a limit is reached (docs/firewall.md).",
+                "description": "Matches source and destination prefixes, port ranges (0/0 = any), protocol (0 = any), incoming interface and preference (higher wins); action allow, drop, trap, redirect (to redirectPortName) or doSnat (toIP, toPort; toIP of the rule's family, IPv4 or IPv6; onDefault: only packets no LB rule takes, and only on the HA MASTER), with an optional fwMark (not with doSnat). Evaluated for ingress packets that are not part of a tracked flow; with everyPacket (SwiftLB's own field, not with doSnat) also for every ingress packet of tracked flows. record is refused (400). 200 once stored and installed; 409 when the same rule exists; 507 when a limit is reached (docs/firewall.md).",
                 "requestBody": {
                   "required": true,
                   "content": {

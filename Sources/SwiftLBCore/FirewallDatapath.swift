@@ -31,6 +31,8 @@ public actor InMemoryFirewallDatapath: FirewallDatapath {
     public private(set) var entries: [FirewallTables.Key: FirewallTables.Value] = [:]
     /// Counters by rule id.
     public var counters: [UInt32: FirewallCounter] = [:]
+    /// The every-packet switch (slb_config's SLB_CFG_FW_EVERY).
+    public private(set) var everyPacket = false
     /// Interfaces by name.
     private let interfaces: [String: UInt32]
     /// When set, the next apply fails with it.
@@ -55,6 +57,7 @@ public actor InMemoryFirewallDatapath: FirewallDatapath {
         for (key, value) in delta.upserts { entries[key] = value }
         if let tuples = delta.tuples { self.tuples = tuples }
         for key in delta.removals { entries[key] = nil }
+        if let on = delta.everyPacket { everyPacket = on }
     }
 
     public func firewallCounters(ids: [UInt32]) async throws(DatapathError) -> [UInt32: FirewallCounter] {

@@ -17,14 +17,17 @@ public struct FirewallOptions: Codable, Sendable, Hashable {
     public var fwMark: Int
     /// Record matching packets (not offered by SwiftLB; refused).
     public var record: Bool
-    /// Source NAT matching packets to `toIP`:`toPort` (not offered by SwiftLB; refused).
+    /// Source NAT matching flows to `toIP`:`toPort`.
     public var doSnat: Bool
     /// SNAT address.
     public var toIP: String
     /// SNAT port.
     public var toPort: Int
-    /// Egress-only SNAT (not offered; refused).
+    /// SNAT only for packets no load balancer rule takes (loxicmd `--egress`); MASTER only.
     public var onDefault: Bool
+    /// SwiftLB's own: the rule also acts on every packet of flows already tracked (not only on a
+    /// flow's first packet). Not with doSnat. loxilb's clients leave it out (false).
+    public var everyPacket: Bool
     /// "packets:bytes" of matching packets, in answers.
     public var counter: String
 
@@ -32,7 +35,7 @@ public struct FirewallOptions: Codable, Sendable, Hashable {
     public init(
         drop: Bool = false, trap: Bool = false, redirect: Bool = false, redirectPortName: String = "",
         allow: Bool = false, fwMark: Int = 0, record: Bool = false, doSnat: Bool = false, toIP: String = "",
-        toPort: Int = 0, onDefault: Bool = false, counter: String = ""
+        toPort: Int = 0, onDefault: Bool = false, everyPacket: Bool = false, counter: String = ""
     ) {
         self.drop = drop
         self.trap = trap
@@ -45,11 +48,13 @@ public struct FirewallOptions: Codable, Sendable, Hashable {
         self.toIP = toIP
         self.toPort = toPort
         self.onDefault = onDefault
+        self.everyPacket = everyPacket
         self.counter = counter
     }
 
     enum CodingKeys: String, CodingKey {
-        case drop, trap, redirect, redirectPortName, allow, fwMark, record, doSnat, toIP, toPort, onDefault, counter
+        case drop, trap, redirect, redirectPortName, allow, fwMark, record, doSnat, toIP, toPort, onDefault
+        case everyPacket, counter
     }
 
     /// Decodes Go-style: keys case-insensitive, unknown keys ignored, missing or `null` fields zero.
@@ -66,6 +71,7 @@ public struct FirewallOptions: Codable, Sendable, Hashable {
         toIP = try object.decode(.toIP)
         toPort = try object.decode(.toPort)
         onDefault = try object.decode(.onDefault)
+        everyPacket = try object.decode(.everyPacket)
         counter = try object.decode(.counter)
     }
 }

@@ -37,6 +37,8 @@ public struct FirewallRule: Sendable, Hashable {
     public var action: Action
     /// skb->mark set on matching packets, 0 for none.
     public var mark: UInt32
+    /// The rule also acts on packets of tracked flows (opts.everyPacket).
+    public var everyPacket = false
 
     /// The rule's identity: its match in canonical form.
     public var key: FirewallRuleArguments
@@ -46,7 +48,7 @@ public struct FirewallRule: Sendable, Hashable {
 
     /// The rule as loxilb's API shows it, with `counter` filled in by the caller.
     public var entry: FirewallEntry {
-        var opts = FirewallOptions(fwMark: Int(mark))
+        var opts = FirewallOptions(fwMark: Int(mark), everyPacket: everyPacket)
         switch action {
         case .allow: opts.allow = true
         case .drop: opts.drop = true

@@ -87,5 +87,6 @@ extension FirewallTables.Delta {
             removals.insert(key)
         }
         if let tuples = later.tuples { self.tuples = tuples }
+        if let on = later.everyPacket { everyPacket = on }
     }
 }

@@ -46,14 +46,18 @@ public struct FirewallTables: Sendable {
         public var mark: UInt32
         /// The interface a redirect leaves by.
         public var redirectIndex: UInt32 = 0
+        /// The rule acts on packets of tracked flows too.
+        public var everyPacket = false
     }
 
     /// What one change asks of the datapath, in this order: write `upserts`, write `tuples` (when
-    /// not nil: the active tuples, by slot), remove `removals`.
+    /// not nil: the active tuples, by slot), remove `removals`, then set or clear the datapath's
+    /// every-packet switch (`everyPacket`, when not nil: whether some installed rule has it).
     public struct Delta: Sendable, Equatable {
         public var upserts: [Key: Value] = [:]
         public var tuples: [Tuple?]?
         public var removals: Set<Key> = []
+        public var everyPacket: Bool?
 
         /// An empty change.
         public init() {}
@@ -64,6 +68,8 @@ public struct FirewallTables: Sendable {
     private var slotUsers: [Int] = Array(repeating: 0, count: maxTuples)
     private var owners: [Key: [UInt32: Value]] = [:]
     private var keysOfRule: [UInt32: [Key]] = [:]
+    /// Installed rules with `everyPacket`: while there is one, tracked flows meet the firewall.
+    private var everyPacketRules: Set<UInt32> = []
 
     /// Empty tables.
     public init() {}
@@ -104,7 +110,7 @@ public struct FirewallTables: Sendable {
         }
         let value = Value(
             rank: UInt64(rule.preference) << 32 | UInt64(UInt32.max - id), ruleID: id, action: rule.action,
-            mark: rule.mark, redirectIndex: redirect)
+            mark: rule.mark, redirectIndex: redirect, everyPacket: rule.everyPacket)
         var delta = Delta()
         var keys: [Key] = []
         for (tuple, partial) in expanded {
@@ -122,6 +128,9 @@ public struct FirewallTables: Sendable {
         if newSlots != slots {
             slots = newSlots
             delta.tuples = slots
+        }
+        if rule.everyPacket && everyPacketRules.insert(id).inserted && everyPacketRules.count == 1 {
+            delta.everyPacket = true
         }
         return delta
     }
@@ -145,6 +154,7 @@ public struct FirewallTables: Sendable {
             changed = true
         }
         if changed { delta.tuples = slots }
+        if everyPacketRules.remove(id) != nil && everyPacketRules.isEmpty { delta.everyPacket = false }
         return delta
     }
 

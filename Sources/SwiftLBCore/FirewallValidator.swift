@@ -32,10 +32,12 @@ public enum FirewallValidator {
             opts.doSnat
             ? try snat(opts, ruleIsV4: source.address.isV4)
             : opts.allow ? .allow : opts.trap ? .trap : opts.redirect ? .redirect(opts.redirectPortName) : .drop
-        return FirewallRule(
+        var rule = FirewallRule(
             source: source, destination: destination, sourcePorts: sourcePorts, destinationPorts: destinationPorts,
             proto: proto, inPort: args.portName, preference: UInt16(args.preference), action: action,
             mark: UInt32(opts.fwMark), key: key)
+        rule.everyPacket = opts.everyPacket
+        return rule
     }
 
     /// The canonical identity of `args` (also what a DELETE's query is turned into): prefixes
@@ -125,6 +127,11 @@ public enum FirewallValidator {
         if opts.record {
             throw .badRequest(
                 field: "opts.record", message: "recording matching packets is not supported by SwiftLB yet")
+        }
+        if opts.everyPacket && opts.doSnat {
+            throw .badRequest(
+                field: "opts.everyPacket", message: "everyPacket does not go with doSnat: a SNAT rule acts on new flows"
+            )
         }
         if opts.onDefault && !opts.doSnat {
             throw .badRequest(field: "opts.onDefault", message: "onDefault (--egress) only goes with doSnat (--snat)")

@@ -43,6 +43,7 @@ extension EBPFDatapath: FirewallDatapath {
         let tuples: BPFMap<UInt32, slb_fw_tuples> = try object.map(named: SLB_MAP_FW_TUPLES)
         try tuples.update(0, slb_fw_tuples())
         for key in try rules.keys() { _ = try rules.delete(key) }
+        try ConfigFlags.set(UInt32(SLB_CFG_FW_EVERY.rawValue), false, in: config)
     }
 
     private func writeFirewall(_ delta: FirewallTables.Delta, resetCounters: [UInt32]) throws(BPFError) {
@@ -53,6 +54,7 @@ extension EBPFDatapath: FirewallDatapath {
         for (key, value) in delta.upserts { try rules.update(slb_fw_key(key), slb_fw_val(value)) }
         if let slots = delta.tuples { try tuples.update(0, slb_fw_tuples(slots)) }
         for key in delta.removals { _ = try rules.delete(slb_fw_key(key)) }
+        if let on = delta.everyPacket { try ConfigFlags.set(UInt32(SLB_CFG_FW_EVERY.rawValue), on, in: config) }
     }
 }
 
@@ -87,6 +89,7 @@ extension slb_fw_val {
             snat_port = port.bigEndian
             flags = onDefault ? UInt8(SLB_FW_F_DEFAULT.rawValue) : 0
         }
+        if value.everyPacket { flags |= UInt8(SLB_FW_F_EVERY.rawValue) }
         redirect_ifindex = value.redirectIndex
     }
 }

@@ -14,7 +14,8 @@ struct FirewallCommandTests {
                 "--drop",
             ], transport: transport)
         try await run(
-            ["create", "fw", "--firewallRule=sourceIP:3ffe::1/128", "--allow", "--setmark=10"], transport: transport)
+            ["create", "fw", "--firewallRule=sourceIP:3ffe::1/128", "--allow", "--setmark=10", "--everyPacket"],
+            transport: transport)
         let bodies = try await transport.requests.map {
             try LoxiJSON.decode(FirewallEntry.self, from: try #require($0.body))
         }
@@ -26,6 +27,7 @@ struct FirewallCommandTests {
         #expect(bodies[0].opts.drop && !bodies[0].opts.allow)
         #expect(
             bodies[1].ruleArguments.sourceIP == "3ffe::1/128" && bodies[1].opts.allow && bodies[1].opts.fwMark == 10)
+        #expect(!bodies[0].opts.everyPacket && bodies[1].opts.everyPacket)
     }
 
     @Test("bad rules are refused before any request")

@@ -6,8 +6,9 @@
  * SLB_FW_MAX_TUPLES), the packet's addresses, ports, protocol and interface are masked and
  * looked up in one hash map; the hit of highest rank wins. The cost is at most
  * SLB_FW_MAX_TUPLES hash lookups whatever the number of rules. It runs in its own stages
- * (FW4, FW6: stages.h), for ingress packets without a conntrack entry, before a flow is set up:
- * packets of tracked flows never pay for it.
+ * (FW4, FW6: stages.h), for ingress packets without a conntrack entry, before a flow is set up.
+ * Packets of tracked flows pay for it only while some rule asks for every packet
+ * (SLB_CFG_FW_EVERY); otherwise they never reach it.
  */
 #ifndef SLB_FW_H
 #define SLB_FW_H
@@ -94,10 +95,11 @@ struct slb_fw_snat {
  * The verdict for `p`: TC_ACT_SHOT (drop), TC_ACT_OK (trap: to the stack untouched),
  * TC_ACT_REDIRECT (out of the rule's interface, untouched) or -1 (allowed, SNAT, or no rule
  * matched: go on). A SNAT hit fills `snat` (left as it is otherwise). Counts the winning rule
- * and sets its mark.
+ * and sets its mark. For a packet of a `tracked` flow only a winner with SLB_FW_F_EVERY acts
+ * (first match still wins: a higher rule without it shields the packet).
  */
 static __always_inline int slb_fw_check(struct __sk_buff *skb, const struct slb_fw_pkt *p,
-					struct slb_fw_snat *snat)
+					struct slb_fw_snat *snat, bool tracked)
 {
 	const struct slb_fw_tuples *tuples;
 	const struct slb_fw_val *hit;
@@ -132,7 +134,7 @@ static __always_inline int slb_fw_check(struct __sk_buff *skb, const struct slb_
 			best_flags = hit->flags;
 		}
 	}
-	if (!best_id)
+	if (!best_id || (tracked && !(best_flags & SLB_FW_F_EVERY)))
 		return -1;
 	stat = bpf_map_lookup_elem(&slb_fw_stats, &best_id);
 	if (stat) {

@@ -78,6 +78,7 @@ slb_entry_lookup(struct __sk_buff *skb, struct slb_scratch4 *s, bool egress, int
 	s->now = slb_now_ns();
 	s->new_flow = 0;
 	s->fw_snat.on = 0;
+	s->fw_est = 0;
 	slb_ct_key_init(key, pkt);
 	ct = slb_ct_find_inline(key, &s->ct_index);
 	if (!ct)
@@ -256,6 +257,11 @@ static __always_inline int slb_entry(struct __sk_buff *skb, bool egress)
 	ct = slb_entry_lookup(skb, s, egress, &rc);
 	if (!ct)
 		return rc >= 0 ? rc : slb_entry_new(skb, &s->pkt, egress);
+	/* A firewall rule for every packet: tracked flows meet the firewall too (FW4 goes on). */
+	if (!egress && (flags & SLB_CFG_FW_EVERY)) {
+		s->fw_est = 1;
+		return slb_stage_go(skb, SLB_STAGE_FW4, egress);
+	}
 	if (mirror && slb_mirror_rule(ct->svc_id))
 		return slb_stage_go(skb, SLB_STAGE_MIRROR, egress);
 	return slb_established4(skb, s, ct, egress);
@@ -300,8 +306,12 @@ static __always_inline int slb_new4(struct __sk_buff *skb, bool egress)
 	return slb_established4(skb, s, ct, egress);
 }
 
-/* The firewall's verdict (fw.h) on the IPv4 packet in `s`: a TC verdict, or -1 to go on. */
-static __always_inline int slb_fw_verdict4(struct __sk_buff *skb, struct slb_scratch4 *s)
+/*
+ * The firewall's verdict (fw.h) on the IPv4 packet in `s` (of a `tracked` flow or not): a TC
+ * verdict, or -1 to go on.
+ */
+static __always_inline int slb_fw_verdict4(struct __sk_buff *skb, struct slb_scratch4 *s,
+					   bool tracked)
 {
 	struct slb_fw_pkt p = {};
 
@@ -313,19 +323,34 @@ static __always_inline int slb_fw_verdict4(struct __sk_buff *skb, struct slb_scr
 	p.family = SLB_AF_INET;
 	p.len = s->pkt.len;
 	p.ifindex = skb->ifindex;
-	return slb_fw_check(skb, &p, &s->fw_snat);
+	return slb_fw_check(skb, &p, tracked ? NULL : &s->fw_snat, tracked);
 }
 
-/* The FW4 stage: the firewall's verdict on the packet in the scratch, then NEW4 if it goes on. */
+/*
+ * The FW4 stage: the firewall's verdict on the packet in the scratch, then NEW4 if it goes on;
+ * for a packet of a tracked flow (fw_est), the flow's own path as the entry would have taken it.
+ */
 static __always_inline int slb_fw4(struct __sk_buff *skb, bool egress)
 {
 	struct slb_scratch4 *s = slb_scratch4_get();
+	struct slb_ct_val *ct;
 	int rc;
 
 	if (!s)
 		return TC_ACT_OK;
-	rc = slb_fw_verdict4(skb, s);
-	return rc >= 0 ? rc : slb_stage_go(skb, SLB_STAGE_NEW4, egress);
+	if (!s->fw_est) {
+		rc = slb_fw_verdict4(skb, s, false);
+		return rc >= 0 ? rc : slb_stage_go(skb, SLB_STAGE_NEW4, egress);
+	}
+	rc = slb_fw_verdict4(skb, s, true);
+	if (rc >= 0)
+		return rc;
+	ct = slb_ct_entry_at(s->ct_index);
+	if (!ct)
+		return slb_counted(SLB_CNT_DROP_REWRITE, TC_ACT_SHOT);
+	if (slb_mirror_on() && slb_mirror_rule(ct->svc_id))
+		return slb_stage_go(skb, SLB_STAGE_MIRROR, egress);
+	return slb_established4(skb, s, ct, egress);
 }
 
 /* The ICMP4 stage: echo to a VIP answered, errors about tracked flows translated back. */
@@ -338,7 +363,7 @@ static __always_inline int slb_icmp4(struct __sk_buff *skb, bool egress)
 	if (!s)
 		return TC_ACT_OK;
 	/* ICMP arriving here is never part of a tracked flow's fast path: the firewall sees it all. */
-	rc = egress ? -1 : slb_fw_verdict4(skb, s);
+	rc = egress ? -1 : slb_fw_verdict4(skb, s, false);
 	if (rc >= 0)
 		return rc;
 	pkt = &s->pkt;

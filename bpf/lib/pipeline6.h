@@ -228,6 +228,7 @@ slb_v6_lookup(struct __sk_buff *skb, struct slb_scratch6 *s, bool egress, int *r
 	s->now = slb_now_ns();
 	s->new_flow = 0;
 	s->fw_snat.on = 0;
+	s->fw_est = 0;
 	slb_ct6_key_init(&s->key, &s->p);
 	ct = slb_ct_find_inline(&s->key, &s->ct_index);
 	if (!ct)
@@ -427,6 +428,11 @@ static __always_inline int slb_v6(struct __sk_buff *skb, bool egress)
 	if (!ct)
 		return rc >= 0 ? rc :
 				 slb_stage_go(skb, egress ? SLB_STAGE_NEW6 : SLB_STAGE_FW6, egress);
+	/* A firewall rule for every packet: tracked flows meet the firewall too (FW6 goes on). */
+	if (!egress && (slb_cfg_flags() & SLB_CFG_FW_EVERY)) {
+		s->fw_est = 1;
+		return slb_stage_go(skb, SLB_STAGE_FW6, egress);
+	}
 	return slb_flow6_go(skb, s, ct, egress);
 }
 
@@ -451,7 +457,7 @@ static __always_inline int slb_new6(struct __sk_buff *skb, bool egress)
  * rule's ask goes to `snat` (NULL: not wanted, as for ICMPv6).
  */
 static __always_inline int slb_fw_verdict6(struct __sk_buff *skb, const struct slb_scratch6 *s,
-					   struct slb_fw_snat *snat)
+					   struct slb_fw_snat *snat, bool tracked)
 {
 	struct slb_fw_pkt p = {};
 
@@ -463,19 +469,33 @@ static __always_inline int slb_fw_verdict6(struct __sk_buff *skb, const struct s
 	p.family = SLB_AF_INET6;
 	p.len = s->p.base.len;
 	p.ifindex = skb->ifindex;
-	return slb_fw_check(skb, &p, snat);
+	return slb_fw_check(skb, &p, snat, tracked);
 }
 
-/* The FW6 stage: the firewall's verdict on the IPv6 packet in the scratch, then NEW6. */
+/*
+ * The FW6 stage: the firewall's verdict on the IPv6 packet in the scratch, then NEW6; for a
+ * packet of a tracked flow (fw_est), the flow's own path.
+ */
 static __always_inline int slb_fw6(struct __sk_buff *skb, bool egress)
 {
 	struct slb_scratch6 *s = slb_scratch6_get();
+	struct slb_ct_val *ct;
 	int rc;
 
 	if (!s)
 		return TC_ACT_OK;
-	rc = slb_fw_verdict6(skb, s, &s->fw_snat);
-	return rc >= 0 ? rc : slb_stage_go(skb, SLB_STAGE_NEW6, egress);
+	if (!s->fw_est) {
+		rc = slb_fw_verdict6(skb, s, &s->fw_snat, false);
+		return rc >= 0 ? rc : slb_stage_go(skb, SLB_STAGE_NEW6, egress);
+	}
+	/* A packet of a tracked flow (SLB_CFG_FW_EVERY): on along the flow's path if it passes. */
+	rc = slb_fw_verdict6(skb, s, NULL, true);
+	if (rc >= 0)
+		return rc;
+	ct = slb_ct_entry_at(s->ct_index);
+	if (!ct)
+		return slb_counted(SLB_CNT_DROP_REWRITE, TC_ACT_SHOT);
+	return slb_flow6_go(skb, s, ct, egress);
 }
 
 /* The ICMP6 stage: ICMPv6 echo to a VIP, or an ICMPv6 error about a NAT66 flow. */
@@ -487,7 +507,7 @@ static __always_inline int slb_icmp6(struct __sk_buff *skb, bool egress)
 	if (!s)
 		return TC_ACT_OK;
 	/* Echo and errors (not neighbour discovery, which never comes here) meet the firewall. */
-	rc = egress ? -1 : slb_fw_verdict6(skb, s, NULL);
+	rc = egress ? -1 : slb_fw_verdict6(skb, s, NULL, false);
 	if (rc >= 0)
 		return rc;
 	if (s->parsed == SLB_PARSE6_ECHO)

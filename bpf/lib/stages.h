@@ -166,7 +166,7 @@ struct slb_scratch4 {
 	__u8 pol_on;	/* slb_config has SLB_CFG_POLICE (read once by the entry) */
 	__u8 pol_port;	/* POLICE: 1 = the interface's policer, then the entry again */
 	__u8 pol_again; /* the entry runs again after the interface's policer passed the packet */
-	__u8 pol_pad;
+	__u8 fw_est; /* FW4 sees a packet of the tracked flow in s->ct_index (SLB_CFG_FW_EVERY) */
 	struct slb_fw_snat fw_snat; /* a firewall SNAT rule's ask (FW4), reset by the entry */
 };
 
@@ -208,7 +208,8 @@ struct slb_scratch6 {
 	__u32 ct_index; /* slot of the packet's conntrack entry (ct_table.h), 0 = none */
 	__u8 parsed;	/* what slb_parse6 made of the packet (for the ICMP6 stage) */
 	__u8 new_flow;	/* 1: this packet created the flow's entries (undone if it is dropped) */
-	__u8 pad[2];
+	__u8 fw_est; /* FW6 sees a packet of the tracked flow in s->ct_index (SLB_CFG_FW_EVERY) */
+	__u8 pad;
 	struct slb_fw_snat fw_snat; /* a firewall SNAT rule's ask (FW6), reset by V6 */
 };
 

@@ -4,6 +4,7 @@
 GET /            -> "<name>\n"
 GET /bytes/N     -> N bytes (0 <= N <= 64 MiB) of a repeating pattern, for bulk transfers
 GET /whoami      -> "<name> <client-ip>:<client-port>\n" (shows what the server saw)
+Connections close after each answer unless the request says "Connection: keep-alive".
 POST /upload     -> "<name> <bytes received> <sha256 hex>\n" (body of at most 64 MiB)
 
 Standard library only; logs nothing per request. Used by the e2e scenarios and the demo,
@@ -30,11 +31,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", "text/plain")
         self.send_header("Content-Length", str(body_len))
-        self.send_header("Connection", "close")
+        # Closed after each answer unless the client asks to keep it (keepalive_client.py does).
+        keep = self.headers.get("Connection", "").lower() == "keep-alive"
+        self.send_header("Connection", "keep-alive" if keep else "close")
         self.end_headers()
         if write_body is not None:
             write_body()
-        self.close_connection = True
+        self.close_connection = not keep
 
     def _route(self, with_body):
         name = self.server.name

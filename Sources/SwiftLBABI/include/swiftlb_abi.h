@@ -452,6 +452,8 @@ enum slb_config_flags {
 	SLB_CFG_GTPU = 1 << 3,
 	/* some endpoint is reached through SRv6 segments: look flows up in slb_srv6_path (srv6.h) */
 	SLB_CFG_SRV6 = 1 << 4,
+	/* some firewall rule has SLB_FW_F_EVERY: ingress packets of tracked flows meet it (fw.h) */
+	SLB_CFG_FW_EVERY = 1 << 5,
 };
 
 /*

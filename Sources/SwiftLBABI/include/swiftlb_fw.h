@@ -40,6 +40,8 @@ enum slb_fw_action {
 enum slb_fw_flags {
 	/* SLB_FW_SNAT only for packets that no service matches (loxilb's onDefault, --egress) */
 	SLB_FW_F_DEFAULT = 1 << 0,
+	/* the rule also acts on packets of tracked flows (SwiftLB's everyPacket; SLB_CFG_FW_EVERY) */
+	SLB_FW_F_EVERY = 1 << 1,
 };
 
 /*

@@ -16,6 +16,7 @@ public struct CreateFirewall: APICommand {
               create firewall --firewallRule="sourceIP:3ffe::1/128" --allow --setmark=10
               create firewall --firewallRule="sourceIP:10.0.0.0/24,preference:100" --snat=192.0.2.1 --egress
               create firewall --firewallRule="sourceIP:fd00:1::/64" --snat=fd00:77::1,3000
+              create firewall --firewallRule="sourceIP:10.0.0.9/32" --drop --everyPacket
             """,
         aliases: ["Firewall", "fw", "firewalls"])
 
@@ -34,10 +35,16 @@ public struct CreateFirewall: APICommand {
     public var redirect: [String] = []
     @Option(
         name: .customLong("snat"),
-        help: "Source NAT matching flows to IP (the rule's family); PORT is the first source port tried (default: the client's).")
+        help:
+            "Source NAT matching flows to IP (the rule's family); PORT is the first source port tried (default: the client's)."
+    )
     public var snat: [String] = []
     @Option(name: .customLong("setmark"), help: "Set this fwmark on matching packets.")
     public var mark: UInt32 = 0
+    @Flag(
+        name: .customLong("everyPacket"),
+        help: "Act on every packet, also of flows already tracked (SwiftLB's own; not with --snat).")
+    public var everyPacket = false
 
     /// Connection flags.
     @OptionGroup(title: "Global Options") public var global: GlobalOptions
@@ -48,7 +55,7 @@ public struct CreateFirewall: APICommand {
     /// The body sent, built as loxicmd builds it (the first action flag given wins).
     public func entry() throws(CLIError) -> FirewallEntry {
         guard !firewallRule.isEmpty else { throw .invalidInput("--firewallRule is required") }
-        var opts = FirewallOptions(record: record, onDefault: egress)
+        var opts = FirewallOptions(record: record, onDefault: egress, everyPacket: everyPacket)
         if allow {
             opts.allow = true
         } else if drop {

@@ -49,7 +49,8 @@ public enum FirewallTable {
         ).render()
     }
 
-    /// "Allow", "Drop", "Trap", "Redirect(eth1)", "Snat(ip:port)", then ",Record", ",FwMark(n)", ",Egr".
+    /// "Allow", "Drop", "Trap", "Redirect(eth1)", "Snat(ip:port)", then ",Record", ",FwMark(n)", ",Egr",
+    /// ",Every".
     static func option(_ opts: FirewallOptions) -> String {
         var text =
             opts.allow
@@ -63,6 +64,7 @@ public enum FirewallTable {
         if opts.record { text += ",Record" }
         if opts.fwMark != 0 { text += ",FwMark(\(opts.fwMark))" }
         if opts.onDefault { text += ",Egr" }
+        if opts.everyPacket { text += ",Every" }
         return text
     }
 
