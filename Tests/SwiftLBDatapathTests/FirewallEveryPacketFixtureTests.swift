@@ -17,6 +17,33 @@ struct FirewallEveryPacketFixtureTests {
         try TestRun.run(try datapath.programs().ingress, packet: packet, ifindex: ifindex)
     }
 
+    /// Opens an IPv4 flow from the client's `sport` to the VIP with a whole handshake (SYN, the
+    /// endpoint's SYN-ACK, ACK): ESTABLISHED outlives a slow run, where a SYN_SENT entry may not.
+    /// Returns the endpoint's address.
+    @discardableResult
+    func established(_ datapath: EBPFDatapath, sport: UInt16) throws -> [UInt8] {
+        let out = try run(datapath, Fixture.toVIP(sport: sport).bytes)
+        #expect(out.verdict == Verdict.redirect)
+        let ep = Array(out.packet[30..<34])
+        let synAck = Packet(
+            srcMAC: Fixture.endpointMAC(ep[3]), dstMAC: Fixture.serverSideMAC, src: (ep[0], ep[1], ep[2], ep[3]),
+            dst: Fixture.client, sport: 8080, dport: sport, tcpFlags: TCPFlags.syn | TCPFlags.ack)
+        #expect(try run(datapath, synAck.bytes, on: Fixture.serverSide).verdict == Verdict.redirect)
+        #expect(try run(datapath, Fixture.toVIP(sport: sport, flags: TCPFlags.ack).bytes).verdict == Verdict.redirect)
+        return ep
+    }
+
+    /// `established` for the IPv6 VIP.
+    func established6(_ datapath: EBPFDatapath, sport: UInt16) throws {
+        let out = try run(datapath, Fixture.toVIP6(sport: sport).bytes)
+        #expect(out.verdict == Verdict.redirect)
+        let synAck = Packet6(
+            srcMAC: Fixture.endpointMAC(out.packet[53]), dstMAC: Fixture.serverSideMAC, src: Array(out.packet[38..<54]),
+            dst: Fixture.client6, sport: 8080, dport: sport, tcpFlags: TCPFlags.syn | TCPFlags.ack)
+        #expect(try run(datapath, synAck.bytes, on: Fixture.serverSide).verdict == Verdict.redirect)
+        #expect(try run(datapath, Fixture.toVIP6(sport: sport, flags: TCPFlags.ack).bytes).verdict == Verdict.redirect)
+    }
+
     static func every(_ opts: FirewallOptions = FirewallOptions(drop: true)) -> FirewallOptions {
         var opts = opts
         opts.everyPacket = true
@@ -25,7 +52,7 @@ struct FirewallEveryPacketFixtureTests {
 
     @Test func anEveryPacketDropCutsATrackedFlowAndItsRemovalRestoresIt() async throws {
         let (datapath, firewall) = try await FirewallFixtureTests.setUp()
-        #expect(try run(datapath, Fixture.toVIP(sport: 43000).bytes).verdict == Verdict.redirect)
+        try established(datapath, sport: 43000)
         let ack = Fixture.toVIP(sport: 43000, flags: TCPFlags.ack).bytes
         try await firewall.add(FirewallFixtureTests.rule(source: "10.10.1.2/32"))
         #expect(try run(datapath, ack).verdict == Verdict.redirect, "a plain rule leaves tracked flows alone")
@@ -45,7 +72,7 @@ struct FirewallEveryPacketFixtureTests {
 
     @Test func aHigherRuleWithoutEveryPacketShieldsTrackedFlows() async throws {
         let (datapath, firewall) = try await FirewallFixtureTests.setUp()
-        #expect(try run(datapath, Fixture.toVIP(sport: 43100).bytes).verdict == Verdict.redirect)
+        try established(datapath, sport: 43100)
         try await firewall.add(FirewallFixtureTests.rule(source: "10.10.1.0/24", opts: Self.every()))
         try await firewall.add(
             FirewallFixtureTests.rule(source: "10.10.1.2/32", preference: 200, opts: FirewallOptions(allow: true)))
@@ -57,13 +84,10 @@ struct FirewallEveryPacketFixtureTests {
 
     @Test func repliesOfTrackedFlowsMeetTheRuleToo() async throws {
         let (datapath, firewall) = try await FirewallFixtureTests.setUp()
-        let out = try run(datapath, Fixture.toVIP(sport: 43200).bytes)
-        #expect(out.verdict == Verdict.redirect)
-        let endpoint = Array(out.packet[30..<34])
+        let ep = try established(datapath, sport: 43200)
         let reply = Packet(
-            srcMAC: Fixture.endpointMAC(endpoint[3]), dstMAC: Fixture.serverSideMAC,
-            src: (endpoint[0], endpoint[1], endpoint[2], endpoint[3]), dst: Fixture.client, sport: 8080, dport: 43200,
-            tcpFlags: TCPFlags.syn | TCPFlags.ack)
+            srcMAC: Fixture.endpointMAC(ep[3]), dstMAC: Fixture.serverSideMAC, src: (ep[0], ep[1], ep[2], ep[3]),
+            dst: Fixture.client, sport: 8080, dport: 43200, tcpFlags: TCPFlags.ack)
         #expect(try run(datapath, reply.bytes, on: Fixture.serverSide).verdict == Verdict.redirect)
         try await firewall.add(FirewallFixtureTests.rule(source: "10.10.2.0/24", proto: 6, opts: Self.every()))
         #expect(try run(datapath, reply.bytes, on: Fixture.serverSide).verdict == Verdict.shot)
@@ -71,7 +95,7 @@ struct FirewallEveryPacketFixtureTests {
 
     @Test func anEveryPacketMarkAndTrapApplyToTrackedPackets() async throws {
         let (datapath, firewall) = try await FirewallFixtureTests.setUp()
-        #expect(try run(datapath, Fixture.toVIP(sport: 43300).bytes).verdict == Verdict.redirect)
+        try established(datapath, sport: 43300)
         let ack = Fixture.toVIP(sport: 43300, flags: TCPFlags.ack).bytes
         try await firewall.add(
             FirewallFixtureTests.rule(
@@ -87,7 +111,7 @@ struct FirewallEveryPacketFixtureTests {
 
     @Test func ipv6TrackedFlowsMeetEveryPacketRules() async throws {
         let (datapath, firewall) = try await FirewallFixtureTests.setUp(v6: true)
-        #expect(try run(datapath, Fixture.toVIP6(sport: 43400).bytes).verdict == Verdict.redirect)
+        try established6(datapath, sport: 43400)
         let ack = Fixture.toVIP6(sport: 43400, flags: TCPFlags.ack).bytes
         try await firewall.add(FirewallFixtureTests.rule(source: "fd00:10:1::/64"))
         #expect(try run(datapath, ack).verdict == Verdict.redirect, "a plain rule leaves tracked flows alone")
@@ -102,7 +126,7 @@ struct FirewallEveryPacketFixtureTests {
 
     @Test func anIPv4EveryPacketRuleLeavesIPv6FlowsOnTheirPath() async throws {
         let (datapath, firewall) = try await FirewallFixtureTests.setUp(v6: true)
-        #expect(try run(datapath, Fixture.toVIP6(sport: 43500).bytes).verdict == Verdict.redirect)
+        try established6(datapath, sport: 43500)
         try await firewall.add(FirewallFixtureTests.rule(source: "0.0.0.0/0", opts: Self.every()))
         let ack = try run(datapath, Fixture.toVIP6(sport: 43500, flags: TCPFlags.ack).bytes)
         #expect(ack.verdict == Verdict.redirect)

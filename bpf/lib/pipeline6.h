@@ -318,11 +318,13 @@ static __always_inline int slb_rule_police_stage6(const struct slb_ct_val *ct, _
 	return SLB_STAGE_POLICE;
 }
 
-/* The IPv6 packet in `s` of the live entry `ct` (V6 or NEW6): its rule's stages, then on. */
+/*
+ * The IPv6 packet in `s` of the live entry `ct` (V6, NEW6 or FW6): its rule's stages, then on.
+ * `flags` are slb_config's flags as the caller read them.
+ */
 static __always_inline int slb_flow6_go(struct __sk_buff *skb, struct slb_scratch6 *s,
-					struct slb_ct_val *ct, bool egress)
+					struct slb_ct_val *ct, __u32 flags, bool egress)
 {
-	__u32 flags = slb_cfg_flags();
 	int stage;
 
 	if (flags & (SLB_CFG_MIRROR | SLB_CFG_POLICE)) {
@@ -397,6 +399,7 @@ static __always_inline int slb_v6(struct __sk_buff *skb, bool egress)
 {
 	struct slb_scratch6 *s = slb_scratch6_get();
 	struct slb_ct_val *ct;
+	__u32 flags;
 	int rc;
 
 	if (!s)
@@ -429,11 +432,12 @@ static __always_inline int slb_v6(struct __sk_buff *skb, bool egress)
 		return rc >= 0 ? rc :
 				 slb_stage_go(skb, egress ? SLB_STAGE_NEW6 : SLB_STAGE_FW6, egress);
 	/* A firewall rule for every packet: tracked flows meet the firewall too (FW6 goes on). */
-	if (!egress && (slb_cfg_flags() & SLB_CFG_FW_EVERY)) {
+	flags = slb_cfg_flags();
+	if (!egress && (flags & SLB_CFG_FW_EVERY)) {
 		s->fw_est = 1;
 		return slb_stage_go(skb, SLB_STAGE_FW6, egress);
 	}
-	return slb_flow6_go(skb, s, ct, egress);
+	return slb_flow6_go(skb, s, ct, flags, egress);
 }
 
 /* The NEW6 stage: sets up the flow of the IPv6 packet in the scratch (flow.h) and forwards it. */
@@ -449,7 +453,7 @@ static __always_inline int slb_new6(struct __sk_buff *skb, bool egress)
 	if (rc >= 0)
 		return rc;
 	s->new_flow = 1;
-	return slb_flow6_go(skb, s, ct, egress);
+	return slb_flow6_go(skb, s, ct, slb_cfg_flags(), egress);
 }
 
 /*
@@ -495,7 +499,7 @@ static __always_inline int slb_fw6(struct __sk_buff *skb, bool egress)
 	ct = slb_ct_entry_at(s->ct_index);
 	if (!ct)
 		return slb_counted(SLB_CNT_DROP_REWRITE, TC_ACT_SHOT);
-	return slb_flow6_go(skb, s, ct, egress);
+	return slb_flow6_go(skb, s, ct, slb_cfg_flags(), egress);
 }
 
 /* The ICMP6 stage: ICMPv6 echo to a VIP, or an ICMPv6 error about a NAT66 flow. */
