@@ -167,92 +167,86 @@ struct ConntrackSyncFixtureTests {
         #expect(await eventually { b.conntrack.liveCount == 2 })
     }
 
-    @Test func aFirewallSNATFlowIsSyncedAndThePeerTranslatesBothDirectionsWithoutTheRule() async throws {
+    /// A (firewall `rule`) and B linked by conntrack sync; `body` gets both and B's link.
+    func withFirewallPeers(
+        _ rule: FirewallEntry, _ body: (EBPFDatapath, EBPFDatapath, ConntrackSync) async throws -> Void
+    ) async throws {
         let a = try await datapath(id: 7)
         let b = try await datapath(id: 3)
         try a.clearFirewall()
-        let firewall = FirewallStore(persistence: InMemoryFirewallConfigStore(), datapath: a)
-        try await firewall.add(FirewallSNATFixtureTests.snatRule())
+        try await FirewallStore(persistence: InMemoryFirewallConfigStore(), datapath: a).add(rule)
         let (syncA, syncB) = try linkedPair(
             a, b, settings: .init(listenAddress: .v4(0x7f00_0001), listenPort: 0, scanInterval: .milliseconds(10)))
         defer {
             syncA.stop()
             syncB.stop()
         }
+        try await body(a, b, syncB)
+    }
 
-        let syn = FirewallSNATFixtureTests.toServer(sport: 40300)
-        let outA = try TestRun.run(try a.programs().ingress, packet: syn.bytes, ifindex: Fixture.clientSide)
-        #expect(outA.verdict == Verdict.redirect)
-        #expect(Array(outA.packet[26..<30]) == [10, 10, 50, 1], "A translated the source")
-        let port = FirewallSNATFixtureTests.sourcePort(outA.packet)
+    /// Waits for A's SNAT flow on B, makes B MASTER and runs `frames` (bytes, ifindex) through it.
+    /// B has no firewall rule and creates no entry: only the synced ones can translate them.
+    func onNewMaster(_ b: EBPFDatapath, _ syncB: ConntrackSync, _ frames: [([UInt8], Int32)]) async throws
+        -> [TestRun.Result]
+    {
         #expect(await eventually { b.conntrack.liveCount == 2 })
         #expect(Set(b.conntrack.entries().map(\.value.svc_id)) == [UInt32(SLB_SVC_ID_FW_SNAT)])
-
-        // B has no firewall rule: only the synced entries can translate the flow there.
         syncB.announce([HAAnnouncement(instance: "llb-inst0", role: .master, priority: 50, epoch: 2)])
         let created = try counter(b, SLB_CNT_CT_NEW)
-        var ack = syn
-        ack.tcpFlags = TCPFlags.ack
-        let forward = try TestRun.run(try b.programs().ingress, packet: ack.bytes, ifindex: Fixture.clientSide)
-        var expected = ack
-        (expected.src, expected.sport, expected.ttl) = (FirewallSNATFixtureTests.snatAddress, port, 63)
-        (expected.srcMAC, expected.dstMAC) = (Fixture.serverSideMAC, Fixture.endpointMAC(10))
-        #expect(forward.verdict == Verdict.redirect)
-        #expect(forward.packet == expected.bytes)
-        #expect(Checksum.valid(forward.packet))
-
-        let reply = Packet(
-            srcMAC: Fixture.endpointMAC(10), dstMAC: Fixture.serverSideMAC, src: Fixture.endpoint(10),
-            dst: FirewallSNATFixtureTests.snatAddress, sport: 8080, dport: port, tcpFlags: TCPFlags.ack)
-        let back = try TestRun.run(try b.programs().ingress, packet: reply.bytes, ifindex: Fixture.serverSide)
-        var expectedBack = reply
-        (expectedBack.dst, expectedBack.dport, expectedBack.ttl) = (Fixture.client, 40300, 63)
-        (expectedBack.srcMAC, expectedBack.dstMAC) = (Fixture.clientSideMAC, Fixture.clientMAC)
-        #expect(back.verdict == Verdict.redirect)
-        #expect(back.packet == expectedBack.bytes)
-        #expect(Checksum.valid(back.packet))
+        let results = try frames.map { try TestRun.run(try b.programs().ingress, packet: $0.0, ifindex: $0.1) }
         #expect(try counter(b, SLB_CNT_CT_NEW) == created)
+        return results
+    }
+
+    @Test func aFirewallSNATFlowIsSyncedAndThePeerTranslatesBothDirectionsWithoutTheRule() async throws {
+        try await withFirewallPeers(FirewallSNATFixtureTests.snatRule()) { a, b, syncB in
+            let syn = FirewallSNATFixtureTests.toServer(sport: 40300)
+            let outA = try TestRun.run(try a.programs().ingress, packet: syn.bytes, ifindex: Fixture.clientSide)
+            #expect(outA.verdict == Verdict.redirect)
+            #expect(Array(outA.packet[26..<30]) == [10, 10, 50, 1], "A translated the source")
+            let port = FirewallSNATFixtureTests.sourcePort(outA.packet)
+            var ack = syn
+            ack.tcpFlags = TCPFlags.ack
+            let reply = Packet(
+                srcMAC: Fixture.endpointMAC(10), dstMAC: Fixture.serverSideMAC, src: Fixture.endpoint(10),
+                dst: FirewallSNATFixtureTests.snatAddress, sport: 8080, dport: port, tcpFlags: TCPFlags.ack)
+            let out = try await onNewMaster(
+                b, syncB, [(ack.bytes, Fixture.clientSide), (reply.bytes, Fixture.serverSide)])
+            var expected = ack
+            (expected.src, expected.sport, expected.ttl) = (FirewallSNATFixtureTests.snatAddress, port, 63)
+            (expected.srcMAC, expected.dstMAC) = (Fixture.serverSideMAC, Fixture.endpointMAC(10))
+            var expectedBack = reply
+            (expectedBack.dst, expectedBack.dport, expectedBack.ttl) = (Fixture.client, 40300, 63)
+            (expectedBack.srcMAC, expectedBack.dstMAC) = (Fixture.clientSideMAC, Fixture.clientMAC)
+            let (verdicts, frames) = (out.map(\.verdict), out.map(\.packet))
+            #expect(verdicts == [Verdict.redirect, Verdict.redirect])
+            #expect(frames == [expected.bytes, expectedBack.bytes])
+            #expect(out.allSatisfy { Checksum.valid($0.packet) })
+        }
     }
 
     @Test func anIPv6FirewallSNATFlowIsSyncedAndThePeerTranslatesIt() async throws {
-        let a = try await datapath(id: 7)
-        let b = try await datapath(id: 3)
-        try a.clearFirewall()
-        let firewall = FirewallStore(persistence: InMemoryFirewallConfigStore(), datapath: a)
-        try await firewall.add(FirewallSNAT6FixtureTests.snatRule())
-        let (syncA, syncB) = try linkedPair(
-            a, b, settings: .init(listenAddress: .v4(0x7f00_0001), listenPort: 0, scanInterval: .milliseconds(10)))
-        defer {
-            syncA.stop()
-            syncB.stop()
+        try await withFirewallPeers(FirewallSNAT6FixtureTests.snatRule()) { a, b, syncB in
+            let syn = FirewallSNAT6FixtureTests.toServer(sport: 40400)
+            let outA = try TestRun.run(try a.programs().ingress, packet: syn.bytes, ifindex: Fixture.clientSide)
+            #expect(outA.verdict == Verdict.redirect)
+            let port = FirewallSNAT6FixtureTests.sourcePort(outA.packet)
+            #expect(outA.packet == FirewallSNAT6FixtureTests.translated(syn, port: port).bytes)
+            var ack = syn
+            ack.tcpFlags = TCPFlags.ack
+            let reply = Packet6(
+                srcMAC: Fixture.endpointMAC(10), dstMAC: Fixture.serverSideMAC, src: Fixture.endpoint6(10),
+                dst: FirewallSNAT6FixtureTests.snatAddress, sport: 8080, dport: port, tcpFlags: TCPFlags.ack)
+            let out = try await onNewMaster(
+                b, syncB, [(ack.bytes, Fixture.clientSide), (reply.bytes, Fixture.serverSide)])
+            var expectedBack = reply
+            (expectedBack.dst, expectedBack.dport, expectedBack.hopLimit) = (Fixture.client6, 40400, 63)
+            (expectedBack.srcMAC, expectedBack.dstMAC) = (Fixture.clientSideMAC, Fixture.clientMAC)
+            let (verdicts, frames) = (out.map(\.verdict), out.map(\.packet))
+            #expect(verdicts == [Verdict.redirect, Verdict.redirect])
+            #expect(frames == [FirewallSNAT6FixtureTests.translated(ack, port: port).bytes, expectedBack.bytes])
+            #expect(out.allSatisfy { Checksum6.valid($0.packet) })
         }
-
-        let syn = FirewallSNAT6FixtureTests.toServer(sport: 40400)
-        let outA = try TestRun.run(try a.programs().ingress, packet: syn.bytes, ifindex: Fixture.clientSide)
-        #expect(outA.verdict == Verdict.redirect)
-        let port = FirewallSNAT6FixtureTests.sourcePort(outA.packet)
-        #expect(outA.packet == FirewallSNAT6FixtureTests.translated(syn, port: port).bytes)
-        #expect(await eventually { b.conntrack.liveCount == 2 })
-        #expect(Set(b.conntrack.entries().map(\.value.svc_id)) == [UInt32(SLB_SVC_ID_FW_SNAT)])
-
-        syncB.announce([HAAnnouncement(instance: "llb-inst0", role: .master, priority: 50, epoch: 2)])
-        let created = try counter(b, SLB_CNT_CT_NEW)
-        var ack = syn
-        ack.tcpFlags = TCPFlags.ack
-        let forward = try TestRun.run(try b.programs().ingress, packet: ack.bytes, ifindex: Fixture.clientSide)
-        #expect(forward.verdict == Verdict.redirect)
-        #expect(forward.packet == FirewallSNAT6FixtureTests.translated(ack, port: port).bytes)
-        let reply = Packet6(
-            srcMAC: Fixture.endpointMAC(10), dstMAC: Fixture.serverSideMAC, src: Fixture.endpoint6(10),
-            dst: FirewallSNAT6FixtureTests.snatAddress, sport: 8080, dport: port, tcpFlags: TCPFlags.ack)
-        let back = try TestRun.run(try b.programs().ingress, packet: reply.bytes, ifindex: Fixture.serverSide)
-        var expectedBack = reply
-        (expectedBack.dst, expectedBack.dport, expectedBack.hopLimit) = (Fixture.client6, 40400, 63)
-        (expectedBack.srcMAC, expectedBack.dstMAC) = (Fixture.clientSideMAC, Fixture.clientMAC)
-        #expect(back.verdict == Verdict.redirect)
-        #expect(back.packet == expectedBack.bytes)
-        #expect(Checksum6.valid(back.packet))
-        #expect(try counter(b, SLB_CNT_CT_NEW) == created)
     }
 
     @Test func scanCostOfTheDefaultTable() throws {

@@ -37,7 +37,10 @@ func firewallTable(ifindex: Int32) async throws {
             ("IPv6", ack6, frame6(sport: 30000, flags: TCPFlags.syn)),
         ] {
             _ = try TestRun.run(ingress, packet: syn, ifindex: ifindex)
-            rows.append(row("established TCP flow, \(family), \(label)", try bench.measure(ingress, packet), floor: floor.median))
+            rows.append(
+                row(
+                    "established TCP flow, \(family), \(label)", try bench.measure(ingress, packet), floor: floor.median
+                ))
         }
     }
     try measure("new TCP flow, dnat, no firewall rule")
