@@ -503,13 +503,20 @@ __attribute__((noinline)) int slb_nat_port_taken(const struct slb_ct_key *rev_ke
 }
 
 /*
- * Tries SLB_NAT_PORT_TRIES consecutive source ports from offset `start` of
- * [SLB_NAT_PORT_MIN, SLB_NAT_PORT_MAX] for the reply entry `rev_key`/`val` of the new flow
- * `fwd_key`: the first port whose reply key is free (BPF_NOEXIST), or was left behind by this
- * same client tuple (slb_nat_port_taken), gets the entry. Returns 0 with the port in
- * rev_key->dport, -EEXIST when every tried port was taken, or the failed update's error. The
- * search of both families (slb_ct_create_snat, slb_ct6_create_snat).
+ * Tries SLB_NAT_PORT_TRIES source ports from offset `start` of [SLB_NAT_PORT_MIN,
+ * SLB_NAT_PORT_MAX] for the reply entry `rev_key`/`val` of the new flow `fwd_key`: half of them
+ * consecutive (a client keeps its own port, or gets the next free one), then half
+ * SLB_NAT_PORT_STRIDE apart across the range, so that a long run of taken ports (clients that
+ * kept their consecutive own ports) cannot hide every free one from a flow starting inside it.
+ * The first port whose reply key is free (BPF_NOEXIST), or was left behind by this same client
+ * tuple (slb_nat_port_taken), gets the entry. Returns 0 with the port in rev_key->dport,
+ * -EEXIST when every tried port was taken, or the failed update's error. The search of both
+ * families (slb_ct_create_snat, slb_ct6_create_snat).
  */
+_Static_assert(SLB_NAT_PORT_STRIDE * (SLB_NAT_PORT_TRIES / 2) % (SLB_NAT_PORT_MAX - SLB_NAT_PORT_MIN + 1) >=
+		       SLB_NAT_PORT_TRIES / 2,
+	       "no jump lands back on the consecutive tries");
+
 static __always_inline long slb_nat_port_claim(struct slb_ct_key *rev_key,
 					       const struct slb_ct_key *fwd_key,
 					       const struct slb_ct_val *val, __u32 start)
@@ -519,7 +526,11 @@ static __always_inline long slb_nat_port_claim(struct slb_ct_key *rev_key,
 	__u32 i;
 
 	for (i = 0; i < SLB_NAT_PORT_TRIES; i++) {
-		rev_key->dport = bpf_htons(SLB_NAT_PORT_MIN + (start + i) % range);
+		__u32 off = i < SLB_NAT_PORT_TRIES / 2 ?
+				    i :
+				    (i - SLB_NAT_PORT_TRIES / 2 + 1) * SLB_NAT_PORT_STRIDE;
+
+		rev_key->dport = bpf_htons(SLB_NAT_PORT_MIN + (start + off) % range);
 		err = slb_ct_add(rev_key, val);
 		if (err == -EEXIST && !slb_nat_port_taken(rev_key, fwd_key))
 			err = slb_ct_put(rev_key, val);

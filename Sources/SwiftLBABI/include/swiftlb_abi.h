@@ -102,11 +102,14 @@ struct slb_features {
 
 /*
  * Source ports full NAT and onearm allocate per flow: [SLB_NAT_PORT_MIN, SLB_NAT_PORT_MAX],
- * the Linux ephemeral range. A new flow tries at most SLB_NAT_PORT_TRIES ports.
+ * the Linux ephemeral range. A new flow tries at most SLB_NAT_PORT_TRIES ports: the first half
+ * consecutive from its start, the second half SLB_NAT_PORT_STRIDE apart across the range.
  */
 #define SLB_NAT_PORT_MIN 32768
 #define SLB_NAT_PORT_MAX 60999
 #define SLB_NAT_PORT_TRIES 16
+/* Just above an eighth of the range: the 8 jumps land apart from each other and from the start. */
+#define SLB_NAT_PORT_STRIDE 3533
 /*
  * Seconds a full NAT / onearm TCP flow closed by both FINs keeps its source port: the endpoint
  * may hold the connection in TIME_WAIT that long (Linux: TCP_TIMEWAIT_LEN), and a different
