@@ -13,10 +13,7 @@ import Testing
 /// and everything else left alone. Outputs are compared byte for byte, checksums included.
 @Suite(.serialized, .enabled(if: Fixture.enabled, "needs root and scripts/fixture-netns.sh (run scripts/test.sh)"))
 struct GTPUFixtureTests {
-    struct Case: Decodable {
-        var `in`: String
-        var out: String?
-    }
+    typealias Case = ScapyFixture.Case
 
     /// The fixture session: UE 10.45.0.2, core tunnel 0x100 at fx0's 10.10.1.1, access tunnel
     /// 0x200 at the gNB 10.10.1.2, classifier QFI 9 -> 10.10.2.11.
@@ -27,31 +24,9 @@ struct GTPUFixtureTests {
         classifiers: [GTPClassifier(qfi: 9, address: .v4(0x0a0a_020b))])
 
     /// Runs the scapy script once per test; fails the test when scapy cannot run.
-    static func cases() throws -> [String: Case] {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/gtpu_packets.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "gtpu_packets.py failed (python3-scapy installed?)")
-        return try JSONDecoder().decode([String: Case].self, from: data)
-    }
+    static func cases() throws -> [String: Case] { try ScapyFixture.cases("gtpu_packets.py") }
 
-    static func bytes(_ hex: String) -> [UInt8] {
-        var result: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            result.append(UInt8(hex[index..<next], radix: 16) ?? 0)
-            index = next
-        }
-        return result
-    }
+    static func bytes(_ hex: String) -> [UInt8] { ScapyFixture.bytes(hex) }
 
     static func setUp(sessions: [UInt32: GTPSession] = [1: session]) async throws -> EBPFDatapath {
         let datapath = try await Fixture.datapath()
@@ -63,24 +38,10 @@ struct GTPUFixtureTests {
         try TestRun.run(try datapath.programs().ingress, packet: packet, ifindex: ifindex)
     }
 
-    /// Runs case `name` arriving on `ifindex` and checks verdict and bytes.
+    /// Runs case `name` arriving on `ifindex` and checks verdict and bytes (an unchanged frame passes).
     func check(_ datapath: EBPFDatapath, _ cases: [String: Case], _ name: String, on ifindex: Int32) throws {
-        let fixture = try #require(cases[name], "no case \(name)")
-        let result = try run(datapath, Self.bytes(fixture.in), on: ifindex)
-        guard let out = fixture.out else {
-            #expect(result.verdict == Verdict.shot, "\(name): verdict \(result.verdict)")
-            return
-        }
-        let expected = Self.bytes(out)
-        if out == fixture.in {
-            #expect(result.verdict == Verdict.ok, "\(name): verdict \(result.verdict)")
-        } else {
-            #expect(result.verdict == Verdict.redirect, "\(name): verdict \(result.verdict)")
-        }
-        #expect(result.packet == expected, "\(name): \(hexString(result.packet)) != \(out)")
+        try ScapyFixture.check(datapath, cases, name, on: ifindex, unchangedPasses: true)
     }
-
-    func hexString(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 
     @Test func uplinkIsDecapsulatedAndClassifiedByQFI() async throws {
         let cases = try Self.cases()

@@ -6,56 +6,6 @@ import Testing
 
 @testable import SwiftLBDatapath
 
-/// Runs a scapy fixture script of Tests/Fixtures and decodes its cases (case name -> input frame and the frame
-/// the datapath must leave, nil for a drop), the way GTPUFixtureTests reads gtpu_packets.py.
-enum ScapyFixture {
-    struct Case: Decodable {
-        var `in`: String
-        var out: String?
-    }
-
-    /// Runs `script` with `arguments` (`key=value`); fails the test when scapy cannot run.
-    static func cases(_ script: String, _ arguments: [String] = []) throws -> [String: Case] {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/\(script)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [url.path] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(script) failed (python3-scapy installed?)")
-        return try JSONDecoder().decode([String: Case].self, from: data)
-    }
-
-    static func bytes(_ hex: String) -> [UInt8] { GTPUFixtureTests.bytes(hex) }
-
-    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
-
-    /// The input frame of case `name`.
-    static func input(_ cases: [String: Case], _ name: String) throws -> [UInt8] {
-        bytes(try #require(cases[name], "no case \(name)").in)
-    }
-
-    /// Runs case `name` arriving on `ifindex`: a redirect leaving exactly `out`, or a drop when `out` is null.
-    @discardableResult
-    static func check(_ datapath: EBPFDatapath, _ cases: [String: Case], _ name: String, on ifindex: Int32) throws
-        -> TestRun.Result
-    {
-        let fixture = try #require(cases[name], "no case \(name)")
-        let result = try TestRun.run(try datapath.programs().ingress, packet: bytes(fixture.in), ifindex: ifindex)
-        guard let out = fixture.out else {
-            #expect(result.verdict == Verdict.shot, "\(name): verdict \(result.verdict)")
-            return result
-        }
-        #expect(result.verdict == Verdict.redirect, "\(name): verdict \(result.verdict)")
-        #expect(result.packet == bytes(out), "\(name): datapath \(hex(result.packet)) != scapy \(out)")
-        return result
-    }
-}
-
 /// SCTP multihoming (bpf/lib/sctp_mh.h, sctp_mh6.h) cross-checked with packets scapy builds
 /// (Tests/Fixtures/sctp_mh_packets.py), on the services of SCTPMultihomeFixtureTests and
 /// SCTPMultihome6FixtureTests: INIT and INIT ACK address parameters rewritten (PAD for the other family),
