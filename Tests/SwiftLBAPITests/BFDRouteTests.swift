@@ -7,7 +7,7 @@ import Testing
 
 @testable import SwiftLBAPI
 
-/// loxilb's BFD paths over the real `BFDManager` (its endpoint on a test port, no peer answering).
+/// loxilb's BFD paths over the real `BFDManager` (its endpoint on a port the kernel picks, no peer answering).
 @Suite("BFD API paths", .serialized)
 struct BFDRouteTests {
     static func withBFD(
@@ -16,7 +16,7 @@ struct BFDRouteTests {
         let harness = APITestHarness()
         let store = InMemoryBFDConfigStore()
         let bfd = BFDManager(
-            store: store, logger: BGPRouteTests.logger, listenPort: 40_761, peerPort: 40_762)
+            store: store, logger: BGPRouteTests.logger, listenPort: 0, peerPort: 40_762)
         let app = Application(
             router: makeRouter(store: harness.store, version: APITestHarness.version, features: APIFeatures(bfd: bfd)))
         try await app.test(.router) { client in try await test(client, store) }

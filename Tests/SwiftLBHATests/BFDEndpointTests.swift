@@ -26,11 +26,12 @@ struct BFDEndpointTests {
         return false
     }
 
-    func pair(_ base: UInt16) throws -> (a: BFDEndpoint, b: BFDEndpoint, logA: Log, logB: Log) {
+    func pair() throws -> (a: BFDEndpoint, b: BFDEndpoint, logA: Log, logB: Log) {
         let logA = Log()
         let logB = Log()
-        let a = try BFDEndpoint(listenPort: base, peerPort: base + 1, onChange: { _, t in logA.record(t) })
-        let b = try BFDEndpoint(listenPort: base + 1, peerPort: base, onChange: { _, t in logB.record(t) })
+        let ports = FreeUDPPorts.take(2)
+        let a = try BFDEndpoint(listenPort: ports[0], peerPort: ports[1], onChange: { _, t in logA.record(t) })
+        let b = try BFDEndpoint(listenPort: ports[1], peerPort: ports[0], onChange: { _, t in logB.record(t) })
         let settings = BFDSession.Settings(interval: .milliseconds(50), detectMultiplier: 3)
         try a.add(peer: Self.loopback, settings: settings)
         try b.add(peer: Self.loopback, settings: settings)
@@ -39,7 +40,7 @@ struct BFDEndpointTests {
 
     @Test("both sides come Up; when one stops sending the other goes Down on detection time")
     func upThenDetectionTimeExpires() async throws {
-        let (a, b, logA, _) = try pair(40_731)
+        let (a, b, logA, _) = try pair()
         defer { a.stop() }
         #expect(await Self.eventually { a.statuses().first?.state == .up && b.statuses().first?.state == .up })
         b.stop()
@@ -49,7 +50,7 @@ struct BFDEndpointTests {
 
     @Test("a peer removing its session says AdminDown, and the other side goes Down with diagnostic 3")
     func removalIsSignalled() async throws {
-        let (a, b, logA, _) = try pair(40_741)
+        let (a, b, logA, _) = try pair()
         defer {
             a.stop()
             b.stop()
@@ -63,7 +64,8 @@ struct BFDEndpointTests {
 
     @Test("an IPv6 peer is refused with a reason")
     func ipv6Refused() throws {
-        let endpoint = try BFDEndpoint(listenPort: 40_751, peerPort: 40_752, onChange: { _, _ in })
+        let ports = FreeUDPPorts.take(2)
+        let endpoint = try BFDEndpoint(listenPort: ports[0], peerPort: ports[1], onChange: { _, _ in })
         defer { endpoint.stop() }
         #expect(throws: BFDEndpoint.PeerError.self) {
             try endpoint.add(peer: .v6([UInt8](repeating: 0, count: 15) + [1]), settings: .init())

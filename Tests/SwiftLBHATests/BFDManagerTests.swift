@@ -15,9 +15,10 @@ struct BFDManagerTests {
         let store = InMemoryBFDConfigStore()
         try await store.saveBFD(
             BFDSessionConfig(instance: "default", interval: 50_000, remoteIp: "127.0.0.1", retryCount: 3))
-        let restarted = BFDManager(store: store, logger: Self.logger, listenPort: 40_771, peerPort: 40_772)
+        let ports = FreeUDPPorts.take(2)
+        let restarted = BFDManager(store: store, logger: Self.logger, listenPort: ports[0], peerPort: ports[1])
         let peer = BFDManager(
-            store: InMemoryBFDConfigStore(), logger: Self.logger, listenPort: 40_772, peerPort: 40_771)
+            store: InMemoryBFDConfigStore(), logger: Self.logger, listenPort: ports[1], peerPort: ports[0])
         try await restarted.restore()
         #expect(await restarted.sessions().map(\.remoteIp) == ["127.0.0.1"])
         try await peer.add(BFDSessionConfig(interval: 50_000, remoteIp: "127.0.0.1"))

@@ -513,7 +513,8 @@ __attribute__((noinline)) int slb_nat_port_taken(const struct slb_ct_key *rev_ke
  * -EEXIST when every tried port was taken, or the failed update's error. The search of both
  * families (slb_ct_create_snat, slb_ct6_create_snat).
  */
-_Static_assert(SLB_NAT_PORT_STRIDE * (SLB_NAT_PORT_TRIES / 2) % (SLB_NAT_PORT_MAX - SLB_NAT_PORT_MIN + 1) >=
+_Static_assert(SLB_NAT_PORT_STRIDE *(SLB_NAT_PORT_TRIES / 2) %
+			       (SLB_NAT_PORT_MAX - SLB_NAT_PORT_MIN + 1) >=
 		       SLB_NAT_PORT_TRIES / 2,
 	       "no jump lands back on the consecutive tries");
 
