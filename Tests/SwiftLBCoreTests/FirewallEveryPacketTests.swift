@@ -61,4 +61,16 @@ struct FirewallEveryPacketTests {
         #expect(await !datapath.everyPacket)
         #expect(await store.entries().count == 1)
     }
+
+    @Test("a restarted store turns the switch on again from the stored rules")
+    func restoredSwitch() async throws {
+        let persistence = InMemoryFirewallConfigStore()
+        try await FirewallStore(persistence: persistence, datapath: InMemoryFirewallDatapath())
+            .add(Self.entry("10.0.0.3/32"))
+        let datapath = InMemoryFirewallDatapath()
+        let restarted = FirewallStore(persistence: persistence, datapath: datapath)
+        #expect(try await restarted.restore() == 1)
+        #expect(await datapath.everyPacket)
+        #expect(await restarted.entries().first?.opts.everyPacket == true)
+    }
 }
