@@ -26,8 +26,6 @@ struct GTPUFixtureTests {
     /// Runs the scapy script once per test; fails the test when scapy cannot run.
     static func cases() throws -> [String: Case] { try ScapyFixture.cases("gtpu_packets.py") }
 
-    static func bytes(_ hex: String) -> [UInt8] { ScapyFixture.bytes(hex) }
-
     static func setUp(sessions: [UInt32: GTPSession] = [1: session]) async throws -> EBPFDatapath {
         let datapath = try await Fixture.datapath()
         try datapath.programGTPSessions(sessions, resetCounters: Array(sessions.keys))
@@ -95,7 +93,7 @@ struct GTPUFixtureTests {
         unreachable.accessTunnel = GTPTunnel(teid: 0x200, address: .v4(0xc000_0201))
         let datapath = try await Self.setUp(sessions: [1: unreachable])
         let downlink = try #require(cases["dl_default"])
-        #expect(try run(datapath, Self.bytes(downlink.in), on: Fixture.serverSide).verdict == Verdict.shot)
+        #expect(try run(datapath, ScapyFixture.bytes(downlink.in), on: Fixture.serverSide).verdict == Verdict.shot)
         #expect(try await datapath.packetCounters()["drop_gtpu_route"] == 1)
         #expect(try datapath.readGTPSessionCounters(ids: [1])[1]?.downlinkPackets ?? 0 == 0)
     }
@@ -110,11 +108,13 @@ struct GTPUFixtureTests {
         // Sessions removed: the flag is off and a session's own G-PDU passes untouched.
         try datapath.programGTPSessions([:])
         let uplink = try #require(cases["ul_qfi5"])
-        let result = try run(datapath, Self.bytes(uplink.in), on: Fixture.clientSide)
+        let result = try run(datapath, ScapyFixture.bytes(uplink.in), on: Fixture.clientSide)
         #expect(result.verdict == Verdict.ok)
-        #expect(result.packet == Self.bytes(uplink.in))
+        #expect(result.packet == ScapyFixture.bytes(uplink.in))
         let downlink = try #require(cases["dl_default"])
-        #expect(try run(datapath, Self.bytes(downlink.in), on: Fixture.serverSide).packet == Self.bytes(downlink.in))
+        #expect(
+            try run(datapath, ScapyFixture.bytes(downlink.in), on: Fixture.serverSide).packet
+                == ScapyFixture.bytes(downlink.in))
         #expect(try await datapath.packetCounters()["gtpu_ul_decap"] ?? 0 == 0)
     }
 }

@@ -161,9 +161,8 @@ struct NATModeFixtureTests {
         #expect(try await datapath.packetCounters()["pass_no_snat_addr"] == 1)
     }
 
-    @Test func fullNATFindsAFreePortPastARunOfTakenOnes() async throws {
-        let datapath = try await Fixture.datapath(mode: .fullNAT, endpoints: [10])
-        // Clients that kept their own ports 40000...40031 (a run longer than all tries together).
+    /// Writes reply entries endpoint .10:8080 -> VIP:`port` for every port of `ports`: taken for the allocator.
+    func occupyReplyPorts(_ datapath: EBPFDatapath, _ ports: ClosedRange<UInt16>) throws {
         var key = slb_ct_key()
         key.saddr = IPAddress.v4(0x0a0a_020a).abiWords
         key.daddr = IPAddress.v4(0x0a0a_6401).abiWords
@@ -172,11 +171,17 @@ struct NATModeFixtureTests {
         key.family = UInt8(SLB_AF_INET)
         var value = slb_ct_val()
         value.dir = UInt8(SLB_DIR_REV.rawValue)
-        let taken = UInt16(40000)...UInt16(40031)
-        for port in taken {
+        for port in ports {
             key.dport = port.bigEndian
             try datapath.conntrack.update(key, value)
         }
+    }
+
+    @Test func fullNATFindsAFreePortPastARunOfTakenOnes() async throws {
+        let datapath = try await Fixture.datapath(mode: .fullNAT, endpoints: [10])
+        // Clients that kept their own ports 40000...40031 (a run longer than all tries together).
+        let taken = UInt16(40000)...UInt16(40031)
+        try occupyReplyPorts(datapath, taken)
         let result = try run(datapath, Fixture.toVIP(sport: 40000), on: Fixture.clientSide)
         #expect(result.verdict == Verdict.redirect)
         let port = UInt16(result.packet[34]) << 8 | UInt16(result.packet[35])
@@ -188,18 +193,7 @@ struct NATModeFixtureTests {
     @Test func fullNATWithEveryPortTakenDropsAndCounts() async throws {
         let datapath = try await Fixture.datapath(mode: .fullNAT, endpoints: [10])
         // Occupy every reply key endpoint .10:8080 -> VIP:port the allocator could pick.
-        var key = slb_ct_key()
-        key.saddr = IPAddress.v4(0x0a0a_020a).abiWords
-        key.daddr = IPAddress.v4(0x0a0a_6401).abiWords
-        key.sport = UInt16(8080).bigEndian
-        key.proto = 6
-        key.family = UInt8(SLB_AF_INET)
-        var value = slb_ct_val()
-        value.dir = UInt8(SLB_DIR_REV.rawValue)
-        for port in Self.portRange {
-            key.dport = port.bigEndian
-            try datapath.conntrack.update(key, value)
-        }
+        try occupyReplyPorts(datapath, Self.portRange)
         let syn = Fixture.toVIP()
         let result = try run(datapath, syn, on: Fixture.clientSide)
         #expect(result.verdict == Verdict.shot)

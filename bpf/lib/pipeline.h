@@ -186,6 +186,18 @@ static __always_inline int slb_entry_not_tcp_udp(struct __sk_buff *skb, const st
 }
 
 /*
+ * The IPv4 packet in `s` of the live entry `ct` (ENTRY, NEW4 or FW4): a mirrored rule's flow
+ * through MIRROR first (`mirror`: slb_config has SLB_CFG_MIRROR), then on.
+ */
+static __always_inline int slb_flow4_go(struct __sk_buff *skb, struct slb_scratch4 *s,
+					struct slb_ct_val *ct, bool mirror, bool egress)
+{
+	if (mirror && slb_mirror_rule(ct->svc_id))
+		return slb_stage_go(skb, SLB_STAGE_MIRROR, egress);
+	return slb_established4(skb, s, ct, egress);
+}
+
+/*
  * Where a TCP, UDP or SCTP packet without a live entry goes from the entry: a GTP-U session's
  * packet to GTPU, others to the firewall (ingress only, as in loxilb: fw.h) and NEW4.
  */
@@ -262,9 +274,7 @@ static __always_inline int slb_entry(struct __sk_buff *skb, bool egress)
 		s->fw_est = 1;
 		return slb_stage_go(skb, SLB_STAGE_FW4, egress);
 	}
-	if (mirror && slb_mirror_rule(ct->svc_id))
-		return slb_stage_go(skb, SLB_STAGE_MIRROR, egress);
-	return slb_established4(skb, s, ct, egress);
+	return slb_flow4_go(skb, s, ct, mirror, egress);
 }
 
 /*
@@ -301,9 +311,7 @@ static __always_inline int slb_new4(struct __sk_buff *skb, bool egress)
 	if (rc >= 0)
 		return rc;
 	s->new_flow = 1;
-	if (slb_mirror_on() && slb_mirror_rule(ct->svc_id))
-		return slb_stage_go(skb, SLB_STAGE_MIRROR, egress);
-	return slb_established4(skb, s, ct, egress);
+	return slb_flow4_go(skb, s, ct, slb_mirror_on(), egress);
 }
 
 /*
@@ -348,9 +356,7 @@ static __always_inline int slb_fw4(struct __sk_buff *skb, bool egress)
 	ct = slb_ct_entry_at(s->ct_index);
 	if (!ct)
 		return slb_counted(SLB_CNT_DROP_REWRITE, TC_ACT_SHOT);
-	if (slb_mirror_on() && slb_mirror_rule(ct->svc_id))
-		return slb_stage_go(skb, SLB_STAGE_MIRROR, egress);
-	return slb_established4(skb, s, ct, egress);
+	return slb_flow4_go(skb, s, ct, slb_mirror_on(), egress);
 }
 
 /* The ICMP4 stage: echo to a VIP answered, errors about tracked flows translated back. */
