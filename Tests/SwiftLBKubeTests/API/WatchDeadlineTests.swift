@@ -27,7 +27,9 @@ import Testing
             let elapsed = clock.now - start
             await client.shutdown()
             #expect(events == 1)
-            #expect(elapsed >= .milliseconds(1300) && elapsed < .seconds(5))
+            // Not before its timeout and grace; that it was cut at all, the error says (no upper
+            // bound: a busy machine can stall a test for seconds).
+            #expect(elapsed >= .milliseconds(1300))
         }
     }
 }

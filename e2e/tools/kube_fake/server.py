@@ -16,6 +16,9 @@ from . import errors, patches, protobuf, resources, tables
 from .selectors import field_selector, label_selector
 from .store import Store
 
+# How long a held watch request waits for /_fake/release-watches before it goes on anyway.
+WATCH_HOLD_MAX_S = 30
+
 _PATCHERS = {
     "application/merge-patch+json": lambda kind, old, body: patches.merge_patch(old, body),
     "application/strategic-merge-patch+json": lambda kind, old, body: patches.strategic_merge_patch(old, body, kind),
@@ -34,6 +37,10 @@ class FakeApiServer(ThreadingHTTPServer):
         self.token = token
         self.bookmark_seconds = bookmark_seconds
         self.store = Store(history=history, watch_queue=watch_queue)
+        # Cleared by /_fake/hold-watches: new watch requests wait (at most WATCH_HOLD_MAX_S) until
+        # /_fake/release-watches, so a test can change and compact the history while no watch runs.
+        self.watches_open = threading.Event()
+        self.watches_open.set()
         self.stats = collections.defaultdict(lambda: collections.defaultdict(int))
         self.stats_lock = threading.Lock()
 
@@ -359,6 +366,7 @@ class Handler(BaseHTTPRequestHandler):
         bookmarks = _flag(query, "allowWatchBookmarks")
         initial = _flag(query, "sendInitialEvents")
         store = self.server.store
+        self.server.watches_open.wait(WATCH_HOLD_MAX_S)
         try:
             watch = store.open_watch(rtype, namespace, selects, revision, initial)
         except errors.ApiError as error:
@@ -425,4 +433,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(200, {"compactedRevision": str(store.compact())})
         if action == "drop-watches":
             return self.send_json(200, {"dropped": store.close_all_watches("dropped")})
+        if action == "hold-watches":
+            self.server.watches_open.clear()
+            return self.send_json(200, {"dropped": store.close_all_watches("dropped")})
+        if action == "release-watches":
+            self.server.watches_open.set()
+            return self.send_json(200, {"released": True})
         raise errors.path_not_found()
