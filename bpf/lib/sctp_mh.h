@@ -116,16 +116,16 @@ static __always_inline bool slb_sctp_mh_chunk(__u8 chunk)
 
 /*
  * Replaces the 4 bytes at `off` (an offset of the frame, `rel` bytes into the `len`-byte SCTP
- * packet) by `new`, folding the CRC32c change into w->crc. Returns 0 or -1.
+ * packet) by `new`, folding the CRC32c change into *crc. Returns 0 or -1. For both families.
  */
-static __always_inline int slb_sctp_mh_store(struct __sk_buff *skb, struct slb_sctp_mh_work *w,
-					     __u32 off, __u32 rel, __u32 len, __u32 old, __u32 new)
+static __always_inline int slb_sctp_mh_store(struct __sk_buff *skb, __u32 *crc, __u32 off,
+					     __u32 rel, __u32 len, __u32 old, __u32 new)
 {
 	if (old == new)
 		return 0;
 	if (bpf_skb_store_bytes(skb, off, &new, sizeof(new), 0))
 		return -1;
-	w->crc ^= slb_crc32c_shifted(old ^ new, len - rel);
+	*crc ^= slb_crc32c_shifted(old ^ new, len - rel);
 	return 0;
 }
 
@@ -197,19 +197,19 @@ static __always_inline int slb_sctp_mh_rewrite(struct __sk_buff *skb, const stru
 		if (hd.h[0] == bpf_htons(SLB_SCTP_PARAM_IPV4)) {
 			if (plen != 8 || bpf_skb_load_bytes(skb, l4 + off + 4, &addr, 4))
 				return -1;
-			if (slb_sctp_mh_store(skb, w, l4 + off + 4, off + 4, len, addr,
+			if (slb_sctp_mh_store(skb, &w->crc, l4 + off + 4, off + 4, len, addr,
 					      slb_sctp_mh_addr(w, addr)))
 				return -1;
 		} else if (hd.h[0] == bpf_htons(SLB_SCTP_PARAM_IPV6) ||
 			   hd.h[0] == bpf_htons(SLB_SCTP_PARAM_HOSTNAME)) {
 			word = hd.word;
 			hd.h[0] = bpf_htons(SLB_SCTP_PARAM_PAD);
-			if (slb_sctp_mh_store(skb, w, l4 + off, off, len, word, hd.word))
+			if (slb_sctp_mh_store(skb, &w->crc, l4 + off, off, len, word, hd.word))
 				return -1;
 			for (j = 1; j < 5 && plen == 20; j++) {
 				if (bpf_skb_load_bytes(skb, l4 + off + 4 * j, &word, 4) ||
-				    slb_sctp_mh_store(skb, w, l4 + off + 4 * j, off + 4 * j, len,
-						      word, 0))
+				    slb_sctp_mh_store(skb, &w->crc, l4 + off + 4 * j, off + 4 * j,
+						      len, word, 0))
 					return -1;
 			}
 		}
@@ -272,6 +272,50 @@ static __always_inline __u32 slb_sctp_mh_others(struct slb_sctp_mh_work *w,
 }
 
 /*
+ * The value of a new path's forward entry in `val`: the primary's (`ct`), seen `now`, with no
+ * packets, tag or next hop yet. For both families.
+ */
+static __always_inline void slb_sctp_mh_path_val(struct slb_ct_val *val,
+						 const struct slb_ct_val *ct, __u64 now)
+{
+	__builtin_memcpy(val, ct, sizeof(*val));
+	__builtin_memset(&val->nh, 0, sizeof(val->nh));
+	val->last_seen_ns = now;
+	val->packets = 0;
+	val->bytes = 0;
+	val->vtag = 0;
+}
+
+/* A path that could not be tracked: counted; returns -1. */
+static __always_inline int slb_sctp_mh_path_failed(void)
+{
+	slb_count(SLB_CNT_SCTP_MH_PATH_FAIL);
+	return -1;
+}
+
+/*
+ * After a path's forward entry `fwd`: adds its reply entry `rev` (value `val`, a port another
+ * flow left behind is taken over) and counts the path, or removes `fwd` again. Returns 0 or -1
+ * (counted). For both families.
+ */
+static __always_inline int slb_sctp_mh_path_rev(const struct slb_ct_key *fwd,
+						const struct slb_ct_key *rev,
+						const struct slb_ct_val *val, __u64 now)
+{
+	long err = slb_ct_add(rev, val);
+
+	if (err == -EEXIST && !slb_ct_rev_taken(rev, fwd, now))
+		err = slb_ct_put(rev, val);
+	if (err) {
+		slb_ct_del(fwd);
+		return slb_sctp_mh_path_failed();
+	}
+	slb_ep_conn_open(val->svc_id, val->ep_idx);
+	slb_count(SLB_CNT_SCTP_MH_PATH);
+	return 0;
+}
+
+/*
  * Creates path (caddr, vip) of the association whose primary forward entry is `ct` (key `key`):
  * its forward and reply entries with the primary's endpoint. An entry the path already has is
  * kept (a re-INIT). Returns 0, or -1 when the path could not be tracked (counted).
@@ -289,20 +333,15 @@ static __always_inline int slb_sctp_mh_path_add(struct slb_sctp_mh_work *w,
 	__builtin_memcpy(fwd, key, sizeof(*fwd));
 	fwd->saddr[0] = caddr;
 	fwd->daddr[0] = vip;
-	__builtin_memcpy(val, ct, sizeof(*val));
-	val->last_seen_ns = now;
-	val->packets = 0;
-	val->bytes = 0;
-	val->vtag = 0;
+	slb_sctp_mh_path_val(val, ct, now);
 	if (fullnat)
 		val->nat.saddr[0] = vip;
-	__builtin_memset(&val->nh, 0, sizeof(val->nh));
 	slb_ct_twin_key(rev, fwd, &val->nat);
 	err = slb_ct_add(fwd, val);
 	if (err == -EEXIST)
 		return 0;
 	if (err)
-		goto fail;
+		return slb_sctp_mh_path_failed();
 	val->dir = SLB_DIR_REV;
 	val->vtag = client_tag;
 	__builtin_memset(&val->nat, 0, sizeof(val->nat));
@@ -315,19 +354,7 @@ static __always_inline int slb_sctp_mh_path_add(struct slb_sctp_mh_work *w,
 		val->nat.dport = key->sport;
 		val->nat.flags = SLB_NAT_SRC | SLB_NAT_DST;
 	}
-	err = slb_ct_add(rev, val);
-	if (err == -EEXIST && !slb_ct_rev_taken(rev, fwd, now))
-		err = slb_ct_put(rev, val);
-	if (err) {
-		slb_ct_del(fwd);
-		goto fail;
-	}
-	slb_ep_conn_open(val->svc_id, val->ep_idx);
-	slb_count(SLB_CNT_SCTP_MH_PATH);
-	return 0;
-fail:
-	slb_count(SLB_CNT_SCTP_MH_PATH_FAIL);
-	return -1;
+	return slb_sctp_mh_path_rev(fwd, rev, val, now);
 }
 
 /*
@@ -385,28 +412,18 @@ static __always_inline int slb_sctp_mh_init(struct __sk_buff *skb, const struct 
 }
 
 /*
- * Brings path k of `a` (key `akey`) to `state`, both entries: ESTABLISHED only from SYN_SENT or
- * SYN_RECV, with the verification tags of the primary path (`ftag` for forward packets, the
- * client's tag for replies); CLOSED from any state, giving back the endpoint's open-flow count.
+ * Brings the path whose forward key is w->fwd to `state`, both entries: ESTABLISHED only from
+ * SYN_SENT or SYN_RECV, with the verification tags of the primary path (`ftag` for forward
+ * packets, the client's tag in `akey` for replies); CLOSED from any state, giving back the
+ * endpoint's open-flow count. For both families (sctp_mh6.h builds its IPv6 keys).
  */
-static __always_inline void slb_sctp_mh_path_set(struct slb_sctp_mh_work *w,
-						 const struct slb_ct_key *tmpl,
-						 const struct slb_sctp_assoc *a,
-						 const struct slb_sctp_assoc_key *akey, __u32 k,
-						 __u8 state, __be32 ftag)
+static __always_inline void slb_sctp_mh_path_state(struct slb_ct_key *fwd, struct slb_ct_key *rev,
+						   const struct slb_sctp_assoc_key *akey,
+						   __u8 state, __be32 ftag)
 {
-	struct slb_ct_key *fwd = &w->fwd, *rev = &w->rev;
 	struct slb_ct_val *f, *r;
 	__u8 old;
 
-	if (k >= SLB_SCTP_MH_MAX_VIPS)
-		return;
-	barrier_var(k);
-	__builtin_memcpy(fwd, tmpl, sizeof(*fwd));
-	fwd->saddr[0] = a->caddr[k];
-	fwd->daddr[0] = a->vip[k];
-	fwd->sport = akey->cport;
-	fwd->dport = akey->vport;
 	f = slb_ct_find(fwd);
 	if (!f || f->dir != SLB_DIR_FWD)
 		return;
@@ -428,6 +445,52 @@ static __always_inline void slb_sctp_mh_path_set(struct slb_sctp_mh_work *w,
 		WRITE_ONCE(r->state, state);
 }
 
+/* slb_sctp_mh_path_state for path k of the IPv4 association `a` (key `akey`). */
+static __always_inline void slb_sctp_mh_path_set(struct slb_sctp_mh_work *w,
+						 const struct slb_ct_key *tmpl,
+						 const struct slb_sctp_assoc *a,
+						 const struct slb_sctp_assoc_key *akey, __u32 k,
+						 __u8 state, __be32 ftag)
+{
+	if (k >= SLB_SCTP_MH_MAX_VIPS)
+		return;
+	barrier_var(k);
+	__builtin_memcpy(&w->fwd, tmpl, sizeof(w->fwd));
+	w->fwd.saddr[0] = a->caddr[k];
+	w->fwd.daddr[0] = a->vip[k];
+	w->fwd.sport = akey->cport;
+	w->fwd.dport = akey->vport;
+	slb_sctp_mh_path_state(&w->fwd, &w->rev, akey, state, ftag);
+}
+
+/*
+ * The association of entry `key`/`ct` (its twin's key goes to `twin`): its key in `akey` and the
+ * primary path's forward tag in `ftag`. Returns false when the client's tag is not known yet.
+ * For both families.
+ */
+static __always_inline bool slb_sctp_mh_assoc_of(const struct slb_ct_key *key,
+						 const struct slb_ct_val *ct,
+						 struct slb_ct_key *twin,
+						 struct slb_sctp_assoc_key *akey, __be32 *ftag)
+{
+	struct slb_ct_val *t;
+
+	slb_ct_twin_key(twin, key, &ct->nat);
+	t = slb_ct_find(twin);
+	if (ct->dir == SLB_DIR_REV) {
+		akey->client_tag = READ_ONCE(ct->vtag);
+		akey->cport = twin->sport;
+		akey->vport = twin->dport;
+		*ftag = t ? READ_ONCE(t->vtag) : 0;
+	} else {
+		akey->client_tag = t ? READ_ONCE(t->vtag) : 0;
+		akey->cport = key->sport;
+		akey->vport = key->dport;
+		*ftag = READ_ONCE(ct->vtag);
+	}
+	return akey->client_tag != 0;
+}
+
 /*
  * A COOKIE ACK, ABORT or SHUTDOWN COMPLETE `pkt` on any path of a recorded association (entry
  * `key`/`ct`): every path goes to the state the chunk leads to.
@@ -439,7 +502,6 @@ static __always_inline void slb_sctp_mh_sync(struct slb_sctp_mh_work *w, const s
 	struct slb_sctp_assoc_key akey = {};
 	struct slb_sctp_assoc *a;
 	struct slb_ct_key twin;
-	struct slb_ct_val *t;
 	__be32 ftag = 0;
 	__u8 state;
 	__u32 k;
@@ -448,20 +510,7 @@ static __always_inline void slb_sctp_mh_sync(struct slb_sctp_mh_work *w, const s
 		state = SLB_CT_ESTABLISHED;
 	else
 		state = SLB_CT_CLOSED;
-	slb_ct_twin_key(&twin, key, &ct->nat);
-	t = slb_ct_find(&twin);
-	if (ct->dir == SLB_DIR_REV) {
-		akey.client_tag = READ_ONCE(ct->vtag);
-		akey.cport = twin.sport;
-		akey.vport = twin.dport;
-		ftag = t ? READ_ONCE(t->vtag) : 0;
-	} else {
-		akey.client_tag = t ? READ_ONCE(t->vtag) : 0;
-		akey.cport = key->sport;
-		akey.vport = key->dport;
-		ftag = READ_ONCE(ct->vtag);
-	}
-	if (!akey.client_tag)
+	if (!slb_sctp_mh_assoc_of(key, ct, &twin, &akey, &ftag))
 		return;
 	a = bpf_map_lookup_elem(&slb_sctp_assoc, &akey);
 	if (!a)

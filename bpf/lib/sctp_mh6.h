@@ -87,21 +87,6 @@ static __always_inline void slb_sctp_mh6_cp(__be32 *dst, const __be32 *src)
 	dst[3] = src[3];
 }
 
-/*
- * Replaces the 4 bytes at `off` (`rel` bytes into the `len`-byte SCTP packet) by `new`, folding
- * the CRC32c change into w->crc. Returns 0 or -1.
- */
-static __always_inline int slb_sctp_mh6_store(struct __sk_buff *skb, struct slb_sctp_mh6_work *w,
-					      __u32 off, __u32 rel, __u32 len, __u32 old, __u32 new)
-{
-	if (old == new)
-		return 0;
-	if (bpf_skb_store_bytes(skb, off, &new, sizeof(new), 0))
-		return -1;
-	w->crc ^= slb_crc32c_shifted(old ^ new, len - rel);
-	return 0;
-}
-
 /* Sets w->out to what the IPv6 address parameter w->addr becomes (see the top of this file). */
 static __always_inline void slb_sctp_mh6_addr(struct slb_sctp_mh6_work *w)
 {
@@ -134,8 +119,8 @@ static __always_inline int slb_sctp_mh6_param6(struct __sk_buff *skb, struct slb
 	slb_sctp_mh6_addr(w);
 #pragma clang loop unroll(full)
 	for (j = 0; j < 4; j++) {
-		if (slb_sctp_mh6_store(skb, w, off + 4 * j, rel + 4 * j, len, w->addr[j],
-				       w->out[j]))
+		if (slb_sctp_mh_store(skb, &w->crc, off + 4 * j, rel + 4 * j, len, w->addr[j],
+				      w->out[j]))
 			return -1;
 	}
 	return 0;
@@ -183,11 +168,11 @@ static __always_inline int slb_sctp_mh6_rewrite(struct __sk_buff *skb, const str
 			   hd.h[0] == bpf_htons(SLB_SCTP_PARAM_HOSTNAME)) {
 			word = hd.word;
 			hd.h[0] = bpf_htons(SLB_SCTP_PARAM_PAD);
-			if (slb_sctp_mh6_store(skb, w, l4 + off, off, len, word, hd.word))
+			if (slb_sctp_mh_store(skb, &w->crc, l4 + off, off, len, word, hd.word))
 				return -1;
 			if (plen == 8 &&
 			    (bpf_skb_load_bytes(skb, l4 + off + 4, &word, 4) ||
-			     slb_sctp_mh6_store(skb, w, l4 + off + 4, off + 4, len, word, 0)))
+			     slb_sctp_mh_store(skb, &w->crc, l4 + off + 4, off + 4, len, word, 0)))
 				return -1;
 		}
 		off += (plen + 3) & ~3u;
@@ -226,11 +211,7 @@ static __always_inline __u32 slb_sctp_mh6_others(struct slb_sctp_mh6_work *w,
 	return n;
 }
 
-/*
- * Creates path (caddr, vip) of the association whose primary forward entry is `ct` (key `key`):
- * its forward and reply entries with the primary's endpoint. An entry the path already has is
- * kept (a re-INIT). Returns 0, or -1 when the path could not be tracked (counted).
- */
+/* slb_sctp_mh_path_add (sctp_mh.h) for IPv6 path (caddr, vip). */
 static __always_inline int slb_sctp_mh6_path_add(struct slb_sctp_mh6_work *w,
 						 const struct slb_ct_key *key,
 						 const struct slb_ct_val *ct, const __be32 *caddr,
@@ -244,20 +225,15 @@ static __always_inline int slb_sctp_mh6_path_add(struct slb_sctp_mh6_work *w,
 	__builtin_memcpy(fwd, key, sizeof(*fwd));
 	slb_sctp_mh6_cp(fwd->saddr, caddr);
 	slb_sctp_mh6_cp(fwd->daddr, vip);
-	__builtin_memcpy(val, ct, sizeof(*val));
-	val->last_seen_ns = now;
-	val->packets = 0;
-	val->bytes = 0;
-	val->vtag = 0;
+	slb_sctp_mh_path_val(val, ct, now);
 	if (fullnat)
 		slb_sctp_mh6_cp(val->nat.saddr, vip);
-	__builtin_memset(&val->nh, 0, sizeof(val->nh));
 	slb_ct_twin_key(rev, fwd, &val->nat);
 	err = slb_ct_add(fwd, val);
 	if (err == -EEXIST)
 		return 0;
 	if (err)
-		goto fail;
+		return slb_sctp_mh_path_failed();
 	val->vtag = client_tag;
 	if (fullnat)
 		slb_ct6_set_nat(val, SLB_DIR_REV, SLB_NAT_SRC | SLB_NAT_DST, vip, key->dport, caddr,
@@ -265,19 +241,7 @@ static __always_inline int slb_sctp_mh6_path_add(struct slb_sctp_mh6_work *w,
 	else
 		slb_ct6_set_nat(val, SLB_DIR_REV, SLB_NAT_SRC, vip, key->dport, NULL, 0,
 				SLB_AF_INET6);
-	err = slb_ct_add(rev, val);
-	if (err == -EEXIST && !slb_ct_rev_taken(rev, fwd, now))
-		err = slb_ct_put(rev, val);
-	if (err) {
-		slb_ct_del(fwd);
-		goto fail;
-	}
-	slb_ep_conn_open(val->svc_id, val->ep_idx);
-	slb_count(SLB_CNT_SCTP_MH_PATH);
-	return 0;
-fail:
-	slb_count(SLB_CNT_SCTP_MH_PATH_FAIL);
-	return -1;
+	return slb_sctp_mh_path_rev(fwd, rev, val, now);
 }
 
 /*
@@ -334,44 +298,22 @@ static __always_inline int slb_sctp_mh6_init(struct __sk_buff *skb, const struct
 	return 0;
 }
 
-/* slb_sctp_mh_path_set (sctp_mh.h) for path k of the IPv6 association `a`. */
+/* slb_sctp_mh_path_state (sctp_mh.h) for path k of the IPv6 association `a`. */
 static __always_inline void slb_sctp_mh6_path_set(struct slb_sctp_mh6_work *w,
 						  const struct slb_ct_key *tmpl,
 						  const struct slb_sctp_assoc6 *a,
 						  const struct slb_sctp_assoc_key *akey, __u32 k,
 						  __u8 state, __be32 ftag)
 {
-	struct slb_ct_key *fwd = &w->fwd, *rev = &w->rev;
-	struct slb_ct_val *f, *r;
-	__u8 old;
-
 	if (k >= SLB_SCTP_MH_MAX_VIPS)
 		return;
 	barrier_var(k);
-	__builtin_memcpy(fwd, tmpl, sizeof(*fwd));
-	slb_sctp_mh6_cp(fwd->saddr, a->caddr[k]);
-	slb_sctp_mh6_cp(fwd->daddr, a->vip[k]);
-	fwd->sport = akey->cport;
-	fwd->dport = akey->vport;
-	f = slb_ct_find(fwd);
-	if (!f || f->dir != SLB_DIR_FWD)
-		return;
-	slb_ct_twin_key(rev, fwd, &f->nat);
-	r = slb_ct_find(rev);
-	old = READ_ONCE(f->state);
-	if (state == SLB_CT_ESTABLISHED) {
-		if (old != SLB_CT_SYN_SENT && old != SLB_CT_SYN_RECV)
-			return;
-		if (ftag)
-			WRITE_ONCE(f->vtag, ftag);
-		if (r)
-			WRITE_ONCE(r->vtag, akey->client_tag);
-	} else if (slb_ct_state_open(old)) {
-		slb_ep_conn_close(READ_ONCE(f->svc_id), READ_ONCE(f->ep_idx));
-	}
-	WRITE_ONCE(f->state, state);
-	if (r)
-		WRITE_ONCE(r->state, state);
+	__builtin_memcpy(&w->fwd, tmpl, sizeof(w->fwd));
+	slb_sctp_mh6_cp(w->fwd.saddr, a->caddr[k]);
+	slb_sctp_mh6_cp(w->fwd.daddr, a->vip[k]);
+	w->fwd.sport = akey->cport;
+	w->fwd.dport = akey->vport;
+	slb_sctp_mh_path_state(&w->fwd, &w->rev, akey, state, ftag);
 }
 
 /* slb_sctp_mh_sync (sctp_mh.h) for an IPv6 association: every path to the chunk's state. */
@@ -380,28 +322,13 @@ static __always_inline void slb_sctp_mh6_sync(struct slb_sctp_mh6_work *w, const
 					      const struct slb_ct_val *ct)
 {
 	struct slb_sctp_assoc_key akey = {};
-	struct slb_ct_key *twin = &w->rev;
 	struct slb_sctp_assoc6 *a;
-	struct slb_ct_val *t;
 	__be32 ftag = 0;
 	__u8 state;
 	__u32 k;
 
 	state = p->base.chunk == SLB_SCTP_COOKIE_ACK ? SLB_CT_ESTABLISHED : SLB_CT_CLOSED;
-	slb_ct_twin_key(twin, key, &ct->nat);
-	t = slb_ct_find(twin);
-	if (ct->dir == SLB_DIR_REV) {
-		akey.client_tag = READ_ONCE(ct->vtag);
-		akey.cport = twin->sport;
-		akey.vport = twin->dport;
-		ftag = t ? READ_ONCE(t->vtag) : 0;
-	} else {
-		akey.client_tag = t ? READ_ONCE(t->vtag) : 0;
-		akey.cport = key->sport;
-		akey.vport = key->dport;
-		ftag = READ_ONCE(ct->vtag);
-	}
-	if (!akey.client_tag)
+	if (!slb_sctp_mh_assoc_of(key, ct, &w->rev, &akey, &ftag))
 		return;
 	a = bpf_map_lookup_elem(&slb_sctp_assoc6, &akey);
 	if (!a)
